@@ -1,0 +1,270 @@
+/**
+ * One error model for the whole library: every failure a client can cause is an AuthError with a
+ * stable `code`, an HTTP `status`, the RFC 6750 `error` where the challenge has one, and builders for
+ * the `WWW-Authenticate` challenge and the JSON body (../shared/contract.md).
+ *
+ * Messages are fixed texts chosen by the library: they never repeat a token, a claim value or a secret.
+ */
+
+export type AuthErrorCode =
+  // request shape (extract)
+  | 'ERR_AUTH_MISSING_TOKEN'
+  | 'ERR_AUTH_INVALID_REQUEST'
+  // token verification
+  | 'ERR_AUTH_INVALID_TOKEN'
+  | 'ERR_AUTH_MALFORMED_TOKEN'
+  | 'ERR_AUTH_TOKEN_TOO_LARGE'
+  | 'ERR_AUTH_INVALID_SIGNATURE'
+  | 'ERR_AUTH_ALG_NOT_ALLOWED'
+  | 'ERR_AUTH_KEY_NOT_FOUND'
+  | 'ERR_AUTH_INVALID_KEY'
+  | 'ERR_AUTH_TOKEN_EXPIRED'
+  | 'ERR_AUTH_TOKEN_NOT_YET_VALID'
+  | 'ERR_AUTH_TOKEN_ISSUED_IN_FUTURE'
+  | 'ERR_AUTH_TOKEN_TOO_OLD'
+  | 'ERR_AUTH_TOKEN_LIFETIME_TOO_LONG'
+  | 'ERR_AUTH_UNTRUSTED_ISSUER'
+  | 'ERR_AUTH_INVALID_AUDIENCE'
+  | 'ERR_AUTH_INVALID_CLIENT_ID'
+  | 'ERR_AUTH_INVALID_TOKEN_USE'
+  | 'ERR_AUTH_INVALID_TYP'
+  | 'ERR_AUTH_MISSING_CLAIM'
+  | 'ERR_AUTH_INVALID_CLAIM'
+  | 'ERR_AUTH_TOKEN_REJECTED'
+  // authorization
+  | 'ERR_AUTH_INSUFFICIENT_SCOPE'
+  | 'ERR_AUTH_FORBIDDEN'
+  | 'ERR_AUTH_MISSING_GROUP'
+  | 'ERR_AUTH_MISSING_PERMISSION'
+  | 'ERR_AUTH_MISSING_ORG_PERMISSION'
+  | 'ERR_AUTH_MISSING_ORG_ROLE'
+  | 'ERR_AUTH_CLAIM_CHECK_FAILED'
+  | 'ERR_AUTH_POLICY_UNAVAILABLE'
+  // availability
+  | 'ERR_AUTH_KEYS_UNAVAILABLE'
+  | 'ERR_AUTH_SECRET_STORE_UNAVAILABLE'
+  // API keys / service principals
+  | 'ERR_AUTH_INVALID_API_KEY'
+  // client side (outgoing calls)
+  | 'ERR_AUTH_TOKEN_ENDPOINT'
+  | 'ERR_AUTH_REFRESH_FAILED'
+  | 'ERR_AUTH_SUBJECT_MISMATCH'
+  | 'ERR_AUTH_DISCOVERY_FAILED'
+  | 'ERR_AUTH_ORIGIN_NOT_ALLOWED'
+  | 'ERR_AUTH_CLIENT_ERROR';
+
+/** The RFC 6750 §3.1 error codes. */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+export interface AuthErrorOptions {
+  /** HTTP status; defaults from the kind of error. */
+  status?: number;
+  /** RFC 6750 error for the challenge; `null` for a challenge without `error` (e.g. no credentials). */
+  error?: BearerErrorCode | null;
+  /** Scopes to list in an `insufficient_scope` challenge. */
+  requiredScopes?: readonly string[];
+  /** Seconds for `Retry-After` (503 responses). */
+  retryAfter?: number;
+  /** Whether to send a `WWW-Authenticate` challenge at all (503s do not). */
+  challenge?: boolean;
+  cause?: unknown;
+}
+
+/** The JSON body of an error response (contract: status, code, message, error when the challenge has one). */
+export interface AuthErrorBody {
+  status: number;
+  code: AuthErrorCode;
+  message: string;
+  error?: BearerErrorCode;
+  scope?: string;
+}
+
+export interface AuthErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: AuthErrorBody;
+}
+
+const BRAND = Symbol.for('@auth/core.AuthError');
+export const DEFAULT_REALM = 'api';
+
+export class AuthError extends Error {
+  override name = 'AuthError';
+  readonly code: AuthErrorCode;
+  readonly status: number;
+  readonly error: BearerErrorCode | null;
+  readonly requiredScopes: readonly string[];
+  readonly retryAfter: number | undefined;
+  readonly challenge: boolean;
+  /** Realm used by `headers`; an adapter sets it from its options before handing the error on. */
+  realm: string = DEFAULT_REALM;
+  /** Safe to show to clients (the convention of http-errors and Express error handlers). */
+  readonly expose = true;
+
+  constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? 401;
+    this.error = options.error === undefined ? defaultBearerError(this.status) : options.error;
+    this.requiredScopes = Object.freeze([...(options.requiredScopes ?? [])]);
+    this.retryAfter = options.retryAfter;
+    this.challenge = options.challenge ?? (this.status === 400 || this.status === 401 || this.status === 403);
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Alias of `status`, for frameworks and error handlers that read `statusCode`. */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /** Response headers for this error with the current `realm` (`WWW-Authenticate`, `Retry-After`). */
+  get headers(): Record<string, string> {
+    return this.responseHeaders(this.realm);
+  }
+
+  /** The RFC 6750 challenge, or undefined when this error sends none (503). */
+  wwwAuthenticate(realm: string = this.realm): string | undefined {
+    if (!this.challenge) return undefined;
+    const params: [string, string][] = [['realm', realm]];
+    if (this.error) {
+      params.push(['error', this.error]);
+      params.push(['error_description', this.message]);
+      if (this.error === 'insufficient_scope' && this.requiredScopes.length > 0) {
+        params.push(['scope', this.requiredScopes.join(' ')]);
+      }
+    }
+    return `Bearer ${params.map(([k, v]) => `${k}="${quote(v)}"`).join(', ')}`;
+  }
+
+  responseHeaders(realm: string = this.realm): Record<string, string> {
+    const headers: Record<string, string> = {};
+    const challenge = this.wwwAuthenticate(realm);
+    if (challenge) headers['www-authenticate'] = challenge;
+    if (this.status === 503) headers['retry-after'] = String(Math.max(1, Math.ceil(this.retryAfter ?? 30)));
+    return headers;
+  }
+
+  toBody(): AuthErrorBody {
+    const body: AuthErrorBody = { status: this.status, code: this.code, message: this.message };
+    if (this.error && this.challenge) body.error = this.error;
+    if (this.error === 'insufficient_scope' && this.requiredScopes.length > 0) {
+      body.scope = this.requiredScopes.join(' ');
+    }
+    return body;
+  }
+
+  /** Everything an adapter needs to render the contract's response. */
+  toResponse(realm: string = this.realm): AuthErrorResponse {
+    return {
+      status: this.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...this.responseHeaders(realm) },
+      body: this.toBody(),
+    };
+  }
+
+  toJSON(): AuthErrorBody {
+    return this.toBody();
+  }
+}
+
+function defaultBearerError(status: number): BearerErrorCode | null {
+  if (status === 400) return 'invalid_request';
+  if (status === 401) return 'invalid_token';
+  if (status === 403) return 'insufficient_scope';
+  return null;
+}
+
+/** Quoted-string content for a challenge: escapes `"` and `\`, drops control characters (no CR/LF ever). */
+export function quote(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+/** True for an AuthError, also one created by another copy of this package (dual builds, duplicates). */
+export function isAuthError(value: unknown): value is AuthError {
+  return (
+    value instanceof AuthError ||
+    (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true)
+  );
+}
+
+/**
+ * Any thrown value as an AuthError. Unknown failures inside verification fail closed as 401
+ * `invalid_token` (never a 500 for something a client sent), without leaking the original message.
+ */
+export function toAuthError(value: unknown): AuthError {
+  if (isAuthError(value)) return value;
+  return new InvalidTokenError('ERR_AUTH_INVALID_TOKEN', 'The access token could not be verified', {
+    cause: value,
+  });
+}
+
+// ---- kinds: each fixes status and challenge, the code stays precise ----
+
+/** 401 without an `error` attribute: the request carried no credentials (RFC 6750 §3.1). */
+export class MissingTokenError extends AuthError {
+  override name = 'MissingTokenError';
+  constructor(message = 'Authentication required') {
+    super('ERR_AUTH_MISSING_TOKEN', message, { status: 401, error: null });
+  }
+}
+
+/** 400 `invalid_request`: a malformed Authorization header or token location. */
+export class InvalidRequestError extends AuthError {
+  override name = 'InvalidRequestError';
+  constructor(message: string, options: Omit<AuthErrorOptions, 'status' | 'error'> = {}) {
+    super('ERR_AUTH_INVALID_REQUEST', message, { ...options, status: 400, error: 'invalid_request' });
+  }
+}
+
+/** 401 `invalid_token`: the token failed verification. */
+export class InvalidTokenError extends AuthError {
+  override name = 'InvalidTokenError';
+  constructor(
+    code: AuthErrorCode = 'ERR_AUTH_INVALID_TOKEN',
+    message = 'Invalid access token',
+    options: Omit<AuthErrorOptions, 'status' | 'error'> = {},
+  ) {
+    super(code, message, { ...options, status: 401, error: 'invalid_token' });
+  }
+}
+
+/** 403 `insufficient_scope` naming the required scopes. */
+export class InsufficientScopeError extends AuthError {
+  override name = 'InsufficientScopeError';
+  constructor(requiredScopes: readonly string[], message = 'Insufficient scope') {
+    super('ERR_AUTH_INSUFFICIENT_SCOPE', message, {
+      status: 403,
+      error: 'insufficient_scope',
+      requiredScopes,
+    });
+  }
+}
+
+/** 403 `insufficient_scope` for a missing group, role, org permission or claim. */
+export class ForbiddenError extends AuthError {
+  override name = 'ForbiddenError';
+  constructor(code: AuthErrorCode = 'ERR_AUTH_FORBIDDEN', message = 'Forbidden') {
+    super(code, message, { status: 403, error: 'insufficient_scope' });
+  }
+}
+
+/** 503 with `Retry-After` and no challenge: keys, secrets or a decision point cannot be reached. */
+export class UnavailableError extends AuthError {
+  override name = 'UnavailableError';
+  constructor(
+    code: AuthErrorCode = 'ERR_AUTH_KEYS_UNAVAILABLE',
+    message = 'Signing keys are unavailable',
+    options: { retryAfter?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, { ...options, status: 503, error: null, challenge: false });
+  }
+}
+
+/** 401 `Bearer realm` challenge without `error`: wrong or unknown API key / service-principal credentials. */
+export class InvalidApiKeyError extends AuthError {
+  override name = 'InvalidApiKeyError';
+  constructor(message = 'Invalid API key credentials') {
+    super('ERR_AUTH_INVALID_API_KEY', message, { status: 401, error: null });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Shared types: the normalized Principal, the user-augmentable Register, the request shape adapters
+ * hand to core, and the policy/decision values of the authorization layer.
+ */
+import type { AuthErrorCode } from './errors.ts';
+
+/**
+ * Augment to type your claims everywhere the principal appears (`req.auth`, `request.auth`,
+ * `c.var.auth`, Nest's `@Principal()`):
+ *
+ * ```ts
+ * declare module '@auth/core' {
+ *   interface Register { claims: { email: string; tenant_id: string } }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by users
+export interface Register {}
+
+/** Registered JWT claims plus anything else the token carries. */
+export interface JwtClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  [claim: string]: unknown;
+}
+
+export type Claims = Register extends { claims: infer C } ? C & JwtClaims : JwtClaims;
+
+export type TokenUse = 'access' | 'id' | 'api_key';
+
+export interface Organization {
+  id: string;
+  scopes: readonly string[];
+  title?: string;
+}
+
+export interface Principal {
+  /** The user id (`sub` by default, or the configured `userIdClaim`). */
+  subject: string;
+  issuer: string;
+  audience: readonly string[];
+  clientId: string | null;
+  tokenUse: TokenUse | null;
+  scopes: readonly string[];
+  groups: readonly string[];
+  organizations: readonly Organization[];
+  /** Seconds since the epoch (`exp`), null when the credential does not expire. */
+  expiresAt: number | null;
+  /** Seconds since the epoch (`iat`), null when unknown. */
+  issuedAt: number | null;
+  /** A null-prototype copy of the verified claims. */
+  claims: Claims;
+}
+
+/** Header values as Node (`IncomingHttpHeaders`) or the Fetch API (`Headers`) hold them. */
+export type HeadersLike =
+  | Record<string, string | string[] | undefined>
+  | { get(name: string): string | null; has?(name: string): boolean };
+
+/** What an adapter hands to core: enough of a request to find credentials. */
+export interface RequestLike {
+  headers: HeadersLike;
+  /** Node's `rawHeaders` (name, value, name, value…): the only way to see a repeated Authorization header. */
+  rawHeaders?: readonly string[];
+  /** Path and query (`/items?access_token=…`), read only when query tokens are enabled. */
+  url?: string;
+  /** A parsed form body, read only when body tokens are enabled. */
+  body?: unknown;
+  method?: string;
+}
+
+/** Request data a policy may need. */
+export interface PolicyContext {
+  /** Route parameters, e.g. `{ orgId: 'org_1' }`. */
+  params?: Readonly<Record<string, string | undefined>>;
+  method?: string;
+  path?: string;
+  [key: string]: unknown;
+}
+
+export type Decision =
+  | { readonly allowed: true }
+  | {
+      readonly allowed: false;
+      /** Stable error code for the denial (ERR_AUTH_INSUFFICIENT_SCOPE, ERR_AUTH_MISSING_GROUP, …). */
+      readonly code: AuthErrorCode;
+      /** Human reason, safe to show (never contains claim values). */
+      readonly reason: string;
+      /** Scopes for the `scope="…"` challenge attribute, when scopes were the reason. */
+      readonly requiredScopes?: readonly string[];
+      /** 403 by default; 503 when a decision point failed (fail closed). */
+      readonly status?: 403 | 503;
+    };
+
+/** A policy is a value: a function from principal (and request context) to a decision. */
+export type Policy = (principal: Principal, context?: PolicyContext) => Decision | Promise<Decision>;
+
+/** Injectable clock: milliseconds since the epoch. */
+export type Clock = () => number;
