@@ -1,1 +1,7 @@
-export {};
+// @auth/conformance (private): the HTTP contract as one suite, run by each adapter's tests.
+export { conformanceCases, runConformance } from './run.ts';
+export type { Case, Headers, Success } from './case.ts';
+export { AUDIENCE, SERVICE_PRINCIPAL, type Environment } from './environment.ts';
+export { expectFailure, expectedChallenge, expectPrincipal, type Failure } from './expectations.ts';
+export { send, type Reply, type SendOptions } from './http.ts';
+export type { ConformanceHarness, DemoConfig, DemoServer } from './types.ts';

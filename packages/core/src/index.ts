@@ -34,3 +34,108 @@ export type {
   RequestLike,
   TokenUse,
 } from './types.ts';
+// extract: RFC 6750 bearer-token extraction
+export {
+  DEFAULT_TOKEN_PARAM,
+  TOKEN68,
+  countRawHeader,
+  extractToken,
+  hasToken,
+  parseBearer,
+  readHeader,
+  validateTokenLocations,
+} from './extract/index.ts';
+export type { HeaderReading, TokenLocations } from './extract/index.ts';
+// authenticate: extract + verify, and one-of-several credential kinds
+export { anyAuthenticator, createAuthenticator } from './authenticate.ts';
+export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
+export { isAuthenticator, validateRealm } from './authenticator.ts';
+export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
+// config: options from environment variables
+export { NO_AUDIENCE, verifierOptionsFromEnv } from './config/index.ts';
+export type { EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';
+// authorize: policies, hierarchical scopes, organizations, combinators, remote decisions
+export {
+  ALLOW,
+  ROLES,
+  allOf,
+  anyOf,
+  assertAllowed,
+  decisionToError,
+  deny,
+  evaluatePolicy,
+  hasAccess,
+  hasRole,
+  isDenial,
+  not,
+  orgParam,
+  parseScope,
+  policy,
+  requireAnyGroup,
+  requireAnyScope,
+  requireClaim,
+  requireGroups,
+  requireOrgPermission,
+  requireOrgRole,
+  requirePermission,
+  requireScopes,
+} from './authorize/index.ts';
+export type {
+  ClaimMatcher,
+  ClaimPrimitive,
+  Denial,
+  MatchOptions,
+  OrgIdSource,
+  OrgRole,
+  ParsedScope,
+  PermissionScope,
+  PolicyCallOptions,
+  PolicyFunction,
+  PolicyOptions,
+  RoleScope,
+} from './authorize/index.ts';
+
+// verify: token verification, Cognito preset, JWKS key source types
+export { cognito, createVerifier, isVerifier } from './verify/index.ts';
+export type {
+  Algorithm,
+  AsymmetricAlgorithm,
+  CognitoOptions,
+  FetchLike,
+  IssuerConfig,
+  IssuerResolver,
+  JoseHeader,
+  Jwk,
+  JwksCacheEntry,
+  JwksCacheStore,
+  JwksOptions,
+  SymmetricAlgorithm,
+  TokenUseOption,
+  Verifier,
+  VerifierOptions,
+  VerifyOverrides,
+} from './verify/index.ts';
+// apikey: service principals / API keys and secret stores
+export {
+  API_KEY_ID,
+  API_KEY_ISSUER,
+  apiKeyAuth,
+  apiKeyHeaderAuth,
+  envSecretStore,
+  fileSecretStore,
+  generateApiKey,
+  memorySecretStore,
+} from './apikey/index.ts';
+export type {
+  ApiKeyAuthOptions,
+  ApiKeyCommonOptions,
+  ApiKeyHeaderAuthOptions,
+  ApiKeyRecord,
+  EnvSecretStoreOptions,
+  FileSecretStore,
+  FileSecretStoreOptions,
+  GenerateApiKeyOptions,
+  GeneratedApiKey,
+  MemorySecretStore,
+  SecretStore,
+} from './apikey/index.ts';

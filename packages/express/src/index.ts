@@ -1,1 +1,19 @@
-export {};
+// @auth/express: Express glue for @auth/core. Authentication and authorization logic lives in core.
+export type { AuthenticatedRequest } from './augment.ts';
+export { getAuth, optionalAuth, requireAuth } from './authenticate.ts';
+export type { AuthMiddleware, AuthSource } from './authenticate.ts';
+export {
+  authorize,
+  requireAnyGroup,
+  requireAnyScope,
+  requireClaim,
+  requireGroups,
+  requireOrgPermission,
+  requireOrgRole,
+  requirePermission,
+  requireScopes,
+} from './authorize.ts';
+// Not a middleware: reads the organization id from `req.params` for requireOrgPermission / requireOrgRole.
+export { orgParam } from '@auth/core';
+export { authErrorHandler } from './error-handler.ts';
+export type { AuthErrorHandlerOptions } from './error-handler.ts';

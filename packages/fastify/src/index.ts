@@ -1,1 +1,10 @@
-export {};
+import './augment.ts';
+
+export { fastifyAuth, fastifyAuth as default } from './plugin.ts';
+export type { FastifyAuthorizers } from './plugin.ts';
+export type { FastifyAuthOptions, FastifyAuthPluginSettings } from './options.ts';
+export type { RouteAuthConfig } from './route-config.ts';
+export type { AuthHook } from './hooks.ts';
+export { replyAuthError } from './reply.ts';
+// Convenience re-export: the org id from `request.params` for requireOrgPermission / requireOrgRole.
+export { orgParam } from '@auth/core';

@@ -1,1 +1,18 @@
-export {};
+export type { AuthEnv, OptionalAuthEnv } from './env.ts';
+export type { HonoAuthOptions } from './authenticator.ts';
+export {
+  authorize,
+  optionalAuth,
+  requireAnyGroup,
+  requireAnyScope,
+  requireAuth,
+  requireClaim,
+  requireGroups,
+  requireOrgPermission,
+  requireOrgRole,
+  requirePermission,
+  requireScopes,
+} from './middleware.ts';
+export { toHTTPException } from './exception.ts';
+// Convenience re-export: the org id from the route parameters for requireOrgPermission / requireOrgRole.
+export { orgParam } from '@auth/core';

@@ -1,1 +1,26 @@
-export {};
+// @auth/nest: Nest glue for @auth/core. Authentication and authorization logic lives in core.
+export { AuthModule } from './auth-module.ts';
+export type {
+  AuthModuleAsyncOptions,
+  AuthModuleExtras,
+  AuthModuleOptions,
+  AuthOptionsFactory,
+} from './auth-module-definition.ts';
+export { AUTH_AUTHENTICATOR, AUTH_MODULE_OPTIONS } from './tokens.ts';
+export { AuthGuard } from './auth-guard.ts';
+export { ScopeGuard } from './scope-guard.ts';
+export { AuthExceptionFilter } from './auth-exception-filter.ts';
+export {
+  AnyScope,
+  AuthenticateWith,
+  Authorize,
+  Groups,
+  OptionalAuth,
+  OrgPermission,
+  Permission,
+  Public,
+  Scopes,
+} from './decorators.ts';
+export type { OrgPermissionOptions } from './decorators.ts';
+export { Principal } from './principal.ts';
+export type { NestRequest } from './request.ts';

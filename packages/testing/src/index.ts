@@ -1,1 +1,17 @@
-export {};
+export { type TestClock, createClock } from './clock.ts';
+export { type MintCognitoTokenOptions, mintCognitoToken } from './cognito.ts';
+export { type JwksFetch, type JwksFetchOptions, jwksFetch } from './jwks-fetch.ts';
+export { type JwksServer, type JwksServerOptions, startJwksServer } from './jwks-server.ts';
+export { createJwks, type Jwks, type JwkSource, toPublicJwk } from './jwks.ts';
+export {
+  type GenerateKeyPairOptions,
+  generateKeyPair,
+  type KeyAlg,
+  keyAlgs,
+  type PublicJwk,
+  type SigningKeyLike,
+  type TestKeyPair,
+} from './keys.ts';
+export { type MintTokenOptions, mintToken, type NowInput } from './mint.ts';
+export { type Counters, type Fault, type FaultOptions, faults, type KeysInput } from './responder.ts';
+export { type RawKey, type SignRawOptions, signRaw } from './sign-raw.ts';

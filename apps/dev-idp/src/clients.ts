@@ -1,0 +1,90 @@
+import type { JWK } from 'jose';
+import { generateSigningJwk, toPublicJwk } from './keys.ts';
+
+/** One entry of the `organizations` claim. */
+export interface Organization {
+  id: string;
+  scopes: string[];
+}
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/** A demo client as exposed by `startDevIdp().clients` (dev secrets, not secret by design). */
+export interface DemoClient {
+  clientId: string;
+  /** absent for the private_key_jwt client */
+  clientSecret?: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  grantTypes: string[];
+  /** the scopes `getToken()` requests by default (all the client may have) */
+  scopes: string[];
+  groups: string[];
+  organizations: Organization[];
+  redirectUris?: string[];
+  /** private_key_jwt only: the client's private key, to sign client assertions */
+  privateJwk?: JWK & { kid: string; alg: string };
+}
+
+/** The resource server's scopes (what an API access token can carry). */
+export const apiScopes = ['read:items', 'write:items', 'projects:read'] as const;
+export const webRedirectUri = 'http://127.0.0.1:8080/callback';
+
+const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}): DemoClient => ({
+  clientId,
+  clientSecret: `${clientId}-secret`,
+  tokenEndpointAuthMethod: 'client_secret_basic',
+  grantTypes: ['client_credentials'],
+  scopes,
+  groups: [],
+  organizations: [],
+  ...extra,
+});
+
+/** Builds the demo client set; the private_key_jwt client gets a fresh key pair each start. */
+export async function createDemoClients(): Promise<Record<string, DemoClient>> {
+  const privateJwk = await generateSigningJwk('ES256');
+  const { clientSecret: _none, ...keyClient } = m2m('private-key-jwt', ['read:items'], {
+    tokenEndpointAuthMethod: 'private_key_jwt',
+    privateJwk,
+  });
+  return {
+    reader: m2m('reader', ['read:items']),
+    writer: m2m('writer', ['read:items', 'write:items']),
+    admin: m2m('admin', ['read:items'], { groups: ['admin'] }),
+    'org-member': m2m('org-member', [], { organizations: [{ id: 'org_1', scopes: ['projects:read'] }] }),
+    noscope: m2m('noscope', []),
+    'secret-post': m2m('secret-post', ['read:items'], { tokenEndpointAuthMethod: 'client_secret_post' }),
+    'private-key-jwt': keyClient,
+    web: {
+      clientId: 'web',
+      clientSecret: 'web-secret',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes],
+      groups: [],
+      organizations: [],
+      redirectUris: [webRedirectUri],
+    },
+  };
+}
+
+/** oidc-provider client metadata for a demo client. */
+export function toClientMetadata(client: DemoClient): Record<string, unknown> {
+  const web = client.grantTypes.includes('authorization_code');
+  return {
+    client_id: client.clientId,
+    ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    grant_types: client.grantTypes,
+    response_types: web ? ['code'] : [],
+    redirect_uris: client.redirectUris ?? [],
+    // `openid` alone stands for "no API scope": client metadata cannot hold an empty allow-list.
+    scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
+    ...(client.privateJwk
+      ? {
+          jwks: { keys: [toPublicJwk(client.privateJwk)] },
+          token_endpoint_auth_signing_alg: client.privateJwk.alg,
+        }
+      : {}),
+  };
+}

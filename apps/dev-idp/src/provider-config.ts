@@ -1,0 +1,100 @@
+import type { DemoUser } from './accounts.ts';
+import { apiScopes, type DemoClient, toClientMetadata } from './clients.ts';
+import type { SigningJwk } from './keys.ts';
+import type { AdapterClass } from './memory-adapter.ts';
+
+export const API_AUDIENCE = 'api://demo';
+
+export interface ProviderConfigInput {
+  keys: SigningJwk[];
+  clients: Record<string, DemoClient>;
+  users: Record<string, DemoUser>;
+  adapter: AdapterClass;
+  cookieKeys: string[];
+}
+
+interface TokenLike {
+  accountId?: string;
+  clientId?: string;
+}
+
+interface RenderCtx {
+  type: string;
+  body: unknown;
+}
+
+/** The oidc-provider configuration of the dev IdP (keys first in `keys` sign new tokens). */
+export function buildProviderConfig(input: ProviderConfigInput): Record<string, unknown> {
+  const { clients, users } = input;
+  const byClientId = new Map(Object.values(clients).map((c) => [c.clientId, c]));
+
+  return {
+    adapter: input.adapter,
+    clients: Object.values(clients).map(toClientMetadata),
+    jwks: { keys: input.keys },
+    cookies: { keys: input.cookieKeys },
+    scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes],
+    claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
+    async findAccount(_ctx: unknown, id: string) {
+      const user = users[id];
+      if (!user) return undefined;
+      return {
+        accountId: user.id,
+        async claims() {
+          return { sub: user.id, name: user.name, email: user.email };
+        },
+      };
+    },
+    // groups and organizations on every access token: from the user (code flow) or the client (M2M).
+    async extraTokenClaims(_ctx: unknown, token: TokenLike) {
+      const owner = token.accountId ? users[token.accountId] : byClientId.get(token.clientId ?? '');
+      return { groups: owner?.groups ?? [], organizations: owner?.organizations ?? [] };
+    },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      // Dev policy: any authenticated confidential client may introspect any token (a resource
+      // server introspecting others' tokens); a client may revoke only its own tokens.
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: TokenLike, token: TokenLike) =>
+          token.clientId === client.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        // client_credentials and code requests without `resource` still get an API JWT.
+        defaultResource: () => API_AUDIENCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: apiScopes.join(' '),
+          audience: API_AUDIENCE,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 3600,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 3600,
+      IdToken: 3600,
+      Interaction: 600,
+      Session: 86_400,
+      Grant: 86_400,
+      RefreshToken: 86_400,
+    },
+    clientBasedCORS: () => true,
+    async renderError(ctx: RenderCtx, out: Record<string, unknown>) {
+      ctx.type = 'json';
+      ctx.body = out;
+    },
+  };
+}

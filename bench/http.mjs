@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// HTTP benchmark (`pnpm bench:http`): req/s and server CPU µs per request of each scenario, as ratios to
+// the framework's no-auth baseline, medians of alternating rounds.
+//
+// Scenario modules: bench/http/*.mjs, each exporting
+//   framework: string, baseline: scenario name, targets?: [{ scenario, over, min }],
+//   scenarios: { [name]: async (ctx) => ({ port, close? }) }
+// ctx = { issuer, audience, jwksUri, listenNode(listener) }; every scenario serves GET /items on 127.0.0.1
+// and authenticates the bearer token the load generator sends (RS256, local JWKS).
+// Each server runs in its own child process (tsx, so scenarios may import workspace sources); autocannon
+// runs here. Options: [framework…] --duration 5 --rounds 3 --connections 10 (or BENCH_* env vars).
+import { fork } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { startIssuer } from './http/lib/keys.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const env = process.env;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string', default: env.BENCH_DURATION ?? '5' },
+    rounds: { type: 'string', default: env.BENCH_ROUNDS ?? '3' },
+    connections: { type: 'string', default: env.BENCH_CONNECTIONS ?? '10' },
+    warmup: { type: 'string', default: env.BENCH_WARMUP ?? '1' },
+  },
+});
+const duration = Number(values.duration);
+const rounds = Math.max(1, Number(values.rounds));
+const connections = Number(values.connections);
+const warmup = Number(values.warmup);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const children = new Set();
+function stopAll() {
+  for (const child of children) child.kill();
+}
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+
+function startServer(modulePath, scenario, ctx) {
+  const child = fork(
+    fileURLToPath(new URL('./http/lib/server-child.mjs', import.meta.url)),
+    [modulePath, scenario],
+    {
+      cwd: root,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.base.json`, BENCH_CTX: JSON.stringify(ctx) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  children.add(child);
+  const ask = (message, key) =>
+    new Promise((resolve, reject) => {
+      const onExit = (code) => reject(new Error(`${scenario}: server exited (${code})`));
+      const onMessage = (m) => {
+        if (m?.[key] !== undefined) {
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(m[key]);
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      if (message) child.send(message);
+    });
+  return ask(null, 'port').then((port) => ({
+    port,
+    cpu: () => ask('cpu', 'cpu'),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.send('stop');
+        children.delete(child);
+      }),
+  }));
+}
+
+function load(port, token, seconds) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/items`,
+    headers: { authorization: `Bearer ${token}` },
+    connections,
+    duration: seconds,
+  });
+}
+
+async function measure(server, token) {
+  const before = await server.cpu();
+  const result = await load(server.port, token, duration);
+  const after = await server.cpu();
+  const cpuMicros = after.user - before.user + (after.system - before.system);
+  const requests = result['2xx'] + result.non2xx;
+  return {
+    rps: result.requests.average,
+    cpuPerRequest: requests > 0 ? cpuMicros / requests : Number.NaN,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const moduleDir = fileURLToPath(new URL('./http/', import.meta.url));
+const modules = readdirSync(moduleDir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()
+  .map((f) => `${moduleDir}${f}`);
+
+const issuer = await startIssuer();
+const ctx = { issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri };
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  duration,
+  rounds,
+  connections,
+  frameworks: {},
+};
+let failed = false;
+
+try {
+  for (const modulePath of modules) {
+    const mod = await import(modulePath);
+    if (positionals.length > 0 && !positionals.includes(mod.framework)) continue;
+    const names = Object.keys(mod.scenarios);
+    console.log(
+      `\n${mod.framework}: ${names.length} scenarios, ${rounds} rounds × ${duration} s, ${connections} connections`,
+    );
+    const servers = {};
+    for (const name of names) servers[name] = await startServer(modulePath, name, ctx);
+    const samples = Object.fromEntries(names.map((n) => [n, []]));
+    // Warm-up: JIT, JWKS fetch, caches.
+    for (const name of names) await load(servers[name].port, issuer.token, warmup);
+    for (let round = 0; round < rounds; round++) {
+      // Alternate the order each round so drift (thermal, neighbours) does not favour one scenario.
+      const order = round % 2 === 0 ? names : [...names].reverse();
+      for (const name of order) {
+        const sample = await measure(servers[name], issuer.token);
+        samples[name].push(sample);
+        process.stdout.write(`  round ${round + 1} ${name}: ${Math.round(sample.rps)} req/s\n`);
+      }
+    }
+    await Promise.all(names.map((n) => servers[n].stop()));
+
+    const rows = {};
+    for (const name of names) {
+      const s = samples[name];
+      rows[name] = {
+        rps: median(s.map((x) => x.rps)),
+        cpuPerRequest: median(s.map((x) => x.cpuPerRequest)),
+        non2xx: s.reduce((a, x) => a + x.non2xx, 0),
+        errors: s.reduce((a, x) => a + x.errors, 0),
+      };
+    }
+    const base = rows[mod.baseline];
+    console.log(`\n${mod.framework} (medians)`);
+    console.table(
+      Object.fromEntries(
+        names.map((n) => [
+          n,
+          {
+            'req/s': Math.round(rows[n].rps),
+            'vs no-auth': +(rows[n].rps / base.rps).toFixed(2),
+            'CPU µs/req': +rows[n].cpuPerRequest.toFixed(1),
+            'CPU vs no-auth': +(rows[n].cpuPerRequest / base.cpuPerRequest).toFixed(2),
+            'non-2xx': rows[n].non2xx,
+          },
+        ]),
+      ),
+    );
+    const checks = (mod.targets ?? []).map((t) => {
+      const ratio = rows[t.scenario].rps / rows[t.over].rps;
+      return { ...t, ratio: +ratio.toFixed(2), pass: ratio >= t.min };
+    });
+    for (const c of checks) {
+      console.log(`  ${c.pass ? 'PASS' : 'MISS'} ${c.scenario} / ${c.over} = ${c.ratio} (target ≥ ${c.min})`);
+    }
+    for (const n of names) {
+      if (rows[n].non2xx > 0 || rows[n].errors > 0) {
+        failed = true;
+        console.log(`  ERROR ${n}: ${rows[n].non2xx} non-2xx responses, ${rows[n].errors} errors`);
+      }
+    }
+    report.frameworks[mod.framework] = { rows, checks };
+  }
+} finally {
+  stopAll();
+  await issuer.close();
+}
+
+mkdirSync(`${root}bench/results`, { recursive: true });
+writeFileSync(`${root}bench/results/http.json`, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nJWKS fetches: ${issuer.counters.jwks}; results in bench/results/http.json`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,65 @@
+// Fastify scenarios for bench/http.mjs: GET /items behind each kind of bearer authentication.
+import { createPublicKey } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// Fastify and the peers are devDependencies of @auth/fastify: resolve them from there.
+const require = createRequire(new URL('../../packages/fastify/package.json', import.meta.url));
+const Fastify = require('fastify');
+
+export const framework = 'fastify';
+export const baseline = 'no auth';
+export const targets = [
+  { scenario: 'ours, cache off', over: '@fastify/jwt + get-jwks', min: 1.2 },
+  { scenario: 'ours, cache off', over: '@fastify/jwt, static key', min: 1.2 },
+  { scenario: 'ours, cache on', over: 'no auth', min: 0.85 },
+];
+
+const items = [{ id: 1, name: 'hammer' }];
+
+async function listen(app) {
+  app.get('/items', async () => items);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { port: app.server.address().port, close: () => app.close() };
+}
+
+// @fastify/jwt, checking issuer and audience like ours; `key` picks the verification key.
+async function fastifyJwt(ctx, key) {
+  const app = Fastify();
+  await app.register(require('@fastify/jwt'), {
+    decode: { complete: true },
+    secret: key,
+    verify: { allowedIss: ctx.issuer, allowedAud: ctx.audience, algorithms: ['RS256'] },
+  });
+  app.addHook('onRequest', async (request) => {
+    await request.jwtVerify();
+  });
+  return listen(app);
+}
+
+async function ours(ctx, cacheSize) {
+  const { fastifyAuth } = await import('@auth/fastify');
+  const app = Fastify();
+  await app.register(fastifyAuth, {
+    issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
+    cacheSize,
+    defaultAuth: 'required',
+  });
+  return listen(app);
+}
+
+export const scenarios = {
+  'no auth': async () => listen(Fastify()),
+  '@fastify/jwt + get-jwks': (ctx) => {
+    const getJwks = require('get-jwks')({ providerDiscovery: true });
+    return fastifyJwt(ctx, (_request, token) =>
+      getJwks.getPublicKey({ kid: token.header.kid, alg: token.header.alg, domain: token.payload.iss }),
+    );
+  },
+  '@fastify/jwt, static key': async (ctx) => {
+    const { keys } = await (await fetch(ctx.jwksUri)).json();
+    const pem = createPublicKey({ key: keys[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    return fastifyJwt(ctx, { public: pem });
+  },
+  'ours, cache off': (ctx) => ours(ctx, 0),
+  'ours, cache on': (ctx) => ours(ctx, 10_000),
+};

@@ -1,0 +1,61 @@
+// Hono scenarios for bench/http.mjs (served by @hono/node-server): GET /items behind each kind of
+// bearer authentication.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+// Hono and @hono/node-server are devDependencies of @auth/hono: import their ESM builds from there.
+const modules = new URL('../../packages/hono/node_modules/', import.meta.url);
+function importFrom(name, subpath = '.') {
+  const dir = new URL(`${name}/`, modules);
+  const { exports } = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
+  const entry = exports[subpath];
+  const target = typeof entry === 'string' ? entry : (entry.import?.default ?? entry.import ?? entry.default);
+  return import(pathToFileURL(new URL(target, dir).pathname).href);
+}
+
+const { Hono } = await importFrom('hono');
+const { getRequestListener } = await importFrom('@hono/node-server');
+
+export const framework = 'hono';
+export const baseline = 'no auth';
+export const targets = [
+  { scenario: 'ours, cache off', over: 'hono/jwk, jwks_uri', min: 1.2 },
+  { scenario: 'ours, cache off', over: 'hono/jwk, static keys', min: 1.2 },
+  { scenario: 'ours, cache on', over: 'no auth', min: 0.85 },
+];
+
+const items = [{ id: 1, name: 'hammer' }];
+
+function serve(ctx, ...middleware) {
+  const app = new Hono();
+  app.get('/items', ...middleware, (c) => c.json(items));
+  return ctx.listenNode(getRequestListener(app.fetch));
+}
+
+async function honoJwk(ctx, source) {
+  const { jwk } = await importFrom('hono', './jwk');
+  return serve(
+    ctx,
+    jwk({ ...source, alg: ['RS256'], verification: { iss: ctx.issuer, aud: ctx.audience } }),
+  );
+}
+
+async function ours(ctx, cacheSize) {
+  const { requireAuth } = await import('@auth/hono');
+  return serve(
+    ctx,
+    requireAuth({ issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }], cacheSize }),
+  );
+}
+
+export const scenarios = {
+  'no auth': (ctx) => serve(ctx),
+  // hono/jwk fetches jwks_uri on every request (it has no key cache).
+  'hono/jwk, jwks_uri': (ctx) => honoJwk(ctx, { jwks_uri: ctx.jwksUri }),
+  'hono/jwk, static keys': async (ctx) => {
+    const { keys } = await (await fetch(ctx.jwksUri)).json();
+    return honoJwk(ctx, { keys });
+  },
+  'ours, cache off': (ctx) => ours(ctx, 0),
+  'ours, cache on': (ctx) => ours(ctx, 10_000),
+};

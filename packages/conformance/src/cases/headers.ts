@@ -1,0 +1,141 @@
+import { type Case, bearer } from '../case.ts';
+
+const INVALID_REQUEST = { status: 400, code: 'ERR_AUTH_INVALID_REQUEST', error: 'invalid_request' } as const;
+const ok = { status: 200 } as const;
+
+/** RFC 6750 header parsing and token locations (contract rows 1-2), on `GET /me`. */
+export const headerCases: Case[] = [
+  {
+    name: 'no credentials: 401 with a bare challenge',
+    path: '/me',
+    expect: { status: 401, code: 'ERR_AUTH_MISSING_TOKEN', error: null },
+  },
+  {
+    name: 'lowercase scheme "bearer" is accepted',
+    path: '/me',
+    headers: (env) => [['Authorization', `bearer ${env.tokens.reader}`]],
+    expect: ok,
+  },
+  {
+    name: 'uppercase scheme "BEARER" is accepted',
+    path: '/me',
+    headers: (env) => [['Authorization', `BEARER ${env.tokens.reader}`]],
+    expect: ok,
+  },
+  {
+    name: 'two spaces after the scheme',
+    path: '/me',
+    headers: (env) => [['Authorization', `Bearer  ${env.tokens.reader}`]],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'wrong scheme (Basic)',
+    path: '/me',
+    headers: () => [['Authorization', 'Basic dXNlcjpwYXNzd29yZA==']],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'wrong scheme carrying a valid token (Token <jwt>)',
+    path: '/me',
+    headers: (env) => [['Authorization', `Token ${env.tokens.reader}`]],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'scheme only',
+    path: '/me',
+    headers: () => [['Authorization', 'Bearer']],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'empty Authorization header',
+    path: '/me',
+    headers: () => [['Authorization', '']],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'extra parts after the token',
+    path: '/me',
+    headers: (env) => [['Authorization', `Bearer ${env.tokens.reader} extra`]],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'illegal characters in the token',
+    path: '/me',
+    headers: () => [['Authorization', 'Bearer abc$def"ghi']],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'two Authorization headers (both valid)',
+    path: '/me',
+    headers: (env) => [
+      ['Authorization', `Bearer ${env.tokens.reader}`],
+      ['Authorization', `Bearer ${env.tokens.writer}`],
+    ],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'two Authorization headers (bearer and basic)',
+    path: '/me',
+    headers: (env) => [
+      ['Authorization', 'Basic dXNlcjpwYXNzd29yZA=='],
+      ['authorization', `Bearer ${env.tokens.reader}`],
+    ],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'comma-joined Authorization values',
+    path: '/me',
+    headers: (env) => [['Authorization', `Bearer ${env.tokens.reader}, Bearer ${env.tokens.writer}`]],
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'a token in the query string is ignored when query tokens are off',
+    path: (env) => `/me?access_token=${env.tokens.reader}`,
+    expect: { status: 401, code: 'ERR_AUTH_MISSING_TOKEN', error: null },
+  },
+  {
+    name: 'a query token next to a header token is ignored when query tokens are off',
+    path: (env) => `/me?access_token=${env.tokens.writer}`,
+    headers: (env) => bearer(env.tokens.reader),
+    expect: ok,
+  },
+  {
+    name: 'query tokens on: a token in the query string is accepted',
+    app: 'query',
+    path: (env) => `/me?access_token=${env.tokens.reader}`,
+    expect: ok,
+  },
+  {
+    name: 'query tokens on: header and query together',
+    app: 'query',
+    path: (env) => `/me?access_token=${env.tokens.reader}`,
+    headers: (env) => bearer(env.tokens.reader),
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'query tokens on: two access_token parameters',
+    app: 'query',
+    path: (env) => `/me?access_token=${env.tokens.reader}&access_token=${env.tokens.writer}`,
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'custom realm: the challenge names it (quotes escaped)',
+    app: 'realm',
+    path: '/me',
+    expect: { status: 401, code: 'ERR_AUTH_MISSING_TOKEN', error: null, realm: 'demo "realm"' },
+  },
+  {
+    name: 'custom realm: malformed header',
+    app: 'realm',
+    path: '/me',
+    headers: () => [['Authorization', 'Bearer']],
+    expect: { ...INVALID_REQUEST, realm: 'demo "realm"' },
+  },
+  {
+    name: 'custom realm: insufficient scope',
+    app: 'realm',
+    path: '/items',
+    headers: (env) => bearer(env.tokens.noscope),
+    expect: { status: 403, code: 'ERR_AUTH_INSUFFICIENT_SCOPE', scope: 'read:items', realm: 'demo "realm"' },
+  },
+];

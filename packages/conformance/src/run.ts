@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Case, Success } from './case.ts';
+import { apiKeyCases } from './cases/api-keys.ts';
+import { headerCases } from './cases/headers.ts';
+import { routeCases } from './cases/routes.ts';
+import { tokenCases } from './cases/tokens.ts';
+import { useEnvironment, type Environment } from './environment.ts';
+import { expectFailure, type Failure } from './expectations.ts';
+import { fuzzAuthorization } from './fuzz.ts';
+import { send } from './http.ts';
+import type { ConformanceHarness } from './types.ts';
+
+/** All rows, by section. */
+export const conformanceCases: Record<string, readonly Case[]> = {
+  'demo API routes': routeCases,
+  'Authorization header and token locations': headerCases,
+  'token verification and keys': tokenCases,
+  'API keys': apiKeyCases,
+};
+
+async function runCase(env: Environment, c: Case): Promise<void> {
+  const path = typeof c.path === 'function' ? await c.path(env) : c.path;
+  const headers = c.headers ? await c.headers(env) : [];
+  const reply = await send(env.app[c.app ?? 'main'], path, {
+    method: c.method ?? 'GET',
+    headers,
+    ...(c.body === undefined ? {} : { body: c.body }),
+  });
+  if (c.expect.status >= 400) {
+    expectFailure(reply, c.expect as Failure);
+  } else {
+    const success = c.expect as Success;
+    expect(reply.status, `${reply.status} ${reply.text}`).toBe(success.status);
+    success.check?.(reply.json, env);
+  }
+}
+
+/**
+ * Registers the contract's test suite (../shared/contract.md) for one adapter. Call it at the top level
+ * of a vitest test file with a harness that starts that adapter's demo app.
+ */
+export function runConformance(harness: ConformanceHarness): void {
+  describe(`conformance: ${harness.name}`, () => {
+    const env = useEnvironment(harness);
+    for (const [section, cases] of Object.entries(conformanceCases)) {
+      if (cases.length === 0) continue;
+      describe(section, () => {
+        for (const c of cases) it(c.name, () => runCase(env, c));
+      });
+    }
+    describe('nothing a client sends produces a 500', () => {
+      it('random Authorization header values get 400 or 401', () => fuzzAuthorization(env));
+    });
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * API-key authenticators. `apiKeyAuth`: a principal id and a token in two headers
+ * (`x-principal-id` / `x-principal-token`). `apiKeyHeaderAuth`: one `x-api-key: <keyId>.<secret>`
+ * header. Both produce a Principal with `tokenUse: 'api_key'` that every core policy accepts.
+ *
+ * Request rules: no headers → 401 MissingTokenError (or undefined when optional); a repeated header
+ * or only one of the two headers → 400 invalid_request; an id or secret outside the allowed charset
+ * or length → 401 InvalidApiKeyError without any store call; unknown id or wrong secret → the same
+ * 401 InvalidApiKeyError along the same code path; store down or record unusable → 503.
+ */
+import { brandAuthenticator } from '../authenticator.ts';
+import type { AuthenticateOptions, Authenticator } from '../authenticator.ts';
+import { InvalidApiKeyError, InvalidRequestError, MissingTokenError, toAuthError } from '../errors.ts';
+import { readHeader } from '../extract/index.ts';
+import type { Principal, RequestLike } from '../types.ts';
+import { KEY_ID, SECRET, commonSettings, headerName } from './options.ts';
+import type { ApiKeyCommonOptions } from './options.ts';
+
+export interface ApiKeyAuthOptions extends ApiKeyCommonOptions {
+  /** Header carrying the principal id (default `x-principal-id`). */
+  idHeader?: string;
+  /** Header carrying the token (default `x-principal-token`). */
+  tokenHeader?: string;
+}
+
+export interface ApiKeyHeaderAuthOptions extends ApiKeyCommonOptions {
+  /** Header carrying `<keyId>.<secret>` (default `x-api-key`). */
+  header?: string;
+}
+
+function rethrow(e: unknown, realm: string): never {
+  const err = toAuthError(e);
+  err.realm = realm;
+  throw err;
+}
+
+/** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
+export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
+  const { realm, checker } = commonSettings('apiKeyAuth', options);
+  const idHeader = headerName(options.idHeader, 'apiKeyAuth(): idHeader', 'x-principal-id');
+  const tokenHeader = headerName(options.tokenHeader, 'apiKeyAuth(): tokenHeader', 'x-principal-token');
+  if (idHeader === tokenHeader) throw new TypeError('apiKeyAuth(): idHeader and tokenHeader must differ');
+
+  return brandAuthenticator({
+    realm,
+    hasCredentials(req: RequestLike): boolean {
+      return readHeader(req, idHeader).present || readHeader(req, tokenHeader).present;
+    },
+    async authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
+      try {
+        const id = readHeader(req, idHeader);
+        const token = readHeader(req, tokenHeader);
+        if (!id.present && !token.present) {
+          if (opts?.optional === true) return undefined;
+          throw new MissingTokenError();
+        }
+        if (id.repeated) throw new InvalidRequestError(`More than one ${idHeader} header`);
+        if (token.repeated) throw new InvalidRequestError(`More than one ${tokenHeader} header`);
+        if (!id.present || !token.present) {
+          throw new InvalidRequestError(`Both the ${idHeader} and ${tokenHeader} headers are required`);
+        }
+        const idValue = id.value ?? '';
+        const tokenValue = token.value ?? '';
+        if (!KEY_ID.test(idValue) || !SECRET.test(tokenValue)) throw new InvalidApiKeyError();
+        const principal = await checker.check(idValue, tokenValue);
+        if (principal === undefined) throw new InvalidApiKeyError();
+        return principal;
+      } catch (e) {
+        return rethrow(e, realm);
+      }
+    },
+    close(): void {
+      checker.clear();
+    },
+  });
+}
+
+/** One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret. */
+export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticator {
+  const { realm, checker } = commonSettings('apiKeyHeaderAuth', options);
+  const header = headerName(options.header, 'apiKeyHeaderAuth(): header', 'x-api-key');
+
+  return brandAuthenticator({
+    realm,
+    hasCredentials(req: RequestLike): boolean {
+      return readHeader(req, header).present;
+    },
+    async authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
+      try {
+        const value = readHeader(req, header);
+        if (!value.present) {
+          if (opts?.optional === true) return undefined;
+          throw new MissingTokenError();
+        }
+        if (value.repeated) throw new InvalidRequestError(`More than one ${header} header`);
+        const text = value.value ?? '';
+        const dot = text.indexOf('.');
+        const id = dot === -1 ? '' : text.slice(0, dot);
+        const secret = dot === -1 ? '' : text.slice(dot + 1);
+        if (!KEY_ID.test(id) || !SECRET.test(secret)) throw new InvalidApiKeyError();
+        const principal = await checker.check(id, secret);
+        if (principal === undefined) throw new InvalidApiKeyError();
+        return principal;
+      } catch (e) {
+        return rethrow(e, realm);
+      }
+    },
+    close(): void {
+      checker.clear();
+    },
+  });
+}

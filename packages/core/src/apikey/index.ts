@@ -1,0 +1,11 @@
+export { apiKeyAuth, apiKeyHeaderAuth } from './api-key-auth.ts';
+export type { ApiKeyAuthOptions, ApiKeyHeaderAuthOptions } from './api-key-auth.ts';
+export { DEFAULT_ISSUER as API_KEY_ISSUER, KEY_ID as API_KEY_ID } from './options.ts';
+export type { ApiKeyCommonOptions } from './options.ts';
+export { generateApiKey } from './generate.ts';
+export type { GenerateApiKeyOptions, GeneratedApiKey } from './generate.ts';
+export type { ApiKeyRecord } from './record.ts';
+export { envSecretStore, memorySecretStore } from './store.ts';
+export type { EnvSecretStoreOptions, MemorySecretStore, SecretStore } from './store.ts';
+export { fileSecretStore } from './file-store.ts';
+export type { FileSecretStore, FileSecretStoreOptions } from './file-store.ts';

@@ -1,0 +1,73 @@
+/**
+ * Secret stores: where API-key records live. A store maps a validated id (already prefixed) to the
+ * record's JSON text, or undefined when there is none. A store that throws is treated as down (503).
+ */
+
+export interface SecretStore {
+  get(id: string): Promise<string | undefined>;
+}
+
+export interface MemorySecretStore extends SecretStore {
+  set(id: string, record: string | object): void;
+  delete(id: string): boolean;
+}
+
+function serialize(record: unknown, id: string): string {
+  if (typeof record === 'string') return record;
+  if (record !== null && typeof record === 'object') return JSON.stringify(record);
+  throw new TypeError(`memorySecretStore(): the record for "${id}" must be a JSON string or an object`);
+}
+
+/** An in-memory store (tests, demos, or records loaded by your own code). Values: JSON text or objects. */
+export function memorySecretStore(
+  records: Readonly<Record<string, string | object>> | ReadonlyMap<string, string | object> = {},
+): MemorySecretStore {
+  const map = new Map<string, string>();
+  const entries = records instanceof Map ? [...records.entries()] : Object.entries(records);
+  for (const [id, record] of entries) map.set(id, serialize(record, id));
+  return {
+    async get(id: string): Promise<string | undefined> {
+      return map.get(id);
+    },
+    set(id: string, record: string | object): void {
+      map.set(id, serialize(record, id));
+    },
+    delete(id: string): boolean {
+      return map.delete(id);
+    },
+  };
+}
+
+export interface EnvSecretStoreOptions {
+  /** Variable prefix (default `AUTH_SECRET__`): the record of `svc_demo` is `AUTH_SECRET__svc_demo`. */
+  prefix?: string;
+  /** Upper-case the id and turn `-` into `_` (for shells, where `-` is not allowed in names). Default false. */
+  normalize?: boolean;
+}
+
+/** Records from environment variables (or Workers bindings): `AUTH_SECRET__<ID>` holds the JSON record. */
+export function envSecretStore(
+  env: Readonly<Record<string, string | undefined>> = defaultEnv(),
+  options: EnvSecretStoreOptions = {},
+): SecretStore {
+  if (env === null || typeof env !== 'object') throw new TypeError('envSecretStore(): env must be an object');
+  const prefix = options.prefix ?? 'AUTH_SECRET__';
+  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_]*$/.test(prefix)) {
+    throw new TypeError('envSecretStore(): prefix must consist of letters, digits and underscores');
+  }
+  const normalize = options.normalize === true;
+  return {
+    async get(id: string): Promise<string | undefined> {
+      const name = prefix + (normalize ? id.toUpperCase().replace(/-/g, '_') : id);
+      // Own properties only: an id must never reach Object.prototype members.
+      if (!Object.hasOwn(env, name)) return undefined;
+      const value = env[name];
+      return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+    },
+  };
+}
+
+function defaultEnv(): Readonly<Record<string, string | undefined>> {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env ?? {};
+}

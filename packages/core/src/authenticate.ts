@@ -1,0 +1,158 @@
+/**
+ * `createAuthenticator`: extract + verify for bearer tokens, and `anyAuthenticator` to accept one of
+ * several credential kinds (e.g. a bearer token or API-key headers, never both). Adapters only call
+ * `authenticate(req)` and render the AuthError it throws.
+ */
+import { InvalidRequestError, MissingTokenError, toAuthError } from './errors.ts';
+import type { AuthError } from './errors.ts';
+import { extractToken, hasToken, validateTokenLocations } from './extract/index.ts';
+import type { TokenLocations } from './extract/index.ts';
+import { createVerifier, isVerifier } from './verify/index.ts';
+import type { Verifier, VerifierOptions } from './verify/index.ts';
+import { brandAuthenticator, isAuthenticator, validateRealm } from './authenticator.ts';
+import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
+import type { Principal, RequestLike } from './types.ts';
+
+export interface AuthenticatorSettings {
+  /** Realm of the `WWW-Authenticate` challenge (default `api`). */
+  realm?: string;
+  /** Extra token locations (RFC 6750 §2.2/2.3); only the Authorization header by default. */
+  tokenLocations?: TokenLocations;
+  /** Also accept these credentials (e.g. `apiKeyAuth(...)`); sending both kinds is a 400. */
+  apiKey?: Authenticator;
+}
+
+export type AuthenticatorOptions = VerifierOptions & AuthenticatorSettings;
+
+const MULTIPLE_METHODS = 'Credentials were sent for more than one authentication method';
+
+function looksLikeVerifier(value: unknown): value is Verifier {
+  return (
+    isVerifier(value) ||
+    (typeof value === 'object' && value !== null && typeof (value as Verifier).verify === 'function')
+  );
+}
+
+/** Tags an error with the realm it will be rendered with, so a caller can use `err.headers` directly. */
+function withRealm(e: unknown, realm: string): AuthError {
+  const err = toAuthError(e);
+  err.realm = realm;
+  return err;
+}
+
+/**
+ * A bearer-token Authenticator from verifier options (a verifier is created and owned: `close()`
+ * closes it) or from an existing Verifier (not closed by `close()`: its owner closes it). The second
+ * argument sets realm/token locations/API keys when the first is a Verifier.
+ */
+export function createAuthenticator(
+  options: AuthenticatorOptions | Verifier,
+  settings: AuthenticatorSettings = {},
+): Authenticator {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('createAuthenticator(): options (verifier options or a Verifier) are required');
+  }
+  if (settings === null || typeof settings !== 'object') {
+    throw new TypeError('createAuthenticator(): settings must be an object');
+  }
+  let verifier: Verifier;
+  let owned: boolean;
+  let own: AuthenticatorSettings;
+  if (looksLikeVerifier(options)) {
+    verifier = options;
+    owned = false;
+    own = settings;
+  } else {
+    const { realm, tokenLocations, apiKey, ...verifierOptions } = options;
+    own = { realm, tokenLocations, apiKey, ...stripUndefined(settings) };
+    verifier = createVerifier(verifierOptions);
+    owned = true;
+  }
+  const realm = validateRealm(own.realm);
+  const locations = validateTokenLocations(own.tokenLocations);
+  if (own.apiKey !== undefined && !isAuthenticator(own.apiKey)) {
+    if (owned) verifier.close();
+    throw new TypeError('apiKey must be an Authenticator, e.g. apiKeyAuth({ store })');
+  }
+
+  const bearer: Authenticator = brandAuthenticator({
+    realm,
+    hasCredentials(req: RequestLike): boolean {
+      return hasToken(req, locations);
+    },
+    async authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
+      let token: string | undefined;
+      try {
+        token = extractToken(req, locations);
+      } catch (e) {
+        throw withRealm(e, realm);
+      }
+      if (token === undefined) {
+        if (opts?.optional === true) return undefined;
+        throw withRealm(new MissingTokenError(), realm);
+      }
+      try {
+        return await verifier.verify(token);
+      } catch (e) {
+        throw withRealm(e, realm);
+      }
+    },
+    close(): void {
+      if (owned) verifier.close();
+    },
+  });
+  return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey]);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * One Authenticator accepting any of several credential kinds. Exactly one kind may be present:
+ * none → 401 MissingTokenError (or undefined when optional), more than one → 400 invalid_request.
+ * The realm is the first authenticator's.
+ */
+export function anyAuthenticator(...authenticators: Authenticator[]): Authenticator {
+  if (authenticators.length === 0) throw new TypeError('anyAuthenticator() needs at least one authenticator');
+  authenticators.forEach((a, i) => {
+    if (!isAuthenticator(a))
+      throw new TypeError(`anyAuthenticator(): argument ${i + 1} is not an Authenticator`);
+  });
+  return anyAuthenticatorWithRealm(authenticators[0]!.realm, authenticators);
+}
+
+function anyAuthenticatorWithRealm(realm: string, authenticators: readonly Authenticator[]): Authenticator {
+  const list = [...authenticators];
+  const present = (req: RequestLike): Authenticator[] => list.filter((a) => safeHas(a, req));
+  return brandAuthenticator({
+    realm,
+    hasCredentials(req: RequestLike): boolean {
+      return list.some((a) => safeHas(a, req));
+    },
+    async authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
+      const found = present(req);
+      if (found.length > 1) throw withRealm(new InvalidRequestError(MULTIPLE_METHODS), realm);
+      if (found.length === 0) {
+        if (opts?.optional === true) return undefined;
+        throw withRealm(new MissingTokenError(), realm);
+      }
+      try {
+        return await found[0]!.authenticate(req, opts);
+      } catch (e) {
+        throw withRealm(e, realm);
+      }
+    },
+    close(): void {
+      for (const a of list) a.close();
+    },
+  });
+}
+
+function safeHas(authenticator: Authenticator, req: RequestLike): boolean {
+  try {
+    return authenticator.hasCredentials(req) === true;
+  } catch {
+    return true; // let authenticate() report what is wrong with the request
+  }
+}

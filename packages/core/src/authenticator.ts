@@ -1,0 +1,54 @@
+/**
+ * The `Authenticator` contract adapters consume: one object that knows whether a request carries its
+ * kind of credentials and turns them into a Principal or an AuthError. Bearer tokens, API keys and
+ * their combination all implement it.
+ */
+import { DEFAULT_REALM } from './errors.ts';
+import type { Principal, RequestLike } from './types.ts';
+
+export interface AuthenticateOptions {
+  /** Resolve undefined instead of throwing MissingTokenError when the request has no credentials at all. */
+  optional?: boolean;
+}
+
+export interface Authenticator {
+  readonly realm: string;
+  /** true when the request carries credentials this authenticator handles (never throws) */
+  hasCredentials(req: RequestLike): boolean;
+  /** throws AuthError; resolves undefined only with { optional: true } and no credentials at all */
+  authenticate(req: RequestLike, options?: AuthenticateOptions): Promise<Principal | undefined>;
+  close(): void;
+}
+
+const AUTHENTICATOR = Symbol.for('@auth/core.Authenticator');
+
+/** Marks an object as an Authenticator made by this library (any copy of it). */
+export function brandAuthenticator<T extends Authenticator>(authenticator: T): T {
+  Object.defineProperty(authenticator, AUTHENTICATOR, { value: true });
+  return authenticator;
+}
+
+/** True for an Authenticator: ours (branded, across package copies) or any object with the same shape. */
+export function isAuthenticator(value: unknown): value is Authenticator {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<PropertyKey, unknown>;
+  if (v[AUTHENTICATOR] === true) return true;
+  return (
+    typeof v.authenticate === 'function' &&
+    typeof v.hasCredentials === 'function' &&
+    typeof v.realm === 'string'
+  );
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Validates a realm at setup: a non-empty string of at most 256 characters without control characters. */
+export function validateRealm(realm: unknown, name = 'realm'): string {
+  if (realm === undefined) return DEFAULT_REALM;
+  if (typeof realm !== 'string' || realm.length === 0 || realm.length > 256) {
+    throw new TypeError(`${name} must be a non-empty string of at most 256 characters`);
+  }
+  if (CONTROL.test(realm)) throw new TypeError(`${name} must not contain control characters`);
+  return realm;
+}

@@ -1,0 +1,136 @@
+/**
+ * Decisions and their errors: the one place a denial becomes the AuthError adapters render
+ * (403 `insufficient_scope` with or without `scope="…"`, 503 for a failed decision point).
+ */
+import {
+  AuthError,
+  type AuthErrorCode,
+  ForbiddenError,
+  InsufficientScopeError,
+  MissingTokenError,
+  UnavailableError,
+  isAuthError,
+} from '../errors.ts';
+import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
+
+export type Denial = Extract<Decision, { allowed: false }>;
+
+export const ALLOW: Decision = Object.freeze({ allowed: true });
+
+/** A frozen denial (build them once, when a policy is created, not per check). */
+export function deny(
+  code: AuthErrorCode,
+  reason: string,
+  options: { requiredScopes?: readonly string[]; status?: 403 | 503 } = {},
+): Denial {
+  const denial: {
+    allowed: false;
+    code: AuthErrorCode;
+    reason: string;
+    requiredScopes?: readonly string[];
+    status?: 403 | 503;
+  } = { allowed: false, code, reason };
+  if (options.requiredScopes && options.requiredScopes.length > 0) {
+    denial.requiredScopes = Object.freeze([...options.requiredScopes]);
+  }
+  if (options.status !== undefined) denial.status = options.status;
+  return Object.freeze(denial);
+}
+
+export const POLICY_UNAVAILABLE: Denial = deny(
+  'ERR_AUTH_POLICY_UNAVAILABLE',
+  'The authorization decision point is unavailable',
+  { status: 503 },
+);
+
+const MALFORMED: Denial = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
+
+export function isDenial(decision: Decision): decision is Denial {
+  return decision.allowed !== true;
+}
+
+/**
+ * Anything a policy returned, as a well-formed Decision: only `{ allowed: true }` allows; every other
+ * value (undefined, `true`, a denial without a code) is a denial, so a buggy policy fails closed.
+ */
+export function normalizeDecision(value: unknown): Decision {
+  if (typeof value !== 'object' || value === null) return MALFORMED;
+  const v = value as Record<string, unknown>;
+  if (v.allowed === true) return ALLOW;
+  if (typeof v.code !== 'string' || !v.code.startsWith('ERR_AUTH_') || typeof v.reason !== 'string') {
+    return v.status === 503 ? POLICY_UNAVAILABLE : MALFORMED;
+  }
+  if (v.status !== undefined && v.status !== 403 && v.status !== 503) return MALFORMED;
+  const scopes = v.requiredScopes;
+  if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
+    return MALFORMED;
+  }
+  return value as Decision;
+}
+
+/**
+ * The AuthError for a denial: 503 UnavailableError when a decision point failed, InsufficientScopeError
+ * (with `scope="…"`) when scopes were the reason, ForbiddenError(code, reason) otherwise.
+ */
+export function decisionToError(decision: Decision): AuthError {
+  if (typeof decision !== 'object' || decision === null) {
+    throw new TypeError('decisionToError: decision must be a Decision object');
+  }
+  if (decision.allowed === true) throw new TypeError('decisionToError: the decision allows access');
+  const d = normalizeDecision(decision) as Denial;
+  if (d.status === 503) return new UnavailableError(d.code, d.reason, { retryAfter: 5 });
+  const scopes = d.requiredScopes ?? [];
+  if (d.code === 'ERR_AUTH_INSUFFICIENT_SCOPE') return new InsufficientScopeError(scopes, d.reason);
+  if (scopes.length > 0) {
+    // A precise code that still names scopes: the same 403 challenge, with `scope="…"`.
+    return new AuthError(d.code, d.reason, {
+      status: 403,
+      error: 'insufficient_scope',
+      requiredScopes: scopes,
+    });
+  }
+  return new ForbiddenError(d.code, d.reason);
+}
+
+/**
+ * Runs a policy and always resolves to a Decision. A policy that throws (anything but an AuthError)
+ * fails closed as 503 ERR_AUTH_POLICY_UNAVAILABLE; an AuthError it throws is rethrown as is.
+ */
+export async function evaluatePolicy(
+  policy: Policy,
+  principal: Principal,
+  context?: PolicyContext,
+): Promise<Decision> {
+  if (typeof policy !== 'function') throw new TypeError('evaluatePolicy: policy must be a function');
+  try {
+    return normalizeDecision(await policy(principal, context));
+  } catch (error) {
+    if (isAuthError(error)) throw error;
+    return POLICY_UNAVAILABLE;
+  }
+}
+
+/**
+ * Resolves when `policy` allows `principal`; otherwise throws the AuthError to render (403 or 503).
+ * Without a principal (optional authentication that found no credentials) it throws 401
+ * MissingTokenError: authorization needs someone to authorize.
+ */
+export async function assertAllowed(
+  policy: Policy,
+  principal: Principal | null | undefined,
+  context?: PolicyContext,
+): Promise<void> {
+  if (typeof policy !== 'function') throw new TypeError('assertAllowed: policy must be a function');
+  if (principal === null || principal === undefined) throw new MissingTokenError();
+  let decision: Decision;
+  try {
+    decision = normalizeDecision(await policy(principal, context));
+  } catch (error) {
+    if (isAuthError(error)) throw error;
+    throw new UnavailableError(POLICY_UNAVAILABLE.code, POLICY_UNAVAILABLE.reason, {
+      retryAfter: 5,
+      cause: error,
+    });
+  }
+  if (decision.allowed !== true) throw decisionToError(decision);
+}

@@ -1,0 +1,93 @@
+/**
+ * `policy(fn, { timeoutMs })`: a decision from outside (Authress, OpenFGA, Cerbos, a database). It
+ * fails closed: a timeout, a throw or an unusable answer is a 503 ERR_AUTH_POLICY_UNAVAILABLE denial,
+ * never an allow.
+ */
+import type { AuthErrorCode } from '../errors.ts';
+import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
+import { assertFunction } from './args.ts';
+import { ALLOW, POLICY_UNAVAILABLE, deny, normalizeDecision } from './decision.ts';
+
+export interface PolicyOptions {
+  /** Milliseconds to wait for the decision; then the request is denied with 503. Default 5000. */
+  timeoutMs?: number;
+  /** Code of the denial when the function answers `false` (default ERR_AUTH_FORBIDDEN). */
+  code?: AuthErrorCode;
+  /** Reason of that denial (default "Forbidden by policy"). Never put claim values here. */
+  reason?: string;
+}
+
+/** The third argument handed to the function: aborted when the timeout fires. */
+export interface PolicyCallOptions {
+  signal: AbortSignal;
+}
+
+export type PolicyFunction = (
+  principal: Principal,
+  context: PolicyContext | undefined,
+  options: PolicyCallOptions,
+) => boolean | Decision | Promise<boolean | Decision>;
+
+const MAX_TIMEOUT = 2_147_483_647;
+
+export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy {
+  assertFunction('policy', 'the decision function', fn);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('policy: options must be an object');
+  const timeoutMs = options.timeoutMs ?? 5000;
+  if (
+    typeof timeoutMs !== 'number' ||
+    !Number.isFinite(timeoutMs) ||
+    timeoutMs <= 0 ||
+    timeoutMs > MAX_TIMEOUT
+  ) {
+    throw new TypeError('policy: option "timeoutMs" must be a positive number of milliseconds');
+  }
+  const code = options.code ?? 'ERR_AUTH_FORBIDDEN';
+  if (typeof code !== 'string' || !code.startsWith('ERR_AUTH_')) {
+    throw new TypeError('policy: option "code" must be an ERR_AUTH_… code');
+  }
+  const reason = options.reason ?? 'Forbidden by policy';
+  if (typeof reason !== 'string') throw new TypeError('policy: option "reason" must be a string');
+  const denial = deny(code, reason);
+
+  const toDecision = (value: unknown): Decision => {
+    if (value === true) return ALLOW;
+    if (value === false) return denial;
+    if (typeof value === 'object' && value !== null && 'allowed' in value) {
+      const v = value as { allowed: unknown; code?: unknown };
+      if (v.allowed === false && v.code === undefined) return denial;
+      return normalizeDecision(value);
+    }
+    // No usable answer from the decision point.
+    return POLICY_UNAVAILABLE;
+  };
+
+  return function remotePolicy(principal: Principal, context?: PolicyContext): Promise<Decision> {
+    return new Promise<Decision>((resolve) => {
+      const controller = new AbortController();
+      let settled = false;
+      const settle = (decision: Decision) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(decision);
+      };
+      const timer = setTimeout(() => {
+        settle(POLICY_UNAVAILABLE);
+        controller.abort();
+      }, timeoutMs);
+      let result: unknown;
+      try {
+        result = fn(principal, context, { signal: controller.signal });
+      } catch {
+        settle(POLICY_UNAVAILABLE);
+        return;
+      }
+      Promise.resolve(result).then(
+        (value) => settle(toDecision(value)),
+        () => settle(POLICY_UNAVAILABLE),
+      );
+    });
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * `authFetch()`: a fetch-compatible function that sends `Authorization: Bearer …` (and optionally an
+ * API key) to allowed origins only, and recovers from one 401 caused by a token that went stale.
+ */
+import { OriginNotAllowedError } from './errors.ts';
+import { normalizeOrigins } from './origins.ts';
+import type { FetchLike, TokenSource } from './types.ts';
+
+export interface AuthFetchOptions {
+  /** Underlying fetch (default: the global one at call time). */
+  fetch?: FetchLike;
+  /** Sent in `apiKeyHeader` with every request (for upstreams that want both). */
+  apiKey?: string;
+  apiKeyHeader?: string;
+  /** Origins that may receive the token; anything else fails with OriginNotAllowedError. Required. */
+  allowedOrigins: readonly string[];
+  /** Redirects followed by hand, each target checked against `allowedOrigins` (default 20). */
+  maxRedirects?: number;
+}
+
+export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): AuthFetch {
+  if (typeof tokenSource?.getToken !== 'function')
+    throw new TypeError('tokenSource must have a getToken() method');
+  if (typeof options !== 'object' || options === null) throw new TypeError('allowedOrigins is required');
+  const allowed = normalizeOrigins(options.allowedOrigins);
+  const apiKeyHeader = options.apiKeyHeader ?? 'x-api-key';
+  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
+    throw new TypeError('apiKey must be a non-empty string');
+  }
+  if (typeof apiKeyHeader !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(apiKeyHeader)) {
+    throw new TypeError('apiKeyHeader must be a valid header name');
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    throw new TypeError('fetch must be a function');
+  const maxRedirects = options.maxRedirects ?? 20;
+
+  const check = (url: string): void => {
+    const origin = new URL(url).origin;
+    if (!allowed.has(origin)) throw new OriginNotAllowedError(origin);
+  };
+
+  /** One logical request with one token, following redirects only within the allow-list. */
+  const send = async (original: Request, token: string): Promise<Response> => {
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const follow = original.redirect === 'follow';
+    let request = original.clone();
+    for (let hops = 0; ; hops++) {
+      check(request.url);
+      const headers = new Headers(request.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      if (options.apiKey !== undefined) headers.set(apiKeyHeader, options.apiKey);
+      const response = await doFetch(
+        new Request(request, { headers, redirect: follow ? 'manual' : request.redirect }),
+      );
+      const location = response.headers.get('location');
+      if (!follow || !REDIRECT.has(response.status) || location === null) return response;
+      if (hops >= maxRedirects) throw new TypeError('Too many redirects');
+      await response.body?.cancel();
+      const target = new URL(location, request.url).href;
+      check(target); // never carry the token (or the API key) to another origin
+      const toGet =
+        response.status === 303
+          ? request.method !== 'HEAD'
+          : (response.status === 301 || response.status === 302) && request.method === 'POST';
+      const source = original.clone();
+      request = toGet
+        ? new Request(target, { method: 'GET', headers: source.headers, redirect: 'manual' })
+        : new Request(target, source);
+    }
+  };
+
+  return async function authorizedFetch(input, init) {
+    const request = new Request(input, init);
+    check(request.url);
+    const before = tokenSource.peek?.();
+    const token = await tokenSource.getToken();
+    const response = await send(request, token);
+    if (response.status !== 401) return response;
+    // Retry once, only when the rejected token was cached before this call (not fetched by it)
+    // and is still the cached one: then force a refresh and try again with the new token.
+    if (tokenSource.peek && before !== token) return response;
+    const cached = tokenSource.peek ? tokenSource.peek() : await tokenSource.getToken();
+    if (cached !== token) return response;
+    const fresh = await tokenSource.getToken({ forceRefresh: true });
+    if (fresh === token) return response;
+    await response.body?.cancel();
+    return send(request, fresh);
+  };
+}

@@ -1,0 +1,37 @@
+/** `clientCredentials()`: a managed token source over the OAuth 2.0 client credentials grant (RFC 6749 §4.4). */
+import * as oauth from 'oauth4webapi';
+import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
+import { TokenManager, type TokenManagerOptions } from './token-manager.ts';
+import type { ManagedTokenSource } from './types.ts';
+
+export interface ClientCredentialsOptions extends OAuthContextOptions, TokenManagerOptions {
+  /** Space-separated string or a list. */
+  scope?: string | readonly string[];
+  /** RFC 8707 resource indicator(s). */
+  resource?: string | readonly string[];
+  /** `audience` parameter (Auth0 and others). */
+  audience?: string;
+  /** More form parameters for the token request. */
+  extraParams?: Record<string, string>;
+}
+
+export function clientCredentials(options: ClientCredentialsOptions): ManagedTokenSource {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
+  const ctx = createOAuthContext(options);
+  const params = new URLSearchParams(options.extraParams);
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
+  if (scope) params.set('scope', scope);
+  const resources = typeof options.resource === 'string' ? [options.resource] : (options.resource ?? []);
+  for (const r of resources) params.append('resource', r);
+  if (options.audience) params.set('audience', options.audience);
+  const key = `cc|${options.issuer ?? ''}|${options.tokenEndpoint ?? ''}|${options.clientId}|${params.toString()}`;
+
+  return new TokenManager(key, options, {
+    grant: () =>
+      ctx.call(
+        'token',
+        (as, auth) => oauth.clientCredentialsGrantRequest(as, ctx.client, auth, params, ctx.http()),
+        (as, response) => oauth.processClientCredentialsResponse(as, ctx.client, response),
+      ),
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * `refreshTokens()`: keeps a user's access token fresh with the refresh token grant (RFC 6749 §6),
+ * following refresh-token rotation and checking that a new ID token names the same subject.
+ */
+import * as oauth from 'oauth4webapi';
+import { isAuthError } from '../errors.ts';
+import { RefreshError, SubjectMismatchError, TokenEndpointError } from './errors.ts';
+import { decodeJwtPayload, jwtExpiry } from './jwt.ts';
+import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
+import { type GrantResult, TokenManager, type TokenManagerOptions } from './token-manager.ts';
+import type { ManagedTokenSource, TokenSet } from './types.ts';
+
+/** Tokens as a token endpoint returns them, or a TokenSet from `onRefresh` / a store. */
+export type InitialTokens =
+  | {
+      access_token?: string;
+      refresh_token: string;
+      id_token?: string;
+      expires_in?: number;
+      token_type?: string;
+      scope?: string;
+    }
+  | TokenSet;
+
+export interface RefreshTokensOptions extends OAuthContextOptions, TokenManagerOptions {
+  tokens: InitialTokens;
+  /** Expected subject; defaults to the `sub` of the initial ID token. */
+  subject?: string;
+  /** Narrow the scope on refresh. */
+  scope?: string | readonly string[];
+  resource?: string | readonly string[];
+}
+
+export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
+  if (!options.issuer) throw new TypeError('issuer is required (ID tokens are checked against it)');
+  const initial = toInitialSet(options.tokens, options.clock ?? Date.now, options.subject);
+  const ctx = createOAuthContext(options);
+  const extra = new URLSearchParams();
+  const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
+  if (scope) extra.set('scope', scope);
+  const resources = typeof options.resource === 'string' ? [options.resource] : (options.resource ?? []);
+  for (const r of resources) extra.append('resource', r);
+  const expectedSubject = initial.subject;
+
+  return new TokenManager(`rt|${options.issuer}|${options.clientId}|${expectedSubject ?? ''}`, options, {
+    initial,
+    async grant(current): Promise<GrantResult> {
+      const refreshToken = current?.refreshToken;
+      if (!refreshToken)
+        throw new TokenEndpointError('No refresh token is available', { oauthError: 'invalid_grant' });
+      const result = await ctx.call(
+        'token',
+        (as, auth) =>
+          oauth.refreshTokenGrantRequest(as, ctx.client, auth, refreshToken, {
+            ...ctx.http(),
+            additionalParameters: extra,
+          }),
+        (as, response) => oauth.processRefreshTokenResponse(as, ctx.client, response),
+      );
+      const claims = oauth.getValidatedIdTokenClaims(result);
+      return { ...result, subject: claims?.sub };
+    },
+    accept(result, next) {
+      if (
+        result.subject !== undefined &&
+        expectedSubject !== undefined &&
+        result.subject !== expectedSubject
+      ) {
+        throw new SubjectMismatchError();
+      }
+      return next;
+    },
+    isFatal: (error) =>
+      (error instanceof TokenEndpointError && error.oauthError === 'invalid_grant') ||
+      error instanceof SubjectMismatchError,
+    wrapError: (error) =>
+      error instanceof SubjectMismatchError ||
+      (isAuthError(error) && error.code === 'ERR_AUTH_REFRESH_FAILED')
+        ? error
+        : new RefreshError(undefined, { cause: error }),
+  });
+}
+
+function toInitialSet(tokens: InitialTokens, clock: () => number, subject: string | undefined): TokenSet {
+  if (typeof tokens !== 'object' || tokens === null) throw new TypeError('tokens are required');
+  if ('accessToken' in tokens) {
+    if (!tokens.refreshToken) throw new TypeError('tokens.refreshToken is required');
+    return subject && !tokens.subject ? { ...tokens, subject } : tokens;
+  }
+  if (typeof tokens.refresh_token !== 'string' || tokens.refresh_token === '') {
+    throw new TypeError('tokens.refresh_token is required');
+  }
+  const now = clock();
+  const sub = subject ?? idTokenSubject(tokens.id_token);
+  const set: TokenSet = {
+    accessToken: tokens.access_token ?? '',
+    tokenType: (tokens.token_type ?? 'bearer').toLowerCase(),
+    // Without an access token (or its lifetime) the first getToken refreshes straight away.
+    expiresAt: initialExpiry(tokens.access_token, tokens.expires_in, now),
+    obtainedAt: now,
+    refreshToken: tokens.refresh_token,
+  };
+  if (tokens.id_token) set.idToken = tokens.id_token;
+  if (sub) set.subject = sub;
+  if (tokens.scope) set.scope = tokens.scope;
+  return set;
+}
+
+function idTokenSubject(idToken: string | undefined): string | undefined {
+  if (!idToken) return undefined;
+  const sub = decodeJwtPayload(idToken)?.sub;
+  return typeof sub === 'string' ? sub : undefined;
+}
+
+function initialExpiry(accessToken: string | undefined, expiresIn: number | undefined, now: number): number {
+  if (!accessToken) return now;
+  const candidates: number[] = [];
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn)) candidates.push(now + expiresIn * 1000);
+  const exp = jwtExpiry(accessToken);
+  if (exp !== undefined) candidates.push(exp * 1000);
+  return candidates.length > 0 ? Math.min(...candidates) : now;
+}

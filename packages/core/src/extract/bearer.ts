@@ -1,0 +1,46 @@
+/**
+ * RFC 6750 §2.1 parsing of `Authorization: Bearer <token68>`: exactly one space after the
+ * case-insensitive scheme, then a token68 (RFC 7235 §2.1). Anything else is a malformed request (400).
+ * Error descriptions are fixed texts: they never contain the header value.
+ */
+import { InvalidRequestError } from '../errors.ts';
+
+/** token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+export const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export const MESSAGES = Object.freeze({
+  repeated: 'More than one Authorization header',
+  empty: 'The Authorization header is empty',
+  scheme: 'The Authorization header must use the Bearer scheme',
+  missing: 'The Bearer token is missing',
+  spacing: 'The Authorization header must be "Bearer" followed by one space and the token',
+  charset: 'The Bearer token contains characters that are not allowed',
+  locations: 'The access token was sent in more than one place',
+  queryRepeated: 'The access token query parameter appears more than once',
+  queryEmpty: 'The access token query parameter is empty',
+  queryCharset: 'The access token query parameter contains characters that are not allowed',
+  bodyInvalid: 'The access token body parameter is malformed',
+});
+
+const SCHEME = 'bearer';
+
+const SHAPE = /^(\S+)(\s*)([\s\S]*)$/;
+
+/** Parses one Authorization header value; returns the token or throws InvalidRequestError. */
+export function parseBearer(value: string): string {
+  if (value.trim().length === 0) throw new InvalidRequestError(MESSAGES.empty);
+  const m = SHAPE.exec(value);
+  if (m === null) throw new InvalidRequestError(MESSAGES.spacing); // leading whitespace
+  const scheme = m[1] as string;
+  const separator = m[2] as string;
+  const token = m[3] as string;
+  if (scheme.length !== SCHEME.length || scheme.toLowerCase() !== SCHEME) {
+    throw new InvalidRequestError(MESSAGES.scheme);
+  }
+  // Fetch joins repeated headers with ", "; a comma never occurs in a token68.
+  if (token.includes(',')) throw new InvalidRequestError(MESSAGES.repeated);
+  if (token.length === 0) throw new InvalidRequestError(MESSAGES.missing);
+  if (separator !== ' ' || /\s/.test(token)) throw new InvalidRequestError(MESSAGES.spacing);
+  if (!TOKEN68.test(token)) throw new InvalidRequestError(MESSAGES.charset);
+  return token;
+}

@@ -1,0 +1,89 @@
+/**
+ * Bounded JSON GET for JWKS and discovery documents: timeout through AbortSignal, redirects never
+ * followed (a 3xx is a failure), a byte cap enforced while streaming, `Cache-Control: max-age` read.
+ */
+import type { FetchLike } from './types.ts';
+
+export class FetchFailure extends Error {
+  override name = 'FetchFailure';
+}
+
+export interface FetchedJson {
+  value: unknown;
+  /** `max-age` in seconds from Cache-Control, when present. */
+  maxAge: number | undefined;
+}
+
+export async function fetchJson(
+  fetchFn: FetchLike,
+  url: string,
+  { timeout, maxBytes }: { timeout: number; maxBytes: number },
+): Promise<FetchedJson> {
+  const signal = AbortSignal.timeout(timeout);
+  let res: Response;
+  try {
+    res = await fetchFn(url, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
+  } catch (cause) {
+    throw new FetchFailure('request failed', { cause });
+  }
+  if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+    await res.body?.cancel().catch(() => {});
+    throw new FetchFailure('redirects are not followed');
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    throw new FetchFailure(`unexpected status ${res.status}`);
+  }
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw new FetchFailure('response too large');
+  }
+  const text = await readCapped(res, maxBytes, signal);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new FetchFailure('invalid JSON', { cause });
+  }
+  return { value, maxAge: parseMaxAge(res.headers.get('cache-control')) };
+}
+
+async function readCapped(res: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      if (signal.aborted) throw new FetchFailure('timed out');
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) throw new FetchFailure('response too large');
+      chunks.push(value);
+    }
+  } catch (cause) {
+    await reader.cancel().catch(() => {});
+    throw cause instanceof FetchFailure ? cause : new FetchFailure('read failed', { cause });
+  }
+  const all = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(all);
+  } catch (cause) {
+    throw new FetchFailure('invalid UTF-8', { cause });
+  }
+}
+
+export function parseMaxAge(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const lower = header.toLowerCase();
+  if (/(^|,)\s*(no-store|no-cache)\s*(,|$)/.test(lower)) return 0;
+  const m = /(?:^|,)\s*max-age\s*=\s*"?(\d{1,10})"?\s*(?:,|$)/.exec(lower);
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,300 @@
+/**
+ * One issuer's key source: a TTL cache of its JWKS with single-flight fetching, an unknown-`kid`
+ * cooldown, background refresh ahead of expiry, bounded stale-if-error, Cache-Control within bounds,
+ * an optional shared store, and KeyObjects/CryptoKeys imported once per key. Lookups on warm keys are
+ * synchronous (the verifier's fast path); only cold starts and refetches return promises.
+ */
+import { InvalidTokenError, UnavailableError } from '../errors.ts';
+import type { Clock } from '../types.ts';
+import type { CryptoBackend, KeyHandle } from '../verify/crypto/types.ts';
+import { usableJwk } from '../verify/key-policy.ts';
+import type { AsymmetricAlgorithm } from '../verify/options.ts';
+import { discoverJwksUri } from './discovery.ts';
+import { FetchFailure, fetchJson } from './fetch-json.ts';
+import type { FetchLike, Jwk, JwksCacheEntry, JwksCacheStore, JwksOptions } from './types.ts';
+
+export const JWKS_DEFAULTS = {
+  ttl: 10 * 60_000,
+  minTtl: 60_000,
+  maxTtl: 24 * 60 * 60_000,
+  cooldown: 30_000,
+  refreshAhead: 0.8,
+  staleIfError: 60 * 60_000,
+  timeout: 5_000,
+  maxBytes: 256 * 1024,
+  maxKeys: 100,
+} as const;
+
+export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store'>> & { store: JwksCacheStore | undefined };
+
+export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): ResolvedJwksOptions {
+  const out: Record<string, unknown> = { ...JWKS_DEFAULTS, store: undefined };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+  }
+  const o = out as ResolvedJwksOptions;
+  for (const name of ['ttl', 'minTtl', 'maxTtl', 'cooldown', 'staleIfError', 'timeout', 'maxBytes', 'maxKeys'] as const) {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new TypeError(`jwks.${name} must be a non-negative finite number`);
+    }
+  }
+  if (typeof o.refreshAhead !== 'number' || !(o.refreshAhead > 0 && o.refreshAhead <= 1)) {
+    throw new TypeError('jwks.refreshAhead must be a number in (0, 1]');
+  }
+  if (o.minTtl > o.maxTtl) throw new TypeError('jwks.minTtl must not exceed jwks.maxTtl');
+  if (o.store !== undefined && (typeof o.store.get !== 'function' || typeof o.store.set !== 'function')) {
+    throw new TypeError('jwks.store must have get() and set() methods');
+  }
+  return o;
+}
+
+interface KeySet {
+  byKid: Map<string, Jwk[]>;
+  all: Jwk[];
+  fetchedAt: number;
+  expiresAt: number;
+  refreshAt: number;
+}
+
+const BAD = Symbol('bad key');
+type Imported = KeyHandle | Promise<KeyHandle> | typeof BAD;
+
+export interface JwksSourceInit {
+  /** Known JWKS URI, or discovered from `issuer` when absent. */
+  uri?: string;
+  issuer: string;
+  options: ResolvedJwksOptions;
+  fetch: FetchLike;
+  clock: Clock;
+  crypto: CryptoBackend;
+}
+
+const keyNotFound = () =>
+  new InvalidTokenError('ERR_AUTH_KEY_NOT_FOUND', 'No key of the issuer matches the token key id');
+const badKey = () =>
+  new InvalidTokenError('ERR_AUTH_INVALID_KEY', 'The issuer key for this token is unusable for its algorithm');
+
+export class JwksSource {
+  /** Network fetches of the JWKS document (discovery not counted), for tests and benchmarks. */
+  fetches = 0;
+  private uri: string | undefined;
+  private set: KeySet | undefined;
+  private inflight: Promise<void> | undefined;
+  private imported = new Map<string, Imported>();
+  private lastKidRefetch = Number.NEGATIVE_INFINITY;
+  private nextAttemptAt = Number.NEGATIVE_INFINITY;
+  private failures = 0;
+  private closed = false;
+
+  constructor(private readonly init: JwksSourceInit) {
+    this.uri = init.uri;
+  }
+
+  /** True while usable keys are held. */
+  get ready(): boolean {
+    const set = this.set;
+    return set !== undefined && this.init.clock() < set.expiresAt + this.init.options.staleIfError;
+  }
+
+  /** Whether a (verified) token's kid still names a key of the current set: the token cache asks this. */
+  hasKid(kid: string | undefined): boolean {
+    const set = this.set;
+    if (set === undefined || this.init.clock() >= set.expiresAt + this.init.options.staleIfError) return false;
+    return kid === undefined ? set.all.length > 0 : set.byKid.has(kid);
+  }
+
+  /** The key for (kid, alg): synchronous when warm (on Node), a promise when it must fetch or import. */
+  getKey(kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
+    const now = this.init.clock();
+    const set = this.set;
+    if (set !== undefined && now < set.expiresAt + this.init.options.staleIfError) {
+      if (now >= set.refreshAt && this.inflight === undefined && now >= this.nextAttemptAt) {
+        // Ahead of expiry (or past it, serving stale): refresh without making this request wait.
+        this.refresh().catch(() => {});
+      }
+      const found = this.lookup(set, kid, alg);
+      if (found !== undefined) return found;
+      if (kid === undefined) throw keyNotFound();
+      if (this.inflight !== undefined) return this.inflight.then(() => this.lookupAfterRefresh(kid, alg));
+      if (now - this.lastKidRefetch < this.init.options.cooldown || now < this.nextAttemptAt) throw keyNotFound();
+      this.lastKidRefetch = now;
+      return this.refresh().then(
+        () => this.lookupAfterRefresh(kid, alg),
+        () => this.lookupAfterRefresh(kid, alg),
+      );
+    }
+    if (this.inflight !== undefined) return this.inflight.then(() => this.lookupAfterRefresh(kid, alg));
+    if (now < this.nextAttemptAt) throw this.unavailable(now);
+    return this.refresh().then(() => this.lookupAfterRefresh(kid, alg));
+  }
+
+  /** Fetches keys now (single-flight). Rejects with UnavailableError when no usable keys remain. */
+  refresh(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    const p = this.doRefresh().finally(() => {
+      if (this.inflight === p) this.inflight = undefined;
+    });
+    this.inflight = p;
+    return p;
+  }
+
+  async hydrate(): Promise<void> {
+    if (this.ready && this.init.clock() < this.set!.expiresAt) return;
+    await this.refresh();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.set = undefined;
+    this.imported.clear();
+  }
+
+  private async doRefresh(): Promise<void> {
+    const { options, clock } = this.init;
+    try {
+      if (this.set === undefined && options.store) {
+        const entry = await safeStoreGet(options.store, this.init.uri ?? this.init.issuer);
+        if (entry && clock() < entry.expiresAt && Array.isArray(entry.keys)) {
+          this.install(entry.keys.slice(0, options.maxKeys), entry.fetchedAt, entry.expiresAt);
+          return;
+        }
+      }
+      const limits = { timeout: options.timeout, maxBytes: options.maxBytes };
+      if (this.uri === undefined) this.uri = await discoverJwksUri(this.init.fetch, this.init.issuer, limits);
+      this.fetches++;
+      const { value, maxAge } = await fetchJson(this.init.fetch, this.uri, limits);
+      const keys = parseJwks(value, options.maxKeys);
+      const now = clock();
+      const ttl =
+        maxAge === undefined ? options.ttl : Math.min(options.maxTtl, Math.max(options.minTtl, maxAge * 1000));
+      if (this.closed) return;
+      this.install(keys, now, now + ttl);
+      this.failures = 0;
+      this.nextAttemptAt = Number.NEGATIVE_INFINITY;
+      if (options.store) {
+        const entry: JwksCacheEntry = { keys, fetchedAt: now, expiresAt: now + ttl };
+        try {
+          await options.store.set(this.init.uri ?? this.init.issuer, entry);
+        } catch {
+          // A shared store is an optimisation; the fetched keys are already in use.
+        }
+      }
+    } catch (cause) {
+      const now = clock();
+      this.failures++;
+      this.nextAttemptAt = now + Math.min(options.cooldown, 1000 * 2 ** Math.min(this.failures - 1, 5));
+      if (!this.ready) throw this.unavailable(now, cause);
+    }
+  }
+
+  private install(keys: readonly Jwk[], fetchedAt: number, expiresAt: number): void {
+    const byKid = new Map<string, Jwk[]>();
+    const all: Jwk[] = [];
+    for (const jwk of keys) {
+      if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) continue;
+      if (jwk.kid !== undefined && typeof jwk.kid !== 'string') continue;
+      all.push(jwk);
+      if (typeof jwk.kid === 'string') {
+        const list = byKid.get(jwk.kid);
+        if (list) list.push(jwk);
+        else byKid.set(jwk.kid, [jwk]);
+      }
+    }
+    // Keep imported keys whose material is unchanged; drop the rest (removed keys stop verifying).
+    const live = new Set(all.map(fingerprint));
+    for (const k of this.imported.keys()) if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
+    const ttl = expiresAt - fetchedAt;
+    this.set = { byKid, all, fetchedAt, expiresAt, refreshAt: fetchedAt + ttl * this.init.options.refreshAhead };
+  }
+
+  private lookupAfterRefresh(kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
+    const now = this.init.clock();
+    const set = this.set;
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError) throw this.unavailable(now);
+    const found = this.lookup(set, kid, alg);
+    if (found === undefined) throw keyNotFound();
+    return found;
+  }
+
+  /** undefined: no key with that kid; throws for a key that exists but cannot serve this alg. */
+  private lookup(set: KeySet, kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> | undefined {
+    let candidates: Jwk[] | undefined;
+    if (kid === undefined) {
+      // No kid: only unambiguous when exactly one key of the set fits the alg.
+      const fitting = set.all.filter((j) => usableJwk(j, alg) !== undefined);
+      if (fitting.length !== 1) return undefined;
+      candidates = fitting;
+    } else {
+      candidates = set.byKid.get(kid);
+      if (candidates === undefined) return undefined;
+    }
+    for (const jwk of candidates) {
+      const id = `${alg}\0${fingerprint(jwk)}`;
+      const cached = this.imported.get(id);
+      if (cached === BAD) continue;
+      if (cached !== undefined) return cached;
+      const pub = usableJwk(jwk, alg);
+      if (pub === undefined) continue;
+      return this.importKey(id, pub, alg);
+    }
+    throw badKey();
+  }
+
+  private importKey(id: string, pub: Parameters<CryptoBackend['importPublicKey']>[0], alg: AsymmetricAlgorithm) {
+    let result: KeyHandle | Promise<KeyHandle>;
+    try {
+      result = this.init.crypto.importPublicKey(pub, alg);
+    } catch {
+      this.imported.set(id, BAD);
+      throw badKey();
+    }
+    if (result instanceof Promise) {
+      const p = result.then(
+        (handle) => {
+          if (this.imported.get(id) === p) this.imported.set(id, handle);
+          return handle;
+        },
+        () => {
+          this.imported.set(id, BAD);
+          throw badKey();
+        },
+      );
+      this.imported.set(id, p);
+      return p;
+    }
+    this.imported.set(id, result);
+    return result;
+  }
+
+  private unavailable(now: number, cause?: unknown): UnavailableError {
+    const retryAfter = Math.max(1, Math.ceil((this.nextAttemptAt - now) / 1000));
+    return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', {
+      retryAfter: Number.isFinite(retryAfter) ? retryAfter : 1,
+      cause,
+    });
+  }
+}
+
+function fingerprint(jwk: Jwk): string {
+  return JSON.stringify([jwk.kid, jwk.kty, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y, jwk.alg, jwk.use, jwk.key_ops]);
+}
+
+function parseJwks(value: unknown, maxKeys: number): Jwk[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FetchFailure('JWKS is not an object');
+  }
+  const keys = (value as { keys?: unknown }).keys;
+  if (!Array.isArray(keys)) throw new FetchFailure('JWKS has no keys array');
+  if (keys.length > maxKeys) throw new FetchFailure('JWKS has too many keys');
+  return keys.filter((k): k is Jwk => typeof k === 'object' && k !== null && !Array.isArray(k));
+}
+
+async function safeStoreGet(store: JwksCacheStore, key: string): Promise<JwksCacheEntry | undefined> {
+  try {
+    return (await store.get(key)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

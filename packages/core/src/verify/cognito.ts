@@ -1,0 +1,47 @@
+/** Amazon Cognito user-pool preset: issuer and JWKS from region + pool, token_use/client_id rules. */
+import type { IssuerConfig } from './options.ts';
+
+export interface CognitoOptions {
+  region: string;
+  userPoolId: string;
+  /** App client id(s): checked on `client_id` (access tokens) or `aud` (id tokens). */
+  clientId: string | readonly string[];
+  /** `access` (default) or `id`. */
+  tokenUse?: 'access' | 'id';
+  /** Anything else to override (clockTolerance, jwks tuning, groupsClaims, …). */
+  overrides?: Partial<Omit<IssuerConfig, 'issuer' | 'cognito'>>;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const POOL = /^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/;
+
+export function cognito(options: CognitoOptions): IssuerConfig {
+  if (!options || typeof options !== 'object') throw new TypeError('cognito(): options are required');
+  const { region, userPoolId, clientId, tokenUse = 'access' } = options;
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    throw new TypeError('cognito(): `region` must be an AWS region such as eu-west-1');
+  }
+  if (typeof userPoolId !== 'string' || !POOL.test(userPoolId) || !userPoolId.startsWith(`${region}_`)) {
+    throw new TypeError('cognito(): `userPoolId` must look like <region>_<id> and match `region`');
+  }
+  const ids = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? [...clientId] : [];
+  if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) {
+    throw new TypeError('cognito(): `clientId` must be a non-empty string or array of strings');
+  }
+  if (tokenUse !== 'access' && tokenUse !== 'id') {
+    throw new TypeError("cognito(): `tokenUse` must be 'access' or 'id'");
+  }
+  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  return {
+    groupsClaims: ['cognito:groups'],
+    algorithms: ['RS256'],
+    ...options.overrides,
+    issuer,
+    jwksUri: options.overrides?.jwksUri ?? `${issuer}/.well-known/jwks.json`,
+    // Access tokens have no `aud`: they are bound to the app client by `client_id`.
+    audience: tokenUse === 'id' ? ids : null,
+    clientId: ids,
+    tokenUse,
+    cognito: true,
+  };
+}

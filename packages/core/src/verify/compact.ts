@@ -1,0 +1,93 @@
+/**
+ * Strict compact-JWS parsing: exactly three canonical base64url segments (no padding, no whitespace, no
+ * non-zero trailing bits, so every segment re-encodes to itself), JSON-object header and payload with no
+ * duplicate member names, valid UTF-8, and header members we refuse (crit, b64, JWE, nested JWTs).
+ */
+import { InvalidTokenError } from '../errors.ts';
+import type { CryptoBackend } from './crypto/types.ts';
+import { hasDuplicateKeys } from './json-guard.ts';
+import type { JoseHeader } from './options.ts';
+
+export interface ParsedToken {
+  header: JoseHeader;
+  payload: Record<string, unknown>;
+  signingInput: string;
+  signature: Uint8Array;
+}
+
+// 0-63 for the base64url alphabet, 255 otherwise.
+const B64U = new Uint8Array(128).fill(255);
+{
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (let i = 0; i < alphabet.length; i++) B64U[alphabet.charCodeAt(i)] = i;
+}
+
+const malformed = (message = 'The access token is malformed') =>
+  new InvalidTokenError('ERR_AUTH_MALFORMED_TOKEN', message);
+
+/** Canonical base64url: alphabet only, length % 4 !== 1, unused low bits of the last char are zero. */
+function checkSegment(token: string, start: number, end: number): void {
+  const len = end - start;
+  if (len === 0 || len % 4 === 1) throw malformed();
+  for (let i = start; i < end; i++) {
+    const c = token.charCodeAt(i);
+    if (c > 127 || B64U[c] === 255) throw malformed();
+  }
+  const last = B64U[token.charCodeAt(end - 1)]!;
+  const rem = len % 4;
+  if ((rem === 2 && (last & 15) !== 0) || (rem === 3 && (last & 3) !== 0)) throw malformed();
+}
+
+function decodeJson(crypto: CryptoBackend, segment: string): Record<string, unknown> {
+  let text: string;
+  let value: unknown;
+  try {
+    text = crypto.utf8(crypto.decode(segment));
+    value = JSON.parse(text);
+  } catch {
+    throw malformed();
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed();
+  if (hasDuplicateKeys(text)) throw malformed('The access token contains duplicate JSON members');
+  return value as Record<string, unknown>;
+}
+
+export function parseCompact(token: string, crypto: CryptoBackend): ParsedToken {
+  const d1 = token.indexOf('.');
+  const d2 = d1 === -1 ? -1 : token.indexOf('.', d1 + 1);
+  if (d2 === -1 || token.indexOf('.', d2 + 1) !== -1) throw malformed();
+  checkSegment(token, 0, d1);
+  checkSegment(token, d1 + 1, d2);
+  checkSegment(token, d2 + 1, token.length);
+
+  const header = decodeJson(crypto, token.slice(0, d1));
+  checkHeader(header);
+  const payload = decodeJson(crypto, token.slice(d1 + 1, d2));
+  return {
+    header: header as JoseHeader,
+    payload,
+    signingInput: token.slice(0, d2),
+    signature: crypto.decode(token.slice(d2 + 1)),
+  };
+}
+
+function checkHeader(h: Record<string, unknown>): void {
+  const alg = h.alg;
+  if (typeof alg !== 'string' || alg === '') throw malformed();
+  if (alg.toLowerCase() === 'none') {
+    throw new InvalidTokenError('ERR_AUTH_ALG_NOT_ALLOWED', 'The token algorithm is not allowed');
+  }
+  // JWE headers carry `enc`; we only accept signed tokens.
+  if (h.enc !== undefined || h.zip !== undefined) throw malformed('Encrypted tokens are not accepted');
+  // We implement no JWS extensions, so any critical one is unknown (RFC 7515 §4.1.11).
+  if (h.crit !== undefined) throw malformed('The token uses unsupported critical header parameters');
+  if (h.b64 !== undefined && h.b64 !== true) throw malformed('Unencoded payloads are not accepted');
+  if (h.cty !== undefined) {
+    if (typeof h.cty !== 'string') throw malformed();
+    const cty = h.cty.toLowerCase();
+    if (cty === 'jwt' || cty === 'application/jwt') throw malformed('Nested tokens are not accepted');
+  }
+  if (h.kid !== undefined && (typeof h.kid !== 'string' || h.kid === '')) throw malformed();
+  if (h.typ !== undefined && typeof h.typ !== 'string') throw malformed();
+  // jku, x5u, jwk, x5c are deliberately ignored: keys come only from the issuer's configured JWKS.
+}

@@ -1,0 +1,308 @@
+/**
+ * createVerifier: issuer routing on the unverified `iss` (an unknown issuer never causes a fetch), strict
+ * parsing, claim rules, key lookup and signature check, then the verified-token cache. The warm path is
+ * synchronous on Node (cache hit: one hash + LRU lookup + window check); only cold keys, WebCrypto and
+ * `customCheck` add promise hops.
+ */
+import { backend as defaultCrypto } from '#crypto';
+import { InvalidTokenError, UnavailableError, isAuthError, toAuthError } from '../errors.ts';
+import type { JwksSource } from '../jwks/jwks-source.ts';
+import type { Principal } from '../types.ts';
+import { checkClaims } from './claims.ts';
+import { parseCompact } from './compact.ts';
+import type { CryptoBackend, KeyHandle } from './crypto/types.ts';
+import {
+  type ClaimRules,
+  type IssuerContext,
+  type IssuerRuntime,
+  checkTokenUse,
+  defaultRequiredClaims,
+  normalizeIssuer,
+  normalizeTypOption,
+  toStringSet,
+} from './issuer-config.ts';
+import { SIGNATURE_BYTES } from './key-policy.ts';
+import type {
+  AsymmetricAlgorithm,
+  IssuerConfig,
+  IssuerResolver,
+  JoseHeader,
+  Verifier,
+  VerifierOptions,
+  VerifyOverrides,
+} from './options.ts';
+import { buildPrincipal } from './principal.ts';
+import { TokenCache } from './token-cache.ts';
+
+const VERIFIER = Symbol.for('@auth/core.Verifier');
+
+/**
+ * Internal option: force a signature backend (tests run the whole suite on WebCrypto with it).
+ * Not part of the public API.
+ */
+export const CRYPTO_BACKEND = Symbol.for('@auth/core.verifier.crypto');
+
+/** Internal: the JWKS sources of a verifier (fetch counters in tests and benchmarks). */
+export const JWKS_SOURCES = Symbol.for('@auth/core.verifier.sources');
+
+export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
+export const DEFAULT_CACHE_SIZE = 10_000;
+const RESOLVED_ISSUERS_MAX = 1_000;
+
+interface Verified {
+  principal: Principal;
+  header: JoseHeader;
+  source: JwksSource | undefined;
+  kid: string | undefined;
+  validFrom: number;
+  validUntil: number;
+}
+
+const malformed = () => new InvalidTokenError('ERR_AUTH_MALFORMED_TOKEN', 'The access token is malformed');
+const untrusted = () => new InvalidTokenError('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
+const badSignature = () => new InvalidTokenError('ERR_AUTH_INVALID_SIGNATURE', 'The token signature is invalid');
+const algNotAllowed = () => new InvalidTokenError('ERR_AUTH_ALG_NOT_ALLOWED', 'The token algorithm is not allowed');
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(): options are required');
+  const crypto = ((options as unknown as Record<symbol, unknown>)[CRYPTO_BACKEND] as CryptoBackend) ?? defaultCrypto;
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
+  const fetchFn = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
+  if (typeof fetchFn !== 'function') throw new TypeError('fetch must be a function');
+  const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64) {
+    throw new TypeError('maxTokenBytes must be an integer of at least 64');
+  }
+  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new TypeError('cacheSize must be a non-negative integer');
+  const customCheck = options.customCheck;
+  if (customCheck !== undefined && typeof customCheck !== 'function') {
+    throw new TypeError('customCheck must be a function');
+  }
+
+  const ctx: IssuerContext = { fetch: fetchFn, clock, crypto, jwks: options.jwks, sources: new Map() };
+  const issuersOption = options.issuers;
+  let staticIssuers: Map<string, IssuerRuntime[]> | undefined;
+  let resolver: IssuerResolver | undefined;
+  const resolved = new TokenCache<IssuerRuntime[] | null>(RESOLVED_ISSUERS_MAX);
+  if (typeof issuersOption === 'function') {
+    resolver = issuersOption;
+  } else {
+    if (!Array.isArray(issuersOption) || issuersOption.length === 0) {
+      throw new TypeError('issuers must be a non-empty array of issuer configs or a resolver function');
+    }
+    staticIssuers = new Map();
+    issuersOption.forEach((config: IssuerConfig, i: number) => {
+      const rt = normalizeIssuer(config, i, ctx);
+      const list = staticIssuers!.get(rt.issuer);
+      if (list) list.push(rt);
+      else staticIssuers!.set(rt.issuer, [rt]);
+    });
+  }
+  const cache = cacheSize > 0 ? new TokenCache<Verified>(cacheSize) : undefined;
+
+  function resolveIssuer(iss: string): IssuerRuntime[] | Promise<IssuerRuntime[]> {
+    if (staticIssuers) {
+      const list = staticIssuers.get(iss);
+      if (list === undefined) throw untrusted();
+      return list;
+    }
+    const hit = resolved.get(iss);
+    if (hit === null) throw untrusted();
+    if (hit !== undefined) return hit;
+    let result: ReturnType<IssuerResolver>;
+    try {
+      result = resolver!(iss);
+    } catch (cause) {
+      throw resolverFailed(cause);
+    }
+    const finish = (config: IssuerConfig | undefined | null): IssuerRuntime[] => {
+      if (config === undefined || config === null) {
+        resolved.set(iss, null);
+        throw untrusted();
+      }
+      let rt: IssuerRuntime;
+      try {
+        rt = normalizeIssuer(config, 'resolver result', ctx);
+      } catch (cause) {
+        throw resolverFailed(cause);
+      }
+      // The resolver must answer for the issuer it was asked about.
+      if (rt.issuer !== iss) throw untrusted();
+      resolved.set(iss, [rt]);
+      return [rt];
+    };
+    return result instanceof Promise ? result.then(finish, (cause) => Promise.reject(resolverFailed(cause))) : finish(result);
+  }
+
+  function rulesWith(rt: IssuerRuntime, o: VerifyOverrides): IssuerRuntime {
+    const tokenUse = o.tokenUse === undefined ? rt.tokenUse : checkTokenUse(o.tokenUse, 'overrides.tokenUse');
+    const rules: Partial<ClaimRules> = {
+      audience: o.audience === undefined ? rt.audience : toStringSet(o.audience, 'overrides.audience'),
+      clientIds: o.clientId === undefined ? rt.clientIds : toStringSet(o.clientId, 'overrides.clientId'),
+      tokenUse,
+      typ: o.typ === undefined ? rt.typ : normalizeTypOption(o.typ),
+      maxTokenAge: o.maxTokenAge === undefined ? rt.maxTokenAge : o.maxTokenAge,
+      requiredClaims:
+        o.requiredClaims ?? (o.tokenUse !== undefined ? defaultRequiredClaims(tokenUse) : rt.requiredClaims),
+    };
+    return { ...rt, ...rules };
+  }
+
+  function verifyFull(token: string, overrides: VerifyOverrides | undefined, hash: string | undefined) {
+    const parsed = parseCompact(token, crypto);
+    const iss = parsed.payload.iss;
+    if (typeof iss !== 'string' || iss === '') {
+      throw new InvalidTokenError('ERR_AUTH_MISSING_CLAIM', 'The token has no issuer');
+    }
+    const list = resolveIssuer(iss);
+    if (list instanceof Promise) return list.then((l) => verifyWith(l, parsed, overrides, hash));
+    return verifyWith(list, parsed, overrides, hash);
+  }
+
+  function verifyWith(
+    list: IssuerRuntime[],
+    parsed: ReturnType<typeof parseCompact>,
+    overrides: VerifyOverrides | undefined,
+    hash: string | undefined,
+  ): Verified | Promise<Verified> {
+    const { header, payload } = parsed;
+    const now = clock() / 1000;
+    let rt: IssuerRuntime | undefined;
+    let verdict: ReturnType<typeof checkClaims> | undefined;
+    let firstError: unknown;
+    // Several entries may share an issuer (e.g. access and id tokens of one pool): the first that accepts wins.
+    for (const candidate of list) {
+      const effective = overrides ? rulesWith(candidate, overrides) : candidate;
+      try {
+        if (!effective.algorithms.has(header.alg)) throw algNotAllowed();
+        verdict = checkClaims(header, payload, effective, now);
+        rt = effective;
+        break;
+      } catch (e) {
+        firstError ??= e;
+      }
+    }
+    if (rt === undefined || verdict === undefined) throw firstError;
+    const alg = header.alg;
+    const expected = SIGNATURE_BYTES[alg];
+    if (expected !== undefined && parsed.signature.byteLength !== expected) throw badSignature();
+
+    const kid = header.kid;
+    let key: KeyHandle | Promise<KeyHandle> | undefined;
+    let source: JwksSource | undefined;
+    if (alg.startsWith('HS')) {
+      key = rt.secretKeys.get(alg);
+      if (key === undefined) throw algNotAllowed();
+    } else {
+      source = rt.source;
+      if (source === undefined) throw algNotAllowed();
+      key = source.getKey(kid, alg as AsymmetricAlgorithm);
+    }
+    const finalRt = rt;
+    const finalVerdict = verdict;
+    const check = (k: KeyHandle): Verified | Promise<Verified> => {
+      let ok: boolean | Promise<boolean>;
+      try {
+        ok = crypto.verify(alg as AsymmetricAlgorithm, k, parsed.signingInput, parsed.signature);
+      } catch {
+        throw badSignature();
+      }
+      const done = (valid: boolean): Verified => {
+        if (!valid) throw badSignature();
+        const entry: Verified = {
+          principal: buildPrincipal(payload, finalRt, finalVerdict.kind),
+          header,
+          source,
+          kid,
+          validFrom: finalVerdict.validFrom,
+          validUntil: finalVerdict.validUntil,
+        };
+        if (hash !== undefined && cache !== undefined) cache.set(hash, entry);
+        return entry;
+      };
+      return ok instanceof Promise ? ok.then(done, () => Promise.reject(badSignature())) : done(ok);
+    };
+    return key instanceof Promise ? key.then(check) : check(key);
+  }
+
+  function fromCache(hash: string, token: string): Verified | Promise<Verified> {
+    const hit = cache!.get(hash);
+    if (hit !== undefined) {
+      const now = clock() / 1000;
+      if (now >= hit.validFrom && now <= hit.validUntil && (hit.source === undefined || hit.source.hasKid(hit.kid))) {
+        return hit;
+      }
+      cache!.delete(hash);
+    }
+    return verifyFull(token, undefined, hash);
+  }
+
+  function verifyToken(token: string, overrides: VerifyOverrides | undefined): Verified | Promise<Verified> {
+    if (typeof token !== 'string' || token === '') throw malformed();
+    if (token.length > maxTokenBytes) {
+      throw new InvalidTokenError('ERR_AUTH_TOKEN_TOO_LARGE', 'The access token is too large');
+    }
+    if (cache !== undefined && overrides === undefined) {
+      const hash = crypto.hashToken(token);
+      return typeof hash === 'string' ? fromCache(hash, token) : hash.then((h) => fromCache(h, token));
+    }
+    return verifyFull(token, overrides, undefined);
+  }
+
+  const afterVerified = customCheck
+    ? (v: Verified): Promise<Principal> =>
+        new Promise<void>((resolve) => resolve(customCheck(v.principal, v.header))).then(
+          () => v.principal,
+          (e: unknown) => {
+            throw isAuthError(e)
+              ? e
+              : new InvalidTokenError('ERR_AUTH_TOKEN_REJECTED', 'The token was rejected', { cause: e });
+          },
+        )
+    : (v: Verified): Promise<Principal> => Promise.resolve(v.principal);
+  const fail = (e: unknown): never => {
+    throw toAuthError(e);
+  };
+
+  const sources = [...ctx.sources.values()];
+  const verifier = {
+    verify(token: string, overrides?: VerifyOverrides): Promise<Principal> {
+      let r: Verified | Promise<Verified>;
+      try {
+        r = verifyToken(token, overrides);
+      } catch (e) {
+        return Promise.reject(toAuthError(e));
+      }
+      return r instanceof Promise ? r.then(afterVerified, fail) : afterVerified(r);
+    },
+    async hydrate(): Promise<void> {
+      await Promise.all([...ctx.sources.values()].map((s) => s.hydrate()));
+    },
+    get ready(): boolean {
+      for (const s of ctx.sources.values()) if (!s.ready) return false;
+      return true;
+    },
+    close(): void {
+      cache?.clear();
+      resolved.clear();
+      for (const s of ctx.sources.values()) s.close();
+    },
+    [VERIFIER]: true,
+    [JWKS_SOURCES]: sources,
+  };
+  Object.defineProperty(verifier, JWKS_SOURCES, { get: () => [...ctx.sources.values()], enumerable: false });
+  return verifier as Verifier;
+}
+
+function resolverFailed(cause: unknown): UnavailableError {
+  return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'The issuer configuration is unavailable', {
+    retryAfter: 5,
+    cause,
+  });
+}
+
+export function isVerifier(value: unknown): value is Verifier {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[VERIFIER] === true;
+}

@@ -1,0 +1,34 @@
+/**
+ * The signature backend interface. `node.ts` (node:crypto, synchronous) and `web.ts` (WebCrypto) implement
+ * it; the package `imports` map (#crypto) picks one by export conditions, once, at module resolution.
+ * Every method may return a value or a promise: callers stay synchronous when the backend is.
+ */
+import type { Algorithm, AsymmetricAlgorithm, SymmetricAlgorithm } from '../options.ts';
+
+/** A public key checked against its algorithm, as the backend holds it (KeyObject or CryptoKey). */
+export type KeyHandle = unknown;
+
+/** A JWK reduced to the members needed to import it (kty/crv already checked against the alg). */
+export interface PublicJwk {
+  kty: 'RSA' | 'EC' | 'OKP';
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+export interface CryptoBackend {
+  readonly name: 'node' | 'web';
+  /** base64url (already checked canonical) → bytes. */
+  decode(segment: string): Uint8Array;
+  /** Strict UTF-8 decoding; throws on invalid sequences; keeps a BOM (so JSON.parse rejects it). */
+  utf8(bytes: Uint8Array): string;
+  /** Imports a public key for `alg`; throws (or rejects) when the key material is invalid. */
+  importPublicKey(jwk: PublicJwk, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle>;
+  importSecret(secret: Uint8Array, alg: SymmetricAlgorithm): KeyHandle | Promise<KeyHandle>;
+  /** Verifies `signature` over the ASCII `signingInput` (`header.payload`). */
+  verify(alg: Algorithm, key: KeyHandle, signingInput: string, signature: Uint8Array): boolean | Promise<boolean>;
+  /** A collision-resistant digest of the whole token, used as the token-cache key. */
+  hashToken(token: string): string | Promise<string>;
+}

@@ -1,0 +1,112 @@
+/**
+ * WebCrypto backend (Workers, Deno, browsers, Bun, Node without node:crypto conditions): the same
+ * interface as node.ts on `crypto.subtle`. Chosen by the package `imports` map, never per call.
+ */
+import type { Algorithm, AsymmetricAlgorithm, SymmetricAlgorithm } from '../options.ts';
+import type { CryptoBackend, KeyHandle, PublicJwk } from './types.ts';
+
+const subtle = (): SubtleCrypto => {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new TypeError('WebCrypto (crypto.subtle) is not available in this runtime');
+  return s;
+};
+
+const HASH: Record<string, string> = { '256': 'SHA-256', '384': 'SHA-384', '512': 'SHA-512' };
+const CURVE_ALG: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+
+function importParams(alg: AsymmetricAlgorithm): RsaHashedImportParams | EcKeyImportParams | Algorithm_ {
+  const bits = alg.slice(2);
+  if (alg.startsWith('RS')) return { name: 'RSASSA-PKCS1-v1_5', hash: HASH[bits]! };
+  if (alg.startsWith('PS')) return { name: 'RSA-PSS', hash: HASH[bits]! };
+  if (alg.startsWith('ES')) return { name: 'ECDSA', namedCurve: CURVE_ALG[alg]! };
+  return { name: 'Ed25519' };
+}
+type Algorithm_ = { name: string };
+
+function verifyParams(alg: Algorithm): AlgorithmIdentifier | RsaPssParams | EcdsaParams {
+  const bits = alg.slice(2);
+  if (alg.startsWith('RS')) return { name: 'RSASSA-PKCS1-v1_5' };
+  if (alg.startsWith('PS')) return { name: 'RSA-PSS', saltLength: Number(bits) / 8 };
+  if (alg.startsWith('ES')) return { name: 'ECDSA', hash: HASH[bits]! };
+  if (alg.startsWith('HS')) return { name: 'HMAC' };
+  return { name: 'Ed25519' };
+}
+
+interface WebKey {
+  alg: Algorithm;
+  key: CryptoKey;
+  params: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const LOOKUP = new Uint8Array(128).fill(255);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+/** base64url → bytes without Buffer or atob (the input was already checked to be canonical). */
+export function decodeBase64url(s: string): Uint8Array {
+  const len = s.length;
+  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  let o = 0;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const n =
+      (LOOKUP[s.charCodeAt(i)]! << 18) |
+      (LOOKUP[s.charCodeAt(i + 1)]! << 12) |
+      (LOOKUP[s.charCodeAt(i + 2)]! << 6) |
+      LOOKUP[s.charCodeAt(i + 3)]!;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 255;
+    out[o++] = n & 255;
+  }
+  const rest = len - i;
+  if (rest >= 2) {
+    const n = (LOOKUP[s.charCodeAt(i)]! << 18) | (LOOKUP[s.charCodeAt(i + 1)]! << 12);
+    out[o++] = n >> 16;
+    if (rest === 3) out[o++] = ((n | (LOOKUP[s.charCodeAt(i + 2)]! << 6)) >> 8) & 255;
+  }
+  return out.subarray(0, o);
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+function toHex(buf: ArrayBuffer): string {
+  const bytes = new Uint8Array(buf);
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
+  return s;
+}
+
+export const backend: CryptoBackend = {
+  name: 'web',
+  decode: decodeBase64url,
+  utf8(bytes) {
+    return decoder.decode(bytes);
+  },
+  async importPublicKey(jwk: PublicJwk, alg: AsymmetricAlgorithm): Promise<KeyHandle> {
+    const key = await subtle().importKey('jwk', jwk as JsonWebKey, importParams(alg), false, ['verify']);
+    const handle: WebKey = { alg, key, params: verifyParams(alg) };
+    return handle;
+  },
+  async importSecret(secret: Uint8Array, alg: SymmetricAlgorithm): Promise<KeyHandle> {
+    const key = await subtle().importKey(
+      'raw',
+      secret as BufferSource,
+      { name: 'HMAC', hash: HASH[alg.slice(2)]! },
+      false,
+      ['verify'],
+    );
+    const handle: WebKey = { alg, key, params: verifyParams(alg) };
+    return handle;
+  },
+  async verify(alg, key, signingInput, signature) {
+    const k = key as WebKey;
+    if (k.alg !== alg) return false;
+    return subtle().verify(k.params, k.key, signature as BufferSource, encoder.encode(signingInput));
+  },
+  async hashToken(token) {
+    return toHex(await subtle().digest('SHA-256', encoder.encode(token)));
+  },
+};
+
+export default backend;

@@ -1,0 +1,115 @@
+/**
+ * Options of `createVerifier`: the issuer allow-list (or a resolver), token limits, the verified-token
+ * cache, JWKS tuning and injected I/O. Shared by `createAuthenticator` and `verifierOptionsFromEnv`.
+ */
+import type { FetchLike, JwksOptions } from '../jwks/types.ts';
+import type { Clock, Principal } from '../types.ts';
+
+export type AsymmetricAlgorithm =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA';
+export type SymmetricAlgorithm = 'HS256' | 'HS384' | 'HS512';
+export type Algorithm = AsymmetricAlgorithm | SymmetricAlgorithm;
+
+/** Which kind of token an issuer entry accepts. */
+export type TokenUseOption = 'access' | 'id' | 'any';
+
+/** One trusted issuer. */
+export interface IssuerConfig {
+  /** Exact `iss` value (no normalisation: a trailing slash, case or scheme difference is a different issuer). */
+  issuer: string;
+  /**
+   * Accepted `aud` value(s). Required; `null` is the explicit opt-out (e.g. Cognito access tokens,
+   * which carry `client_id` instead of `aud`).
+   */
+  audience: string | readonly string[] | null;
+  /** JWKS location. When absent, discovered from `<issuer>/.well-known/openid-configuration`. */
+  jwksUri?: string;
+  /** Allowed algorithms (default: RS256/384/512, PS256/384/512, ES256/384/512, EdDSA). `none` never. */
+  algorithms?: readonly Algorithm[];
+  /** Shared secret; required to allow HS256/384/512 (and only then are they allowed). */
+  secret?: string | Uint8Array;
+  /** `access` (default), `id` or `any`. */
+  tokenUse?: TokenUseOption;
+  /** Accepted `client_id` (access tokens) / `azp`; checked when set. */
+  clientId?: string | readonly string[];
+  /** Required `typ` header (e.g. `at+jwt`, RFC 9068): case-insensitive, `application/` prefix optional. */
+  typ?: string;
+  /** Seconds of leeway for exp/nbf/iat (default 5). */
+  clockTolerance?: number;
+  /** Maximum age in seconds since `iat` (makes `iat` required). */
+  maxTokenAge?: number;
+  /** Maximum `exp - iat` in seconds (makes `iat` required). */
+  maxLifetime?: number;
+  /** Claims that must be present (default for access tokens: iss, sub, exp, iat; id tokens: iss, sub, aud, exp, iat). */
+  requiredClaims?: readonly string[];
+  /** Claim that becomes `principal.subject` (default `sub`). */
+  userIdClaim?: string;
+  /** Claim paths read for groups/roles (dot paths allowed). Default: groups, cognito:groups, roles, realm_access.roles. */
+  groupsClaims?: readonly string[];
+  /** Claim holding organizations (default `organizations`). */
+  organizationsClaim?: string;
+  /** Per-issuer JWKS tuning (merged over `VerifierOptions.jwks`). */
+  jwks?: JwksOptions;
+  /** Cognito-style `token_use` claim checks (set by the `cognito()` preset). */
+  cognito?: boolean;
+}
+
+/** Multi-tenant routing: return the configuration for an (unverified) `iss`, or undefined to reject it. */
+export type IssuerResolver = (
+  issuer: string,
+) => IssuerConfig | undefined | null | Promise<IssuerConfig | undefined | null>;
+
+/** Decoded JOSE header handed to `customCheck`. */
+export interface JoseHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+  [member: string]: unknown;
+}
+
+export interface VerifierOptions {
+  /** Trusted issuers, or a resolver function for multi-tenant apps. */
+  issuers: readonly IssuerConfig[] | IssuerResolver;
+  /** Largest accepted token in bytes (default 8 KiB). */
+  maxTokenBytes?: number;
+  /** Runs on every request, also on token-cache hits (e.g. a revocation lookup). Throw to reject. */
+  customCheck?: (principal: Principal, header: JoseHeader) => void | Promise<void>;
+  /** Verified-token LRU size (default 10,000; 0 disables). */
+  cacheSize?: number;
+  /** Default JWKS tuning for every issuer. */
+  jwks?: JwksOptions;
+  /** Injected fetch (default `globalThis.fetch`). */
+  fetch?: FetchLike;
+  /** Injected clock in milliseconds (default `Date.now`). */
+  clock?: Clock;
+}
+
+/** Per-call narrowing of an issuer's rules. */
+export interface VerifyOverrides {
+  audience?: string | readonly string[] | null;
+  clientId?: string | readonly string[];
+  tokenUse?: TokenUseOption;
+  typ?: string;
+  maxTokenAge?: number;
+  requiredClaims?: readonly string[];
+}
+
+export interface Verifier {
+  /** Verifies a compact JWS; resolves a Principal or rejects with an AuthError. */
+  verify(token: string, overrides?: VerifyOverrides): Promise<Principal>;
+  /** Fetches every configured issuer's keys (and discovery documents) ahead of the first request. */
+  hydrate(): Promise<void>;
+  /** True once every configured issuer has usable keys. */
+  readonly ready: boolean;
+  /** Stops background refreshes and clears caches. */
+  close(): void;
+}

@@ -1,0 +1,19 @@
+import { isAuthError } from '@auth/core';
+import type { ErrorRequestHandler } from 'express';
+
+export interface AuthErrorHandlerOptions {
+  /** Realm of the `WWW-Authenticate` challenge; defaults to the realm of the middleware that failed. */
+  realm?: string;
+}
+
+/**
+ * Renders an AuthError as the contract's response (status, `WWW-Authenticate`, `Retry-After`, JSON body)
+ * and passes any other error on to the next error handler.
+ */
+export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
+  return function authErrorHandler(err, _req, res, next) {
+    if (!isAuthError(err) || res.headersSent) return next(err);
+    const { status, headers, body } = err.toResponse(options.realm ?? err.realm);
+    res.status(status).set(headers).send(JSON.stringify(body));
+  };
+}

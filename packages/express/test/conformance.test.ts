@@ -1,0 +1,4 @@
+import { runConformance } from '@auth/conformance';
+import { expressHarness } from './harness.ts';
+
+runConformance(expressHarness);

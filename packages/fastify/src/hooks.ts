@@ -1,0 +1,64 @@
+import {
+  assertAllowed,
+  MissingTokenError,
+  type Policy,
+  type PolicyContext,
+  type RequestLike,
+  toAuthError,
+} from '@auth/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendAuthError } from './reply.ts';
+import { type AuthState, getState } from './state.ts';
+
+/** A hook usable as `onRequest`, `preValidation` or `preHandler`. */
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+function toRequestLike(request: FastifyRequest): RequestLike {
+  return {
+    headers: request.headers,
+    rawHeaders: request.raw.rawHeaders,
+    url: request.url,
+    body: request.body,
+    method: request.method,
+  };
+}
+
+function policyContext(request: FastifyRequest): PolicyContext {
+  const query = request.url.indexOf('?');
+  return {
+    params: request.params as Record<string, string | undefined>,
+    method: request.method,
+    path: query === -1 ? request.url : request.url.slice(0, query),
+  };
+}
+
+// Answer from the hook so the contract's body survives any app error handler; or hand the error on.
+function fail(state: AuthState | undefined, reply: FastifyReply, cause: unknown): FastifyReply {
+  const error = toAuthError(cause);
+  const realm = state?.authenticator.realm ?? error.realm;
+  error.realm = realm;
+  if (state?.throwErrors) throw error;
+  reply.log.info({ code: error.code, status: error.status }, 'authentication failed');
+  return sendAuthError(reply, error, realm);
+}
+
+/**
+ * One hook: authenticate (unless an earlier hook already did) and apply a policy. `fixed` is the state
+ * of the registration that added a route's declarative hook; decorator hooks use the route's scope.
+ */
+export function authHook(optional: boolean, policy: Policy | undefined, fixed?: AuthState): AuthHook {
+  return async function authenticate(request, reply) {
+    const state = fixed ?? getState(request.server);
+    try {
+      if (!state) throw new MissingTokenError(); // no registration in this scope: fail closed
+      let principal = request.auth;
+      if (!principal) {
+        const found = await state.authenticator.authenticate(toRequestLike(request), { optional });
+        if (found) request.auth = principal = found;
+      }
+      if (policy && principal) await assertAllowed(policy, principal, policyContext(request));
+    } catch (cause) {
+      return fail(state, reply, cause);
+    }
+  };
+}

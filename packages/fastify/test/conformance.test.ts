@@ -1,0 +1,4 @@
+import { runConformance } from '@auth/conformance';
+import { fastifyHarness } from './harness.ts';
+
+runConformance(fastifyHarness);

@@ -1,0 +1,270 @@
+import { AuthError, createAuthenticator, isAuthError, orgParam } from '@auth/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fastifyAuth, replyAuthError } from '../src/index.ts';
+import { AUDIENCE, authOptions, bearer, ISSUER, token } from './tokens.ts';
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+function newApp(): FastifyInstance {
+  const app = Fastify();
+  apps.push(app);
+  return app;
+}
+
+const get = (app: FastifyInstance, url: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url, headers });
+
+describe('declarative route config', () => {
+  async function app(defaultAuth?: 'required' | 'none') {
+    const app = newApp();
+    await app.register(fastifyAuth, { ...authOptions(), ...(defaultAuth ? { defaultAuth } : {}) });
+    app.get('/open', async (request) => ({ auth: request.auth }));
+    app.get('/me', { config: { auth: true } }, async (request) => ({ sub: request.auth?.subject }));
+    app.get('/public', { config: { auth: { public: true } } }, async () => ({ ok: true }));
+    app.get('/items', { config: { auth: { scopes: ['read:items', 'list:items'] } } }, async () => []);
+    app.get('/admin', { config: { auth: { groups: ['admin'] } } }, async () => ({ admin: true }));
+    app.get('/optional', { config: { auth: { optional: true } } }, async (request) => ({
+      authenticated: request.auth !== null,
+    }));
+    return app;
+  }
+
+  it('leaves routes without config.auth open by default', async () => {
+    const res = await get(await app(), '/open');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ auth: null });
+  });
+
+  it('auth: true needs a token and sets request.auth', async () => {
+    const a = await app();
+    const missing = await get(a, '/me');
+    expect(missing.statusCode).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(missing.json()).toMatchObject({ status: 401, code: 'ERR_AUTH_MISSING_TOKEN' });
+    const ok = await get(a, '/me', bearer());
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ sub: 'user-1' });
+  });
+
+  it('scopes: 403 insufficient_scope naming the required scopes', async () => {
+    const a = await app();
+    const res = await get(a, '/items', bearer({ scope: 'read:items' }));
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
+    expect(res.headers['www-authenticate']).toContain('scope="read:items list:items"');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toMatchObject({ status: 403, code: 'ERR_AUTH_INSUFFICIENT_SCOPE', error: 'insufficient_scope' });
+    expect((await get(a, '/items', bearer({ scope: 'list:items read:items' }))).statusCode).toBe(200);
+  });
+
+  it('groups: 403 without the group, 200 with it', async () => {
+    const a = await app();
+    const denied = await get(a, '/admin', bearer({ groups: ['users'] }));
+    expect(denied.statusCode).toBe(403);
+    expect(denied.headers['www-authenticate']).toBe(
+      `Bearer realm="api", error="insufficient_scope", error_description="${denied.json().message}"`,
+    );
+    expect((await get(a, '/admin', bearer({ groups: ['admin'] }))).statusCode).toBe(200);
+  });
+
+  it('optional: no credentials pass, bad credentials are 401', async () => {
+    const a = await app();
+    expect((await get(a, '/optional')).json()).toEqual({ authenticated: false });
+    expect((await get(a, '/optional', bearer())).json()).toEqual({ authenticated: true });
+    const bad = await get(a, '/optional', { authorization: 'Bearer not.a.jwt' });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers['www-authenticate']).toContain('error="invalid_token"');
+    const malformed = await get(a, '/optional', { authorization: 'Basic abc' });
+    expect(malformed.statusCode).toBe(400);
+  });
+
+  it("defaultAuth: 'required' protects unconfigured routes; public: true opts out", async () => {
+    const a = await app('required');
+    expect((await get(a, '/open')).statusCode).toBe(401);
+    expect((await get(a, '/open', bearer())).statusCode).toBe(200);
+    expect((await get(a, '/public')).statusCode).toBe(200);
+  });
+
+  it('policy: any core policy, combined with scopes', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    const onlyAlice = (p: { subject: string }) =>
+      p.subject === 'alice'
+        ? ({ allowed: true } as const)
+        : ({ allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: 'Not alice' } as const);
+    a.get('/alice', { config: { auth: { scopes: ['x'], policy: onlyAlice } } }, async () => 'hi');
+    expect((await get(a, '/alice', bearer({ sub: 'bob', scope: 'x' }))).statusCode).toBe(403);
+    expect((await get(a, '/alice', bearer({ sub: 'alice' }))).statusCode).toBe(403);
+    expect((await get(a, '/alice', bearer({ sub: 'alice', scope: 'x' }))).statusCode).toBe(200);
+  });
+
+  it('rejects ambiguous or wrong config at registration with a TypeError', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    expect(() =>
+      a.get('/x', { config: { auth: { optional: true, scopes: ['a'] } } }, async () => 'x'),
+    ).toThrow(TypeError);
+    expect(() => a.get('/y', { config: { auth: 'yes' as never } }, async () => 'y')).toThrow(/config\.auth/);
+    const b = newApp();
+    await expect(b.register(fastifyAuth, { ...authOptions(), defaultAuth: 'always' as never })).rejects.toThrow(
+      /defaultAuth/,
+    );
+  });
+});
+
+describe('decorators', () => {
+  it('fastify.requireScopes(...) authenticates when no earlier hook did', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    a.get('/items', { preHandler: a.requireScopes('read:items') }, async (request) => request.auth?.scopes);
+    expect((await get(a, '/items')).statusCode).toBe(401);
+    expect((await get(a, '/items', bearer({ scope: 'write:items' }))).statusCode).toBe(403);
+    const ok = await get(a, '/items', bearer({ scope: 'read:items' }));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual(['read:items']);
+  });
+
+  it('onRequest: authenticate + preHandler: requireOrgPermission reads request.params', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    a.get(
+      '/orgs/:orgId/projects',
+      { onRequest: a.authenticate, preHandler: a.requireOrgPermission(orgParam('orgId'), 'read', 'projects') },
+      async () => [],
+    );
+    const org = { organizations: [{ id: 'org_1', scopes: ['projects:read'] }] };
+    expect((await get(a, '/orgs/org_1/projects', bearer(org))).statusCode).toBe(200);
+    const other = await get(a, '/orgs/org_2/projects', bearer(org));
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe('ERR_AUTH_MISSING_ORG_PERMISSION');
+    expect((await get(a, '/orgs/org_1/projects')).statusCode).toBe(401);
+  });
+
+  it('optionalAuth and authorize(policy) as hooks', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    a.get('/maybe', { onRequest: a.optionalAuth }, async (request) => ({ sub: request.auth?.subject ?? null }));
+    a.get(
+      '/claim',
+      { onRequest: [a.authenticate, a.authorize(async (p) => ({ allowed: p.subject === 'user-1' }) as never)] },
+      async () => 'ok',
+    );
+    expect((await get(a, '/maybe')).json()).toEqual({ sub: null });
+    expect((await get(a, '/maybe', bearer())).json()).toEqual({ sub: 'user-1' });
+    expect((await get(a, '/claim', bearer())).statusCode).toBe(200);
+  });
+});
+
+describe('encapsulation', () => {
+  it('registering inside a scope protects only that scope', async () => {
+    const a = newApp();
+    await a.register(async (scope) => {
+      await scope.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required' });
+      scope.get('/inside', async () => 'inside');
+      await scope.register(async (child) => {
+        child.get('/inside/child', async () => 'child');
+      });
+    });
+    await a.register(async (sibling) => {
+      sibling.get('/sibling', async (request) => ({ hasAuth: 'auth' in request }));
+    });
+    a.get('/root', async () => 'root');
+    expect((await get(a, '/inside')).statusCode).toBe(401);
+    expect((await get(a, '/inside/child')).statusCode).toBe(401);
+    expect((await get(a, '/inside', bearer())).statusCode).toBe(200);
+    expect((await get(a, '/root')).statusCode).toBe(200);
+    const sibling = await get(a, '/sibling');
+    expect(sibling.statusCode).toBe(200);
+    expect(sibling.json()).toEqual({ hasAuth: false });
+    expect(a.hasDecorator('authenticate')).toBe(false);
+  });
+
+  it('a nested registration uses its own authenticator for its subtree only', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, { ...authOptions(), realm: 'outer', defaultAuth: 'required' });
+    a.get('/outer', async () => 'outer');
+    await a.register(async (inner) => {
+      const other = authOptions({ realm: 'inner' }, 'api://other');
+      await inner.register(fastifyAuth, { ...other, defaultAuth: 'required' });
+      inner.get('/inner', async () => 'inner');
+      inner.get('/inner/scoped', { preHandler: inner.requireScopes('s') }, async () => 'scoped');
+    });
+    expect((await get(a, '/outer', bearer())).statusCode).toBe(200);
+    const inner = await get(a, '/inner', bearer());
+    expect(inner.statusCode).toBe(401);
+    expect(inner.headers['www-authenticate']).toMatch(/^Bearer realm="inner", error="invalid_token"/);
+    expect((await get(a, '/inner', bearer({ aud: 'api://other' }))).statusCode).toBe(200);
+    expect((await get(a, '/outer')).headers['www-authenticate']).toBe('Bearer realm="outer"');
+    const scoped = await get(a, '/inner/scoped', bearer({ aud: 'api://other' }));
+    expect(scoped.statusCode).toBe(403);
+    expect(scoped.headers['www-authenticate']).toMatch(/^Bearer realm="inner"/);
+  });
+});
+
+describe('error handling', () => {
+  it("answers with the contract's response even when the app has its own error handler", async () => {
+    const a = newApp();
+    a.setErrorHandler(async (_error, _request, reply) => reply.code(500).send({ custom: true }));
+    await a.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required' });
+    a.get('/x', async () => 'x');
+    const res = await get(a, '/x', { authorization: 'Bearer a b' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request"/);
+    expect(res.json()).toMatchObject({ status: 400, code: 'ERR_AUTH_INVALID_REQUEST', error: 'invalid_request' });
+  });
+
+  it('throwErrors: the AuthError reaches the app error handler with statusCode and headers', async () => {
+    const a = newApp();
+    const seen: unknown[] = [];
+    a.setErrorHandler(async (error, _request, reply) => {
+      seen.push(error);
+      if (replyAuthError(reply, error)) return reply;
+      return reply.code(500).send({ custom: true });
+    });
+    await a.register(fastifyAuth, { ...authOptions({ realm: 'mine' }), throwErrors: true, defaultAuth: 'required' });
+    a.get('/x', async () => 'x');
+    const res = await get(a, '/x');
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="mine"');
+    expect(res.json()).toMatchObject({ status: 401, code: 'ERR_AUTH_MISSING_TOKEN' });
+    expect(seen).toHaveLength(1);
+    const error = seen[0] as AuthError;
+    expect(isAuthError(error)).toBe(true);
+    expect(error.statusCode).toBe(401);
+    expect(error.headers).toEqual({ 'www-authenticate': 'Bearer realm="mine"' });
+  });
+
+  it('a failure inside a custom authenticator becomes a 401, never a 500', async () => {
+    const a = newApp();
+    const broken = createAuthenticator(authOptions());
+    const authenticator = {
+      realm: 'api',
+      hasCredentials: () => true,
+      authenticate: async () => {
+        throw new Error('boom');
+      },
+      close: () => broken.close(),
+    };
+    await a.register(fastifyAuth, { authenticator, defaultAuth: 'required' });
+    a.get('/x', async () => 'x');
+    const res = await get(a, '/x', bearer());
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain('boom');
+    broken.close();
+  });
+
+  it('never repeats the token in the response', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required' });
+    a.get('/x', async () => 'x');
+    const t = token({ aud: 'wrong', iss: ISSUER, note: AUDIENCE });
+    const res = await get(a, '/x', { authorization: `Bearer ${t}` });
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain(t.split('.')[1]!);
+    expect(JSON.stringify(res.headers)).not.toContain(t.split('.')[2]!);
+  });
+});

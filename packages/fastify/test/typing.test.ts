@@ -1,0 +1,38 @@
+import type { Principal } from '@auth/core';
+import Fastify from 'fastify';
+import { describe, expectTypeOf, it } from 'vitest';
+import { type AuthHook, fastifyAuth, type RouteAuthConfig } from '../src/index.ts';
+import { authOptions } from './tokens.ts';
+
+// Checked by `tsc -p tsconfig.json` (typecheck); at runtime these only build the app.
+describe('typing', () => {
+  it('types request.auth, the decorators and config.auth by declaration merging', async () => {
+    const app = Fastify();
+    await app.register(fastifyAuth, authOptions());
+    expectTypeOf(app.authenticate).toEqualTypeOf<AuthHook>();
+    expectTypeOf(app.optionalAuth).toEqualTypeOf<AuthHook>();
+    expectTypeOf(app.requireScopes).returns.toEqualTypeOf<AuthHook>();
+    expectTypeOf(app.requireOrgPermission).returns.toEqualTypeOf<AuthHook>();
+    app.get(
+      '/typed/:orgId',
+      { config: { auth: { scopes: ['a'], groups: ['g'] } }, onRequest: [app.authenticate] },
+      async (request) => {
+        expectTypeOf(request.auth).toEqualTypeOf<Principal | null>();
+        expectTypeOf(request.routeOptions.config.auth).toEqualTypeOf<RouteAuthConfig | undefined>();
+        return request.auth?.subject;
+      },
+    );
+    app.get('/pre', { preHandler: app.requireGroups('admin') }, async () => 'ok');
+    await app.close();
+  });
+
+  it('accepts core options, an authenticator or only plugin settings', () => {
+    expectTypeOf(fastifyAuth).toBeFunction();
+    // Never called: only the compiler looks at these registrations.
+    const _typeOnly = (app: ReturnType<typeof Fastify>) => {
+      app.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required', hook: 'preHandler' });
+      app.register(fastifyAuth, { defaultAuth: 'none' });
+    };
+    expectTypeOf(_typeOnly).toBeFunction();
+  });
+});

@@ -1,0 +1,109 @@
+import {
+  type Policy,
+  type Principal,
+  type RequestLike,
+  assertAllowed,
+  MissingTokenError,
+  requireAnyGroup as requireAnyGroup_,
+  requireAnyScope as requireAnyScope_,
+  requireClaim as requireClaim_,
+  requireGroups as requireGroups_,
+  requireOrgPermission as requireOrgPermission_,
+  requireOrgRole as requireOrgRole_,
+  requirePermission as requirePermission_,
+  requireScopes as requireScopes_,
+} from '@auth/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { type HonoAuthOptions, type ResolvedAuthenticator, resolveAuthenticator } from './authenticator.ts';
+import type { AuthEnv, OptionalAuthEnv } from './env.ts';
+import { toHTTPException } from './exception.ts';
+
+// Realm of the authenticator that ran, so later authorization failures use the same challenge.
+const REALM = '@auth/hono.realm';
+
+function toRequestLike(c: Context, body: unknown): RequestLike {
+  // On @hono/node-server the Node request is at c.env.incoming: its rawHeaders reveal a repeated
+  // Authorization header. Elsewhere the Fetch `Headers` joins repeats with ", ", which core also rejects.
+  const incoming = (c.env as { incoming?: { rawHeaders?: readonly string[] } } | undefined)?.incoming;
+  return {
+    headers: c.req.raw.headers,
+    rawHeaders: incoming?.rawHeaders,
+    url: c.req.url,
+    method: c.req.method,
+    body,
+  };
+}
+
+async function formBody(c: Context, resolved: ResolvedAuthenticator): Promise<unknown> {
+  if (!resolved.readsBody) return undefined;
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
+  return c.req.parseBody(); // cached by Hono: the handler can read it again
+}
+
+function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean) {
+  const resolved = resolveAuthenticator(options);
+  const { authenticator } = resolved;
+  return async (c: Context, next: () => Promise<void>) => {
+    c.set(REALM as never, authenticator.realm as never);
+    let principal: Principal | undefined;
+    try {
+      const body = await formBody(c, resolved);
+      principal = await authenticator.authenticate(toRequestLike(c, body), { optional });
+    } catch (cause) {
+      throw toHTTPException(cause, authenticator.realm);
+    }
+    if (principal) c.set('auth', principal);
+    await next();
+  };
+}
+
+/**
+ * A valid token is required; `c.var.auth` is the principal afterwards. Without options it reads the
+ * `AUTH_*` environment variables. Create it once and reuse it (it owns the key cache).
+ */
+export function requireAuth(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
+  return createMiddleware<AuthEnv>(authMiddleware(options, false));
+}
+
+/** No credentials → continue with `c.var.auth` undefined; bad credentials → 401. */
+export function optionalAuth(options?: HonoAuthOptions): MiddlewareHandler<OptionalAuthEnv> {
+  return createMiddleware<OptionalAuthEnv>(authMiddleware(options, true));
+}
+
+/** Any core policy as middleware, after `requireAuth()` (401 when no principal is present). */
+export function authorize(policy: Policy): MiddlewareHandler<AuthEnv> {
+  if (typeof policy !== 'function') throw new TypeError('@auth/hono: authorize(policy) needs a policy');
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const realm = c.get(REALM as never) as string | undefined;
+    try {
+      const principal = c.get('auth');
+      if (!principal) throw new MissingTokenError();
+      await assertAllowed(policy, principal, {
+        params: c.req.param() as Record<string, string | undefined>,
+        method: c.req.method,
+        path: c.req.path,
+      });
+    } catch (cause) {
+      throw toHTTPException(cause, realm);
+    }
+    await next();
+  });
+}
+
+// One small wrapper turns each core policy maker into a middleware maker under the same name.
+const middlewareOf =
+  <A extends unknown[]>(make: (...args: A) => Policy) =>
+  (...args: A): MiddlewareHandler<AuthEnv> =>
+    authorize(make(...args));
+
+export const requireScopes = middlewareOf(requireScopes_);
+export const requireAnyScope = middlewareOf(requireAnyScope_);
+export const requireGroups = middlewareOf(requireGroups_);
+export const requireAnyGroup = middlewareOf(requireAnyGroup_);
+export const requirePermission = middlewareOf(requirePermission_);
+/** The org id comes from the route parameters (`c.req.param()`), as core's policy reads them. */
+export const requireOrgPermission = middlewareOf(requireOrgPermission_);
+export const requireOrgRole = middlewareOf(requireOrgRole_);
+export const requireClaim = middlewareOf(requireClaim_);

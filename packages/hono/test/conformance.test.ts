@@ -1,0 +1,4 @@
+import { runConformance } from '@auth/conformance';
+import { honoHarness } from './harness.ts';
+
+runConformance(honoHarness);

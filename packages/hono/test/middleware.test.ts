@@ -1,0 +1,165 @@
+import { createAuthenticator, orgParam, type Principal } from '@auth/core';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type AuthEnv,
+  authorize,
+  optionalAuth,
+  requireAuth,
+  requireGroups,
+  requireOrgPermission,
+  requireScopes,
+} from '../src/index.ts';
+import { authOptions, bearer } from './tokens.ts';
+
+const authenticator = createAuthenticator(authOptions());
+afterAll(() => authenticator.close());
+
+const get = (app: Hono<any>, path: string, headers: Record<string, string> = {}) =>
+  app.request(path, { headers });
+
+function demo() {
+  const app = new Hono();
+  app.get('/maybe', optionalAuth(authenticator), (c) => c.json({ sub: c.var.auth?.subject ?? null }));
+  const api = new Hono<AuthEnv>();
+  api.use(requireAuth(authenticator));
+  api.get('/me', (c) => c.json({ sub: c.var.auth.subject }));
+  api.get('/items', requireScopes('read:items'), (c) => c.json([]));
+  api.get('/admin', requireGroups('admin'), (c) => c.json({ admin: true }));
+  api.get('/orgs/:orgId/projects', requireOrgPermission(orgParam('orgId'), 'read', 'projects'), (c) =>
+    c.json([]),
+  );
+  app.route('/', api);
+  return app;
+}
+
+describe('requireAuth / optionalAuth', () => {
+  it('401 without credentials, with the challenge and JSON body', async () => {
+    const res = await get(demo(), '/me');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({ status: 401, code: 'ERR_AUTH_MISSING_TOKEN' });
+  });
+
+  it('sets c.var.auth for a valid token', async () => {
+    const res = await get(demo(), '/me', bearer());
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ sub: 'user-1' });
+  });
+
+  it('optionalAuth: none → continue, bad → 401, malformed → 400', async () => {
+    const app = demo();
+    expect(await (await get(app, '/maybe')).json()).toEqual({ sub: null });
+    expect(await (await get(app, '/maybe', bearer())).json()).toEqual({ sub: 'user-1' });
+    expect((await get(app, '/maybe', { authorization: 'Bearer x.y.z' })).status).toBe(401);
+    expect((await get(app, '/maybe', { authorization: 'Bearer  two-spaces' })).status).toBe(400);
+  });
+
+  it('uses the authenticator realm, also for later authorization failures', async () => {
+    const custom = createAuthenticator(authOptions({ realm: 'custom' }));
+    const app = new Hono();
+    app.get('/x', requireAuth(custom), requireScopes('s'), (c) => c.text('x'));
+    expect((await get(app, '/x')).headers.get('www-authenticate')).toBe('Bearer realm="custom"');
+    const denied = await get(app, '/x', bearer());
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('www-authenticate')).toBe(
+      'Bearer realm="custom", error="insufficient_scope", error_description="Insufficient scope", scope="s"',
+    );
+    custom.close();
+  });
+
+  it('rejects bad options at setup with a TypeError', () => {
+    expect(() => requireAuth(42 as never)).toThrow(TypeError);
+    expect(() => authorize('x' as never)).toThrow(TypeError);
+  });
+});
+
+describe('authorization middleware', () => {
+  it('requireScopes: 403 insufficient_scope naming the scope', async () => {
+    const app = demo();
+    const res = await get(app, '/items', bearer({ scope: 'write:items' }));
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toContain('scope="read:items"');
+    expect(await res.json()).toMatchObject({ code: 'ERR_AUTH_INSUFFICIENT_SCOPE', error: 'insufficient_scope' });
+    expect((await get(app, '/items', bearer({ scope: 'read:items' }))).status).toBe(200);
+  });
+
+  it('requireGroups and requireOrgPermission (org id from the route parameters)', async () => {
+    const app = demo();
+    expect((await get(app, '/admin', bearer())).status).toBe(403);
+    expect((await get(app, '/admin', bearer({ groups: ['admin'] }))).status).toBe(200);
+    const org = bearer({ organizations: [{ id: 'org_1', scopes: ['projects:read'] }] });
+    expect((await get(app, '/orgs/org_1/projects', org)).status).toBe(200);
+    const other = await get(app, '/orgs/org_2/projects', org);
+    expect(other.status).toBe(403);
+    expect((await other.json()).code).toBe('ERR_AUTH_MISSING_ORG_PERMISSION');
+  });
+
+  it('without requireAuth before it: 401, fail closed', async () => {
+    const app = new Hono();
+    app.get('/x', requireScopes('s'), (c) => c.text('x'));
+    const res = await get(app, '/x', bearer({ scope: 's' }));
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('errors', () => {
+  it('are HTTPExceptions with a ready Response, usable in an app onError', async () => {
+    const app = new Hono();
+    const seen: unknown[] = [];
+    app.onError((err, c) => {
+      seen.push(err);
+      if (err instanceof HTTPException) return err.getResponse();
+      return c.text('custom 500', 500);
+    });
+    app.get('/x', requireAuth(authenticator), (c) => c.text('x'));
+    const res = await get(app, '/x', { authorization: 'Basic abc' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="invalid_request"/);
+    expect(await res.json()).toMatchObject({ status: 400, code: 'ERR_AUTH_INVALID_REQUEST' });
+    expect(seen[0]).toBeInstanceOf(HTTPException);
+    expect((seen[0] as HTTPException).cause).toMatchObject({ code: 'ERR_AUTH_INVALID_REQUEST', statusCode: 400 });
+  });
+
+  it('a failure inside a custom authenticator is a 401, never a 500', async () => {
+    const app = new Hono();
+    const broken = {
+      realm: 'api',
+      hasCredentials: () => true,
+      authenticate: async () => {
+        throw new Error('boom');
+      },
+      close: () => {},
+    };
+    app.get('/x', requireAuth(broken), (c) => c.text('x'));
+    const res = await get(app, '/x', bearer());
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain('boom');
+  });
+});
+
+describe('typing', () => {
+  it('types c.var.auth through the middleware, AuthEnv and ContextVariableMap', () => {
+    const app = new Hono();
+    app.get('/a', requireAuth(authenticator), (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
+      return c.text('a');
+    });
+    app.get('/b', optionalAuth(authenticator), (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<Principal | undefined>();
+      return c.text('b');
+    });
+    app.get('/c', (c) => {
+      expectTypeOf(c.get('auth')).toEqualTypeOf<Principal | undefined>();
+      return c.text('c');
+    });
+    const typed = new Hono<AuthEnv<{ tenant: string }>>();
+    typed.get('/d', (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
+      expectTypeOf(c.var.tenant).toEqualTypeOf<string>();
+      return c.text('d');
+    });
+  });
+});

@@ -1,0 +1,43 @@
+import type { Authenticator } from '@auth/core';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { authenticateRequest } from './authenticate-request.ts';
+import { httpRequest } from './request.ts';
+import { RouteAuthenticators } from './route-authenticator.ts';
+import { routeRequirements } from './route-requirements.ts';
+import { AUTH_AUTHENTICATOR } from './tokens.ts';
+
+/**
+ * Authenticates the request and sets `request.auth` (Express and Fastify alike). Honours `@Public()`
+ * (skipped), `@OptionalAuth()` (no credentials → `request.auth` undefined) and `@AuthenticateWith()`.
+ * Throws the AuthError, which `AuthExceptionFilter` renders. Contexts without an HTTP request
+ * (WebSocket, RPC, GraphQL subscriptions) pass through: see the README.
+ */
+export class AuthGuard implements CanActivate {
+  private readonly authenticators: RouteAuthenticators;
+
+  constructor(
+    authenticator: Authenticator,
+    private readonly reflector: Reflector,
+    moduleRef?: ModuleRef,
+  ) {
+    this.authenticators = new RouteAuthenticators(authenticator, moduleRef);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = httpRequest(context);
+    if (req === undefined) return true;
+    const route = routeRequirements(this.reflector, context);
+    if (route.mode === 'public') return true;
+    await authenticateRequest(this.authenticators.get(route.authenticator), req, route.mode === 'optional');
+    return true;
+  }
+}
+
+// Decorators applied as calls: the source needs no decorator transform (tsx, esbuild, Vite) and DI
+// needs no emitted parameter types.
+Injectable()(AuthGuard);
+Inject(AUTH_AUTHENTICATOR)(AuthGuard, undefined, 0);
+Inject(Reflector)(AuthGuard, undefined, 1);
+Inject(ModuleRef)(AuthGuard, undefined, 2);
+Optional()(AuthGuard, undefined, 2);

@@ -1,0 +1,49 @@
+import type { Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthExceptionFilter } from './auth-exception-filter.ts';
+import { AUTH_MODULE_OPTIONS } from './tokens.ts';
+
+/**
+ * What the module authenticates with: core's authenticator options (verifier options plus `realm`,
+ * `tokenLocations`, `apiKey`), or `{ authenticator }` holding an existing verifier or authenticator.
+ * `forRoot(verifier)` and `forRoot(authenticator)` are accepted as shorthands.
+ */
+export type AuthModuleOptions =
+  | AuthenticatorOptions
+  | { authenticator: Verifier | Authenticator }
+  | Verifier
+  | Authenticator;
+
+/** Module-level settings that are not authenticator options. */
+export interface AuthModuleExtras {
+  /** Register the module globally (one `forRoot` in the root module serves every module). Default false. */
+  isGlobal?: boolean;
+  /** Register `AuthExceptionFilter` as an `APP_FILTER`. Default true; turn off to register it yourself. */
+  exceptionFilter?: boolean;
+}
+
+/** For `forRootAsync({ useClass })`. */
+export interface AuthOptionsFactory {
+  createAuthOptions(): AuthModuleOptions | Promise<AuthModuleOptions>;
+}
+
+export const {
+  ConfigurableModuleClass: AuthConfigurableModule,
+  OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AuthModuleOptions>({ optionsInjectionToken: AUTH_MODULE_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createAuthOptions')
+  .setExtras<AuthModuleExtras>({ isGlobal: false, exceptionFilter: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal === true,
+    providers: [
+      ...(definition.providers ?? []),
+      ...(extras.exceptionFilter === false ? [] : [{ provide: APP_FILTER, useClass: AuthExceptionFilter }]),
+    ],
+  }))
+  .build();
+
+/** `AuthModule.forRootAsync(...)` options: `imports`, `inject`, `useFactory` | `useClass` | `useExisting`, plus extras. */
+export type AuthModuleAsyncOptions = typeof AUTH_ASYNC_OPTIONS_TYPE;

@@ -1,0 +1,40 @@
+import type { Policy } from '@auth/core';
+import type { ExecutionContext, InjectionToken } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import { AuthenticatorMetadata, AuthModeMetadata, requirementKinds, type AuthMode } from './decorators.ts';
+
+export interface RouteRequirements {
+  mode: AuthMode | 'required';
+  /** `@AuthenticateWith(token)`: the provider to authenticate with instead of the module's. */
+  authenticator: InjectionToken | undefined;
+  /** Policies in a fixed order (scopes first, then groups, permissions, custom): all must allow. */
+  policies: readonly Policy[];
+}
+
+const kinds = Object.values(requirementKinds);
+
+// Metadata is fixed once classes are defined: resolve each (handler, class) pair once, not per request.
+const cache = new WeakMap<Function, WeakMap<Function, RouteRequirements>>();
+
+/** The route's mode and policies: handler metadata overrides class metadata, per kind. */
+export function routeRequirements(reflector: Reflector, context: ExecutionContext): RouteRequirements {
+  const handler = context.getHandler();
+  const cls = context.getClass();
+  let byClass = cache.get(handler);
+  let found = byClass?.get(cls);
+  if (found) return found;
+  const targets = [handler, cls];
+  const policies: Policy[] = [];
+  for (const kind of kinds) {
+    const policy = reflector.getAllAndOverride(kind, targets);
+    if (typeof policy === 'function') policies.push(policy);
+  }
+  found = {
+    mode: reflector.getAllAndOverride(AuthModeMetadata, targets) ?? 'required',
+    authenticator: reflector.getAllAndOverride(AuthenticatorMetadata, targets),
+    policies,
+  };
+  if (!byClass) cache.set(handler, (byClass = new WeakMap()));
+  byClass.set(cls, found);
+  return found;
+}

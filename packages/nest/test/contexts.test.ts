@@ -1,0 +1,59 @@
+import { MissingTokenError } from '@auth/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { AuthExceptionFilter, AuthGuard, type Principal, ScopeGuard, Scopes } from '../src/index.ts';
+import { fakeAuthenticator, principal } from './support/fake-authenticator.ts';
+
+class Resolver {
+  @Scopes('read:items')
+  items(_user: Principal) {
+    return [];
+  }
+}
+
+const authenticator = fakeAuthenticator({ reader: principal('reader', { scopes: ['read:items'] }) });
+const reflector = new Reflector();
+
+function context(type: string, args: unknown[]) {
+  const ctx = new ExecutionContextHost(args, Resolver, Resolver.prototype.items);
+  ctx.setType(type);
+  return ctx;
+}
+
+describe('non-HTTP execution contexts', () => {
+  it.each(['ws', 'rpc'])('%s: the guards pass through without throwing', async (type) => {
+    const ctx = context(type, [{ data: 1 }, { handshake: {} }, 'event']);
+    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+    await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+  });
+
+  it('graphql: authenticates the request in the GraphQL context and enforces requirements', async () => {
+    const req = { headers: { authorization: 'Bearer reader' } } as Record<string, unknown>;
+    const ctx = context('graphql', [{}, {}, { req }, {}]);
+    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+    await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+    expect((req.auth as Principal).subject).toBe('reader');
+
+    const anonymous = context('graphql', [{}, {}, { req: { headers: {} } }, {}]);
+    await expect(new AuthGuard(authenticator, reflector).canActivate(anonymous)).rejects.toMatchObject({
+      code: 'ERR_AUTH_MISSING_TOKEN',
+    });
+  });
+
+  it('graphql without a request (e.g. subscriptions) passes through', async () => {
+    const ctx = context('graphql', [{}, {}, { connectionParams: {} }, {}]);
+    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+  });
+
+  it('AuthExceptionFilter hands the error back outside HTTP', async () => {
+    const filter = new AuthExceptionFilter(new HttpAdapterHost(), authenticator);
+    const error = new MissingTokenError();
+    expect(filter.catch(error, context('graphql', [{}, {}, {}, {}]))).toBe(error);
+    expect(filter.catch(error, context('ws', [{}, {}]))).toBe(error);
+    const rpc = filter.catch(error, context('rpc', [{}, {}]));
+    expect(isObservable(rpc)).toBe(true);
+    await expect(lastValueFrom(rpc as never)).rejects.toBe(error);
+  });
+});

@@ -1,0 +1,117 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import {
+  type Counters,
+  type Fault,
+  type FaultOptions,
+  JWKS_PATH,
+  JwksResponder,
+  type KeysInput,
+} from './responder.ts';
+
+export interface JwksServerOptions {
+  /** the keys to publish (see `setKeys`) */
+  keys?: KeysInput;
+  /** the issuer in the discovery document: absolute, or a path under the server (`'/tenant'`); default the server URL */
+  issuer?: string;
+  /** extra headers on JWKS and discovery replies (e.g. `cache-control`) */
+  headers?: Record<string, string>;
+}
+
+export interface JwksServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `<url>/.well-known/jwks.json` */
+  readonly jwksUri: string;
+  readonly issuer: string;
+  /** `<issuer>/.well-known/openid-configuration` when the issuer is on this server, else under `url` */
+  readonly discoveryUrl: string;
+  /** live request counts */
+  readonly counters: Counters;
+  readonly fault: Fault | null;
+  resetCounters(): void;
+  setKeys(keys: KeysInput): void;
+  /** null clears the fault */
+  setFault(fault: Fault | null, options?: FaultOptions): void;
+  /** alias of setFault */
+  fail(fault: Fault | null, options?: FaultOptions): void;
+  /** extra or overriding members of the discovery document */
+  setDiscovery(extra: Record<string, unknown>): void;
+  close(): Promise<void>;
+}
+
+/** Serves a JWKS and a discovery document on 127.0.0.1 (a free port) with counters and faults. */
+export async function startJwksServer(options: JwksServerOptions = {}): Promise<JwksServer> {
+  let url = '';
+  let issuer = '';
+  const responder = new JwksResponder(options.keys ?? [], () => ({ url, issuer }), options.headers);
+  const sockets = new Set<Socket>();
+  const aborts = new Set<AbortController>();
+
+  const server = createServer((req, res) => {
+    const abort = new AbortController();
+    aborts.add(abort);
+    res.on('close', () => {
+      abort.abort();
+      aborts.delete(abort);
+    });
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    responder.reply(path, abort.signal).then(
+      (reply) => {
+        if (res.destroyed) return;
+        if (reply.down) {
+          // "down": the connection dies without an answer, as with a crashed server.
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+        res.end(req.method === 'HEAD' ? undefined : reply.body);
+      },
+      () => {
+        if (!res.destroyed) res.destroy();
+      },
+    );
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
+  issuer =
+    options.issuer === undefined
+      ? url
+      : options.issuer.startsWith('/')
+        ? `${url}${options.issuer}`
+        : options.issuer;
+  const discoveryBase = issuer.startsWith(url) ? issuer : url;
+
+  const setFault = (fault: Fault | null, faultOptions?: FaultOptions) =>
+    responder.setFault(fault, faultOptions);
+  return {
+    url,
+    jwksUri: `${url}${JWKS_PATH}`,
+    issuer,
+    discoveryUrl: `${discoveryBase.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    counters: responder.counters,
+    get fault() {
+      return responder.fault;
+    },
+    resetCounters: () => responder.resetCounters(),
+    setKeys: (keys) => responder.setKeys(keys),
+    setFault,
+    fail: setFault,
+    setDiscovery: (extra) => responder.setDiscovery(extra),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const abort of aborts) abort.abort();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

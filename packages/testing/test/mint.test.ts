@@ -1,0 +1,120 @@
+import { createHmac, createPublicKey, generateKeyPairSync, verify as nodeVerify } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClock, generateKeyPair, keyAlgs, mintToken, signRaw, type TestKeyPair } from '../src/index.ts';
+
+let rsa: TestKeyPair;
+beforeAll(async () => {
+  rsa = await generateKeyPair('RS256', { kid: 'rsa-1' });
+});
+
+const segments = (token: string) => token.split('.');
+const decodeSegment = (s: string | undefined) => Buffer.from(s ?? '', 'base64url').toString('utf8');
+
+describe('mintToken', () => {
+  it('sets iat/exp from now and iss/aud/sub when given', async () => {
+    const clock = createClock(1_700_000_000_500);
+    const token = await mintToken({
+      key: rsa,
+      issuer: 'https://issuer.test',
+      audience: ['api://demo', 'other'],
+      subject: 'user-1',
+      expiresIn: 60,
+      now: clock,
+    });
+    expect(decodeJwt(token)).toEqual({
+      iss: 'https://issuer.test',
+      aud: ['api://demo', 'other'],
+      sub: 'user-1',
+      iat: 1_700_000_000,
+      exp: 1_700_000_060,
+    });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: 'rsa-1' });
+    await expect(
+      jwtVerify(token, rsa.publicKey, { currentDate: new Date(1_700_000_001_000) }),
+    ).resolves.toBeTruthy();
+  });
+
+  it('lets claims override defaults, undefined remove them and expiresIn: null drop exp', async () => {
+    const token = await mintToken({
+      key: rsa,
+      now: new Date(2_000_000_000_000),
+      expiresIn: null,
+      claims: { iat: 5, scope: 'read:items', nested: { a: [1] }, sub: undefined },
+      subject: 'gone',
+    });
+    expect(decodeJwt(token)).toEqual({ iat: 5, scope: 'read:items', nested: { a: [1] } });
+  });
+
+  it('merges the header and removes members set to undefined', async () => {
+    const token = await mintToken({ key: rsa, header: { typ: 'at+jwt', kid: undefined, x: 1 } });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'at+jwt', x: 1 });
+    await expect(jwtVerify(token, rsa.publicKey, { typ: 'at+jwt' })).resolves.toBeTruthy();
+  });
+
+  it('signs with a bare key or an HMAC secret given header.alg', async () => {
+    const secret = new TextEncoder().encode('a-very-long-shared-secret-of-32-bytes!');
+    const hs = await mintToken({ key: secret, header: { alg: 'HS256' } });
+    await expect(jwtVerify(hs, secret)).resolves.toBeTruthy();
+    const bare = await mintToken({ key: rsa.privateKey, header: { alg: 'RS256' } });
+    await expect(jwtVerify(bare, rsa.publicKey)).resolves.toBeTruthy();
+    await expect(mintToken({ key: rsa.privateKey })).rejects.toThrow(/alg/);
+  });
+
+  it('falls back to raw signing for headers jose refuses: alg none, alg confusion, weak keys', async () => {
+    const none = await mintToken({ key: rsa, header: { alg: 'none' } });
+    expect(segments(none)[2]).toBe('');
+    expect(decodeProtectedHeader(none)).toMatchObject({ alg: 'none', kid: 'rsa-1' });
+
+    // HS256 keyed with the RSA public key in PEM: the token an alg-confusion bug would accept.
+    const confused = await mintToken({ key: rsa, header: { alg: 'HS256' } });
+    const [h, p, sig] = segments(confused);
+    const pem = createPublicKey({ key: rsa.publicJwk as never, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'pem',
+    });
+    expect(sig).toBe(createHmac('sha256', pem).update(`${h}.${p}`).digest('base64url'));
+
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const weakToken = await mintToken({ key: { privateKey: weak.privateKey, alg: 'RS256', kid: 'weak' } });
+    const [wh, wp, ws] = segments(weakToken);
+    expect(
+      nodeVerify('sha256', Buffer.from(`${wh}.${wp}`), weak.publicKey, Buffer.from(ws ?? '', 'base64url')),
+    ).toBe(true);
+  });
+
+  it('requires a key and a finite now', async () => {
+    await expect(mintToken({} as never)).rejects.toThrow(TypeError);
+    await expect(mintToken({ key: rsa, now: Number.NaN })).rejects.toThrow(/now/);
+  });
+});
+
+describe('signRaw', () => {
+  it.each(keyAlgs)('%s signatures verify with jose', async (alg) => {
+    const pair = await generateKeyPair(alg);
+    const token = signRaw({ alg, kid: pair.kid }, { sub: 'raw' }, pair);
+    const { payload } = await jwtVerify(token, await importJWK(pair.publicJwk, alg));
+    expect(payload.sub).toBe('raw');
+  });
+
+  it('encodes strings and bytes as given, whatever they contain', () => {
+    const token = signRaw('{"alg":"none",', new Uint8Array([0xff, 0x00, 0x41]), null);
+    const [h, p, s] = segments(token);
+    expect(decodeSegment(h)).toBe('{"alg":"none",');
+    expect([...Buffer.from(p ?? '', 'base64url')]).toEqual([0xff, 0x00, 0x41]);
+    expect(s).toBe('');
+  });
+
+  it('gives an empty signature for alg none in any case, and a literal one on request', () => {
+    expect(segments(signRaw({ alg: 'NoNe' }, {}, rsa))[2]).toBe('');
+    expect(signRaw({ alg: 'RS256' }, { a: 1 }, rsa, { signature: 'AAAA' }).endsWith('.AAAA')).toBe(true);
+  });
+
+  it('signs a header string with options.alg, and refuses unknown algs without a signature', async () => {
+    const token = signRaw('{"alg":"RS256"}', '{"sub":"s"}', rsa);
+    await expect(jwtVerify(token, rsa.publicKey)).resolves.toBeTruthy();
+    const withOption = signRaw('not json', '{}', rsa, { alg: 'RS256' });
+    expect(segments(withOption)[2]).not.toBe('');
+    expect(() => signRaw({ alg: 'XYZ1' }, {}, rsa)).toThrow(/signature/);
+  });
+});

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// `pnpm demo`: the tour. Starts the dev IdP, gets a token for each demo client and checks/prints its
+// claims; then starts every demo app declared in apps/*/package.json ("demo" field), calls every
+// route of the contract's demo API with the right, wrong and no credentials, and prints a table.
+// Exits 0 only if everything matched. Stops everything it started, also on Ctrl-C / SIGTERM.
+// Env: DEMO_IDP_PORT (default: a free port), DEMO_APPS (comma-separated names to run), DEMO_TIMEOUT_MS.
+import { fileURLToPath } from 'node:url';
+import { discoverApps, killNow, startApp, stopApp } from './demo/apps.mjs';
+import { cases, forge, runCase } from './demo/cases.mjs';
+import { printIdpRows, startIdp, tourIdp } from './demo/idp.mjs';
+import { cell, green, printTable, red } from './demo/table.mjs';
+
+const { DEMO_APPS, DEMO_IDP_PORT, DEMO_TIMEOUT_MS } = process.env;
+const appsDir = fileURLToPath(new URL('../apps', import.meta.url));
+const started = [];
+let idp;
+let stopping;
+
+async function cleanup() {
+  stopping ??= (async () => {
+    await Promise.allSettled(started.map((app) => stopApp(app)));
+    await idp?.stop().catch(() => {});
+  })();
+  return stopping;
+}
+
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping everything the demo started…`);
+    cleanup().finally(() => process.exit(code));
+  });
+}
+// Whatever happens, no child outlives the tour.
+process.on('exit', () => {
+  for (const app of started) killNow(app);
+});
+
+async function main() {
+  let ok = true;
+  idp = await startIdp(Number(DEMO_IDP_PORT ?? 0));
+  const { tokens, rows } = await tourIdp(idp);
+  console.log(
+    '== dev identity provider: a token per demo client (client_credentials), then the code flow ==\n',
+  );
+  printIdpRows(idp, rows);
+  if (!rows.every((r) => r.pass)) ok = false;
+
+  const wanted = DEMO_APPS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const apps = discoverApps(appsDir).filter((a) => !wanted || wanted.includes(a.name));
+  if (apps.length === 0) {
+    console.log(
+      wanted
+        ? `No demo app matches DEMO_APPS=${DEMO_APPS}: IdP part only.`
+        : 'No demo apps declared yet (apps/*/package.json "demo" field): IdP part only.',
+    );
+    return ok;
+  }
+
+  console.log(`== demo apps: ${apps.map((a) => a.name).join(', ')} ==\n`);
+  const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
+  const results = await Promise.allSettled(
+    apps.map(async (app) => {
+      const running = await startApp(app, idp, { timeoutMs, track: (r) => started.push(r) });
+      console.log(`  started ${app.name} on ${running.baseUrl}`);
+      return running;
+    }),
+  );
+  const running = [];
+  results.forEach((result, i) => {
+    if (result.status === 'fulfilled') running.push(result.value);
+    else {
+      ok = false;
+      console.log(red(`  could not start ${apps[i].name}:`));
+      console.log(String(result.reason?.message ?? result.reason).replace(/^/gm, '    '));
+    }
+  });
+  console.log('');
+  if (running.length === 0) return false;
+
+  const allTokens = { ...tokens, forged: forge(tokens.reader, tokens.writer) };
+  const tableRows = [];
+  const failures = [];
+  for (const kase of cases) {
+    const cells = [];
+    for (const app of running) {
+      const result = await runCase(kase, app, allTokens);
+      cells.push(cell(result, kase.status));
+      if (!result.skipped && !result.pass) {
+        ok = false;
+        failures.push(`${app.name}: ${kase.route} with ${kase.cred}: ${result.note}`);
+      }
+    }
+    tableRows.push({ route: kase.route, cred: kase.cred, cells });
+  }
+  printTable(
+    running.map((a) => a.name),
+    tableRows,
+  );
+  if (failures.length > 0) {
+    console.log('\nMismatches:');
+    for (const f of failures) console.log(`  ${f}`);
+  }
+  return ok;
+}
+
+let exitCode = 1;
+try {
+  const ok = await main();
+  console.log(`\n${ok ? green('demo: all checks passed') : red('demo: some checks failed')}`);
+  exitCode = ok ? 0 : 1;
+} catch (err) {
+  console.error(red(`demo failed: ${err?.stack ?? err}`));
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
