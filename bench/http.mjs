@@ -130,70 +130,82 @@ try {
   for (const modulePath of modules) {
     const mod = await import(modulePath);
     if (positionals.length > 0 && !positionals.includes(mod.framework)) continue;
-    const names = Object.keys(mod.scenarios);
-    console.log(
-      `\n${mod.framework}: ${names.length} scenarios, ${rounds} rounds × ${duration} s, ${connections} connections`,
-    );
-    const servers = {};
-    for (const name of names) servers[name] = await startServer(modulePath, name, ctx);
-    const samples = Object.fromEntries(names.map((n) => [n, []]));
-    // Warm-up: JIT, JWKS fetch, caches.
-    for (const name of names) await load(servers[name].port, issuer.token, warmup);
-    for (let round = 0; round < rounds; round++) {
-      // Alternate the order each round so drift (thermal, neighbours) does not favour one scenario.
-      const order = round % 2 === 0 ? names : [...names].reverse();
-      for (const name of order) {
-        const sample = await measure(servers[name], issuer.token);
-        samples[name].push(sample);
-        process.stdout.write(`  round ${round + 1} ${name}: ${Math.round(sample.rps)} req/s\n`);
-      }
+    try {
+      report.frameworks[mod.framework] = await runFramework(modulePath, mod);
+    } catch (error) {
+      // One broken scenario module must not hide the others' figures.
+      failed = true;
+      stopAll();
+      console.log(`  ERROR ${mod.framework}: ${error instanceof Error ? error.message : error}`);
     }
-    await Promise.all(names.map((n) => servers[n].stop()));
-
-    const rows = {};
-    for (const name of names) {
-      const s = samples[name];
-      rows[name] = {
-        rps: median(s.map((x) => x.rps)),
-        cpuPerRequest: median(s.map((x) => x.cpuPerRequest)),
-        non2xx: s.reduce((a, x) => a + x.non2xx, 0),
-        errors: s.reduce((a, x) => a + x.errors, 0),
-      };
-    }
-    const base = rows[mod.baseline];
-    console.log(`\n${mod.framework} (medians)`);
-    console.table(
-      Object.fromEntries(
-        names.map((n) => [
-          n,
-          {
-            'req/s': Math.round(rows[n].rps),
-            'vs no-auth': +(rows[n].rps / base.rps).toFixed(2),
-            'CPU µs/req': +rows[n].cpuPerRequest.toFixed(1),
-            'CPU vs no-auth': +(rows[n].cpuPerRequest / base.cpuPerRequest).toFixed(2),
-            'non-2xx': rows[n].non2xx,
-          },
-        ]),
-      ),
-    );
-    const checks = (mod.targets ?? []).map((t) => {
-      const ratio = rows[t.scenario].rps / rows[t.over].rps;
-      return { ...t, ratio: +ratio.toFixed(2), pass: ratio >= t.min };
-    });
-    for (const c of checks) {
-      console.log(`  ${c.pass ? 'PASS' : 'MISS'} ${c.scenario} / ${c.over} = ${c.ratio} (target ≥ ${c.min})`);
-    }
-    for (const n of names) {
-      if (rows[n].non2xx > 0 || rows[n].errors > 0) {
-        failed = true;
-        console.log(`  ERROR ${n}: ${rows[n].non2xx} non-2xx responses, ${rows[n].errors} errors`);
-      }
-    }
-    report.frameworks[mod.framework] = { rows, checks };
   }
 } finally {
   stopAll();
   await issuer.close();
+}
+
+/** Starts every scenario server of one module, runs the alternating rounds and prints the table. */
+async function runFramework(modulePath, mod) {
+  const names = Object.keys(mod.scenarios);
+  console.log(
+    `\n${mod.framework}: ${names.length} scenarios, ${rounds} rounds × ${duration} s, ${connections} connections`,
+  );
+  const servers = {};
+  for (const name of names) servers[name] = await startServer(modulePath, name, ctx);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  // Warm-up: JIT, JWKS fetch, caches.
+  for (const name of names) await load(servers[name].port, issuer.token, warmup);
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order each round so drift (thermal, neighbours) does not favour one scenario.
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const sample = await measure(servers[name], issuer.token);
+      samples[name].push(sample);
+      process.stdout.write(`  round ${round + 1} ${name}: ${Math.round(sample.rps)} req/s\n`);
+    }
+  }
+  await Promise.all(names.map((n) => servers[n].stop()));
+
+  const rows = {};
+  for (const name of names) {
+    const s = samples[name];
+    rows[name] = {
+      rps: median(s.map((x) => x.rps)),
+      cpuPerRequest: median(s.map((x) => x.cpuPerRequest)),
+      non2xx: s.reduce((a, x) => a + x.non2xx, 0),
+      errors: s.reduce((a, x) => a + x.errors, 0),
+    };
+  }
+  const base = rows[mod.baseline];
+  console.log(`\n${mod.framework} (medians)`);
+  console.table(
+    Object.fromEntries(
+      names.map((n) => [
+        n,
+        {
+          'req/s': Math.round(rows[n].rps),
+          'vs no-auth': +(rows[n].rps / base.rps).toFixed(2),
+          'CPU µs/req': +rows[n].cpuPerRequest.toFixed(1),
+          'CPU vs no-auth': +(rows[n].cpuPerRequest / base.cpuPerRequest).toFixed(2),
+          'non-2xx': rows[n].non2xx,
+        },
+      ]),
+    ),
+  );
+  const checks = (mod.targets ?? []).map((t) => {
+    const ratio = rows[t.scenario].rps / rows[t.over].rps;
+    return { ...t, ratio: +ratio.toFixed(2), pass: ratio >= t.min };
+  });
+  for (const c of checks) {
+    console.log(`  ${c.pass ? 'PASS' : 'MISS'} ${c.scenario} / ${c.over} = ${c.ratio} (target ≥ ${c.min})`);
+  }
+  for (const n of names) {
+    if (rows[n].non2xx > 0 || rows[n].errors > 0) {
+      failed = true;
+      console.log(`  ERROR ${n}: ${rows[n].non2xx} non-2xx responses, ${rows[n].errors} errors`);
+    }
+  }
+  return { rows, checks };
 }
 
 mkdirSync(`${root}bench/results`, { recursive: true });

@@ -34,17 +34,17 @@ function serve(ctx, ...middleware) {
 
 async function honoJwk(ctx, source) {
   const { jwk } = await importFrom('hono', './jwk');
-  return serve(
-    ctx,
-    jwk({ ...source, alg: ['RS256'], verification: { iss: ctx.issuer, aud: ctx.audience } }),
-  );
+  return serve(ctx, jwk({ ...source, alg: ['RS256'], verification: { iss: ctx.issuer, aud: ctx.audience } }));
 }
 
 async function ours(ctx, cacheSize) {
   const { requireAuth } = await import('@auth/hono');
   return serve(
     ctx,
-    requireAuth({ issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }], cacheSize }),
+    requireAuth({
+      issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
+      cacheSize,
+    }),
   );
 }
 

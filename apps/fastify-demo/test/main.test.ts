@@ -23,8 +23,13 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   // Only what a user sets: AUTH_ISSUER and PORT (audience and algorithms keep their defaults).
-  const env: Record<string, string | undefined> = { ...process.env, AUTH_ISSUER: idp.issuer, PORT: String(port) };
-  for (const name of Object.keys(env)) if (name.startsWith('AUTH_') && name !== 'AUTH_ISSUER') delete env[name];
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    AUTH_ISSUER: idp.issuer,
+    PORT: String(port),
+  };
+  for (const name of Object.keys(env))
+    if (name.startsWith('AUTH_') && name !== 'AUTH_ISSUER') delete env[name];
   child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: appDir, env, stdio: 'pipe' });
   await new Promise<void>((resolve, reject) => {
     child!.stdout!.on('data', (chunk: Buffer) => {
@@ -59,7 +64,9 @@ describe('fastify-demo main.ts', () => {
     const reply = await fetch(`${baseUrl}/service`, { headers });
     expect(reply.status).toBe(200);
     expect(await reply.json()).toMatchObject({ subject: 'svc-demo', tokenUse: 'api_key' });
-    const wrong = await fetch(`${baseUrl}/service`, { headers: { ...headers, 'x-principal-token': 'nope-nope' } });
+    const wrong = await fetch(`${baseUrl}/service`, {
+      headers: { ...headers, 'x-principal-token': 'nope-nope' },
+    });
     expect(wrong.status).toBe(401);
   });
 

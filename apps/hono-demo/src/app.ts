@@ -10,7 +10,14 @@ import {
   orgParam,
   type Principal,
 } from '@auth/core';
-import { type AuthEnv, optionalAuth, requireAuth, requireGroups, requireOrgPermission, requireScopes } from '@auth/hono';
+import {
+  type AuthEnv,
+  optionalAuth,
+  requireAuth,
+  requireGroups,
+  requireOrgPermission,
+  requireScopes,
+} from '@auth/hono';
 import { Hono } from 'hono';
 
 export interface DemoConfig {

@@ -19,7 +19,9 @@ const auth = verifierOptionsFromEnv(env, { defaults });
 
 // Service principals for GET /service: AUTH_SECRET__<id> variables (JSON records, see the core README);
 // with none set and a loopback issuer (the dev IdP), the documented local-only demo principal.
-const localIssuer = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(env.AUTH_ISSUER || defaults.AUTH_ISSUER || '');
+const localIssuer = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
+  env.AUTH_ISSUER || defaults.AUTH_ISSUER || '',
+);
 let apiKey: ReturnType<typeof apiKeyAuth> | undefined;
 if (names.some((n) => n.startsWith('AUTH_SECRET__'))) {
   apiKey = apiKeyAuth({ store: envSecretStore(env) });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DIGEST_BACKEND, fromBase64Url, primitives, toBase64Url } from '../src/apikey/digest.ts';
 import { apiKeyAuth, apiKeyHeaderAuth, generateApiKey, memorySecretStore } from '../src/apikey/index.ts';
@@ -442,5 +443,36 @@ describe('API keys with bearer tokens', () => {
     const any = anyAuthenticator(apiKeyAuth({ store }), apiKeyHeaderAuth({ store }));
     await expect(any.authenticate(req({ 'x-api-key': gen.key }))).resolves.toBeDefined();
     await expect(any.authenticate(creds('k1', TOKEN))).resolves.toBeDefined();
+  });
+});
+
+describe('API-key properties', () => {
+  it('no header values make authenticate fail with anything but a 400/401 AuthError, and only valid ids reach the store', async () => {
+    const { store, calls } = countingStore({ k1: record });
+    const auth = apiKeyAuth({ store, negativeCacheTtlMs: 0 });
+    const single = apiKeyHeaderAuth({ store, negativeCacheTtlMs: 0 });
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('k1', TOKEN, '__proto__', '../k1', 'k1.x'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.option(value), fc.option(value), fc.option(value), async (id, token, key) => {
+        const headers: Record<string, string> = {};
+        if (id !== null) headers['x-principal-id'] = id;
+        if (token !== null) headers['x-principal-token'] = token;
+        if (key !== null) headers['x-api-key'] = key;
+        for (const a of [auth, single]) {
+          expect(typeof a.hasCredentials({ headers })).toBe('boolean');
+          try {
+            await a.authenticate({ headers });
+          } catch (e) {
+            expect(isAuthError(e)).toBe(true);
+            expect([400, 401]).toContain((e as InvalidApiKeyError).status);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    for (const id of calls) expect(id).toMatch(/^[A-Za-z0-9_-]{1,128}$/);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifierOptionsFromEnv } from '../src/config/index.ts';
 
@@ -370,5 +371,37 @@ describe('verifierOptionsFromEnv: several issuers', () => {
 
   it.each(cases)('%s', (_name, env, expected) => {
     expect(message(env)).toMatch(expected);
+  });
+});
+
+describe('verifierOptionsFromEnv properties', () => {
+  it('throws nothing but TypeErrors for arbitrary variables', () => {
+    const names = fc.constantFrom(
+      'AUTH_ISSUER',
+      'AUTH_AUDIENCE',
+      'AUTH_JWKS_URI',
+      'AUTH_ALGORITHMS',
+      'AUTH_CLOCK_TOLERANCE',
+      'AUTH_TOKEN_USE',
+      'AUTH_COGNITO_REGION',
+      'AUTH_COGNITO_USER_POOL_ID',
+      'AUTH_CLIENT_ID',
+      'AUTH_REALM',
+      'AUTH_TOKEN_QUERY',
+      'AUTH__ISSUERS__A__ISSUER',
+      'AUTH__ISSUERS__A__AUDIENCE',
+      'AUTH__ISSUERS__B__COGNITO_REGION',
+      'AUTH__ISSUERS____X',
+    );
+    fc.assert(
+      fc.property(fc.dictionary(names, fc.string({ maxLength: 30 })), (env) => {
+        try {
+          verifierOptionsFromEnv(env);
+        } catch (e) {
+          expect(e).toBeInstanceOf(TypeError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

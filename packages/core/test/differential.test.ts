@@ -53,13 +53,17 @@ const STRICTER = new Set([
 
 const extraAlgs: TestAlg[] = ['RS384', 'RS512', 'PS384', 'PS512', 'ES384', 'ES512'];
 const extraKeys = extraAlgs.map((alg) => genKey(alg, `extra-${alg}`));
-const allKeys = [...jwks.filter((k) => typeof k === 'object'), ...extraKeys.map((k) => k.publicJwk)] as Record<
-  string,
-  unknown
->[];
+const allKeys = [
+  ...jwks.filter((k) => typeof k === 'object'),
+  ...extraKeys.map((k) => k.publicJwk),
+] as Record<string, unknown>[];
 const joseJwks = createLocalJWKSet({ keys: allKeys.filter((k) => k.kid !== 'garbage') as never[] });
 
-async function oursAccepts(token: string, backend: (typeof BACKENDS)[number][1], issuer: Partial<IssuerConfig>) {
+async function oursAccepts(
+  token: string,
+  backend: (typeof BACKENDS)[number][1],
+  issuer: Partial<IssuerConfig>,
+) {
   const v = createVerifier(
     withBackend(
       {
@@ -82,7 +86,18 @@ async function joseAccepts(token: string, issuer: Partial<IssuerConfig>) {
     await jwtVerify(token, joseJwks, {
       issuer: ISS,
       audience: AUD,
-      algorithms: (issuer.algorithms as string[]) ?? ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+      algorithms: (issuer.algorithms as string[]) ?? [
+        'RS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'PS384',
+        'PS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'EdDSA',
+      ],
       clockTolerance: 5,
       currentDate: new Date(clock()),
       requiredClaims: ['iss', 'sub', 'exp', 'iat'],
@@ -95,13 +110,20 @@ async function joseAccepts(token: string, issuer: Partial<IssuerConfig>) {
   }
 }
 
-const validExtras = extraKeys.map((k) => ({ name: `valid ${k.alg}`, token: () => signToken(k, claims()), issuer: {} }));
+const validExtras = extraKeys.map((k) => ({
+  name: `valid ${k.alg}`,
+  token: () => signToken(k, claims()),
+  issuer: {},
+}));
 
 describe.each(BACKENDS)('differential against jose jwtVerify (%s backend)', (_name, backend) => {
   it.each([...cases, ...validExtras].map((c) => [c.name, c] as const))('%s', async (name, c) => {
     const token = c.token();
     const issuer = c.issuer ?? {};
-    const [ours, theirs] = await Promise.all([oursAccepts(token, backend, issuer), joseAccepts(token, issuer)]);
+    const [ours, theirs] = await Promise.all([
+      oursAccepts(token, backend, issuer),
+      joseAccepts(token, issuer),
+    ]);
     if (STRICTER.has(name)) {
       expect({ ours, theirs }).toEqual({ ours: false, theirs: true });
     } else {

@@ -47,7 +47,11 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
     );
     const mint = (key = k1, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) => {
       const now = clock.seconds();
-      return signToken(key, { iss: server!.issuer, sub: 'u', aud: AUD, iat: now, exp: now + 3600, ...claims }, header);
+      return signToken(
+        key,
+        { iss: server!.issuer, sub: 'u', aud: AUD, iat: now, exp: now + 3600, ...claims },
+        header,
+      );
     };
     return { srv: server, clock, verifier, mint };
   }
@@ -126,7 +130,9 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
     const e = await rejection(verifier.verify(mint()));
     expect(e.code).toBe('ERR_AUTH_KEYS_UNAVAILABLE');
     expect(e.status).toBe(503);
-    expect(isAuthError(e) && (e as unknown as UnavailableError).toResponse().headers['retry-after']).toBeTruthy();
+    expect(
+      isAuthError(e) && (e as unknown as UnavailableError).toResponse().headers['retry-after'],
+    ).toBeTruthy();
     expect((e as unknown as UnavailableError).toResponse().headers['www-authenticate']).toBeUndefined();
     await rejection(verifier.verify(mint()));
     expect(srv.counters.jwks).toBe(1);
@@ -205,7 +211,9 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   it('rejects a discovery document naming another issuer', async () => {
     server = await startTestJwksServer([k1.publicJwk]);
     server.setDiscoveryIssuer('https://evil.example');
-    const verifier = createVerifier(withBackend({ issuers: [{ issuer: server.issuer, audience: AUD }] }, backend));
+    const verifier = createVerifier(
+      withBackend({ issuers: [{ issuer: server.issuer, audience: AUD }] }, backend),
+    );
     const now = Math.floor(Date.now() / 1000);
     const token = signToken(k1, { iss: server.issuer, sub: 'u', aud: AUD, iat: now, exp: now + 60 });
     expect((await rejection(verifier.verify(token))).code).toBe('ERR_AUTH_KEYS_UNAVAILABLE');

@@ -134,7 +134,22 @@ describe.each(BACKENDS)('verify never throws anything but an AuthError (%s backe
       fc.asyncProperty(
         fc.oneof(
           jsonValue,
-          fc.array(fc.oneof(jsonValue, fc.record({ kty: fc.constantFrom('RSA', 'EC', 'OKP'), kid: fc.constant('rs'), n: fc.string(), e: fc.string(), crv: fc.string(), x: fc.string(), y: fc.string() }))).map((keys) => ({ keys })),
+          fc
+            .array(
+              fc.oneof(
+                jsonValue,
+                fc.record({
+                  kty: fc.constantFrom('RSA', 'EC', 'OKP'),
+                  kid: fc.constant('rs'),
+                  n: fc.string(),
+                  e: fc.string(),
+                  crv: fc.string(),
+                  x: fc.string(),
+                  y: fc.string(),
+                }),
+              ),
+            )
+            .map((keys) => ({ keys })),
         ),
         async (doc) => {
           const fresh = createVerifier(
@@ -151,6 +166,92 @@ describe.each(BACKENDS)('verify never throws anything but an AuthError (%s backe
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('duplicate-member detection', () => {
+  it('agrees with a reference on random JSON with and without injected duplicates', async () => {
+    const { hasDuplicateKeys } = await import('../src/verify/json-guard.ts');
+    // Reference: re-serialise with a reviver that records each object's member names as parsed text.
+    const reference = (text: string): boolean => {
+      let dup = false;
+      const walk = (t: string) => {
+        // A tiny recursive-descent reader over valid JSON.
+        let i = 0;
+        const ws = () => {
+          while (/\s/.test(t[i] ?? '')) i++;
+        };
+        const str = (): string => {
+          const start = i;
+          i++;
+          while (t[i] !== '"') i += t[i] === '\\' ? 2 : 1;
+          i++;
+          return JSON.parse(t.slice(start, i)) as string;
+        };
+        const value = (): void => {
+          ws();
+          if (t[i] === '{') {
+            i++;
+            const seen = new Set<string>();
+            ws();
+            if (t[i] === '}') {
+              i++;
+              return;
+            }
+            for (;;) {
+              ws();
+              const k = str();
+              if (seen.has(k)) dup = true;
+              seen.add(k);
+              ws();
+              i++; // :
+              value();
+              ws();
+              if (t[i++] === '}') return;
+            }
+          } else if (t[i] === '[') {
+            i++;
+            ws();
+            if (t[i] === ']') {
+              i++;
+              return;
+            }
+            for (;;) {
+              value();
+              ws();
+              if (t[i++] === ']') return;
+            }
+          } else if (t[i] === '"') str();
+          else while (i < t.length && !/[,}\]\s]/.test(t[i]!)) i++;
+        };
+        value();
+      };
+      walk(text);
+      return dup;
+    };
+    const obj = fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 });
+    await fc.assert(
+      fc.property(
+        obj,
+        fc.string({ maxLength: 4 }),
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.boolean(),
+        (o, k, v, inject) => {
+          let text = JSON.stringify({ outer: o, ...o });
+          if (inject)
+            text = `${text.slice(0, -1)}${text.length > 2 ? ',' : ''}${JSON.stringify(k)} : ${JSON.stringify(v)}}`;
+          let parsedOk = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            parsedOk = false;
+          }
+          if (!parsedOk) return;
+          expect(hasDuplicateKeys(text)).toBe(reference(text));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

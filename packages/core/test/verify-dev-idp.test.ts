@@ -18,7 +18,19 @@ afterAll(async () => {
 describe.each(BACKENDS)('dev-IdP tokens (%s backend)', (_name, backend) => {
   const accessVerifier = () =>
     createVerifier(
-      withBackend({ issuers: [{ issuer: idp.issuer, audience: idp.audience, typ: 'at+jwt', algorithms: ['RS256', 'ES256', 'EdDSA', 'PS256'] }] }, backend),
+      withBackend(
+        {
+          issuers: [
+            {
+              issuer: idp.issuer,
+              audience: idp.audience,
+              typ: 'at+jwt',
+              algorithms: ['RS256', 'ES256', 'EdDSA', 'PS256'],
+            },
+          ],
+        },
+        backend,
+      ),
     );
 
   it('verifies client-credentials access tokens found through discovery', async () => {
@@ -39,9 +51,13 @@ describe.each(BACKENDS)('dev-IdP tokens (%s backend)', (_name, backend) => {
     const v = accessVerifier();
     await expect(v.verify(id_token)).rejects.toMatchObject({ status: 401 });
     await expect(v.verify(access_token)).resolves.toMatchObject({ subject: 'alice' });
-    const idVerifier = createVerifier(withBackend({ issuers: [{ issuer: idp.issuer, audience: 'web', tokenUse: 'id' }] }, backend));
+    const idVerifier = createVerifier(
+      withBackend({ issuers: [{ issuer: idp.issuer, audience: 'web', tokenUse: 'id' }] }, backend),
+    );
     await expect(idVerifier.verify(id_token)).resolves.toMatchObject({ subject: 'alice', tokenUse: 'id' });
-    await expect(idVerifier.verify(access_token)).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_TOKEN_USE' });
+    await expect(idVerifier.verify(access_token)).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_TOKEN_USE',
+    });
   });
 
   it('follows a key rotation with one refetch', async () => {

@@ -6,7 +6,17 @@ import { type KeyObject, constants, generateKeyPairSync, sign as cryptoSign } fr
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type TestAlg = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+export type TestAlg =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA';
 
 export interface TestKey {
   kid: string;
@@ -18,7 +28,11 @@ export interface TestKey {
 
 const keyCache = new Map<string, TestKey>();
 
-export function genKey(alg: TestAlg, kid = `${alg.toLowerCase()}-key`, opts: { modulusLength?: number } = {}): TestKey {
+export function genKey(
+  alg: TestAlg,
+  kid = `${alg.toLowerCase()}-key`,
+  opts: { modulusLength?: number } = {},
+): TestKey {
   const cacheId = `${alg}|${kid}|${opts.modulusLength ?? ''}`;
   const hit = keyCache.get(cacheId);
   if (hit) return hit;
@@ -31,7 +45,12 @@ export function genKey(alg: TestAlg, kid = `${alg.toLowerCase()}-key`, opts: { m
   } else {
     pair = generateKeyPairSync('ed25519');
   }
-  const publicJwk = { ...(pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg, use: 'sig' };
+  const publicJwk = {
+    ...(pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>),
+    kid,
+    alg,
+    use: 'sig',
+  };
   const key = { kid, alg, ...pair, publicJwk };
   keyCache.set(cacheId, key);
   return key;
@@ -41,14 +60,23 @@ export const b64u = (s: string | Uint8Array) => Buffer.from(s).toString('base64u
 export const json64 = (v: unknown) => b64u(JSON.stringify(v));
 
 const DIGEST: Record<string, string | null> = {
-  RS256: 'sha256', RS384: 'sha384', RS512: 'sha512', PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
-  ES256: 'sha256', ES384: 'sha384', ES512: 'sha512', EdDSA: null,
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  EdDSA: null,
 };
 
 /** Signs `input` (the ASCII signing input) with a private key for `alg`; returns raw signature bytes. */
 export function rawSign(alg: string, privateKey: KeyObject, input: string): Buffer {
   const data = Buffer.from(input, 'latin1');
-  if (alg.startsWith('ES')) return cryptoSign(DIGEST[alg]!, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  if (alg.startsWith('ES'))
+    return cryptoSign(DIGEST[alg]!, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
   if (alg.startsWith('PS')) {
     return cryptoSign(DIGEST[alg]!, data, {
       key: privateKey,
@@ -66,13 +94,22 @@ export function signToken(
   header: Record<string, unknown> | string = {},
   signAlg: string = key.alg,
 ): string {
-  const h = typeof header === 'string' ? header : json64({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header });
+  const h =
+    typeof header === 'string' ? header : json64({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header });
   const p = typeof payload === 'string' ? payload : json64(payload);
   const input = `${h}.${p}`;
   return `${input}.${b64u(rawSign(signAlg, key.privateKey, input))}`;
 }
 
-export type FailMode = 'none' | 'down' | 'slow' | 'redirect' | 'malformed' | 'huge' | 'too-many-keys' | 'hang';
+export type FailMode =
+  | 'none'
+  | 'down'
+  | 'slow'
+  | 'redirect'
+  | 'malformed'
+  | 'huge'
+  | 'too-many-keys'
+  | 'hang';
 
 export interface TestJwksServer {
   url: string;
@@ -126,7 +163,9 @@ export async function startTestJwksServer(keys: Record<string, unknown>[]): Prom
         return;
       case 'too-many-keys':
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ keys: Array.from({ length: 1000 }, (_, i) => ({ ...current[0], kid: `k${i}` })) }));
+        res.end(
+          JSON.stringify({ keys: Array.from({ length: 1000 }, (_, i) => ({ ...current[0], kid: `k${i}` })) }),
+        );
         return;
       case 'slow':
         setTimeout(() => {
@@ -192,7 +231,9 @@ export function memoryFetch(getKeys: () => Record<string, unknown>[], opts: { de
   const fetchFn = async (_url: string, _init?: RequestInit): Promise<Response> => {
     calls.count++;
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-    return new Response(JSON.stringify({ keys: getKeys() }), { headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ keys: getKeys() }), {
+      headers: { 'content-type': 'application/json' },
+    });
   };
   return Object.assign(fetchFn, { calls });
 }

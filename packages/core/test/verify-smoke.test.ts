@@ -9,7 +9,14 @@ describe('smoke', () => {
     const v = createVerifier({ issuers: [{ issuer: srv.issuer, audience: 'api', jwksUri: srv.jwksUri }] });
     const now = Math.floor(Date.now() / 1000);
     for (const k of keys) {
-      const t = signToken(k, { iss: srv.issuer, sub: 'u1', aud: 'api', exp: now + 60, iat: now, scope: 'a b' });
+      const t = signToken(k, {
+        iss: srv.issuer,
+        sub: 'u1',
+        aud: 'api',
+        exp: now + 60,
+        iat: now,
+        scope: 'a b',
+      });
       const p = await v.verify(t);
       expect(p.subject).toBe('u1');
       expect(p.scopes).toEqual(['a', 'b']);

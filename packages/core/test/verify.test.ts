@@ -18,7 +18,10 @@ const rs = genKey('RS256', 'rs');
 const keysFetch = (keys: Record<string, unknown>[] = [rs.publicJwk]) =>
   vi.fn(async (_url: string, _init?: RequestInit) => Response.json({ keys }));
 
-function baseOptions(issuer: Partial<IssuerConfig> = {}, extra: Partial<VerifierOptions> = {}): VerifierOptions {
+function baseOptions(
+  issuer: Partial<IssuerConfig> = {},
+  extra: Partial<VerifierOptions> = {},
+): VerifierOptions {
   return {
     issuers: [{ issuer: ISS, audience: AUD, jwksUri: `${ISS}/jwks`, ...issuer }],
     fetch: keysFetch(),
@@ -42,11 +45,19 @@ describe('options validation (TypeError at creation)', () => {
     ['missing audience', { issuers: [{ issuer: ISS }] }, /audience/],
     ['empty audience array', { issuers: [{ issuer: ISS, audience: [] }] }, /audience/],
     ['empty issuer', { issuers: [{ issuer: '', audience: AUD }] }, /issuer/],
-    ['HS256 without a secret', { issuers: [{ issuer: ISS, audience: AUD, algorithms: ['HS256'] }] }, /secret/],
+    [
+      'HS256 without a secret',
+      { issuers: [{ issuer: ISS, audience: AUD, algorithms: ['HS256'] }] },
+      /secret/,
+    ],
     ['alg none', { issuers: [{ issuer: ISS, audience: AUD, algorithms: ['none'] }] }, /algorithm/],
     ['short secret', { issuers: [{ issuer: ISS, audience: AUD, secret: 'short' }] }, /secret/],
     ['bad tokenUse', { issuers: [{ issuer: ISS, audience: AUD, tokenUse: 'refresh' }] }, /tokenUse/],
-    ['negative clockTolerance', { issuers: [{ issuer: ISS, audience: AUD, clockTolerance: -1 }] }, /clockTolerance/],
+    [
+      'negative clockTolerance',
+      { issuers: [{ issuer: ISS, audience: AUD, clockTolerance: -1 }] },
+      /clockTolerance/,
+    ],
     ['bad jwksUri', { issuers: [{ issuer: ISS, audience: AUD, jwksUri: 'file:///etc/passwd' }] }, /jwksUri/],
     ['bad jwks ttl', { issuers: [{ issuer: ISS, audience: AUD }], jwks: { ttl: -5 } }, /ttl/],
     ['bad cacheSize', { issuers: [{ issuer: ISS, audience: AUD }], cacheSize: -1 }, /cacheSize/],
@@ -69,7 +80,10 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
 
   it('maps claims to a frozen principal', async () => {
     const clock = testClock();
-    const v = make({ groupsClaims: ['groups', 'cognito:groups', 'realm_access.roles', 'https://x.example/roles'] }, { clock });
+    const v = make(
+      { groupsClaims: ['groups', 'cognito:groups', 'realm_access.roles', 'https://x.example/roles'] },
+      { clock },
+    );
     const token = signToken(
       rs,
       claimsAt(clock.seconds(), {
@@ -153,7 +167,8 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
     const clock = testClock();
     const revoked = new Set<string>();
     const customCheck = vi.fn(async (principal: { claims: { jti?: unknown } }, _header: unknown) => {
-      if (revoked.has(String(principal.claims.jti))) throw new ForbiddenError('ERR_AUTH_FORBIDDEN', 'Revoked');
+      if (revoked.has(String(principal.claims.jti)))
+        throw new ForbiddenError('ERR_AUTH_FORBIDDEN', 'Revoked');
     });
     const v = make({}, { clock, customCheck });
     const token = signToken(rs, claimsAt(clock.seconds(), { jti: 'j1' }));
@@ -167,7 +182,15 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
 
   it('turns a non-AuthError from customCheck into a 401 token rejection', async () => {
     const clock = testClock();
-    const v = make({}, { clock, customCheck: () => { throw new Error('db said no: secret detail'); } });
+    const v = make(
+      {},
+      {
+        clock,
+        customCheck: () => {
+          throw new Error('db said no: secret detail');
+        },
+      },
+    );
     const e = await v.verify(signToken(rs, claimsAt(clock.seconds()))).catch((x: unknown) => x);
     expect(isAuthError(e)).toBe(true);
     expect(e).toMatchObject({ code: 'ERR_AUTH_TOKEN_REJECTED', status: 401 });
@@ -178,8 +201,12 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
     const clock = testClock();
     const v = make({}, { clock });
     const token = signToken(rs, claimsAt(clock.seconds(), { client_id: 'app' }));
-    await expect(v.verify(token, { clientId: 'other' })).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_CLIENT_ID' });
-    await expect(v.verify(token, { audience: 'api://else' })).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_AUDIENCE' });
+    await expect(v.verify(token, { clientId: 'other' })).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_CLIENT_ID',
+    });
+    await expect(v.verify(token, { audience: 'api://else' })).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_AUDIENCE',
+    });
     await expect(v.verify(token, { clientId: 'app' })).resolves.toMatchObject({ clientId: 'app' });
   });
 
@@ -191,12 +218,16 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
     const fetchFn = keysFetch();
     const v = createVerifier(withBackend({ issuers: resolver, clock, fetch: fetchFn }, backend));
     const now = clock.seconds();
-    await expect(v.verify(signToken(rs, claimsAt(now, { iss: 'https://tenant-a.example' })))).resolves.toMatchObject({
+    await expect(
+      v.verify(signToken(rs, claimsAt(now, { iss: 'https://tenant-a.example' }))),
+    ).resolves.toMatchObject({
       issuer: 'https://tenant-a.example',
     });
     await v.verify(signToken(rs, claimsAt(now, { iss: 'https://tenant-a.example', jti: 'x' })));
     expect(resolver).toHaveBeenCalledTimes(1);
-    await expect(v.verify(signToken(rs, claimsAt(now, { iss: 'https://evil.example' })))).rejects.toMatchObject({
+    await expect(
+      v.verify(signToken(rs, claimsAt(now, { iss: 'https://evil.example' }))),
+    ).rejects.toMatchObject({
       code: 'ERR_AUTH_UNTRUSTED_ISSUER',
     });
     expect(fetchFn.mock.calls.map((c) => c[0])).toEqual(['https://tenant-a.example/jwks']);
@@ -204,7 +235,14 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
 
   it('a failing resolver is a 503, not a crash', async () => {
     const v = createVerifier(
-      withBackend({ issuers: async () => { throw new Error('tenant db down'); } }, backend),
+      withBackend(
+        {
+          issuers: async () => {
+            throw new Error('tenant db down');
+          },
+        },
+        backend,
+      ),
     );
     const now = Math.floor(Date.now() / 1000);
     await expect(v.verify(signToken(rs, claimsAt(now)))).rejects.toMatchObject({ status: 503 });
@@ -213,7 +251,9 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   it('verifies HS256 only with the configured secret', async () => {
     const secret = 'a-very-long-shared-secret-for-hs256-tests';
     const clock = testClock();
-    const v = createVerifier(withBackend({ issuers: [{ issuer: ISS, audience: AUD, secret }], clock }, backend));
+    const v = createVerifier(
+      withBackend({ issuers: [{ issuer: ISS, audience: AUD, secret }], clock }, backend),
+    );
     const hs = (key: string) => {
       const input = `${json64({ alg: 'HS256', typ: 'JWT' })}.${json64(claimsAt(clock.seconds()))}`;
       return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
@@ -265,7 +305,10 @@ describe.each(BACKENDS)('cognito() preset (%s backend)', (_name, backend) => {
     const key = await generateKeyPair('RS256', { kid: 'cog-1' });
     const fetchFn = cognitoFetch(jwksFetch({ keys: [key] }), issuer);
     const v = createVerifier(
-      withBackend({ issuers: [cognito({ region, userPoolId, clientId: ['web', 'cli'], tokenUse })], fetch: fetchFn }, backend),
+      withBackend(
+        { issuers: [cognito({ region, userPoolId, clientId: ['web', 'cli'], tokenUse })], fetch: fetchFn },
+        backend,
+      ),
     );
     const mint = (o: Partial<Parameters<typeof mintCognitoToken>[0]>) =>
       mintCognitoToken({ key, region, userPoolId, tokenUse, clientId: 'web', ...o });
@@ -285,8 +328,12 @@ describe.each(BACKENDS)('cognito() preset (%s backend)', (_name, backend) => {
     const { v, mint } = await setup('access');
     const p = await v.verify(await mint({ scope: 'api/read', groups: ['admin'], username: 'alice' }));
     expect(p).toMatchObject({ tokenUse: 'access', clientId: 'web', scopes: ['api/read'], groups: ['admin'] });
-    await expect(v.verify(await mint({ clientId: 'other' }))).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_CLIENT_ID' });
-    await expect(v.verify(await mint({ tokenUse: 'id' }))).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_TOKEN_USE' });
+    await expect(v.verify(await mint({ clientId: 'other' }))).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_CLIENT_ID',
+    });
+    await expect(v.verify(await mint({ tokenUse: 'id' }))).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_TOKEN_USE',
+    });
     await expect(v.verify(await mint({ claims: { token_use: undefined } }))).rejects.toMatchObject({
       code: 'ERR_AUTH_INVALID_TOKEN_USE',
     });
@@ -299,8 +346,12 @@ describe.each(BACKENDS)('cognito() preset (%s backend)', (_name, backend) => {
       clientId: 'cli',
       audience: ['cli'],
     });
-    await expect(v.verify(await mint({ tokenUse: 'access' }))).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_TOKEN_USE' });
-    await expect(v.verify(await mint({ clientId: 'other' }))).rejects.toMatchObject({ code: 'ERR_AUTH_INVALID_AUDIENCE' });
+    await expect(v.verify(await mint({ tokenUse: 'access' }))).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_TOKEN_USE',
+    });
+    await expect(v.verify(await mint({ clientId: 'other' }))).rejects.toMatchObject({
+      code: 'ERR_AUTH_INVALID_AUDIENCE',
+    });
   });
 
   it('a primary and a secondary pool are two entries', async () => {
@@ -320,7 +371,13 @@ describe.each(BACKENDS)('cognito() preset (%s backend)', (_name, backend) => {
         backend,
       ),
     );
-    const token = await mintCognitoToken({ key, region, userPoolId: secondaryPool, tokenUse: 'access', clientId: 'web' });
+    const token = await mintCognitoToken({
+      key,
+      region,
+      userPoolId: secondaryPool,
+      tokenUse: 'access',
+      clientId: 'web',
+    });
     await expect(v.verify(token)).resolves.toMatchObject({ issuer: secondaryIssuer });
   });
 });

@@ -85,7 +85,8 @@ describe('requireAuth', () => {
   });
 
   it('reads AUTH_* variables when called without arguments', async () => {
-    const saved = { ...process.env };
+    const names = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URI'] as const;
+    const saved = names.map((name) => process.env[name]);
     process.env.AUTH_ISSUER = issuer.issuer;
     process.env.AUTH_AUDIENCE = issuer.options.issuers[0]!.audience;
     process.env.AUTH_JWKS_URI = issuer.options.issuers[0]!.jwksUri;
@@ -99,7 +100,10 @@ describe('requireAuth', () => {
       const url = await serve(app);
       expect((await get(`${url}/me`, bearer(await issuer.token()))).body).toEqual({ issuer: issuer.issuer });
     } finally {
-      process.env = saved;
+      names.forEach((name, i) => {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      });
     }
   });
 });

@@ -63,7 +63,9 @@ export function resolveAuthenticator(options: unknown): { authenticator: Authent
 }
 
 export function readSettings(options: unknown): Required<FastifyAuthPluginSettings> {
-  const record = (typeof options === 'object' && options !== null ? options : {}) as FastifyAuthPluginSettings;
+  const record = (
+    typeof options === 'object' && options !== null ? options : {}
+  ) as FastifyAuthPluginSettings;
   const defaultAuth = record.defaultAuth ?? 'none';
   if (defaultAuth !== 'required' && defaultAuth !== 'none') {
     throw new TypeError("@auth/fastify: options.defaultAuth must be 'required' or 'none'");

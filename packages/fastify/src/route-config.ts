@@ -1,4 +1,11 @@
-import { allOf, type Policy, requireAnyGroup, requireAnyScope, requireGroups, requireScopes } from '@auth/core';
+import {
+  allOf,
+  type Policy,
+  requireAnyGroup,
+  requireAnyScope,
+  requireGroups,
+  requireScopes,
+} from '@auth/core';
 
 /** `config: { auth: … }` on a route. `true` = required, `false` = public. */
 export type RouteAuthConfig =
@@ -49,7 +56,9 @@ export function routeRequirement(
     const extra = Array.isArray(config.policy) ? config.policy : [config.policy];
     for (const p of extra) {
       if (typeof p !== 'function') {
-        throw new TypeError(`@auth/fastify: config.auth.policy of route ${routeUrl} must be a policy function`);
+        throw new TypeError(
+          `@auth/fastify: config.auth.policy of route ${routeUrl} must be a policy function`,
+        );
       }
       policies.push(p);
     }

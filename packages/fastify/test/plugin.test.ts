@@ -1,4 +1,4 @@
-import { AuthError, createAuthenticator, isAuthError, orgParam } from '@auth/core';
+import { type AuthError, createAuthenticator, isAuthError, orgParam } from '@auth/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fastifyAuth, replyAuthError } from '../src/index.ts';
@@ -57,7 +57,11 @@ describe('declarative route config', () => {
     expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
     expect(res.headers['www-authenticate']).toContain('scope="read:items list:items"');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.json()).toMatchObject({ status: 403, code: 'ERR_AUTH_INSUFFICIENT_SCOPE', error: 'insufficient_scope' });
+    expect(res.json()).toMatchObject({
+      status: 403,
+      code: 'ERR_AUTH_INSUFFICIENT_SCOPE',
+      error: 'insufficient_scope',
+    });
     expect((await get(a, '/items', bearer({ scope: 'list:items read:items' }))).statusCode).toBe(200);
   });
 
@@ -110,9 +114,9 @@ describe('declarative route config', () => {
     ).toThrow(TypeError);
     expect(() => a.get('/y', { config: { auth: 'yes' as never } }, async () => 'y')).toThrow(/config\.auth/);
     const b = newApp();
-    await expect(b.register(fastifyAuth, { ...authOptions(), defaultAuth: 'always' as never })).rejects.toThrow(
-      /defaultAuth/,
-    );
+    await expect(
+      b.register(fastifyAuth, { ...authOptions(), defaultAuth: 'always' as never }),
+    ).rejects.toThrow(/defaultAuth/);
   });
 });
 
@@ -133,7 +137,10 @@ describe('decorators', () => {
     await a.register(fastifyAuth, authOptions());
     a.get(
       '/orgs/:orgId/projects',
-      { onRequest: a.authenticate, preHandler: a.requireOrgPermission(orgParam('orgId'), 'read', 'projects') },
+      {
+        onRequest: a.authenticate,
+        preHandler: a.requireOrgPermission(orgParam('orgId'), 'read', 'projects'),
+      },
       async () => [],
     );
     const org = { organizations: [{ id: 'org_1', scopes: ['projects:read'] }] };
@@ -147,10 +154,14 @@ describe('decorators', () => {
   it('optionalAuth and authorize(policy) as hooks', async () => {
     const a = newApp();
     await a.register(fastifyAuth, authOptions());
-    a.get('/maybe', { onRequest: a.optionalAuth }, async (request) => ({ sub: request.auth?.subject ?? null }));
+    a.get('/maybe', { onRequest: a.optionalAuth }, async (request) => ({
+      sub: request.auth?.subject ?? null,
+    }));
     a.get(
       '/claim',
-      { onRequest: [a.authenticate, a.authorize(async (p) => ({ allowed: p.subject === 'user-1' }) as never)] },
+      {
+        onRequest: [a.authenticate, a.authorize(async (p) => ({ allowed: p.subject === 'user-1' }) as never)],
+      },
       async () => 'ok',
     );
     expect((await get(a, '/maybe')).json()).toEqual({ sub: null });
@@ -214,7 +225,11 @@ describe('error handling', () => {
     const res = await get(a, '/x', { authorization: 'Bearer a b' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request"/);
-    expect(res.json()).toMatchObject({ status: 400, code: 'ERR_AUTH_INVALID_REQUEST', error: 'invalid_request' });
+    expect(res.json()).toMatchObject({
+      status: 400,
+      code: 'ERR_AUTH_INVALID_REQUEST',
+      error: 'invalid_request',
+    });
   });
 
   it('throwErrors: the AuthError reaches the app error handler with statusCode and headers', async () => {
@@ -225,7 +240,11 @@ describe('error handling', () => {
       if (replyAuthError(reply, error)) return reply;
       return reply.code(500).send({ custom: true });
     });
-    await a.register(fastifyAuth, { ...authOptions({ realm: 'mine' }), throwErrors: true, defaultAuth: 'required' });
+    await a.register(fastifyAuth, {
+      ...authOptions({ realm: 'mine' }),
+      throwErrors: true,
+      defaultAuth: 'required',
+    });
     a.get('/x', async () => 'x');
     const res = await get(a, '/x');
     expect(res.statusCode).toBe(401);

@@ -22,14 +22,21 @@ import { toHTTPException } from './exception.ts';
 // Realm of the authenticator that ran, so later authorization failures use the same challenge.
 const REALM = '@auth/hono.realm';
 
+type NodeIncoming = { headers?: Record<string, string | string[] | undefined>; rawHeaders?: readonly string[] };
+
 function toRequestLike(c: Context, body: unknown): RequestLike {
-  // On @hono/node-server the Node request is at c.env.incoming: its rawHeaders reveal a repeated
+  // On @hono/node-server the Node request is at c.env.incoming (duck-typed: no node import). Its parsed
+  // headers spare building a Fetch `Headers` per request, and its rawHeaders reveal a repeated
   // Authorization header. Elsewhere the Fetch `Headers` joins repeats with ", ", which core also rejects.
-  const incoming = (c.env as { incoming?: { rawHeaders?: readonly string[] } } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  const nodeHeaders = incoming?.headers;
   return {
-    headers: c.req.raw.headers,
+    headers: typeof nodeHeaders === 'object' && nodeHeaders !== null ? nodeHeaders : c.req.raw.headers,
     rawHeaders: incoming?.rawHeaders,
-    url: c.req.url,
+    // Read only when query tokens are on: building the full URL is not free.
+    get url() {
+      return c.req.url;
+    },
     method: c.req.method,
     body,
   };

@@ -82,7 +82,10 @@ describe('authorization middleware', () => {
     const res = await get(app, '/items', bearer({ scope: 'write:items' }));
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toContain('scope="read:items"');
-    expect(await res.json()).toMatchObject({ code: 'ERR_AUTH_INSUFFICIENT_SCOPE', error: 'insufficient_scope' });
+    expect(await res.json()).toMatchObject({
+      code: 'ERR_AUTH_INSUFFICIENT_SCOPE',
+      error: 'insufficient_scope',
+    });
     expect((await get(app, '/items', bearer({ scope: 'read:items' }))).status).toBe(200);
   });
 
@@ -120,7 +123,10 @@ describe('errors', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="invalid_request"/);
     expect(await res.json()).toMatchObject({ status: 400, code: 'ERR_AUTH_INVALID_REQUEST' });
     expect(seen[0]).toBeInstanceOf(HTTPException);
-    expect((seen[0] as HTTPException).cause).toMatchObject({ code: 'ERR_AUTH_INVALID_REQUEST', statusCode: 400 });
+    expect((seen[0] as HTTPException).cause).toMatchObject({
+      code: 'ERR_AUTH_INVALID_REQUEST',
+      statusCode: 400,
+    });
   });
 
   it('a failure inside a custom authenticator is a 401, never a 500', async () => {

@@ -46,10 +46,15 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
    * the options come from `AUTH_*` environment variables (core's `verifierOptionsFromEnv`).
    */
   static override forRoot(options?: typeof AUTH_OPTIONS_TYPE): DynamicModule {
-    if (options === undefined) return super.forRoot(verifierOptionsFromEnv());
     // The builder copies option objects key by key, which would break a verifier or authenticator.
-    if (isVerifier(options) || isAuthenticator(options)) return super.forRoot({ authenticator: options });
-    return super.forRoot(options);
+    const normalized =
+      options === undefined
+        ? verifierOptionsFromEnv()
+        : isVerifier(options) || isAuthenticator(options)
+          ? { authenticator: options }
+          : options;
+    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
+    return super.forRoot(normalized);
   }
 
   onModuleDestroy(): void {

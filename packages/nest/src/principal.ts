@@ -19,8 +19,6 @@ const principalParam = createParamDecorator(
  * `@Principal()` injects `request.auth` (undefined on `@OptionalAuth()` routes without credentials);
  * `@Principal('subject')` injects one field.
  */
-export function Principal(): ParameterDecorator;
-export function Principal<K extends keyof CorePrincipal>(field: K): ParameterDecorator;
 export function Principal(field?: keyof CorePrincipal): ParameterDecorator {
   return principalParam(field);
 }

@@ -34,7 +34,10 @@ export function routeRequirements(reflector: Reflector, context: ExecutionContex
     authenticator: reflector.getAllAndOverride(AuthenticatorMetadata, targets),
     policies,
   };
-  if (!byClass) cache.set(handler, (byClass = new WeakMap()));
+  if (!byClass) {
+    byClass = new WeakMap();
+    cache.set(handler, byClass);
+  }
   byClass.set(cls, found);
   return found;
 }

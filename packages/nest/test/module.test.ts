@@ -2,7 +2,7 @@ import type { Authenticator } from '@auth/core';
 import { Controller, Get, Inject, Injectable, Module, UseGuards } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AUTH_AUTHENTICATOR,
   AuthGuard,
@@ -57,8 +57,23 @@ describe('AuthModule', () => {
     }).compile();
     const authenticator = moduleRef.get<Authenticator>(AUTH_AUTHENTICATOR);
     expect(authenticator.realm).toBe('api');
-    expect(typeof authenticator.authenticate).toBe('function');
+    const close = vi.spyOn(authenticator, 'close');
     await moduleRef.close();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('forRoot() without options reads AUTH_* environment variables', async () => {
+    vi.stubEnv('AUTH_ISSUER', 'https://env-issuer.test/');
+    vi.stubEnv('AUTH_AUDIENCE', 'api://env');
+    vi.stubEnv('AUTH_JWKS_URI', 'http://127.0.0.1:9/jwks');
+    try {
+      const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot()] }).compile();
+      const authenticator = moduleRef.get<Authenticator>(AUTH_AUTHENTICATOR);
+      expect(typeof authenticator.authenticate).toBe('function');
+      await moduleRef.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('forRoot(authenticator) and forRoot({ authenticator }) use it as is and leave closing to its owner', async () => {

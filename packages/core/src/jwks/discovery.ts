@@ -12,7 +12,8 @@ export async function discoverJwksUri(
   limits: { timeout: number; maxBytes: number },
 ): Promise<string> {
   const { value } = await fetchJson(fetchFn, discoveryUrl(issuer), limits);
-  if (typeof value !== 'object' || value === null) throw new FetchFailure('discovery document is not an object');
+  if (typeof value !== 'object' || value === null)
+    throw new FetchFailure('discovery document is not an object');
   const doc = value as { issuer?: unknown; jwks_uri?: unknown };
   // OIDC Discovery §4.3: the document's issuer must be exactly the configured one (mix-up defence).
   if (doc.issuer !== issuer) throw new FetchFailure('discovery issuer mismatch');

@@ -25,7 +25,9 @@ export const JWKS_DEFAULTS = {
   maxKeys: 100,
 } as const;
 
-export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store'>> & { store: JwksCacheStore | undefined };
+export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store'>> & {
+  store: JwksCacheStore | undefined;
+};
 
 export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): ResolvedJwksOptions {
   const out: Record<string, unknown> = { ...JWKS_DEFAULTS, store: undefined };
@@ -34,7 +36,16 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
   }
   const o = out as ResolvedJwksOptions;
-  for (const name of ['ttl', 'minTtl', 'maxTtl', 'cooldown', 'staleIfError', 'timeout', 'maxBytes', 'maxKeys'] as const) {
+  for (const name of [
+    'ttl',
+    'minTtl',
+    'maxTtl',
+    'cooldown',
+    'staleIfError',
+    'timeout',
+    'maxBytes',
+    'maxKeys',
+  ] as const) {
     const v = o[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new TypeError(`jwks.${name} must be a non-negative finite number`);
@@ -52,6 +63,8 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
 
 interface KeySet {
   byKid: Map<string, Jwk[]>;
+  /** `${alg}\0${kid}` → imported key: the warm path is one Map lookup. */
+  resolved: Map<string, KeyHandle>;
   all: Jwk[];
   fetchedAt: number;
   expiresAt: number;
@@ -74,7 +87,10 @@ export interface JwksSourceInit {
 const keyNotFound = () =>
   new InvalidTokenError('ERR_AUTH_KEY_NOT_FOUND', 'No key of the issuer matches the token key id');
 const badKey = () =>
-  new InvalidTokenError('ERR_AUTH_INVALID_KEY', 'The issuer key for this token is unusable for its algorithm');
+  new InvalidTokenError(
+    'ERR_AUTH_INVALID_KEY',
+    'The issuer key for this token is unusable for its algorithm',
+  );
 
 export class JwksSource {
   /** Network fetches of the JWKS document (discovery not counted), for tests and benchmarks. */
@@ -101,7 +117,8 @@ export class JwksSource {
   /** Whether a (verified) token's kid still names a key of the current set: the token cache asks this. */
   hasKid(kid: string | undefined): boolean {
     const set = this.set;
-    if (set === undefined || this.init.clock() >= set.expiresAt + this.init.options.staleIfError) return false;
+    if (set === undefined || this.init.clock() >= set.expiresAt + this.init.options.staleIfError)
+      return false;
     return kid === undefined ? set.all.length > 0 : set.byKid.has(kid);
   }
 
@@ -118,7 +135,8 @@ export class JwksSource {
       if (found !== undefined) return found;
       if (kid === undefined) throw keyNotFound();
       if (this.inflight !== undefined) return this.inflight.then(() => this.lookupAfterRefresh(kid, alg));
-      if (now - this.lastKidRefetch < this.init.options.cooldown || now < this.nextAttemptAt) throw keyNotFound();
+      if (now - this.lastKidRefetch < this.init.options.cooldown || now < this.nextAttemptAt)
+        throw keyNotFound();
       this.lastKidRefetch = now;
       return this.refresh().then(
         () => this.lookupAfterRefresh(kid, alg),
@@ -168,7 +186,9 @@ export class JwksSource {
       const keys = parseJwks(value, options.maxKeys);
       const now = clock();
       const ttl =
-        maxAge === undefined ? options.ttl : Math.min(options.maxTtl, Math.max(options.minTtl, maxAge * 1000));
+        maxAge === undefined
+          ? options.ttl
+          : Math.min(options.maxTtl, Math.max(options.minTtl, maxAge * 1000));
       if (this.closed) return;
       this.install(keys, now, now + ttl);
       this.failures = 0;
@@ -204,22 +224,42 @@ export class JwksSource {
     }
     // Keep imported keys whose material is unchanged; drop the rest (removed keys stop verifying).
     const live = new Set(all.map(fingerprint));
-    for (const k of this.imported.keys()) if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
+    for (const k of this.imported.keys())
+      if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
     const ttl = expiresAt - fetchedAt;
-    this.set = { byKid, all, fetchedAt, expiresAt, refreshAt: fetchedAt + ttl * this.init.options.refreshAhead };
+    this.set = {
+      byKid,
+      resolved: new Map(),
+      all,
+      fetchedAt,
+      expiresAt,
+      refreshAt: fetchedAt + ttl * this.init.options.refreshAhead,
+    };
   }
 
-  private lookupAfterRefresh(kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
+  private lookupAfterRefresh(
+    kid: string | undefined,
+    alg: AsymmetricAlgorithm,
+  ): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
     const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError) throw this.unavailable(now);
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError)
+      throw this.unavailable(now);
     const found = this.lookup(set, kid, alg);
     if (found === undefined) throw keyNotFound();
     return found;
   }
 
   /** undefined: no key with that kid; throws for a key that exists but cannot serve this alg. */
-  private lookup(set: KeySet, kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> | undefined {
+  private lookup(
+    set: KeySet,
+    kid: string | undefined,
+    alg: AsymmetricAlgorithm,
+  ): KeyHandle | Promise<KeyHandle> | undefined {
+    if (kid !== undefined) {
+      const hit = set.resolved.get(`${alg}\0${kid}`);
+      if (hit !== undefined) return hit;
+    }
     let candidates: Jwk[] | undefined;
     if (kid === undefined) {
       // No kid: only unambiguous when exactly one key of the set fits the alg.
@@ -234,15 +274,24 @@ export class JwksSource {
       const id = `${alg}\0${fingerprint(jwk)}`;
       const cached = this.imported.get(id);
       if (cached === BAD) continue;
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) {
+        if (!(cached instanceof Promise) && kid !== undefined) set.resolved.set(`${alg}\0${kid}`, cached);
+        return cached;
+      }
       const pub = usableJwk(jwk, alg);
       if (pub === undefined) continue;
-      return this.importKey(id, pub, alg);
+      const imported = this.importKey(id, pub, alg);
+      if (!(imported instanceof Promise) && kid !== undefined) set.resolved.set(`${alg}\0${kid}`, imported);
+      return imported;
     }
     throw badKey();
   }
 
-  private importKey(id: string, pub: Parameters<CryptoBackend['importPublicKey']>[0], alg: AsymmetricAlgorithm) {
+  private importKey(
+    id: string,
+    pub: Parameters<CryptoBackend['importPublicKey']>[0],
+    alg: AsymmetricAlgorithm,
+  ) {
     let result: KeyHandle | Promise<KeyHandle>;
     try {
       result = this.init.crypto.importPublicKey(pub, alg);
@@ -278,7 +327,18 @@ export class JwksSource {
 }
 
 function fingerprint(jwk: Jwk): string {
-  return JSON.stringify([jwk.kid, jwk.kty, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y, jwk.alg, jwk.use, jwk.key_ops]);
+  return JSON.stringify([
+    jwk.kid,
+    jwk.kty,
+    jwk.crv,
+    jwk.n,
+    jwk.e,
+    jwk.x,
+    jwk.y,
+    jwk.alg,
+    jwk.use,
+    jwk.key_ops,
+  ]);
 }
 
 function parseJwks(value: unknown, maxKeys: number): Jwk[] {

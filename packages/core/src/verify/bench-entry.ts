@@ -1,2 +1,3 @@
 // Entry bundled by bench/verify.mjs (not published): the verifier without the rest of core.
-export { createVerifier } from './create-verifier.ts';
+export { CRYPTO_BACKEND, createVerifier } from './create-verifier.ts';
+export { backend as nodeBackend } from './crypto/node.ts';

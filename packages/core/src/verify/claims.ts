@@ -39,7 +39,8 @@ function tokenKind(header: JoseHeader, payload: Record<string, unknown>): 'acces
   let byClaim: 'access' | 'id' | null = null;
   const use = payload.token_use;
   if (use !== undefined) {
-    if (use !== 'access' && use !== 'id') throw fail('ERR_AUTH_INVALID_TOKEN_USE', 'The token_use claim is invalid');
+    if (use !== 'access' && use !== 'id')
+      throw fail('ERR_AUTH_INVALID_TOKEN_USE', 'The token_use claim is invalid');
     byClaim = use;
   }
   let byTyp: 'access' | 'id' | null = null;
@@ -53,7 +54,10 @@ function tokenKind(header: JoseHeader, payload: Record<string, unknown>): 'acces
   }
   let kind = byClaim ?? byTyp;
   // OIDC id-token-only members (nonce, at_hash, c_hash) mark an id token when nothing else says.
-  if (kind === null && (payload.nonce !== undefined || payload.at_hash !== undefined || payload.c_hash !== undefined)) {
+  if (
+    kind === null &&
+    (payload.nonce !== undefined || payload.at_hash !== undefined || payload.c_hash !== undefined)
+  ) {
     kind = 'id';
   }
   return kind;
@@ -85,7 +89,8 @@ export function checkClaims(
     throw fail('ERR_AUTH_INVALID_TOKEN_USE', 'The token_use claim is not the accepted one');
   }
 
-  if (payload.iss !== rules.issuer) throw fail('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
+  if (payload.iss !== rules.issuer)
+    throw fail('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
 
   for (const name of rules.requiredClaims) {
     if (payload[name] === undefined || payload[name] === null) {
@@ -98,7 +103,8 @@ export function checkClaims(
   const iat = timestamp(payload, 'iat');
   if (exp === undefined) throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no expiry');
   if (now > exp + tol) throw fail('ERR_AUTH_TOKEN_EXPIRED', 'The token has expired');
-  if (nbf !== undefined && nbf > now + tol) throw fail('ERR_AUTH_TOKEN_NOT_YET_VALID', 'The token is not yet valid');
+  if (nbf !== undefined && nbf > now + tol)
+    throw fail('ERR_AUTH_TOKEN_NOT_YET_VALID', 'The token is not yet valid');
   if (iat !== undefined && iat > now + tol) {
     throw fail('ERR_AUTH_TOKEN_ISSUED_IN_FUTURE', 'The token is issued in the future');
   }
@@ -119,7 +125,8 @@ export function checkClaims(
   let auds: readonly string[] | null = null;
   if (aud !== undefined) {
     auds = stringsOf(aud);
-    if (auds === null || auds.length === 0) throw fail('ERR_AUTH_INVALID_AUDIENCE', 'The token audience is invalid');
+    if (auds === null || auds.length === 0)
+      throw fail('ERR_AUTH_INVALID_AUDIENCE', 'The token audience is invalid');
   }
   if (rules.audience !== null) {
     const expected = rules.audience;
@@ -138,9 +145,10 @@ export function checkClaims(
     const effective = kind ?? (rules.tokenUse === 'any' ? null : rules.tokenUse);
     let ok: boolean;
     if (rules.cognito && effective === 'id') {
-      ok = auds !== null && auds.some((a) => ids.has(a));
+      ok = auds?.some((a) => ids.has(a)) === true;
     } else {
-      const cid = payload.client_id ?? payload.azp ?? (effective === 'id' && auds?.length === 1 ? auds[0] : undefined);
+      const cid =
+        payload.client_id ?? payload.azp ?? (effective === 'id' && auds?.length === 1 ? auds[0] : undefined);
       ok = typeof cid === 'string' && ids.has(cid);
     }
     if (!ok) throw fail('ERR_AUTH_INVALID_CLIENT_ID', 'The token client is not accepted');

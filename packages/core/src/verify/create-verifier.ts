@@ -60,12 +60,16 @@ interface Verified {
 
 const malformed = () => new InvalidTokenError('ERR_AUTH_MALFORMED_TOKEN', 'The access token is malformed');
 const untrusted = () => new InvalidTokenError('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
-const badSignature = () => new InvalidTokenError('ERR_AUTH_INVALID_SIGNATURE', 'The token signature is invalid');
-const algNotAllowed = () => new InvalidTokenError('ERR_AUTH_ALG_NOT_ALLOWED', 'The token algorithm is not allowed');
+const badSignature = () =>
+  new InvalidTokenError('ERR_AUTH_INVALID_SIGNATURE', 'The token signature is invalid');
+const algNotAllowed = () =>
+  new InvalidTokenError('ERR_AUTH_ALG_NOT_ALLOWED', 'The token algorithm is not allowed');
 
 export function createVerifier(options: VerifierOptions): Verifier {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createVerifier(): options are required');
-  const crypto = ((options as unknown as Record<symbol, unknown>)[CRYPTO_BACKEND] as CryptoBackend) ?? defaultCrypto;
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createVerifier(): options are required');
+  const crypto =
+    ((options as unknown as Record<symbol, unknown>)[CRYPTO_BACKEND] as CryptoBackend) ?? defaultCrypto;
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
   const fetchFn = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
@@ -75,7 +79,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new TypeError('maxTokenBytes must be an integer of at least 64');
   }
   const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
-  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new TypeError('cacheSize must be a non-negative integer');
+  if (!Number.isInteger(cacheSize) || cacheSize < 0)
+    throw new TypeError('cacheSize must be a non-negative integer');
   const customCheck = options.customCheck;
   if (customCheck !== undefined && typeof customCheck !== 'function') {
     throw new TypeError('customCheck must be a function');
@@ -133,7 +138,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       resolved.set(iss, [rt]);
       return [rt];
     };
-    return result instanceof Promise ? result.then(finish, (cause) => Promise.reject(resolverFailed(cause))) : finish(result);
+    return result instanceof Promise
+      ? result.then(finish, (cause) => Promise.reject(resolverFailed(cause)))
+      : finish(result);
   }
 
   function rulesWith(rt: IssuerRuntime, o: VerifyOverrides): IssuerRuntime {
@@ -231,7 +238,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const hit = cache!.get(hash);
     if (hit !== undefined) {
       const now = clock() / 1000;
-      if (now >= hit.validFrom && now <= hit.validUntil && (hit.source === undefined || hit.source.hasKid(hit.kid))) {
+      if (
+        now >= hit.validFrom &&
+        now <= hit.validUntil &&
+        (hit.source === undefined || hit.source.hasKid(hit.kid))
+      ) {
         return hit;
       }
       cache!.delete(hash);

@@ -100,7 +100,11 @@ export function defaultRequiredClaims(tokenUse: TokenUseOption): readonly string
   return tokenUse === 'id' ? ['iss', 'sub', 'aud', 'exp', 'iat'] : ['iss', 'sub', 'exp', 'iat'];
 }
 
-export function normalizeIssuer(config: IssuerConfig, index: number | string, ctx: IssuerContext): IssuerRuntime {
+export function normalizeIssuer(
+  config: IssuerConfig,
+  index: number | string,
+  ctx: IssuerContext,
+): IssuerRuntime {
   const at = where(index);
   if (typeof config !== 'object' || config === null) throw new TypeError(`${at} must be an object`);
   if (typeof config.issuer !== 'string' || config.issuer === '') {
@@ -156,10 +160,14 @@ export function normalizeIssuer(config: IssuerConfig, index: number | string, ct
   if (typeof organizationsClaim !== 'string' || organizationsClaim === '') {
     throw new TypeError(`${at}.organizationsClaim must be a non-empty string`);
   }
-  if (config.jwksUri !== undefined && (typeof config.jwksUri !== 'string' || !/^https?:\/\//i.test(config.jwksUri))) {
+  if (
+    config.jwksUri !== undefined &&
+    (typeof config.jwksUri !== 'string' || !/^https?:\/\//i.test(config.jwksUri))
+  ) {
     throw new TypeError(`${at}.jwksUri must be an http(s) URL`);
   }
-  if (config.cognito && tokenUse === 'any') throw new TypeError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
+  if (config.cognito && tokenUse === 'any')
+    throw new TypeError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
 
   let source: JwksSource | undefined;
   if (algorithms.some((a) => !a.startsWith('HS'))) {

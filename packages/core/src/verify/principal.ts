@@ -8,18 +8,22 @@ import type { IssuerRuntime } from './issuer-config.ts';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-function copy(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+function copy(value: object, depth: number): unknown {
   if (depth > 32) return null;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = typeof v === 'object' && v !== null ? copy(v, depth + 1) : v;
+    }
     return Object.freeze(out);
   }
   const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    // JSON.parse output: own enumerable data properties only, so for-in needs no hasOwn check.
     if (key === '__proto__') continue;
-    out[key] = copy((value as Record<string, unknown>)[key], depth + 1);
+    const v = (value as Record<string, unknown>)[key];
+    out[key] = typeof v === 'object' && v !== null ? copy(v, depth + 1) : v;
   }
   return Object.freeze(out);
 }
@@ -57,7 +61,8 @@ function scopeList(v: unknown): readonly string[] {
 
 function organization(id: unknown, v: unknown): Organization | undefined {
   if (typeof id !== 'string' || id === '') return undefined;
-  if (Array.isArray(v) || typeof v === 'string') return Object.freeze({ id, scopes: Object.freeze([...scopeList(v)]) });
+  if (Array.isArray(v) || typeof v === 'string')
+    return Object.freeze({ id, scopes: Object.freeze([...scopeList(v)]) });
   if (typeof v !== 'object' || v === null) return Object.freeze({ id, scopes: EMPTY });
   const o = v as Record<string, unknown>;
   const scopes = Object.freeze([...scopeList(o.scopes ?? o.permissions ?? o.scope ?? o.roles)]);

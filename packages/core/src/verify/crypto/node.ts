@@ -51,9 +51,13 @@ export const backend: CryptoBackend = {
     return Buffer.from(segment, 'base64url');
   },
   utf8(bytes) {
-    if (!isUtf8(bytes)) throw new TypeError('invalid UTF-8');
-    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return buf.toString('utf8');
+    const buf = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const text = buf.toString('utf8');
+    // Invalid sequences decode to U+FFFD; only then is the strict (slower) check needed.
+    if (text.includes('\ufffd') && !isUtf8(buf)) throw new TypeError('invalid UTF-8');
+    return text;
   },
   importPublicKey(jwk: PublicJwk, alg: AsymmetricAlgorithm): KeyHandle {
     const key = createPublicKey({ key: jwk as unknown as import('node:crypto').JsonWebKey, format: 'jwk' });

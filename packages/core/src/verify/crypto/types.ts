@@ -28,7 +28,12 @@ export interface CryptoBackend {
   importPublicKey(jwk: PublicJwk, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle>;
   importSecret(secret: Uint8Array, alg: SymmetricAlgorithm): KeyHandle | Promise<KeyHandle>;
   /** Verifies `signature` over the ASCII `signingInput` (`header.payload`). */
-  verify(alg: Algorithm, key: KeyHandle, signingInput: string, signature: Uint8Array): boolean | Promise<boolean>;
+  verify(
+    alg: Algorithm,
+    key: KeyHandle,
+    signingInput: string,
+    signature: Uint8Array,
+  ): boolean | Promise<boolean>;
   /** A collision-resistant digest of the whole token, used as the token-cache key. */
   hashToken(token: string): string | Promise<string>;
 }
