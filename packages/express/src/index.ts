@@ -16,4 +16,5 @@ export {
 // Not a middleware: reads the organization id from `req.params` for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';
 export { authErrorHandler } from './error-handler.ts';
+export { withAuth } from './with-auth.ts';
 export type { AuthErrorHandlerOptions } from './error-handler.ts';

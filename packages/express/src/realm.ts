@@ -1,4 +1,4 @@
-import { toAuthError, type AuthError } from '@auth/core';
+import { DEFAULT_REALM, toAuthError, type AuthError } from '@auth/core';
 
 // The realm chosen by the authenticating middleware, remembered on the request so that later
 // authorization middleware renders the same challenge.
@@ -7,7 +7,8 @@ const REALM = Symbol.for('@auth/express.realm');
 type WithRealm = { [REALM]?: string };
 
 export function rememberRealm(req: object, realm: string): void {
-  (req as WithRealm)[REALM] = realm;
+  // The default needs no note (errors start with it): no extra property on the hot path.
+  if (realm !== DEFAULT_REALM || REALM in req) (req as WithRealm)[REALM] = realm;
 }
 
 /** Any failure as an AuthError carrying the request's realm (so `err.headers` is ready to send). */

@@ -10,6 +10,7 @@ import {
   requireAuth,
   requireOrgPermission,
   requireScopes,
+  withAuth,
 } from '../src/index.ts';
 import { get, listen, startIssuer } from './helpers.ts';
 
@@ -190,6 +191,48 @@ describe('authorization middleware', () => {
     const url = await serve(app);
     const reply = await get(`${url}/items`, bearer(await issuer.token({ scope: '' })));
     expect(reply.headers['www-authenticate']).toMatch(/^Bearer realm="orders", error="insufficient_scope"/);
+  });
+});
+
+describe('withAuth', () => {
+  it('runs the handler with the principal, fails closed without one, forwards rejections', async () => {
+    const app = express();
+    app.get(
+      '/unprotected',
+      withAuth((req, res) => {
+        res.json({ subject: req.auth.subject });
+      }),
+    );
+    app.get(
+      '/me',
+      requireAuth(issuer.options),
+      withAuth((req, res) => {
+        res.json({ subject: req.auth.subject });
+      }),
+    );
+    app.get(
+      '/async',
+      requireAuth(issuer.options),
+      withAuth(async () => {
+        throw new Error('async failure');
+      }),
+    );
+    app.use(authErrorHandler());
+    app.use(((err, _req, res, _next) => {
+      res.status(500).json({ message: err.message });
+    }) as ErrorRequestHandler);
+    const url = await serve(app);
+    const token = bearer(await issuer.token());
+
+    expect(await get(`${url}/me`, token)).toMatchObject({ status: 200, body: { subject: 'user-1' } });
+    expect(await get(`${url}/unprotected`, token)).toMatchObject({
+      status: 401,
+      body: { code: 'ERR_AUTH_MISSING_TOKEN' },
+    });
+    expect(await get(`${url}/async`, token)).toMatchObject({
+      status: 500,
+      body: { message: 'async failure' },
+    });
   });
 });
 

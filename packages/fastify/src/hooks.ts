@@ -47,13 +47,14 @@ function fail(state: AuthState | undefined, reply: FastifyReply, cause: unknown)
  * of the registration that added a route's declarative hook; decorator hooks use the route's scope.
  */
 export function authHook(optional: boolean, policy: Policy | undefined, fixed?: AuthState): AuthHook {
+  const settings = optional ? { optional: true } : undefined;
   return async function authenticate(request, reply) {
     const state = fixed ?? getState(request.server);
     try {
       if (!state) throw new MissingTokenError(); // no registration in this scope: fail closed
       let principal = request.auth;
       if (!principal) {
-        const found = await state.authenticator.authenticate(toRequestLike(request), { optional });
+        const found = await state.authenticator.authenticate(toRequestLike(request), settings);
         if (found) request.auth = principal = found;
       }
       if (policy && principal) await assertAllowed(policy, principal, policyContext(request));

@@ -15,7 +15,7 @@ import {
 } from '@auth/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { type HonoAuthOptions, type ResolvedAuthenticator, resolveAuthenticator } from './authenticator.ts';
+import { type HonoAuthOptions, resolveAuthenticator } from './authenticator.ts';
 import type { AuthEnv, OptionalAuthEnv } from './env.ts';
 import { toHTTPException } from './exception.ts';
 
@@ -33,17 +33,13 @@ function toRequestLike(c: Context, body: unknown): RequestLike {
   return {
     headers: typeof nodeHeaders === 'object' && nodeHeaders !== null ? nodeHeaders : c.req.raw.headers,
     rawHeaders: incoming?.rawHeaders,
-    // Read only when query tokens are on: building the full URL is not free.
-    get url() {
-      return c.req.url;
-    },
+    url: c.req.url,
     method: c.req.method,
     body,
   };
 }
 
-async function formBody(c: Context, resolved: ResolvedAuthenticator): Promise<unknown> {
-  if (!resolved.readsBody) return undefined;
+async function formBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
   return c.req.parseBody(); // cached by Hono: the handler can read it again
@@ -52,12 +48,13 @@ async function formBody(c: Context, resolved: ResolvedAuthenticator): Promise<un
 function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean) {
   const resolved = resolveAuthenticator(options);
   const { authenticator } = resolved;
+  const settings = optional ? { optional: true } : undefined;
   return async (c: Context, next: () => Promise<void>) => {
     c.set(REALM as never, authenticator.realm as never);
     let principal: Principal | undefined;
     try {
-      const body = await formBody(c, resolved);
-      principal = await authenticator.authenticate(toRequestLike(c, body), { optional });
+      const body = resolved.readsBody ? await formBody(c) : undefined;
+      principal = await authenticator.authenticate(toRequestLike(c, body), settings);
     } catch (cause) {
       throw toHTTPException(cause, authenticator.realm);
     }

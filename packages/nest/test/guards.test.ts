@@ -190,3 +190,29 @@ describe.each(platforms)('@AuthenticateWith and a global ScopeGuard on platform-
     }
   });
 });
+
+describe('@UseGuards(ScopeGuard) alone', () => {
+  it('authenticates before checking requirements (fails closed without an AuthGuard)', async () => {
+    const { Controller, Get, UseGuards } = await import('@nestjs/common');
+    const { Principal, ScopeGuard, Scopes } = await import('../src/index.ts');
+    @Controller()
+    @UseGuards(ScopeGuard)
+    class ScopeOnlyController {
+      @Get('items')
+      @Scopes('read:items')
+      items(@Principal('subject') subject: string) {
+        return { subject };
+      }
+    }
+    const server = await serve('express', [AuthModule.forRoot(fakeAuthenticator(people))], [ScopeOnlyController]);
+    try {
+      expect((await fetch(`${server.url}/items`)).status).toBe(401);
+      const ok = await fetch(`${server.url}/items`, { headers: { authorization: 'Bearer reader' } });
+      expect(await ok.json()).toEqual({ subject: 'reader' });
+      const bad = await fetch(`${server.url}/items`, { headers: { authorization: 'Bearer admin' } });
+      expect(bad.status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+});

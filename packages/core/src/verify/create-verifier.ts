@@ -90,7 +90,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const issuersOption = options.issuers;
   let staticIssuers: Map<string, IssuerRuntime[]> | undefined;
   let resolver: IssuerResolver | undefined;
-  const resolved = new TokenCache<IssuerRuntime[] | null>(RESOLVED_ISSUERS_MAX);
+  // Resolver answers by issuer; an empty list records a rejected issuer.
+  const resolved = new TokenCache<IssuerRuntime[]>(RESOLVED_ISSUERS_MAX);
   if (typeof issuersOption === 'function') {
     resolver = issuersOption;
   } else {
@@ -114,8 +115,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return list;
     }
     const hit = resolved.get(iss);
-    if (hit === null) throw untrusted();
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      if (hit.length === 0) throw untrusted();
+      return hit;
+    }
     let result: ReturnType<IssuerResolver>;
     try {
       result = resolver!(iss);
@@ -124,7 +127,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const finish = (config: IssuerConfig | undefined | null): IssuerRuntime[] => {
       if (config === undefined || config === null) {
-        resolved.set(iss, null);
+        resolved.set(iss, []);
         throw untrusted();
       }
       let rt: IssuerRuntime;

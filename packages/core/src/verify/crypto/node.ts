@@ -90,5 +90,3 @@ export const backend: CryptoBackend = {
   },
   hashToken,
 };
-
-export default backend;

@@ -108,5 +108,3 @@ export const backend: CryptoBackend = {
     return toHex(await subtle().digest('SHA-256', encoder.encode(token)));
   },
 };
-
-export default backend;

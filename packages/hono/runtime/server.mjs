@@ -1,0 +1,31 @@
+// The Hono demo app (its built dist, resolved like an application would) on another runtime: Bun or
+// Deno, with their own HTTP servers. Started by conformance.test.ts; prints {"port"} once listening.
+// Config (JSON in CONFORMANCE_CONFIG): the conformance suite's authenticator options, plus the service
+// principal for the API-key authenticator (an object cannot cross the process boundary).
+import { apiKeyAuth, memorySecretStore } from '@auth/core';
+import { createApp } from '../../../apps/hono-demo/dist/app.js';
+
+const env = globalThis.Deno ? globalThis.Deno.env.toObject() : globalThis.process.env;
+const { auth, principal } = JSON.parse(env.CONFORMANCE_CONFIG);
+const apiKey = apiKeyAuth({
+  store: memorySecretStore({ [principal.id]: { token: principal.token, scopes: principal.scopes } }),
+});
+const { app } = createApp({ auth, apiKey });
+
+const resolved = import.meta.resolve?.('@auth/core') ?? 'unknown';
+if (globalThis.Bun) {
+  const server = globalThis.Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app.fetch });
+  console.log(JSON.stringify({ port: server.port, runtime: `bun ${globalThis.Bun.version}`, core: resolved }));
+} else if (globalThis.Deno) {
+  globalThis.Deno.serve(
+    {
+      hostname: '127.0.0.1',
+      port: 0,
+      onListen: ({ port }) =>
+        console.log(JSON.stringify({ port, runtime: `deno ${globalThis.Deno.version.deno}`, core: resolved })),
+    },
+    app.fetch,
+  );
+} else {
+  throw new Error('run this with bun or deno');
+}
