@@ -12,9 +12,20 @@ const apiKey = apiKeyAuth({
 });
 const { app } = createApp({ auth, apiKey });
 
+// Counts WebCrypto signature checks, so the test can tell which backend of core verified the tokens.
+let subtleVerifies = 0;
+const subtle = globalThis.crypto.subtle;
+const verify = subtle.verify.bind(subtle);
+subtle.verify = (...args) => {
+  subtleVerifies += 1;
+  return verify(...args);
+};
+const fetch = (request) =>
+  new URL(request.url).pathname === '/__runtime' ? Response.json({ subtleVerifies }) : app.fetch(request);
+
 const resolved = import.meta.resolve?.('@auth/core') ?? 'unknown';
 if (globalThis.Bun) {
-  const server = globalThis.Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app.fetch });
+  const server = globalThis.Bun.serve({ hostname: '127.0.0.1', port: 0, fetch });
   console.log(JSON.stringify({ port: server.port, runtime: `bun ${globalThis.Bun.version}`, core: resolved }));
 } else if (globalThis.Deno) {
   globalThis.Deno.serve(
@@ -24,7 +35,7 @@ if (globalThis.Bun) {
       onListen: ({ port }) =>
         console.log(JSON.stringify({ port, runtime: `deno ${globalThis.Deno.version.deno}`, core: resolved })),
     },
-    app.fetch,
+    fetch,
   );
 } else {
   throw new Error('run this with bun or deno');

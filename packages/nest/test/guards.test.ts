@@ -204,7 +204,11 @@ describe('@UseGuards(ScopeGuard) alone', () => {
         return { subject };
       }
     }
-    const server = await serve('express', [AuthModule.forRoot(fakeAuthenticator(people))], [ScopeOnlyController]);
+    const server = await serve(
+      'express',
+      [AuthModule.forRoot(fakeAuthenticator(people))],
+      [ScopeOnlyController],
+    );
     try {
       expect((await fetch(`${server.url}/items`)).status).toBe(401);
       const ok = await fetch(`${server.url}/items`, { headers: { authorization: 'Bearer reader' } });

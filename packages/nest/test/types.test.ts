@@ -3,6 +3,12 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { Principal, type AuthModuleOptions } from '../src/index.ts';
 
 // Type-level pins (checked by `tsc -p tsconfig.json`, which includes the tests).
+declare module '@auth/core' {
+  interface Register {
+    claims: { tenant?: string };
+  }
+}
+
 describe('types', () => {
   it('Principal is the decorator and core’s Principal type', () => {
     expectTypeOf<Principal>().toEqualTypeOf<CorePrincipal>();
@@ -10,6 +16,11 @@ describe('types', () => {
     expectTypeOf(Principal('subject')).toEqualTypeOf<ParameterDecorator>();
     // @ts-expect-error not a field of the principal
     Principal('password');
+  });
+
+  it('claims follow core’s Register augmentation', () => {
+    expectTypeOf<Principal['claims']['tenant']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Principal['claims']['sub']>().toEqualTypeOf<string | undefined>();
   });
 
   it('module options accept core options, a verifier or an authenticator', () => {

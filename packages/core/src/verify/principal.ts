@@ -8,6 +8,8 @@ import type { IssuerRuntime } from './issuer-config.ts';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+// Nested values are copied (null prototype, no __proto__ members) and frozen like the top level, so a
+// cached principal cannot be altered by one request for the next.
 function copy(value: object, depth: number): unknown {
   if (depth > 32) return null;
   if (Array.isArray(value)) {
