@@ -18,7 +18,7 @@ export interface FastifyAuthPluginSettings {
   defaultAuth?: 'required' | 'none';
   /**
    * Lifecycle hook the declarative `config.auth` check runs in. `onRequest` (default) rejects before the
-   * body is parsed; a body token location needs `preValidation` or `preHandler`.
+   * body is parsed; with `tokenLocations.body` the default is `preValidation` (after body parsing).
    */
   hook?: 'onRequest' | 'preValidation' | 'preHandler';
   /**
@@ -70,7 +70,9 @@ export function readSettings(options: unknown): Required<FastifyAuthPluginSettin
   if (defaultAuth !== 'required' && defaultAuth !== 'none') {
     throw new TypeError("@auth/fastify: options.defaultAuth must be 'required' or 'none'");
   }
-  const hook = record.hook ?? 'onRequest';
+  // A body token is only there once the body is parsed: then check in preValidation by default.
+  const readsBody = (options as { tokenLocations?: { body?: unknown } } | null)?.tokenLocations?.body === true;
+  const hook = record.hook ?? (readsBody ? 'preValidation' : 'onRequest');
   if (hook !== 'onRequest' && hook !== 'preValidation' && hook !== 'preHandler') {
     throw new TypeError("@auth/fastify: options.hook must be 'onRequest', 'preValidation' or 'preHandler'");
   }

@@ -93,6 +93,12 @@ describe('declarative route config', () => {
     expect((await get(a, '/public')).statusCode).toBe(200);
   });
 
+  it('protects the HEAD route Fastify adds for a GET route', async () => {
+    const a = await app();
+    expect((await a.inject({ method: 'HEAD', url: '/me' })).statusCode).toBe(401);
+    expect((await a.inject({ method: 'HEAD', url: '/items', headers: bearer() })).statusCode).toBe(403);
+  });
+
   it('policy: any core policy, combined with scopes', async () => {
     const a = newApp();
     await a.register(fastifyAuth, authOptions());
@@ -285,5 +291,39 @@ describe('error handling', () => {
     expect(res.statusCode).toBe(401);
     expect(res.body).not.toContain(t.split('.')[1]!);
     expect(JSON.stringify(res.headers)).not.toContain(t.split('.')[2]!);
+  });
+});
+
+describe('token locations', () => {
+  const form = (app: FastifyInstance, payload: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload,
+    });
+
+  it('a form-body token is read after body parsing (preValidation by default)', async () => {
+    const a = newApp();
+    a.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
+    await a.register(fastifyAuth, { ...authOptions({ tokenLocations: { body: true } }), defaultAuth: 'required' });
+    a.post('/form', async (request) => ({ sub: request.auth?.subject }));
+    const ok = await form(a, `access_token=${token()}`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ sub: 'user-1' });
+    expect((await form(a, 'other=1')).statusCode).toBe(401);
+  });
+
+  it('query tokens only when turned on', async () => {
+    const off = newApp();
+    await off.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required' });
+    off.get('/q', async () => 'q');
+    expect((await get(off, `/q?access_token=${token()}`)).statusCode).toBe(401);
+    const on = newApp();
+    await on.register(fastifyAuth, { ...authOptions({ tokenLocations: { query: true } }), defaultAuth: 'required' });
+    on.get('/q', async () => 'q');
+    expect((await get(on, `/q?access_token=${token()}`)).statusCode).toBe(200);
   });
 });

@@ -29,7 +29,10 @@ const harness: ConformanceHarness = {
     config.apiKey?.close(); // rebuilt in the child from the same service principal
     const child: ChildProcess = spawn(runtime, args, {
       cwd,
-      env: { ...process.env, CONFORMANCE_CONFIG: JSON.stringify({ auth: config.auth, principal: SERVICE_PRINCIPAL }) },
+      env: {
+        ...process.env,
+        CONFORMANCE_CONFIG: JSON.stringify({ auth: config.auth, principal: SERVICE_PRINCIPAL }),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const info = await new Promise<{ port: number; runtime: string; core: string }>((resolve, reject) => {

@@ -26,14 +26,18 @@ const fetch = (request) =>
 const resolved = import.meta.resolve?.('@auth/core') ?? 'unknown';
 if (globalThis.Bun) {
   const server = globalThis.Bun.serve({ hostname: '127.0.0.1', port: 0, fetch });
-  console.log(JSON.stringify({ port: server.port, runtime: `bun ${globalThis.Bun.version}`, core: resolved }));
+  console.log(
+    JSON.stringify({ port: server.port, runtime: `bun ${globalThis.Bun.version}`, core: resolved }),
+  );
 } else if (globalThis.Deno) {
   globalThis.Deno.serve(
     {
       hostname: '127.0.0.1',
       port: 0,
       onListen: ({ port }) =>
-        console.log(JSON.stringify({ port, runtime: `deno ${globalThis.Deno.version.deno}`, core: resolved })),
+        console.log(
+          JSON.stringify({ port, runtime: `deno ${globalThis.Deno.version.deno}`, core: resolved }),
+        ),
     },
     fetch,
   );

@@ -22,7 +22,10 @@ import { toHTTPException } from './exception.ts';
 // Realm of the authenticator that ran, so later authorization failures use the same challenge.
 const REALM = '@auth/hono.realm';
 
-type NodeIncoming = { headers?: Record<string, string | string[] | undefined>; rawHeaders?: readonly string[] };
+type NodeIncoming = {
+  headers?: Record<string, string | string[] | undefined>;
+  rawHeaders?: readonly string[];
+};
 
 function toRequestLike(c: Context, body: unknown): RequestLike {
   // On @hono/node-server the Node request is at c.env.incoming (duck-typed: no node import). Its parsed

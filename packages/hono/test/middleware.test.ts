@@ -11,7 +11,7 @@ import {
   requireOrgPermission,
   requireScopes,
 } from '../src/index.ts';
-import { authOptions, bearer } from './tokens.ts';
+import { authOptions, bearer, token } from './tokens.ts';
 
 const authenticator = createAuthenticator(authOptions());
 afterAll(() => authenticator.close());
@@ -73,6 +73,34 @@ describe('requireAuth / optionalAuth', () => {
   it('rejects bad options at setup with a TypeError', () => {
     expect(() => requireAuth(42 as never)).toThrow(TypeError);
     expect(() => authorize('x' as never)).toThrow(TypeError);
+  });
+});
+
+describe('token locations', () => {
+  it('reads a form-body token when tokenLocations.body is on, and the handler still gets the body', async () => {
+    const app = new Hono();
+    app.post('/form', requireAuth(authOptions({ tokenLocations: { body: true } })), async (c) =>
+      c.json({ sub: c.var.auth.subject, other: (await c.req.parseBody()).other }),
+    );
+    const post = (body: string) =>
+      app.request('/form', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    const ok = await post(`access_token=${token()}&other=1`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ sub: 'user-1', other: '1' });
+    expect((await post('other=1')).status).toBe(401);
+  });
+
+  it('ignores a query token unless turned on', async () => {
+    const off = new Hono();
+    off.get('/q', requireAuth(authenticator), (c) => c.text('q'));
+    expect((await get(off, `/q?access_token=${token()}`)).status).toBe(401);
+    const on = new Hono();
+    on.get('/q', requireAuth(authOptions({ tokenLocations: { query: true } })), (c) => c.text('q'));
+    expect((await get(on, `/q?access_token=${token()}`)).status).toBe(200);
   });
 });
 

@@ -19,6 +19,7 @@ const fail = (code: ConstructorParameters<typeof InvalidTokenError>[0], message:
 // Seconds since the epoch beyond year 5138: almost certainly milliseconds, which would stretch a
 // lifetime a thousandfold. Rejected rather than guessed.
 const MAX_TIMESTAMP = 1e11;
+const STRING_CLAIMS = ['client_id', 'azp', 'jti', 'token_use'] as const;
 
 function timestamp(payload: Record<string, unknown>, name: 'exp' | 'nbf' | 'iat'): number | undefined {
   const v = payload[name];
@@ -154,7 +155,7 @@ export function checkClaims(
     if (!ok) throw fail('ERR_AUTH_INVALID_CLIENT_ID', 'The token client is not accepted');
   }
 
-  for (const name of ['client_id', 'azp', 'jti', 'token_use'] as const) {
+  for (const name of STRING_CLAIMS) {
     const v = payload[name];
     if (v !== undefined && typeof v !== 'string') {
       throw fail('ERR_AUTH_INVALID_CLAIM', 'A registered claim has the wrong type');

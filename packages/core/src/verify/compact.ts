@@ -51,6 +51,32 @@ function decodeJson(crypto: CryptoBackend, segment: string): Record<string, unkn
   return value as Record<string, unknown>;
 }
 
+// Parsed headers by their exact segment text. An issuer signs with a handful of (alg, kid, typ)
+// combinations, so the header segment repeats across tokens: parsing it once saves a decode, a
+// JSON.parse and the duplicate scan per token. The result depends only on the text; cleared when full
+// so that a flood of distinct headers costs misses, not memory.
+const HEADER_CACHE_MAX = 256;
+const headerCache = new Map<string, JoseHeader>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function parseHeader(segment: string, crypto: CryptoBackend): JoseHeader {
+  const hit = headerCache.get(segment);
+  if (hit !== undefined) return hit;
+  const header = decodeJson(crypto, segment);
+  checkHeader(header);
+  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+  const frozen = deepFreeze(header as JoseHeader);
+  headerCache.set(segment, frozen);
+  return frozen;
+}
+
 export function parseCompact(token: string, crypto: CryptoBackend): ParsedToken {
   if (!COMPACT.test(token)) throw malformed();
   const d1 = token.indexOf('.');
@@ -59,11 +85,10 @@ export function parseCompact(token: string, crypto: CryptoBackend): ParsedToken 
   checkSegment(token, d1 + 1, d2);
   checkSegment(token, d2 + 1, token.length);
 
-  const header = decodeJson(crypto, token.slice(0, d1));
-  checkHeader(header);
+  const header = parseHeader(token.slice(0, d1), crypto);
   const payload = decodeJson(crypto, token.slice(d1 + 1, d2));
   return {
-    header: header as JoseHeader,
+    header,
     payload,
     signingInput: token.slice(0, d2),
     signature: crypto.decode(token.slice(d2 + 1)),
