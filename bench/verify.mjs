@@ -199,7 +199,9 @@ for (const alg of ALGS) {
   const entries = contenders.map((c, i) => [c.name, medians[i]]);
   console.log(`\n${alg}`);
   for (const [name, ops] of entries) {
-    console.log(`  ${name.padEnd(18)} ${fmt(ops)} ops/cpu-s  ${(ops / floorOps).toFixed(2).padStart(6)}x floor`);
+    console.log(
+      `  ${name.padEnd(18)} ${fmt(ops)} ops/cpu-s  ${(ops / floorOps).toFixed(2).padStart(6)}x floor`,
+    );
     rows.push({ alg, name, ops, ratio: ops / floorOps });
   }
   oursOff.close();
@@ -208,7 +210,9 @@ for (const alg of ALGS) {
 
 // ---- token-cache data structure: the Map LRU we ship vs lru-cache (same workload) ----
 {
-  const keys = Array.from({ length: 20_000 }, (_, i) => createHmac('sha256', 'k').update(String(i)).digest('base64'));
+  const keys = Array.from({ length: 20_000 }, (_, i) =>
+    createHmac('sha256', 'k').update(String(i)).digest('base64'),
+  );
   // The Map-reinsertion LRU we measured first (and rejected), against lru-cache, which TokenCache wraps.
   const map = new Map();
   const mapLru = {
@@ -243,7 +247,9 @@ for (const alg of ALGS) {
       isAsync: false,
     },
   ]);
-  console.log(`\ntoken cache get/set (50% hit): Map LRU ${fmt(mapOps)} ops/cpu-s, lru-cache (shipped) ${fmt(lruOps)} ops/cpu-s`);
+  console.log(
+    `\ntoken cache get/set (50% hit): Map LRU ${fmt(mapOps)} ops/cpu-s, lru-cache (shipped) ${fmt(lruOps)} ops/cpu-s`,
+  );
 }
 
 // ---- JWKS fetch counts ----

@@ -1,3 +1,4 @@
+/// <reference path="./oidc-provider.d.ts" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InteractionDetails, Provider } from 'oidc-provider';
 import type { DemoUser } from './accounts.ts';

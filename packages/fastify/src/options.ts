@@ -71,7 +71,8 @@ export function readSettings(options: unknown): Required<FastifyAuthPluginSettin
     throw new TypeError("@auth/fastify: options.defaultAuth must be 'required' or 'none'");
   }
   // A body token is only there once the body is parsed: then check in preValidation by default.
-  const readsBody = (options as { tokenLocations?: { body?: unknown } } | null)?.tokenLocations?.body === true;
+  const readsBody =
+    (options as { tokenLocations?: { body?: unknown } } | null)?.tokenLocations?.body === true;
   const hook = record.hook ?? (readsBody ? 'preValidation' : 'onRequest');
   if (hook !== 'onRequest' && hook !== 'preValidation' && hook !== 'preHandler') {
     throw new TypeError("@auth/fastify: options.hook must be 'onRequest', 'preValidation' or 'preHandler'");

@@ -66,7 +66,10 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
   // registration finds the decorators inherited and only shadows the state for its subtree.
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
   for (const [name, value] of Object.entries(decorators)) {
-    if (!fastify.hasDecorator(name)) fastify.decorate(name, value as never);
+    // Ours already (inherited from an outer registration): keep. Anything else: Fastify's own
+    // FST_ERR_DEC_ALREADY_PRESENT rather than silently leaving someone else's `authenticate` in place.
+    if ((fastify as unknown as Record<string, unknown>)[name] !== value)
+      fastify.decorate(name, value as never);
   }
 
   // Declarative protection, inherited by child scopes only: encapsulation decides what is protected.

@@ -222,6 +222,14 @@ describe('encapsulation', () => {
   });
 });
 
+describe('setup', () => {
+  it("refuses to shadow another plugin's decorator of the same name", async () => {
+    const a = newApp();
+    a.decorate('authenticate', async () => {});
+    await expect(a.register(fastifyAuth, authOptions())).rejects.toThrow(/authenticate/);
+  });
+});
+
 describe('error handling', () => {
   it("answers with the contract's response even when the app has its own error handler", async () => {
     const a = newApp();
@@ -308,7 +316,10 @@ describe('token locations', () => {
     a.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
       done(null, body),
     );
-    await a.register(fastifyAuth, { ...authOptions({ tokenLocations: { body: true } }), defaultAuth: 'required' });
+    await a.register(fastifyAuth, {
+      ...authOptions({ tokenLocations: { body: true } }),
+      defaultAuth: 'required',
+    });
     a.post('/form', async (request) => ({ sub: request.auth?.subject }));
     const ok = await form(a, `access_token=${token()}`);
     expect(ok.statusCode).toBe(200);
@@ -322,7 +333,10 @@ describe('token locations', () => {
     off.get('/q', async () => 'q');
     expect((await get(off, `/q?access_token=${token()}`)).statusCode).toBe(401);
     const on = newApp();
-    await on.register(fastifyAuth, { ...authOptions({ tokenLocations: { query: true } }), defaultAuth: 'required' });
+    await on.register(fastifyAuth, {
+      ...authOptions({ tokenLocations: { query: true } }),
+      defaultAuth: 'required',
+    });
     on.get('/q', async () => 'q');
     expect((await get(on, `/q?access_token=${token()}`)).statusCode).toBe(200);
   });

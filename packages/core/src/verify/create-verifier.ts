@@ -210,31 +210,57 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (source === undefined) throw algNotAllowed();
       key = source.getKey(kid, alg as AsymmetricAlgorithm);
     }
-    const finalRt = rt;
-    const finalVerdict = verdict;
-    const check = (k: KeyHandle): Verified | Promise<Verified> => {
-      let ok: boolean | Promise<boolean>;
-      try {
-        ok = crypto.verify(alg as AsymmetricAlgorithm, k, parsed.signingInput, parsed.signature);
-      } catch {
-        throw badSignature();
-      }
-      const done = (valid: boolean): Verified => {
-        if (!valid) throw badSignature();
-        const entry: Verified = {
-          principal: buildPrincipal(payload, finalRt, finalVerdict.kind),
-          header,
-          source,
-          kid,
-          validFrom: finalVerdict.validFrom,
-          validUntil: finalVerdict.validUntil,
-        };
-        if (hash !== undefined && cache !== undefined) cache.set(hash, entry);
-        return entry;
-      };
-      return ok instanceof Promise ? ok.then(done, () => Promise.reject(badSignature())) : done(ok);
+    if (key instanceof Promise) return key.then((k) => checkSignature(k, parsed, rt, verdict, source, hash));
+    return checkSignature(key, parsed, rt, verdict, source, hash);
+  }
+
+  function checkSignature(
+    key: KeyHandle,
+    parsed: ReturnType<typeof parseCompact>,
+    rt: IssuerRuntime,
+    verdict: ReturnType<typeof checkClaims>,
+    source: JwksSource | undefined,
+    hash: string | undefined,
+  ): Verified | Promise<Verified> {
+    let ok: boolean | Promise<boolean>;
+    try {
+      ok = crypto.verify(
+        parsed.header.alg as AsymmetricAlgorithm,
+        key,
+        parsed.signingInput,
+        parsed.signature,
+      );
+    } catch {
+      throw badSignature();
+    }
+    if (ok instanceof Promise) {
+      return ok.then(
+        (valid) => accept(valid, parsed, rt, verdict, source, hash),
+        () => Promise.reject(badSignature()),
+      );
+    }
+    return accept(ok, parsed, rt, verdict, source, hash);
+  }
+
+  function accept(
+    valid: boolean,
+    parsed: ReturnType<typeof parseCompact>,
+    rt: IssuerRuntime,
+    verdict: ReturnType<typeof checkClaims>,
+    source: JwksSource | undefined,
+    hash: string | undefined,
+  ): Verified {
+    if (!valid) throw badSignature();
+    const entry: Verified = {
+      principal: buildPrincipal(parsed.payload, rt, verdict.kind),
+      header: parsed.header,
+      source,
+      kid: parsed.header.kid,
+      validFrom: verdict.validFrom,
+      validUntil: verdict.validUntil,
     };
-    return key instanceof Promise ? key.then(check) : check(key);
+    if (hash !== undefined && cache !== undefined) cache.set(hash, entry);
+    return entry;
   }
 
   function fromCache(hash: string, token: string): Verified | Promise<Verified> {

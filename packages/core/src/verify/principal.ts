@@ -56,7 +56,14 @@ function groupsOf(claims: Record<string, unknown>, rt: IssuerRuntime): readonly 
 }
 
 function scopeList(v: unknown): readonly string[] {
-  if (typeof v === 'string') return v.split(' ').filter((s) => s !== '');
+  if (typeof v === 'string') {
+    if (v === '') return EMPTY;
+    const parts = v.split(' ');
+    // Only irregular spacing leaves empty parts; skip the second pass otherwise.
+    return v.includes('  ') || v.charCodeAt(0) === 32 || v.charCodeAt(v.length - 1) === 32
+      ? parts.filter((s) => s !== '')
+      : parts;
+  }
   if (Array.isArray(v)) return v.filter((s): s is string => typeof s === 'string' && s !== '');
   return EMPTY;
 }
