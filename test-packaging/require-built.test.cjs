@@ -19,7 +19,10 @@ for (const { dir, pkg } of published) {
       const esmFile = join(root, dir, target.import.default);
       const cjs = require(cjsFile);
       const esm = await import(esmFile);
-      const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
+      const names = (m) =>
+        Object.keys(m)
+          .filter((k) => k !== 'default' && k !== '__esModule')
+          .sort();
       assert.deepEqual(names(cjs), names(esm));
       if (pkg.name === '@auth/core' && subpath === '.') {
         assert.equal(typeof cjs.createVerifier, 'function');
