@@ -255,3 +255,21 @@ describe('duplicate-member detection', () => {
     );
   });
 });
+
+describe('canonical base64url', () => {
+  it('accepts exactly the strings that re-encode to themselves', async () => {
+    const { isCanonicalBase64url } = await import('../src/verify/compact.ts');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ \n';
+    const candidate = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('base64url')),
+      fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(candidate, (s) => {
+        const reencodes = s !== '' && Buffer.from(s, 'base64url').toString('base64url') === s;
+        expect(isCanonicalBase64url(s)).toBe(reencodes);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -171,7 +171,7 @@ export async function startTestJwksServer(keys: Record<string, unknown>[]): Prom
         setTimeout(() => {
           res.setHeader('content-type', 'application/json');
           res.end(body);
-        }, 300);
+        }, 1_500);
         return;
       case 'hang':
         return; // never answers

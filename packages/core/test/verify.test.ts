@@ -233,6 +233,15 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
     expect(fetchFn.mock.calls.map((c) => c[0])).toEqual(['https://tenant-a.example/jwks']);
   });
 
+  it('shares one async resolver call between concurrent first requests', async () => {
+    const clock = testClock();
+    const resolver = vi.fn(async (iss: string) => ({ issuer: iss, audience: AUD, jwksUri: `${iss}/jwks` }));
+    const v = createVerifier(withBackend({ issuers: resolver, clock, fetch: keysFetch() }, backend));
+    const token = signToken(rs, claimsAt(clock.seconds(), { iss: 'https://tenant-b.example' }));
+    await Promise.all(Array.from({ length: 20 }, () => v.verify(token)));
+    expect(resolver).toHaveBeenCalledTimes(1);
+  });
+
   it('a failing resolver is a 503, not a crash', async () => {
     const v = createVerifier(
       withBackend(

@@ -1,6 +1,6 @@
 import { type AuthError, createAuthenticator, isAuthError, orgParam } from '@auth/core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fastifyAuth, replyAuthError } from '../src/index.ts';
 import { AUDIENCE, authOptions, bearer, ISSUER, token } from './tokens.ts';
 
@@ -223,6 +223,22 @@ describe('encapsulation', () => {
 });
 
 describe('setup', () => {
+  it('reads AUTH_* variables when given nothing but plugin settings', async () => {
+    vi.stubEnv('AUTH_ISSUER', 'https://issuer.env.test');
+    vi.stubEnv('AUTH_AUDIENCE', 'api://env');
+    vi.stubEnv('AUTH_JWKS_URI', 'http://127.0.0.1:9/jwks');
+    try {
+      const a = newApp();
+      await a.register(fastifyAuth, { defaultAuth: 'required' });
+      a.get('/x', async () => 'x');
+      const res = await get(a, '/x');
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("refuses to shadow another plugin's decorator of the same name", async () => {
     const a = newApp();
     a.decorate('authenticate', async () => {});

@@ -7,6 +7,8 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 export default defineConfig({
   plugins: [tsconfigPaths({ root: repoRoot, projects: ['tsconfig.base.json'] })],
+  // The workspace's cache, not a node_modules/ inside this folder.
+  cacheDir: `${repoRoot}node_modules/.vite`,
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['conformance.test.ts'],

@@ -19,8 +19,9 @@ import { type HonoAuthOptions, resolveAuthenticator } from './authenticator.ts';
 import type { AuthEnv, OptionalAuthEnv } from './env.ts';
 import { toHTTPException } from './exception.ts';
 
-// Realm of the authenticator that ran, so later authorization failures use the same challenge.
-const REALM = '@auth/hono.realm';
+// Realm of the authenticator that ran, so later authorization failures use the same challenge
+// (kept beside the context rather than in `c.var`, which is the app's).
+const realms = new WeakMap<Context, string>();
 
 type NodeIncoming = {
   headers?: Record<string, string | string[] | undefined>;
@@ -53,7 +54,7 @@ function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean)
   const { authenticator } = resolved;
   const settings = optional ? { optional: true } : undefined;
   return async (c: Context, next: () => Promise<void>) => {
-    c.set(REALM as never, authenticator.realm as never);
+    realms.set(c, authenticator.realm);
     let principal: Principal | undefined;
     try {
       const body = resolved.readsBody ? await formBody(c) : undefined;
@@ -83,7 +84,7 @@ export function optionalAuth(options?: HonoAuthOptions): MiddlewareHandler<Optio
 export function authorize(policy: Policy): MiddlewareHandler<AuthEnv> {
   if (typeof policy !== 'function') throw new TypeError('@auth/hono: authorize(policy) needs a policy');
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const realm = c.get(REALM as never) as string | undefined;
+    const realm = realms.get(c);
     try {
       const principal = c.get('auth');
       if (!principal) throw new MissingTokenError();

@@ -1,7 +1,7 @@
 import { createAuthenticator, orgParam, type Principal } from '@auth/core';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   type AuthEnv,
   authorize,
@@ -195,5 +195,22 @@ describe('typing', () => {
       expectTypeOf(c.var.tenant).toEqualTypeOf<string>();
       return c.text('d');
     });
+  });
+});
+
+describe('configuration from the environment', () => {
+  it('requireAuth() without options reads AUTH_* variables', async () => {
+    vi.stubEnv('AUTH_ISSUER', 'https://issuer.env.test');
+    vi.stubEnv('AUTH_AUDIENCE', 'api://env');
+    vi.stubEnv('AUTH_JWKS_URI', 'http://127.0.0.1:9/jwks');
+    try {
+      const app = new Hono();
+      app.get('/x', requireAuth(), (c) => c.text('x'));
+      const res = await get(app, '/x');
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

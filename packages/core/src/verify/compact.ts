@@ -29,12 +29,21 @@ const malformed = (message = 'The access token is malformed') =>
 const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** Canonical base64url (alphabet already checked): length % 4 !== 1, unused low bits of the last char zero. */
-function checkSegment(token: string, start: number, end: number): void {
+function canonicalTail(token: string, start: number, end: number): boolean {
   const len = end - start;
-  if (len === 0 || len % 4 === 1) throw malformed();
+  if (len === 0 || len % 4 === 1) return false;
   const last = B64U[token.charCodeAt(end - 1)]!;
   const rem = len % 4;
-  if ((rem === 2 && (last & 15) !== 0) || (rem === 3 && (last & 3) !== 0)) throw malformed();
+  return !((rem === 2 && (last & 15) !== 0) || (rem === 3 && (last & 3) !== 0));
+}
+
+function checkSegment(token: string, start: number, end: number): void {
+  if (!canonicalTail(token, start, end)) throw malformed();
+}
+
+/** True when `s` is unpadded base64url that re-encodes to itself (exported for tests). */
+export function isCanonicalBase64url(s: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(s) && canonicalTail(s, 0, s.length);
 }
 
 function decodeJson(crypto: CryptoBackend, segment: string): Record<string, unknown> {

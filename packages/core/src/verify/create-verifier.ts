@@ -42,9 +42,6 @@ const VERIFIER = Symbol.for('@auth/core.Verifier');
  */
 export const CRYPTO_BACKEND = Symbol.for('@auth/core.verifier.crypto');
 
-/** Internal: the JWKS sources of a verifier (fetch counters in tests and benchmarks). */
-export const JWKS_SOURCES = Symbol.for('@auth/core.verifier.sources');
-
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 export const DEFAULT_CACHE_SIZE = 10_000;
 const RESOLVED_ISSUERS_MAX = 1_000;
@@ -92,6 +89,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   let resolver: IssuerResolver | undefined;
   // Resolver answers by issuer; an empty list records a rejected issuer.
   const resolved = new TokenCache<IssuerRuntime[]>(RESOLVED_ISSUERS_MAX);
+  const pendingResolves = new Map<string, Promise<IssuerRuntime[]>>();
   if (typeof issuersOption === 'function') {
     resolver = issuersOption;
   } else {
@@ -119,6 +117,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (hit.length === 0) throw untrusted();
       return hit;
     }
+    // Concurrent first requests for one issuer share the resolver call.
+    const inflight = pendingResolves.get(iss);
+    if (inflight) return inflight;
     let result: ReturnType<IssuerResolver>;
     try {
       result = resolver!(iss);
@@ -141,9 +142,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
       resolved.set(iss, [rt]);
       return [rt];
     };
-    return result instanceof Promise
-      ? result.then(finish, (cause) => Promise.reject(resolverFailed(cause)))
-      : finish(result);
+    if (!(result instanceof Promise)) return finish(result);
+    const p = result
+      .then(finish, (cause) => Promise.reject(resolverFailed(cause)))
+      .finally(() => pendingResolves.delete(iss));
+    pendingResolves.set(iss, p);
+    return p;
   }
 
   function rulesWith(rt: IssuerRuntime, o: VerifyOverrides): IssuerRuntime {
@@ -306,7 +310,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw toAuthError(e);
   };
 
-  const sources = [...ctx.sources.values()];
   const verifier = {
     verify(token: string, overrides?: VerifyOverrides): Promise<Principal> {
       let r: Verified | Promise<Verified>;
@@ -330,9 +333,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       for (const s of ctx.sources.values()) s.close();
     },
     [VERIFIER]: true,
-    [JWKS_SOURCES]: sources,
   };
-  Object.defineProperty(verifier, JWKS_SOURCES, { get: () => [...ctx.sources.values()], enumerable: false });
   return verifier as Verifier;
 }
 
