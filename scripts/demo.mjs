@@ -63,13 +63,26 @@ async function main() {
 
   console.log(`== demo apps: ${apps.map((a) => a.name).join(', ')} ==\n`);
   const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
-  const results = await Promise.allSettled(
-    apps.map(async (app) => {
-      const running = await startApp(app, idp, { timeoutMs, track: (r) => started.push(r) });
-      console.log(`  started ${app.name} on ${running.baseUrl}`);
-      return running;
-    }),
+  const start = async (app) => {
+    const running = await startApp(app, idp, { timeoutMs, track: (r) => started.push(r) });
+    console.log(`  started ${app.name} on ${running.baseUrl}`);
+    return running;
+  };
+  // Apps declaring `"upstream": true` start second, pointed at another running app's /items.
+  const first = await Promise.allSettled(apps.filter((a) => !a.upstream).map(start));
+  const upstreamTarget = first.find((r) => r.status === 'fulfilled')?.value;
+  const second = await Promise.allSettled(
+    apps
+      .filter((a) => a.upstream)
+      .map((app) => {
+        if (!upstreamTarget) return start(app);
+        const upstreamUrl = `${upstreamTarget.baseUrl}/items`;
+        return start({ ...app, upstreamUrl, env: { ...app.env, UPSTREAM_ITEMS_URL: upstreamUrl } });
+      }),
   );
+  const ordered = [...apps.filter((a) => !a.upstream), ...apps.filter((a) => a.upstream)];
+  const results = [...first, ...second];
+  apps.splice(0, apps.length, ...ordered);
   const running = [];
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') running.push(result.value);

@@ -111,6 +111,26 @@ export const cases = [
     needsApiKey: true,
   },
   { route: 'GET /service', method: 'GET', path: '/service', cred: 'none', status: 401 },
+
+  // Outgoing call (@auth/core/client): the app fetches another demo app's /items with its own
+  // client-credentials token through authFetch. Only apps declaring `"upstream": true` serve it.
+  {
+    route: 'GET /items/upstream',
+    method: 'GET',
+    path: '/items/upstream',
+    cred: 'reader',
+    status: 200,
+    needsUpstream: true,
+    check: (b) => (Array.isArray(b?.items ?? b) ? '' : 'body carries no upstream items array'),
+  },
+  {
+    route: 'GET /items/upstream',
+    method: 'GET',
+    path: '/items/upstream',
+    cred: 'none',
+    status: 401,
+    needsUpstream: true,
+  },
 ];
 
 /** A token whose signature belongs to another token: well-formed, must fail verification. */
@@ -150,6 +170,7 @@ function headersFor(kase, app, tokens) {
 /** Runs one case against one app → { status, pass, note } (or { skipped } when it does not apply). */
 export async function runCase(kase, app, tokens) {
   if (kase.needsApiKey && !app.apiKey?.headers) return { skipped: true };
+  if (kase.needsUpstream && !app.upstreamUrl) return { skipped: true };
   try {
     const res = await fetch(`${app.baseUrl}${kase.path}`, {
       method: kase.method,
