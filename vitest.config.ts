@@ -8,7 +8,12 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 // Tests run on sources: tsconfig.base.json `paths` map every @auth/* package to its src/ (no build needed).
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   extends: true as const,
-  test: { name, root: fileURLToPath(new URL(`${root}/`, import.meta.url)), include: ['test/**/*.test.ts', 'src/**/*.test.ts'], ...extra },
+  test: {
+    name,
+    root: fileURLToPath(new URL(`${root}/`, import.meta.url)),
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    ...extra,
+  },
 });
 
 export default defineConfig({

@@ -219,6 +219,14 @@ describe('apiKeyAuth', () => {
       auth.authenticate(req({ 'x-principal-id': 'k1', 'x-principal-token': [TOKEN, TOKEN] })),
     );
     expect(dupToken.status).toBe(400);
+    // Fetch Headers join a repeated header with ", ": that is a repeat too, not a wrong token.
+    const joined = await failure(
+      auth.authenticate({
+        headers: new Headers({ 'x-principal-id': 'k1', 'x-principal-token': `${TOKEN}, ${TOKEN}` }),
+      }),
+    );
+    expect(joined).toBeInstanceOf(InvalidRequestError);
+    expect(joined.message).toBe('More than one x-principal-token header');
     expect(calls).toEqual([]);
   });
 
@@ -230,13 +238,13 @@ describe('apiKeyAuth', () => {
     ['empty', ''],
     ['oversized', 'a'.repeat(129)],
     ['prototype key', '__proto__.x'],
-    ['comma (joined duplicates)', 'k1, k2'],
+    ['comma (joined duplicates: 400)', 'k1, k2'],
     ['unicode', 'ké'],
-  ])('rejects an id with %s before any store call', async (_name, id) => {
+  ])('rejects an id with %s before any store call', async (name, id) => {
     const { store, calls } = countingStore({ k1: record });
     const auth = apiKeyAuth({ store });
     const e = await failure(auth.authenticate(creds(id, TOKEN)));
-    expect(e).toBeInstanceOf(InvalidApiKeyError);
+    expect(e).toBeInstanceOf(name.startsWith('comma') ? InvalidRequestError : InvalidApiKeyError);
     expect(calls).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import { brandAuthenticator } from '../authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from '../authenticator.ts';
 import { InvalidApiKeyError, InvalidRequestError, MissingTokenError, toAuthError } from '../errors.ts';
 import { readHeader } from '../extract/index.ts';
+import type { HeaderReading } from '../extract/headers.ts';
 import type { Principal, RequestLike } from '../types.ts';
 import { KEY_ID, SECRET, commonSettings, headerName } from './options.ts';
 import type { ApiKeyCommonOptions } from './options.ts';
@@ -54,8 +55,8 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
           if (opts?.optional === true) return undefined;
           throw new MissingTokenError();
         }
-        if (id.repeated) throw new InvalidRequestError(`More than one ${idHeader} header`);
-        if (token.repeated) throw new InvalidRequestError(`More than one ${tokenHeader} header`);
+        if (repeated(id)) throw new InvalidRequestError(`More than one ${idHeader} header`);
+        if (repeated(token)) throw new InvalidRequestError(`More than one ${tokenHeader} header`);
         if (!id.present || !token.present) {
           throw new InvalidRequestError(`Both the ${idHeader} and ${tokenHeader} headers are required`);
         }
@@ -75,6 +76,14 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
   });
 }
 
+/**
+ * A repeated credential header. Fetch `Headers` (Hono, Workers, Deno, Bun) join repeats with ", ",
+ * and no valid id, token or key contains a comma, so a comma means the header was sent twice.
+ */
+function repeated(reading: HeaderReading): boolean {
+  return reading.repeated || (reading.value?.includes(',') ?? false);
+}
+
 /** One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret. */
 export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticator {
   const { realm, checker } = commonSettings('apiKeyHeaderAuth', options);
@@ -92,7 +101,7 @@ export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticato
           if (opts?.optional === true) return undefined;
           throw new MissingTokenError();
         }
-        if (value.repeated) throw new InvalidRequestError(`More than one ${header} header`);
+        if (repeated(value)) throw new InvalidRequestError(`More than one ${header} header`);
         const text = value.value ?? '';
         const dot = text.indexOf('.');
         const id = dot === -1 ? '' : text.slice(0, dot);

@@ -28,8 +28,8 @@ export const DEFAULT_ISSUER = 'urn:auth:api-key';
 
 /** Key ids: what may reach a store. Anything else is rejected before any lookup. */
 export const KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
-/** Presented secrets: visible ASCII, bounded. */
-export const SECRET = /^[\x21-\x7e]{1,1024}$/;
+/** Presented secrets: visible ASCII but the comma (Fetch joins repeated headers with ", "), bounded. */
+export const SECRET = /^[\x21-\x2b\x2d-\x7e]{1,1024}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters
 const CONTROL = /[\u0000-\u001f\u007f]/;
