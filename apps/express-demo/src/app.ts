@@ -1,13 +1,12 @@
 /**
  * The contract's demo API (../../shared/contract.md) on Express, written the way an application would
- * write it: only the public exports of @auth/core and @auth/express.
+ * write it: only the public exports of @auth/core and @auth/express (demo data: demo-support).
  */
 import {
   anyAuthenticator,
   createAuthenticator,
   type Authenticator,
   type AuthenticatorOptions,
-  type Principal,
 } from '@auth/core';
 import {
   authErrorHandler,
@@ -19,6 +18,7 @@ import {
   requireOrgPermission,
   requireScopes,
 } from '@auth/express';
+import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import express, { type Express } from 'express';
 
 export interface DemoConfig {
@@ -38,23 +38,6 @@ export interface DemoApp {
   /** Stops the authenticators' background key refreshes. */
   close(): void;
 }
-
-const items = [
-  { id: 1, name: 'hammer' },
-  { id: 2, name: 'screwdriver' },
-];
-
-// The contract's principal JSON (more fields allowed; `claims` are left out on purpose).
-const principalJson = (p: Principal) => ({
-  subject: p.subject,
-  issuer: p.issuer,
-  clientId: p.clientId,
-  tokenUse: p.tokenUse,
-  scopes: p.scopes,
-  groups: p.groups,
-  organizations: p.organizations,
-  expiresAt: p.expiresAt,
-});
 
 export function createApp(config: DemoConfig): DemoApp {
   const bearer = createAuthenticator(config.auth);
@@ -88,8 +71,7 @@ export function createApp(config: DemoConfig): DemoApp {
   });
 
   app.post('/items', requireScopes('write:items'), (req, res) => {
-    const name = typeof req.body?.name === 'string' ? req.body.name : 'unnamed';
-    res.status(201).json({ id: items.length + 1, name });
+    res.status(201).json(nextItem(req.body));
   });
 
   // Calls another demo API's /items with a client-credentials token (authFetch); mounted when configured.
@@ -120,7 +102,7 @@ export function createApp(config: DemoConfig): DemoApp {
     '/orgs/:orgId/projects',
     requireOrgPermission(orgParam('orgId'), 'read', 'projects'),
     (req, res) => {
-      res.json([{ id: 'p1', orgId: req.params.orgId, name: 'demo project' }]);
+      res.json(demoProjects(String(req.params.orgId)));
     },
   );
 

@@ -4,9 +4,9 @@ import {
   anyAuthenticator,
   createAuthenticator,
   orgParam,
-  type Principal,
 } from '@auth/core';
 import { fastifyAuth } from '@auth/fastify';
+import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 export interface AppConfig {
@@ -17,23 +17,6 @@ export interface AppConfig {
   /** Fastify's logger (off by default: failures are logged at info level). */
   logger?: boolean;
 }
-
-// The contract's principal JSON (more fields allowed; `claims` are left out on purpose).
-const toJson = (p: Principal) => ({
-  subject: p.subject,
-  issuer: p.issuer,
-  clientId: p.clientId,
-  tokenUse: p.tokenUse,
-  scopes: p.scopes,
-  groups: p.groups,
-  organizations: p.organizations,
-  expiresAt: p.expiresAt,
-});
-
-const items = [
-  { id: 1, name: 'hammer' },
-  { id: 2, name: 'screwdriver' },
-];
 
 /** The contract's demo API on @auth/fastify. */
 export async function createApp(config: AppConfig): Promise<FastifyInstance> {
@@ -51,20 +34,18 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(async (api) => {
     await api.register(fastifyAuth, { authenticator: bearer, defaultAuth: 'required' });
 
-    api.get('/me', async (request) => toJson(request.auth!));
+    api.get('/me', async (request) => principalJson(request.auth!));
 
     api.get('/items', { config: { auth: { scopes: ['read:items'] } } }, async () => items);
 
     api.post('/items', { config: { auth: { scopes: ['write:items'] } } }, async (request, reply) => {
-      const body = request.body as { name?: unknown } | undefined;
-      const name = typeof body?.name === 'string' ? body.name : 'unnamed';
-      return reply.code(201).send({ id: items.length + 1, name });
+      return reply.code(201).send(nextItem(request.body));
     });
 
     api.get('/admin', { config: { auth: { groups: ['admin'] } } }, async () => ({ admin: true }));
 
     api.get('/optional', { config: { auth: { optional: true } } }, async (request) =>
-      request.auth ? toJson(request.auth) : { authenticated: false },
+      request.auth ? principalJson(request.auth) : { authenticated: false },
     );
 
     api.get(
@@ -72,7 +53,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
       { preHandler: api.requireOrgPermission(orgParam('orgId'), 'read', 'projects') },
       async (request) => {
         const { orgId } = request.params as { orgId: string };
-        return [{ id: 'p1', orgId, name: 'demo project' }];
+        return demoProjects(orgId);
       },
     );
   });
@@ -81,7 +62,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   await app.register(async (service) => {
     const either = config.apiKey ? anyAuthenticator(bearer, config.apiKey) : bearer;
     await service.register(fastifyAuth, { authenticator: either, defaultAuth: 'required' });
-    service.get('/service', async (request) => toJson(request.auth!));
+    service.get('/service', async (request) => principalJson(request.auth!));
   });
 
   return app;

@@ -1,6 +1,6 @@
 /**
  * The contract's demo API (../../shared/contract.md) on Hono, written the way an application would
- * write it: only the public exports of @auth/core and @auth/hono. Web-standard: runs on any runtime.
+ * write it: only the public exports of @auth/core and @auth/hono (demo data: demo-support). Web-standard: runs on any runtime.
  */
 import {
   anyAuthenticator,
@@ -8,7 +8,6 @@ import {
   type AuthenticatorOptions,
   createAuthenticator,
   orgParam,
-  type Principal,
 } from '@auth/core';
 import {
   type AuthEnv,
@@ -18,6 +17,7 @@ import {
   requireOrgPermission,
   requireScopes,
 } from '@auth/hono';
+import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
 
 export interface DemoConfig {
@@ -32,23 +32,6 @@ export interface DemoApp {
   /** Stops the authenticators' background key refreshes. */
   close(): void;
 }
-
-const items = [
-  { id: 1, name: 'hammer' },
-  { id: 2, name: 'screwdriver' },
-];
-
-// The contract's principal JSON (more fields allowed; `claims` are left out on purpose).
-const principalJson = (p: Principal) => ({
-  subject: p.subject,
-  issuer: p.issuer,
-  clientId: p.clientId,
-  tokenUse: p.tokenUse,
-  scopes: p.scopes,
-  groups: p.groups,
-  organizations: p.organizations,
-  expiresAt: p.expiresAt,
-});
 
 export function createApp(config: DemoConfig): DemoApp {
   const bearer = createAuthenticator(config.auth);
@@ -74,16 +57,15 @@ export function createApp(config: DemoConfig): DemoApp {
   api.get('/items', requireScopes('read:items'), (c) => c.json(items));
 
   api.post('/items', requireScopes('write:items'), async (c) => {
-    const body = (await c.req.json().catch(() => undefined)) as { name?: unknown } | undefined;
-    const name = typeof body?.name === 'string' ? body.name : 'unnamed';
-    return c.json({ id: items.length + 1, name }, 201);
+    const body: unknown = await c.req.json().catch(() => undefined);
+    return c.json(nextItem(body), 201);
   });
 
   api.get('/admin', requireGroups('admin'), (c) => c.json({ admin: true }));
 
   // Action `read` on `projects` within the organization named by the route (granted by `projects:read`).
   api.get('/orgs/:orgId/projects', requireOrgPermission(orgParam('orgId'), 'read', 'projects'), (c) =>
-    c.json([{ id: 'p1', orgId: c.req.param('orgId'), name: 'demo project' }]),
+    c.json(demoProjects(c.req.param('orgId'))),
   );
 
   app.route('/', api);

@@ -1,39 +1,18 @@
 /** Starts the Hono demo API on Node (@hono/node-server). Configuration: HOST, PORT and AUTH_* (see README). */
-import { apiKeyAuth, envSecretStore, memorySecretStore, verifierOptionsFromEnv } from '@auth/core';
 import { serve } from '@hono/node-server';
+import { demoAuthFromEnv, describeIssuers } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
 const hostname = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3004);
 
-// Defaults point at the dev identity provider (`pnpm --filter dev-idp start`); they step aside when
-// another issuer is configured (Cognito variables or several named issuers).
-const names = Object.keys(env);
-const defaults: Record<string, string> = { AUTH_ALGORITHMS: 'RS256,ES256,EdDSA' };
-if (!names.some((n) => n.startsWith('AUTH__ISSUERS__') || n.startsWith('AUTH_COGNITO_'))) {
-  defaults.AUTH_ISSUER = 'http://127.0.0.1:4000';
-  defaults.AUTH_AUDIENCE = 'api://demo';
-}
-const auth = verifierOptionsFromEnv(env, { defaults });
+// AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
+const { auth, apiKey } = demoAuthFromEnv(env);
 
-// Service principals for GET /service: AUTH_SECRET__<id> variables (JSON records, see the core README);
-// with none set and a loopback issuer (the dev IdP), the documented local-only demo principal.
-const localIssuer = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
-  env.AUTH_ISSUER || defaults.AUTH_ISSUER || '',
-);
-let apiKey: ReturnType<typeof apiKeyAuth> | undefined;
-if (names.some((n) => n.startsWith('AUTH_SECRET__'))) {
-  apiKey = apiKeyAuth({ store: envSecretStore(env) });
-} else if (localIssuer) {
-  const demoPrincipal = { token: 'demo-service-token-local-only', scopes: ['read:items'] };
-  apiKey = apiKeyAuth({ store: memorySecretStore({ 'svc-demo': demoPrincipal }) });
-}
-
-const { app, close } = createApp({ auth, ...(apiKey ? { apiKey } : {}) });
+const { app, close } = createApp({ auth, apiKey });
 const server = serve({ fetch: app.fetch, hostname, port }, () => {
-  const issuers = Array.isArray(auth.issuers) ? auth.issuers.map((i) => i.issuer).join(', ') : 'resolver';
-  console.log(`hono-demo listening on http://${hostname}:${port} (issuers: ${issuers})`);
+  console.log(`hono-demo listening on http://${hostname}:${port} (issuers: ${describeIssuers(auth)})`);
 });
 
 function shutdown() {

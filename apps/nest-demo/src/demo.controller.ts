@@ -1,4 +1,3 @@
-import type { Principal as CorePrincipal } from '@auth/core';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import {
   AuthenticateWith,
@@ -10,24 +9,8 @@ import {
   ScopeGuard,
   Scopes,
 } from '@auth/nest';
+import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
-
-const items = [
-  { id: 1, name: 'hammer' },
-  { id: 2, name: 'screwdriver' },
-];
-
-// The contract's principal JSON (more fields allowed; `claims` are left out on purpose).
-const principalJson = (p: CorePrincipal) => ({
-  subject: p.subject,
-  issuer: p.issuer,
-  clientId: p.clientId,
-  tokenUse: p.tokenUse,
-  scopes: p.scopes,
-  groups: p.groups,
-  organizations: p.organizations,
-  expiresAt: p.expiresAt,
-});
 
 /**
  * The contract's demo API. `AuthGuard` runs for every route (APP_GUARD in AppModule); `ScopeGuard`
@@ -57,8 +40,7 @@ export class DemoController {
   @HttpCode(201)
   @Scopes('write:items')
   createItem(@Body() body: { name?: unknown } | undefined) {
-    const name = typeof body?.name === 'string' ? body.name : 'unnamed';
-    return { id: items.length + 1, name };
+    return nextItem(body);
   }
 
   @Get('admin')
@@ -77,7 +59,7 @@ export class DemoController {
   @Get('orgs/:orgId/projects')
   @OrgPermission('read', 'projects', { param: 'orgId' })
   projects(@Param('orgId') orgId: string) {
-    return [{ id: 'p1', orgId, name: 'demo project' }];
+    return demoProjects(orgId);
   }
 
   // A bearer token or service-principal credentials (API-key headers), never both.

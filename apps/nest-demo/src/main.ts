@@ -1,5 +1,5 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
-import { apiKeyAuth, envSecretStore, memorySecretStore, verifierOptionsFromEnv } from '@auth/core';
+import { demoAuthFromEnv, describeIssuers } from 'demo-support';
 import { createApp, type Platform } from './create-app.ts';
 
 const env = process.env;
@@ -11,31 +11,12 @@ if (platform !== 'express' && platform !== 'fastify') {
 const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3003);
 
-// Defaults point at the dev identity provider (`pnpm --filter dev-idp start`); they step aside when
-// another issuer is configured (Cognito variables or several named issuers).
-const names = Object.keys(env);
-const defaults: Record<string, string> = { AUTH_ALGORITHMS: 'RS256,ES256,EdDSA' };
-if (!names.some((n) => n.startsWith('AUTH__ISSUERS__') || n.startsWith('AUTH_COGNITO_'))) {
-  defaults.AUTH_ISSUER = 'http://127.0.0.1:4000';
-  defaults.AUTH_AUDIENCE = 'api://demo';
-}
-const auth = verifierOptionsFromEnv(env, { defaults });
-
-// Service principals for GET /service: AUTH_SECRET__<id> variables (JSON records, see the core README);
-// with none set and a loopback issuer (the dev IdP), the documented local-only demo principal.
-const localIssuer = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(
-  env.AUTH_ISSUER || defaults.AUTH_ISSUER || '',
-);
-let apiKey: ReturnType<typeof apiKeyAuth> | undefined;
-if (names.some((n) => n.startsWith('AUTH_SECRET__'))) {
-  apiKey = apiKeyAuth({ store: envSecretStore(env) });
-} else if (localIssuer) {
-  const demoPrincipal = { token: 'demo-service-token-local-only', scopes: ['read:items'] };
-  apiKey = apiKeyAuth({ store: memorySecretStore({ 'svc-demo': demoPrincipal }) });
-}
+// AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
+const { auth, apiKey } = demoAuthFromEnv(env);
 
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
-const app = await createApp({ auth, ...(apiKey ? { apiKey } : {}) }, platform, {});
+const app = await createApp({ auth, apiKey }, platform, {});
 await app.listen(port, host);
-const issuers = Array.isArray(auth.issuers) ? auth.issuers.map((i) => i.issuer).join(', ') : 'resolver';
-console.log(`nest-demo (${platform}) listening on http://${host}:${port} (issuers: ${issuers})`);
+console.log(
+  `nest-demo (${platform}) listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`,
+);

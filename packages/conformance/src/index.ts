@@ -5,3 +5,5 @@ export { AUDIENCE, SERVICE_PRINCIPAL, type Environment } from './environment.ts'
 export { expectFailure, expectedChallenge, expectPrincipal, type Failure } from './expectations.ts';
 export { send, type Reply, type SendOptions } from './http.ts';
 export type { ConformanceHarness, DemoConfig, DemoServer } from './types.ts';
+export { describeDemoMain } from './demo-main.ts';
+export * as hs256 from './hs256.ts';

@@ -157,7 +157,11 @@ describe('hierarchical scopes: properties', () => {
     fc.assert(
       fc.property(fc.array(malformed, { maxLength: 10 }), name, path, (scopes, action, resource) => {
         expect(hasAccess(scopes, action, resource.join('.'))).toBe(false);
-        expect(hasAccess(scopes.join(' '), action, resource.join('.'))).toBe(false);
+        // The space-delimited form re-splits on spaces, so it only carries the same malformed
+        // scopes when none of them contains a space ("a:users " joined could become "a:users").
+        if (scopes.every((s) => !s.includes(' '))) {
+          expect(hasAccess(scopes.join(' '), action, resource.join('.'))).toBe(false);
+        }
         for (const role of ['owner', 'admin', 'member'] as const) expect(hasRole(scopes, role)).toBe(false);
       }),
       RUNS,

@@ -57,7 +57,8 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
         const found = await state.authenticator.authenticate(toRequestLike(request), settings);
         if (found) request.auth = principal = found;
       }
-      if (policy && principal) await assertAllowed(policy, principal, policyContext(request));
+      // No principal here (e.g. a custom authenticator resolving undefined) fails closed in assertAllowed.
+      if (policy) await assertAllowed(policy, principal, policyContext(request));
     } catch (cause) {
       return fail(state, reply, cause);
     }

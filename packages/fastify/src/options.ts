@@ -77,5 +77,8 @@ export function readSettings(options: unknown): Required<FastifyAuthPluginSettin
   if (hook !== 'onRequest' && hook !== 'preValidation' && hook !== 'preHandler') {
     throw new TypeError("@auth/fastify: options.hook must be 'onRequest', 'preValidation' or 'preHandler'");
   }
-  return { defaultAuth, hook, throwErrors: record.throwErrors === true };
+  const throwErrors = record.throwErrors ?? false;
+  if (typeof throwErrors !== 'boolean')
+    throw new TypeError('@auth/fastify: options.throwErrors must be a boolean');
+  return { defaultAuth, hook, throwErrors };
 }

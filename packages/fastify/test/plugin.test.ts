@@ -123,6 +123,10 @@ describe('declarative route config', () => {
     await expect(
       b.register(fastifyAuth, { ...authOptions(), defaultAuth: 'always' as never }),
     ).rejects.toThrow(/defaultAuth/);
+    const c = newApp();
+    await expect(c.register(fastifyAuth, { ...authOptions(), throwErrors: 'yes' as never })).rejects.toThrow(
+      /throwErrors/,
+    );
   });
 });
 
@@ -304,6 +308,24 @@ describe('error handling', () => {
     expect(res.statusCode).toBe(401);
     expect(res.body).not.toContain('boom');
     broken.close();
+  });
+
+  it('a policy hook fails closed when a custom authenticator resolves no principal', async () => {
+    const a = newApp();
+    const authenticator = {
+      realm: 'api',
+      hasCredentials: () => true,
+      authenticate: async () => undefined,
+      close: () => {},
+    };
+    await a.register(fastifyAuth, { authenticator });
+    a.get('/x', { onRequest: a.requireScopes('read:items') }, async () => 'x');
+    a.get('/y', { config: { auth: { scopes: ['read:items'] } } }, async () => 'y');
+    for (const url of ['/x', '/y']) {
+      const res = await get(a, url, bearer());
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'ERR_AUTH_MISSING_TOKEN' });
+    }
   });
 
   it('never repeats the token in the response', async () => {

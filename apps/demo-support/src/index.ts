@@ -1,0 +1,4 @@
+// demo-support (private): the plumbing the demo apps share, so each app shows only its adapter wiring.
+export { type DemoAuth, demoAuthFromEnv, describeIssuers } from './env.ts';
+export { demoProjects, items, nextItem } from './data.ts';
+export { type PrincipalJson, principalJson } from './principal-json.ts';
