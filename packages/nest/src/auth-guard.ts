@@ -11,7 +11,7 @@ import { AUTH_AUTHENTICATOR } from './tokens.ts';
  * Authenticates the request and sets `request.auth` (Express and Fastify alike). Honours `@Public()`
  * (skipped), `@OptionalAuth()` (no credentials → `request.auth` undefined) and `@AuthenticateWith()`.
  * Throws the AuthError, which `AuthExceptionFilter` renders. Contexts without an HTTP request
- * (WebSocket, RPC, GraphQL subscriptions) pass through: see the README.
+ * (WebSocket, RPC, GraphQL subscriptions) are denied unless `@Public()`: see the README.
  */
 export class AuthGuard implements CanActivate {
   private readonly authenticators: RouteAuthenticators;
@@ -25,10 +25,12 @@ export class AuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = httpRequest(context);
-    if (req === undefined) return true;
     const route = routeRequirements(this.reflector, context);
     if (route.mode === 'public') return true;
+    // No HTTP request to authenticate (WebSocket, RPC, GraphQL without a request): fail closed.
+    // Nest answers with its transport's Forbidden; mark such handlers @Public() and secure them there.
+    const req = httpRequest(context);
+    if (req === undefined) return false;
     await authenticateRequest(this.authenticators.get(route.authenticator), req, route.mode === 'optional');
     return true;
   }

@@ -24,10 +24,12 @@ export class ScopeGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = httpRequest(context);
-    if (req === undefined) return true;
     const route = routeRequirements(this.reflector, context);
     if (route.mode === 'public') return true;
+    // No HTTP request to authenticate (WebSocket, RPC, GraphQL without a request): fail closed.
+    // Nest answers with its transport's Forbidden; mark such handlers @Public() and secure them there.
+    const req = httpRequest(context);
+    if (req === undefined) return false;
     const authenticator = this.authenticators.get(route.authenticator);
     const principal = await authenticateRequest(authenticator, req, route.mode === 'optional');
     if (route.policies.length === 0) return true;

@@ -3,7 +3,7 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AuthExceptionFilter, AuthGuard, type Principal, ScopeGuard, Scopes } from '../src/index.ts';
+import { AuthExceptionFilter, AuthGuard, type Principal, Public, ScopeGuard, Scopes } from '../src/index.ts';
 import { fakeAuthenticator, principal } from './support/fake-authenticator.ts';
 
 class Resolver {
@@ -23,8 +23,19 @@ function context(type: string, args: unknown[]) {
 }
 
 describe('non-HTTP execution contexts', () => {
-  it.each(['ws', 'rpc'])('%s: the guards pass through without throwing', async (type) => {
+  it.each(['ws', 'rpc'])('%s: the guards fail closed without throwing', async (type) => {
     const ctx = context(type, [{ data: 1 }, { handshake: {} }, 'event']);
+    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);
+    await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);
+  });
+
+  it.each(['ws', 'rpc'])('%s: a @Public() handler passes', async (type) => {
+    class Gateway {
+      @Public()
+      event() {}
+    }
+    const ctx = new ExecutionContextHost([{ data: 1 }, {}, 'event'], Gateway, Gateway.prototype.event);
+    ctx.setType(type);
     await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
     await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
   });
@@ -42,9 +53,9 @@ describe('non-HTTP execution contexts', () => {
     });
   });
 
-  it('graphql without a request (e.g. subscriptions) passes through', async () => {
+  it('graphql without a request (e.g. subscriptions) is denied, not crashed', async () => {
     const ctx = context('graphql', [{}, {}, { connectionParams: {} }, {}]);
-    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);
   });
 
   it('AuthExceptionFilter hands the error back outside HTTP', async () => {
