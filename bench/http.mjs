@@ -110,10 +110,12 @@ async function measure(server, token) {
 }
 
 const moduleDir = fileURLToPath(new URL('./http/', import.meta.url));
+// BENCH_MODULES: extra scenario modules (absolute paths, comma-separated), e.g. for a one-off comparison.
 const modules = readdirSync(moduleDir)
   .filter((f) => f.endsWith('.mjs'))
   .sort()
-  .map((f) => `${moduleDir}${f}`);
+  .map((f) => `${moduleDir}${f}`)
+  .concat((env.BENCH_MODULES ?? '').split(',').filter(Boolean));
 
 const issuer = await startIssuer();
 const ctx = { issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri };

@@ -156,6 +156,22 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
     await expect(v.verify(early)).resolves.toBeDefined();
   });
 
+  it('a key dropped from the JWKS stops passing cache hits after the next refresh', async () => {
+    const clock = testClock();
+    let keys: Record<string, unknown>[] = [rs.publicJwk];
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => Response.json({ keys }));
+    const v = make({}, { clock, fetch });
+    const token = signToken(rs, claimsAt(clock.seconds(), { exp: clock.seconds() + 3_600 }));
+    const first = await v.verify(token);
+    expect(await v.verify(token)).toBe(first); // a cache hit
+    keys = [genKey('ES256', 'replacement').publicJwk];
+    clock.advance(9 * 60_000); // past the refresh point (80 % of the 10 min TTL), before expiry
+    await v.verify(token).catch(() => undefined); // this hit starts the background refresh
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect(v.verify(token)).rejects.toMatchObject({ status: 401 });
+  });
+
   it('cacheSize 0 disables the cache', async () => {
     const clock = testClock();
     const v = make({}, { clock, cacheSize: 0 });

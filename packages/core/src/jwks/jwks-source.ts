@@ -115,10 +115,14 @@ export class JwksSource {
   }
 
   /** Whether a (verified) token's kid still names a key of the current set: the token cache asks this. */
-  hasKid(kid: string | undefined): boolean {
+  hasKid(kid: string | undefined, now = this.init.clock()): boolean {
     const set = this.set;
-    if (set === undefined || this.init.clock() >= set.expiresAt + this.init.options.staleIfError)
-      return false;
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError) return false;
+    // Token-cache hits never reach getKey: refresh from here too, so a key dropped from the JWKS
+    // stops passing after the next refresh even when every request is a cache hit.
+    if (now >= set.refreshAt && this.inflight === undefined && now >= this.nextAttemptAt) {
+      this.refresh().catch(() => {});
+    }
     return kid === undefined ? set.all.length > 0 : set.byKid.has(kid);
   }
 

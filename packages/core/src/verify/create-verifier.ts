@@ -1,8 +1,8 @@
 /**
  * createVerifier: issuer routing on the unverified `iss` (an unknown issuer never causes a fetch), strict
- * parsing, claim rules, key lookup and signature check, then the verified-token cache. The warm path is
- * synchronous on Node (cache hit: one hash + LRU lookup + window check); only cold keys, WebCrypto and
- * `customCheck` add promise hops.
+ * parsing, claim rules, key lookup and signature check, then the verified-token cache. A cache hit is
+ * synchronous (LRU lookup + token equality + window check); cold keys, signature checks on the thread
+ * pool (the Node default) or WebCrypto, and `customCheck` add promise hops.
  */
 import { backend as defaultCrypto } from '#crypto';
 import { InvalidTokenError, UnavailableError, isAuthError, toAuthError } from '../errors.ts';
@@ -35,6 +35,22 @@ import { buildPrincipal } from './principal.ts';
 import { TokenCache } from './token-cache.ts';
 
 const VERIFIER = Symbol.for('@auth/core.Verifier');
+// Module-local (not Symbol.for): only a verifier of this very copy of the package exposes internals.
+const INTERNALS = Symbol('@auth/core.verifier.internals');
+
+/** Fast paths for this package's authenticator; not public API. */
+export interface VerifierInternals {
+  /**
+   * The principal of a token found in the token cache (same token, still in its validity window, key still
+   * published), or undefined on a miss. Never throws: with `customCheck`, a promise of its outcome.
+   * Every cached token passed the strict compact-JWS parse, so it is a well-formed token68.
+   */
+  peek(token: string): Principal | Promise<Principal> | undefined;
+}
+
+export function verifierInternals(verifier: Verifier): VerifierInternals | undefined {
+  return (verifier as unknown as Record<symbol, VerifierInternals | undefined>)[INTERNALS];
+}
 
 /**
  * Internal option: force a signature backend (tests run the whole suite on WebCrypto with it).
@@ -47,6 +63,8 @@ export const DEFAULT_CACHE_SIZE = 10_000;
 const RESOLVED_ISSUERS_MAX = 1_000;
 
 interface Verified {
+  /** The whole token, when cached: a hit requires exact equality with it. */
+  token: string;
   principal: Principal;
   header: JoseHeader;
   source: JwksSource | undefined;
@@ -54,6 +72,16 @@ interface Verified {
   validFrom: number;
   validUntil: number;
 }
+
+/**
+ * Token-cache key: the last 43 characters (256 bits) of the signature segment. Cheaper than hashing the
+ * whole token (~0.9 µs for SHA-256 of a 700-byte RS256 token, more than the rest of a hit); an entry
+ * also holds the whole token and counts only on exact equality, so distinct tokens sharing a key (an
+ * attacker reusing a signature with another payload) only miss and are verified in full.
+ */
+const CACHE_KEY_CHARS = 43;
+const cacheKey = (token: string): string =>
+  token.length <= CACHE_KEY_CHARS ? token : token.slice(token.length - CACHE_KEY_CHARS);
 
 const malformed = () => new InvalidTokenError('ERR_AUTH_MALFORMED_TOKEN', 'The access token is malformed');
 const untrusted = () => new InvalidTokenError('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
@@ -78,6 +106,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
   if (!Number.isInteger(cacheSize) || cacheSize < 0)
     throw new TypeError('cacheSize must be a non-negative integer');
+  const mode = options.signatureVerification ?? 'threadpool';
+  if (mode !== 'sync' && mode !== 'threadpool') {
+    throw new TypeError("signatureVerification must be 'sync' or 'threadpool'");
+  }
+  const verifySignature =
+    mode === 'threadpool' && crypto.verifyOffThread ? crypto.verifyOffThread : crypto.verify;
   const customCheck = options.customCheck;
   if (customCheck !== undefined && typeof customCheck !== 'function') {
     throw new TypeError('customCheck must be a function');
@@ -164,22 +198,22 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return { ...rt, ...rules };
   }
 
-  function verifyFull(token: string, overrides: VerifyOverrides | undefined, hash: string | undefined) {
+  function verifyFull(token: string, overrides: VerifyOverrides | undefined, cacheAs: string | undefined) {
     const parsed = parseCompact(token, crypto);
     const iss = parsed.payload.iss;
     if (typeof iss !== 'string' || iss === '') {
       throw new InvalidTokenError('ERR_AUTH_MISSING_CLAIM', 'The token has no issuer');
     }
     const list = resolveIssuer(iss);
-    if (list instanceof Promise) return list.then((l) => verifyWith(l, parsed, overrides, hash));
-    return verifyWith(list, parsed, overrides, hash);
+    if (list instanceof Promise) return list.then((l) => verifyWith(l, parsed, overrides, cacheAs));
+    return verifyWith(list, parsed, overrides, cacheAs);
   }
 
   function verifyWith(
     list: IssuerRuntime[],
     parsed: ReturnType<typeof parseCompact>,
     overrides: VerifyOverrides | undefined,
-    hash: string | undefined,
+    cacheAs: string | undefined,
   ): Verified | Promise<Verified> {
     const { header, payload } = parsed;
     const now = clock() / 1000;
@@ -214,8 +248,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (source === undefined) throw algNotAllowed();
       key = source.getKey(kid, alg as AsymmetricAlgorithm);
     }
-    if (key instanceof Promise) return key.then((k) => checkSignature(k, parsed, rt, verdict, source, hash));
-    return checkSignature(key, parsed, rt, verdict, source, hash);
+    if (key instanceof Promise)
+      return key.then((k) => checkSignature(k, parsed, rt, verdict, source, cacheAs));
+    return checkSignature(key, parsed, rt, verdict, source, cacheAs);
   }
 
   function checkSignature(
@@ -224,11 +259,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     rt: IssuerRuntime,
     verdict: ReturnType<typeof checkClaims>,
     source: JwksSource | undefined,
-    hash: string | undefined,
+    cacheAs: string | undefined,
   ): Verified | Promise<Verified> {
     let ok: boolean | Promise<boolean>;
     try {
-      ok = crypto.verify(
+      ok = verifySignature(
         parsed.header.alg as AsymmetricAlgorithm,
         key,
         parsed.signingInput,
@@ -239,11 +274,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     if (ok instanceof Promise) {
       return ok.then(
-        (valid) => accept(valid, parsed, rt, verdict, source, hash),
+        (valid) => accept(valid, parsed, rt, verdict, source, cacheAs),
         () => Promise.reject(badSignature()),
       );
     }
-    return accept(ok, parsed, rt, verdict, source, hash);
+    return accept(ok, parsed, rt, verdict, source, cacheAs);
   }
 
   function accept(
@@ -252,10 +287,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     rt: IssuerRuntime,
     verdict: ReturnType<typeof checkClaims>,
     source: JwksSource | undefined,
-    hash: string | undefined,
+    cacheAs: string | undefined,
   ): Verified {
     if (!valid) throw badSignature();
     const entry: Verified = {
+      token: cacheAs ?? '',
       principal: buildPrincipal(parsed.payload, rt, verdict.kind),
       header: parsed.header,
       source,
@@ -263,24 +299,27 @@ export function createVerifier(options: VerifierOptions): Verifier {
       validFrom: verdict.validFrom,
       validUntil: verdict.validUntil,
     };
-    if (hash !== undefined && cache !== undefined) cache.set(hash, entry);
+    if (cacheAs !== undefined && cache !== undefined) cache.set(cacheKey(cacheAs), entry);
     return entry;
   }
 
-  function fromCache(hash: string, token: string): Verified | Promise<Verified> {
-    const hit = cache!.get(hash);
-    if (hit !== undefined) {
-      const now = clock() / 1000;
-      if (
-        now >= hit.validFrom &&
-        now <= hit.validUntil &&
-        (hit.source === undefined || hit.source.hasKid(hit.kid))
-      ) {
-        return hit;
-      }
-      cache!.delete(hash);
+  /** A cached entry still inside its validity window whose key is still published, else undefined. */
+  function cached(token: string): Verified | undefined {
+    const key = cacheKey(token);
+    const hit = cache!.get(key);
+    // The key is only the signature's tail: the entry counts only for the very same token.
+    if (hit === undefined || hit.token !== token) return undefined;
+    const ms = clock();
+    const now = ms / 1000;
+    if (
+      now >= hit.validFrom &&
+      now <= hit.validUntil &&
+      (hit.source === undefined || hit.source.hasKid(hit.kid, ms))
+    ) {
+      return hit;
     }
-    return verifyFull(token, undefined, hash);
+    cache!.delete(key);
+    return undefined;
   }
 
   function verifyToken(token: string, overrides: VerifyOverrides | undefined): Verified | Promise<Verified> {
@@ -289,8 +328,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw new InvalidTokenError('ERR_AUTH_TOKEN_TOO_LARGE', 'The access token is too large');
     }
     if (cache !== undefined && overrides === undefined) {
-      const hash = crypto.hashToken(token);
-      return typeof hash === 'string' ? fromCache(hash, token) : hash.then((h) => fromCache(h, token));
+      return cached(token) ?? verifyFull(token, undefined, token);
     }
     return verifyFull(token, overrides, undefined);
   }
@@ -308,6 +346,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     : (v: Verified): Promise<Principal> => Promise.resolve(v.principal);
   const fail = (e: unknown): never => {
     throw toAuthError(e);
+  };
+
+  const internals: VerifierInternals = {
+    peek(token: string): Principal | Promise<Principal> | undefined {
+      if (cache === undefined || token.length > maxTokenBytes) return undefined;
+      const hit = cached(token);
+      if (hit === undefined) return undefined;
+      return customCheck ? afterVerified(hit) : hit.principal;
+    },
   };
 
   const verifier = {
@@ -333,6 +380,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       for (const s of ctx.sources.values()) s.close();
     },
     [VERIFIER]: true,
+    [INTERNALS]: internals,
   };
   return verifier as Verifier;
 }

@@ -27,6 +27,16 @@ export interface CryptoBackend {
   /** Imports a public key for `alg`; throws (or rejects) when the key material is invalid. */
   importPublicKey(jwk: PublicJwk, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle>;
   importSecret(secret: Uint8Array, alg: SymmetricAlgorithm): KeyHandle | Promise<KeyHandle>;
+  /**
+   * Like `verify`, off the calling thread where the runtime offers it (node: libuv's thread pool).
+   * Absent when the backend has no such mode (WebCrypto is already asynchronous).
+   */
+  verifyOffThread?(
+    alg: Algorithm,
+    key: KeyHandle,
+    signingInput: string,
+    signature: Uint8Array,
+  ): boolean | Promise<boolean>;
   /** Verifies `signature` over the ASCII `signingInput` (`header.payload`). */
   verify(
     alg: Algorithm,
@@ -34,6 +44,4 @@ export interface CryptoBackend {
     signingInput: string,
     signature: Uint8Array,
   ): boolean | Promise<boolean>;
-  /** A collision-resistant digest of the whole token, used as the token-cache key. */
-  hashToken(token: string): string | Promise<string>;
 }

@@ -70,13 +70,6 @@ export function decodeBase64url(s: string): Uint8Array {
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
-function toHex(buf: ArrayBuffer): string {
-  const bytes = new Uint8Array(buf);
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
-  return s;
-}
-
 export const backend: CryptoBackend = {
   name: 'web',
   decode: decodeBase64url,
@@ -103,8 +96,5 @@ export const backend: CryptoBackend = {
     const k = key as WebKey;
     if (k.alg !== alg) return false;
     return subtle().verify(k.params, k.key, signature as BufferSource, encoder.encode(signingInput));
-  },
-  async hashToken(token) {
-    return toHex(await subtle().digest('SHA-256', encoder.encode(token)));
   },
 };
