@@ -19,9 +19,11 @@ import { type HonoAuthOptions, resolveAuthenticator } from './authenticator.ts';
 import type { AuthEnv, OptionalAuthEnv } from './env.ts';
 import { toHTTPException } from './exception.ts';
 
-// Realm of the authenticator that ran, so later authorization failures use the same challenge
-// (kept beside the context rather than in `c.var`, which is the app's).
-const realms = new WeakMap<Context, string>();
+// Realm of the authenticator that ran, so later authorization failures use the same challenge.
+// Kept on the context under a private symbol rather than in `c.var` (the app's); a property write
+// is cheaper per request than a WeakMap entry.
+const REALM = Symbol('@auth/hono.realm');
+type WithRealm = Context & { [REALM]?: string };
 
 type NodeIncoming = {
   headers?: Record<string, string | string[] | undefined>;
@@ -54,7 +56,7 @@ function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean)
   const { authenticator } = resolved;
   const settings = optional ? { optional: true } : undefined;
   return async (c: Context, next: () => Promise<void>) => {
-    realms.set(c, authenticator.realm);
+    (c as WithRealm)[REALM] = authenticator.realm;
     let principal: Principal | undefined;
     try {
       const body = resolved.readsBody ? await formBody(c) : undefined;
@@ -84,7 +86,7 @@ export function optionalAuth(options?: HonoAuthOptions): MiddlewareHandler<Optio
 export function authorize(policy: Policy): MiddlewareHandler<AuthEnv> {
   if (typeof policy !== 'function') throw new TypeError('@auth/hono: authorize(policy) needs a policy');
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const realm = realms.get(c);
+    const realm = (c as WithRealm)[REALM];
     try {
       const principal = c.get('auth');
       if (!principal) throw new MissingTokenError();
