@@ -67,6 +67,7 @@ describe('verifierOptionsFromEnv: one issuer', () => {
       AUTH_REALM: 'my api',
       AUTH_TOKEN_CACHE_SIZE: '0',
       AUTH_MAX_TOKEN_BYTES: '4096',
+      AUTH_SIGNATURE_VERIFICATION: 'sync',
       AUTH_TOKEN_QUERY: 'token',
       AUTH_TOKEN_BODY: 'true',
       AUTH_JWKS_TTL: '600',
@@ -78,6 +79,7 @@ describe('verifierOptionsFromEnv: one issuer', () => {
       realm: 'my api',
       cacheSize: 0,
       maxTokenBytes: 4096,
+      signatureVerification: 'sync',
       tokenLocations: { query: 'token', body: true },
       jwks: { ttl: 600_000, cooldown: 30_000, timeout: 2500, staleIfError: 3_600_000 },
     });
@@ -182,6 +184,11 @@ describe('verifierOptionsFromEnv: validation messages', () => {
       'bad cache size',
       { ...base, AUTH_TOKEN_CACHE_SIZE: '1e3' },
       /^AUTH_TOKEN_CACHE_SIZE must be a whole number$/,
+    ],
+    [
+      'bad signature verification mode',
+      { ...base, AUTH_SIGNATURE_VERIFICATION: 'async' },
+      /^AUTH_SIGNATURE_VERIFICATION must be one of: threadpool, sync$/,
     ],
     [
       'zero max bytes',

@@ -143,6 +143,13 @@ export function verifierOptionsFromEnv(
   const maxBytes = get(`${prefix}_MAX_TOKEN_BYTES`);
   if (maxBytes !== undefined)
     result.maxTokenBytes = integer(`${prefix}_MAX_TOKEN_BYTES`, maxBytes, { min: 1 });
+  const signatures = get(`${prefix}_SIGNATURE_VERIFICATION`);
+  if (signatures !== undefined) {
+    result.signatureVerification = oneOf(`${prefix}_SIGNATURE_VERIFICATION`, signatures, [
+      'threadpool',
+      'sync',
+    ] as const);
+  }
 
   const locations: TokenLocations = {};
   const query = get(`${prefix}_TOKEN_QUERY`);
