@@ -6,6 +6,7 @@
 import { validateRealm } from '../authenticator.ts';
 import type { TokenLocations } from '../extract/index.ts';
 import { cognito } from '../verify/cognito.ts';
+import { ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHMS } from '../verify/issuer-config.ts';
 import type { Algorithm, IssuerConfig, TokenUseOption, VerifierOptions } from '../verify/options.ts';
 import type { JwksOptions } from '../jwks/types.ts';
 import { bool, fail, httpUrl, integer, list, oneOf, seconds, word } from './parse.ts';
@@ -25,21 +26,7 @@ export type EnvVerifierOptions = VerifierOptions & { realm?: string; tokenLocati
 /** The audience spelling that opts out of audience checks explicitly. */
 export const NO_AUDIENCE = 'none';
 
-export const ALGORITHMS: readonly Algorithm[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'HS256',
-  'HS384',
-  'HS512',
-];
+export const ALGORITHMS: readonly Algorithm[] = [...ASYMMETRIC_ALGORITHMS, ...SYMMETRIC_ALGORITHMS];
 const TOKEN_USES: readonly TokenUseOption[] = ['access', 'id', 'any'];
 
 /** Per-issuer settings: `<P>_<FIELD>` (single issuer / defaults) or `<P>__ISSUERS__<NAME>__<FIELD>`. */
