@@ -1,6 +1,7 @@
 import type { Policy } from '@auth/core';
 import type { ExecutionContext, InjectionToken } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
+import { httpRequest, type NestRequest } from './request.ts';
 import { AuthenticatorMetadata, AuthModeMetadata, requirementKinds, type AuthMode } from './decorators.ts';
 
 export interface RouteRequirements {
@@ -40,4 +41,19 @@ export function routeRequirements(reflector: Reflector, context: ExecutionContex
   }
   byClass.set(cls, found);
   return found;
+}
+
+/**
+ * What both guards do first: `true` for a `@Public()` route (skip), `false` where there is no HTTP
+ * request to authenticate (WebSocket, RPC, GraphQL without a request: fail closed, Nest answers with
+ * its transport's Forbidden), otherwise the route's requirements and its request.
+ */
+export function guardedRoute(
+  reflector: Reflector,
+  context: ExecutionContext,
+): boolean | { route: RouteRequirements; req: NestRequest } {
+  const route = routeRequirements(reflector, context);
+  if (route.mode === 'public') return true;
+  const req = httpRequest(context);
+  return req === undefined ? false : { route, req };
 }

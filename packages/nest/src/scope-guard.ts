@@ -2,9 +2,9 @@ import { assertAllowed, isAuthError, MissingTokenError, type Authenticator } fro
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { authenticateRequest, authFailure } from './authenticate-request.ts';
-import { httpRequest, policyContext } from './request.ts';
+import { policyContext } from './request.ts';
 import { RouteAuthenticators } from './route-authenticator.ts';
-import { routeRequirements } from './route-requirements.ts';
+import { guardedRoute } from './route-requirements.ts';
 import { AUTH_AUTHENTICATOR } from './tokens.ts';
 
 /**
@@ -24,12 +24,9 @@ export class ScopeGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = routeRequirements(this.reflector, context);
-    if (route.mode === 'public') return true;
-    // No HTTP request to authenticate (WebSocket, RPC, GraphQL without a request): fail closed.
-    // Nest answers with its transport's Forbidden; mark such handlers @Public() and secure them there.
-    const req = httpRequest(context);
-    if (req === undefined) return false;
+    const guarded = guardedRoute(this.reflector, context);
+    if (typeof guarded === 'boolean') return guarded;
+    const { route, req } = guarded;
     const authenticator = this.authenticators.get(route.authenticator);
     const principal = await authenticateRequest(authenticator, req, route.mode === 'optional');
     if (route.policies.length === 0) return true;
