@@ -13,5 +13,12 @@ export {
   type TestKeyPair,
 } from './keys.ts';
 export { type MintTokenOptions, mintToken, type NowInput } from './mint.ts';
-export { type Counters, type Fault, type FaultOptions, faults, type KeysInput } from './responder.ts';
+export {
+  type Counters,
+  type Fault,
+  type FaultOptions,
+  faults,
+  type JwksEndpoints,
+  type KeysInput,
+} from './responder.ts';
 export { type RawKey, type SignRawOptions, signRaw } from './sign-raw.ts';

@@ -1,5 +1,5 @@
 import {
-  type Counters,
+  type JwksEndpoints,
   type Fault,
   type FaultOptions,
   JWKS_PATH,
@@ -19,19 +19,8 @@ export interface JwksFetchOptions {
 }
 
 /** A `fetch` that answers JWKS and discovery requests in memory, with counters and faults. */
-export interface JwksFetch {
+export interface JwksFetch extends JwksEndpoints {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  readonly url: string;
-  readonly jwksUri: string;
-  readonly issuer: string;
-  readonly discoveryUrl: string;
-  readonly counters: Counters;
-  readonly fault: Fault | null;
-  resetCounters(): void;
-  setKeys(keys: KeysInput): void;
-  setFault(fault: Fault | null, options?: FaultOptions): void;
-  fail(fault: Fault | null, options?: FaultOptions): void;
-  setDiscovery(extra: Record<string, unknown>): void;
 }
 
 const connectionRefused = () => {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import {
-  type Counters,
+  type JwksEndpoints,
   type Fault,
   type FaultOptions,
   JWKS_PATH,
@@ -19,25 +19,7 @@ export interface JwksServerOptions {
   headers?: Record<string, string>;
 }
 
-export interface JwksServer {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
-  /** `<url>/.well-known/jwks.json` */
-  readonly jwksUri: string;
-  readonly issuer: string;
-  /** `<issuer>/.well-known/openid-configuration` when the issuer is on this server, else under `url` */
-  readonly discoveryUrl: string;
-  /** live request counts */
-  readonly counters: Counters;
-  readonly fault: Fault | null;
-  resetCounters(): void;
-  setKeys(keys: KeysInput): void;
-  /** null clears the fault */
-  setFault(fault: Fault | null, options?: FaultOptions): void;
-  /** alias of setFault */
-  fail(fault: Fault | null, options?: FaultOptions): void;
-  /** extra or overriding members of the discovery document */
-  setDiscovery(extra: Record<string, unknown>): void;
+export interface JwksServer extends JwksEndpoints {
   close(): Promise<void>;
 }
 

@@ -25,6 +25,28 @@ export interface Counters {
 }
 
 /** Keys to publish: key pairs / JWKs (made public), a `{ keys }` object (served verbatim) or raw text. */
+/** What the JWKS server and the in-memory JWKS fetch share: endpoints, counters, faults and key control. */
+export interface JwksEndpoints {
+  /** base URL (`http://127.0.0.1:<port>` for the server) */
+  readonly url: string;
+  /** `<url>/.well-known/jwks.json` */
+  readonly jwksUri: string;
+  readonly issuer: string;
+  /** `<issuer>/.well-known/openid-configuration` when the issuer is under `url`, else under `url` */
+  readonly discoveryUrl: string;
+  /** live request counts */
+  readonly counters: Counters;
+  readonly fault: Fault | null;
+  resetCounters(): void;
+  setKeys(keys: KeysInput): void;
+  /** null clears the fault */
+  setFault(fault: Fault | null, options?: FaultOptions): void;
+  /** alias of setFault */
+  fail(fault: Fault | null, options?: FaultOptions): void;
+  /** extra or overriding members of the discovery document */
+  setDiscovery(extra: Record<string, unknown>): void;
+}
+
 export type KeysInput = readonly JwkSource[] | Jwks | Record<string, unknown> | string;
 
 export type Reply =
