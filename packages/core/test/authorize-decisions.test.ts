@@ -19,24 +19,8 @@ import {
   MissingTokenError,
   UnavailableError,
 } from '../src/errors.ts';
-import type { Decision, Policy, Principal } from '../src/types.ts';
-
-function principal(overrides: Partial<Principal> = {}): Principal {
-  return {
-    subject: 'user_1',
-    issuer: 'https://issuer.test/',
-    audience: ['api://demo'],
-    clientId: 'client_1',
-    tokenUse: 'access',
-    scopes: [],
-    groups: [],
-    organizations: [],
-    expiresAt: null,
-    issuedAt: null,
-    claims: Object.create(null),
-    ...overrides,
-  };
-}
+import type { Decision, Policy } from '../src/types.ts';
+import { principal } from './principal-fixture.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {
   try {

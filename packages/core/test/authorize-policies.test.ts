@@ -14,23 +14,7 @@ import {
   requireScopes,
 } from '../src/authorize/index.ts';
 import type { Decision, Organization, Policy, PolicyContext, Principal } from '../src/types.ts';
-
-function principal(overrides: Partial<Principal> = {}): Principal {
-  return {
-    subject: 'user_1',
-    issuer: 'https://issuer.test/',
-    audience: ['api://demo'],
-    clientId: 'client_1',
-    tokenUse: 'access',
-    scopes: [],
-    groups: [],
-    organizations: [],
-    expiresAt: null,
-    issuedAt: null,
-    claims: Object.assign(Object.create(null), { sub: 'user_1' }),
-    ...overrides,
-  };
-}
+import { principal } from './principal-fixture.ts';
 
 function claims(value: Record<string, unknown>): Principal['claims'] {
   return Object.assign(Object.create(null), value);

@@ -10,26 +10,10 @@ import {
   requireOrgRole,
   requireScopes,
 } from '../src/authorize/index.ts';
-import type { Decision, Policy, Principal } from '../src/types.ts';
+import type { Decision, Policy } from '../src/types.ts';
+import { principal } from './principal-fixture.ts';
 
 const RUNS = { numRuns: 300 };
-
-function principal(overrides: Partial<Principal> = {}): Principal {
-  return {
-    subject: 'u',
-    issuer: 'https://issuer.test/',
-    audience: [],
-    clientId: null,
-    tokenUse: 'access',
-    scopes: [],
-    groups: [],
-    organizations: [],
-    expiresAt: null,
-    issuedAt: null,
-    claims: Object.create(null),
-    ...overrides,
-  };
-}
 
 // A small alphabet so that generated names collide often (and sometimes hit the role names).
 const name = fc.oneof(
