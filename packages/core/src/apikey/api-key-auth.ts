@@ -16,6 +16,7 @@ import type { HeaderReading } from '../extract/headers.ts';
 import type { Principal, RequestLike } from '../types.ts';
 import { KEY_ID, SECRET, commonSettings, headerName } from './options.ts';
 import type { ApiKeyCommonOptions } from './options.ts';
+import type { CredentialChecker } from './credential-checker.ts';
 
 export interface ApiKeyAuthOptions extends ApiKeyCommonOptions {
   /** Header carrying the principal id (default `x-principal-id`). */
@@ -60,12 +61,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
         if (!id.present || !token.present) {
           throw new InvalidRequestError(`Both the ${idHeader} and ${tokenHeader} headers are required`);
         }
-        const idValue = id.value ?? '';
-        const tokenValue = token.value ?? '';
-        if (!KEY_ID.test(idValue) || !SECRET.test(tokenValue)) throw new InvalidApiKeyError();
-        const principal = await checker.check(idValue, tokenValue);
-        if (principal === undefined) throw new InvalidApiKeyError();
-        return principal;
+        return await checkCredentials(checker, id.value ?? '', token.value ?? '');
       } catch (e) {
         return rethrow(e, realm);
       }
@@ -74,6 +70,14 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
       checker.clear();
     },
   });
+}
+
+/** Charset checks before any store call, then the constant-time check; one 401 for every failure. */
+async function checkCredentials(checker: CredentialChecker, id: string, secret: string): Promise<Principal> {
+  if (!KEY_ID.test(id) || !SECRET.test(secret)) throw new InvalidApiKeyError();
+  const principal = await checker.check(id, secret);
+  if (principal === undefined) throw new InvalidApiKeyError();
+  return principal;
 }
 
 /**
@@ -106,10 +110,7 @@ export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticato
         const dot = text.indexOf('.');
         const id = dot === -1 ? '' : text.slice(0, dot);
         const secret = dot === -1 ? '' : text.slice(dot + 1);
-        if (!KEY_ID.test(id) || !SECRET.test(secret)) throw new InvalidApiKeyError();
-        const principal = await checker.check(id, secret);
-        if (principal === undefined) throw new InvalidApiKeyError();
-        return principal;
+        return await checkCredentials(checker, id, secret);
       } catch (e) {
         return rethrow(e, realm);
       }
