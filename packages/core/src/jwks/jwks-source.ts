@@ -185,13 +185,16 @@ export class JwksSource {
       throw keyNotFound();
     }
     const charged = this.failures === 0;
-    const refund = () => {
-      // Only successful fetches count against the unknown-kid limit.
+    const settle = () => {
+      // Only successful fetches count against the unknown-kid limit: refund a failure; a recovery
+      // after failures spends a token when one is left, so it is not followed by a second fetch.
       if (charged && this.failures > 0) {
         this.tokens = Math.min(this.init.options.unknownKidRefetchBurst, this.tokens + 1);
+      } else if (!charged && this.failures === 0) {
+        this.takeToken(this.init.clock());
       }
     };
-    return this.refresh().finally(refund).then(after, after);
+    return this.refresh().finally(settle).then(after, after);
   }
 
   /** Refills the bucket to `now` and takes one token when there is one. */
