@@ -3,6 +3,8 @@ import { apiKeyAuth, memorySecretStore, type IssuerConfig } from '@auth/core';
 import { generateKeyPair, mintToken, startJwksServer } from '@auth/testing';
 import { startDevIdp } from 'dev-idp';
 import { afterAll, beforeAll } from 'vitest';
+import { bearer } from './case.ts';
+import { send } from './http.ts';
 import { deadUrl, serveJson } from './json-server.ts';
 import type { ConformanceHarness, DemoConfig, DemoServer } from './types.ts';
 
@@ -32,6 +34,11 @@ export interface Environment {
   badSignature(): Promise<string>;
   /** A token of an issuer whose JWKS endpoint is down. */
   keysDown(): Promise<string>;
+  /**
+   * The outage issuer once the main app has cached its keys and its JWKS endpoint has gone down (done
+   * on the first call): a token of a cached key, and one of a key rotated in during the outage.
+   */
+  keysCachedThenDown(): Promise<{ cached: string; rotated: string }>;
   /** A token whose `kid` names a broken key in its issuer's JWKS. */
   brokenKey(): Promise<string>;
   /** A token signed by a 1024-bit RSA key published in its issuer's JWKS. */
@@ -58,6 +65,12 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     const jwks = await startJwksServer({ keys: [key] });
     closers.push(() => jwks.close());
     const hostileIssuer = `${jwks.url}/hostile`;
+
+    // Keys cached, then the endpoint goes down while the IdP rotates (see keysCachedThenDown).
+    const rotatedKey = await generateKeyPair('RS256', { kid: 'rotated-1' });
+    const outageJwks = await startJwksServer({ keys: [key] });
+    closers.push(() => outageJwks.close());
+    const outageIssuer = `${outageJwks.url}/outage`;
 
     const down = await deadUrl();
     const downIssuer = `${down}/down`;
@@ -90,6 +103,7 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
       { issuer: idp.issuer, audience: idp.audience, jwksUri: idp.jwksUri },
       { issuer: hostileIssuer, audience: AUDIENCE, jwksUri: jwks.jwksUri },
       { issuer: downIssuer, audience: AUDIENCE, jwksUri: `${down}/jwks` },
+      { issuer: outageIssuer, audience: AUDIENCE, jwksUri: outageJwks.jwksUri },
       { issuer: brokenIssuer, audience: AUDIENCE, jwksUri: `${broken.url}/jwks` },
     ];
 
@@ -112,6 +126,21 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     env.mint = (claims = {}, header = {}) => mintToken({ key, header, claims: base(hostileIssuer, claims) });
     env.badSignature = () => mintToken({ key: other, claims: base(hostileIssuer) });
     env.keysDown = () => mintToken({ key, claims: base(downIssuer) });
+    let outage: Promise<{ cached: string; rotated: string }> | undefined;
+    env.keysCachedThenDown = () => {
+      outage ??= (async () => {
+        const warm = await send(env.app.main, '/me', {
+          headers: bearer(await mintToken({ key, claims: base(outageIssuer, { sub: 'warm-up' }) })),
+        });
+        if (warm.status !== 200) throw new Error(`outage issuer warm-up got ${warm.status}`);
+        outageJwks.fail('down');
+        return {
+          cached: await mintToken({ key, claims: base(outageIssuer) }),
+          rotated: await mintToken({ key: rotatedKey, claims: base(outageIssuer) }),
+        };
+      })();
+      return outage;
+    };
     env.brokenKey = () => mintToken({ key, header: { kid: 'broken-1' }, claims: base(brokenIssuer) });
     env.weakKey = () => mintToken({ key: weakKey, claims: base(brokenIssuer) });
 

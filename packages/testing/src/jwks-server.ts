@@ -17,6 +17,8 @@ export interface JwksServerOptions {
   issuer?: string;
   /** extra headers on JWKS and discovery replies (e.g. `cache-control`) */
   headers?: Record<string, string>;
+  /** port on 127.0.0.1 (default 0: a free one); pass a closed server's port to restart it at the same URL */
+  port?: number;
 }
 
 export interface JwksServer extends JwksEndpoints {
@@ -25,6 +27,10 @@ export interface JwksServer extends JwksEndpoints {
 
 /** Serves a JWKS and a discovery document on 127.0.0.1 (a free port) with counters and faults. */
 export async function startJwksServer(options: JwksServerOptions = {}): Promise<JwksServer> {
+  const listenPort = options.port ?? 0;
+  if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65_535) {
+    throw new TypeError('startJwksServer: port must be an integer in [0, 65535]');
+  }
   let url = '';
   let issuer = '';
   const responder = new JwksResponder(options.keys ?? [], () => ({ url, issuer }), options.headers);
@@ -61,7 +67,7 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(listenPort, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   url = `http://127.0.0.1:${port}`;

@@ -195,6 +195,21 @@ describe('startJwksServer specifics', () => {
     await expect(fetch(server.jwksUri)).rejects.toThrow();
   });
 
+  it('restarts at the same URL on a given port (a real outage and return)', async () => {
+    const key2 = await generateKeyPair('ES256', { kid: 'again' });
+    const first = await startJwksServer({ keys: [key2] });
+    await first.close();
+    await expect(fetch(first.jwksUri)).rejects.toThrow();
+    const second = await startJwksServer({ keys: [key2], port: Number(new URL(first.url).port) });
+    try {
+      expect(second.jwksUri).toBe(first.jwksUri);
+      expect((await (await fetch(second.jwksUri)).json()).keys[0].kid).toBe('again');
+    } finally {
+      await second.close();
+    }
+    await expect(startJwksServer({ port: -1 })).rejects.toThrow(TypeError);
+  });
+
   it('keeps an absolute issuer as given', async () => {
     const server = await startJwksServer({ issuer: 'https://issuer.example' });
     expect(server.issuer).toBe('https://issuer.example');

@@ -72,6 +72,18 @@ export const tokenCases: Case[] = [
     expect: { status: 503, code: 'ERR_AUTH_KEYS_UNAVAILABLE' },
   },
   {
+    name: 'JWKS down with keys cached: a token of a key not cached yet is 503 with Retry-After, not 401',
+    path: '/me',
+    headers: (env) => env.keysCachedThenDown().then(({ rotated }) => bearer(rotated)),
+    expect: { status: 503, code: 'ERR_AUTH_KEYS_UNAVAILABLE' },
+  },
+  {
+    name: 'JWKS down with keys cached: a token of a cached key still verifies (stale-if-error)',
+    path: '/me',
+    headers: (env) => env.keysCachedThenDown().then(({ cached }) => bearer(cached)),
+    expect: { status: 200 },
+  },
+  {
     name: 'a malformed key in the JWKS: 401, not 500',
     path: '/me',
     headers: (env) => env.brokenKey().then(bearer),

@@ -1,4 +1,4 @@
-// jwks/: per-issuer key source (fetch, cache, cooldown, stale-if-error, shared store).
+// jwks/: per-issuer key source (fetch, cache, unknown-kid refetch limit, failure backoff, stale-if-error, shared store).
 export { JWKS_DEFAULTS, JwksSource, resolveJwksOptions } from './jwks-source.ts';
 export { discoverJwksUri, discoveryUrl } from './discovery.ts';
 export type { FetchLike, Jwk, JwksCacheEntry, JwksCacheStore, JwksOptions } from './types.ts';

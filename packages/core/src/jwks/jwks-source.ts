@@ -1,8 +1,9 @@
 /**
- * One issuer's key source: a TTL cache of its JWKS with single-flight fetching, an unknown-`kid`
- * cooldown, background refresh ahead of expiry, bounded stale-if-error, Cache-Control within bounds,
- * an optional shared store, and KeyObjects/CryptoKeys imported once per key. Lookups on warm keys are
- * synchronous (the verifier's fast path); only cold starts and refetches return promises.
+ * One issuer's key source: a TTL cache of its JWKS with single-flight fetching, a token bucket on
+ * unknown-`kid` refetches (successful fetches only), a separate jittered backoff for failed fetches,
+ * background refresh ahead of expiry, bounded stale-if-error, Cache-Control within bounds, an optional
+ * shared store, and KeyObjects/CryptoKeys imported once per key. Lookups on warm keys are synchronous
+ * (the verifier's fast path); only cold starts and refetches return promises.
  */
 import { InvalidTokenError, UnavailableError } from '../errors.ts';
 import type { Clock } from '../types.ts';
@@ -17,7 +18,10 @@ export const JWKS_DEFAULTS = {
   ttl: 10 * 60_000,
   minTtl: 60_000,
   maxTtl: 24 * 60 * 60_000,
-  cooldown: 30_000,
+  unknownKidRefetchIntervalMs: 5_000,
+  unknownKidRefetchBurst: 1,
+  failureBackoffMinMs: 500,
+  failureBackoffMaxMs: 1_500,
   refreshAhead: 0.8,
   staleIfError: 60 * 60_000,
   timeout: 5_000,
@@ -25,22 +29,33 @@ export const JWKS_DEFAULTS = {
   maxKeys: 100,
 } as const;
 
-export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store'>> & {
+export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store' | 'cooldown'>> & {
   store: JwksCacheStore | undefined;
 };
 
 export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): ResolvedJwksOptions {
   const out: Record<string, unknown> = { ...JWKS_DEFAULTS, store: undefined };
+  let interval: unknown;
   for (const layer of layers) {
     if (!layer) continue;
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+    // The deprecated `cooldown` still sets the refetch interval unless the new name is given.
+    if (layer.unknownKidRefetchIntervalMs !== undefined) interval = layer.unknownKidRefetchIntervalMs;
+    else if (layer.cooldown !== undefined && interval === undefined) interval = layer.cooldown;
   }
+  if (interval !== undefined) out.unknownKidRefetchIntervalMs = interval;
+  if (out.cooldown !== undefined && (typeof out.cooldown !== 'number' || !(out.cooldown >= 0))) {
+    throw new TypeError('jwks.cooldown must be a non-negative finite number');
+  }
+  delete out.cooldown;
   const o = out as ResolvedJwksOptions;
   for (const name of [
     'ttl',
     'minTtl',
     'maxTtl',
-    'cooldown',
+    'unknownKidRefetchIntervalMs',
+    'failureBackoffMinMs',
+    'failureBackoffMaxMs',
     'staleIfError',
     'timeout',
     'maxBytes',
@@ -55,6 +70,12 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
     throw new TypeError('jwks.refreshAhead must be a number in (0, 1]');
   }
   if (o.minTtl > o.maxTtl) throw new TypeError('jwks.minTtl must not exceed jwks.maxTtl');
+  if (!Number.isInteger(o.unknownKidRefetchBurst) || o.unknownKidRefetchBurst < 1) {
+    throw new TypeError('jwks.unknownKidRefetchBurst must be an integer >= 1');
+  }
+  if (o.failureBackoffMinMs > o.failureBackoffMaxMs) {
+    throw new TypeError('jwks.failureBackoffMinMs must not exceed jwks.failureBackoffMaxMs');
+  }
   if (o.store !== undefined && (typeof o.store.get !== 'function' || typeof o.store.set !== 'function')) {
     throw new TypeError('jwks.store must have get() and set() methods');
   }
@@ -99,13 +120,17 @@ export class JwksSource {
   private set: KeySet | undefined;
   private inflight: Promise<void> | undefined;
   private imported = new Map<string, Imported>();
-  private lastKidRefetch = Number.NEGATIVE_INFINITY;
+  /** Unknown-kid refetch allowance (a token bucket refilled one token per interval, up to burst). */
+  private tokens: number;
+  private tokensAt = Number.NEGATIVE_INFINITY;
   private nextAttemptAt = Number.NEGATIVE_INFINITY;
+  /** Consecutive failed fetches; 0 means the last fetch succeeded (or none was made). */
   private failures = 0;
   private closed = false;
 
   constructor(private readonly init: JwksSourceInit) {
     this.uri = init.uri;
+    this.tokens = init.options.unknownKidRefetchBurst;
   }
 
   /** True while usable keys are held. */
@@ -138,18 +163,63 @@ export class JwksSource {
       const found = this.lookup(set, kid, alg);
       if (found !== undefined) return found;
       if (kid === undefined) throw keyNotFound();
-      if (this.inflight !== undefined) return this.inflight.then(() => this.lookupAfterRefresh(kid, alg));
-      if (now - this.lastKidRefetch < this.init.options.cooldown || now < this.nextAttemptAt)
-        throw keyNotFound();
-      this.lastKidRefetch = now;
-      return this.refresh().then(
-        () => this.lookupAfterRefresh(kid, alg),
-        () => this.lookupAfterRefresh(kid, alg),
-      );
+      return this.refetchForKid(now, kid, alg);
     }
     if (this.inflight !== undefined) return this.inflight.then(() => this.lookupAfterRefresh(kid, alg));
     if (now < this.nextAttemptAt) throw this.unavailable(now);
     return this.refresh().then(() => this.lookupAfterRefresh(kid, alg));
+  }
+
+  /**
+   * An unknown kid in a usable set. 401 only when a successful fetch shows the key is not published:
+   * the one just made or joined, or (bucket empty) one made less than an interval ago. While fetches
+   * fail, the answer is 503: the key may well exist, the client must not drop its token.
+   */
+  private refetchForKid(now: number, kid: string, alg: AsymmetricAlgorithm): Promise<KeyHandle> {
+    const after = () => this.lookupAfterKidRefetch(kid, alg);
+    if (this.inflight !== undefined) return this.inflight.then(after, after);
+    if (this.failures > 0) {
+      // Failed fetches follow their own backoff and never spend the bucket.
+      if (now < this.nextAttemptAt) throw this.unavailable(now);
+    } else if (!this.takeToken(now)) {
+      throw keyNotFound();
+    }
+    const charged = this.failures === 0;
+    const settle = () => {
+      // Only successful fetches count against the unknown-kid limit: refund a failure; a recovery
+      // after failures spends a token when one is left, so it is not followed by a second fetch.
+      if (charged && this.failures > 0) {
+        this.tokens = Math.min(this.init.options.unknownKidRefetchBurst, this.tokens + 1);
+      } else if (!charged && this.failures === 0) {
+        this.takeToken(this.init.clock());
+      }
+    };
+    return this.refresh().finally(settle).then(after, after);
+  }
+
+  /** Refills the bucket to `now` and takes one token when there is one. */
+  private takeToken(now: number): boolean {
+    const { unknownKidRefetchIntervalMs: interval, unknownKidRefetchBurst: burst } = this.init.options;
+    if (interval === 0) return true;
+    if (this.tokens < burst) {
+      this.tokens = Math.min(burst, this.tokens + Math.max(0, now - this.tokensAt) / interval);
+    }
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private lookupAfterKidRefetch(kid: string, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
+    const now = this.init.clock();
+    const set = this.set;
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError)
+      throw this.unavailable(now);
+    const found = this.lookup(set, kid, alg);
+    if (found !== undefined) return found;
+    // The fetch failed: the stale set cannot tell whether the key exists.
+    if (this.failures > 0) throw this.unavailable(now);
+    throw keyNotFound();
   }
 
   /** Fetches keys now (single-flight). Rejects with UnavailableError when no usable keys remain. */
@@ -208,7 +278,7 @@ export class JwksSource {
     } catch (cause) {
       const now = clock();
       this.failures++;
-      this.nextAttemptAt = now + Math.min(options.cooldown, 1000 * 2 ** Math.min(this.failures - 1, 5));
+      this.nextAttemptAt = now + backoffDelay(this.failures, options);
       if (!this.ready) throw this.unavailable(now, cause);
     }
   }
@@ -328,6 +398,13 @@ export class JwksSource {
       cause,
     });
   }
+}
+
+/** min · 2^(n-1) capped at max, then jittered into [½, 1] of that so sources do not retry in step. */
+function backoffDelay(failures: number, options: ResolvedJwksOptions): number {
+  const { failureBackoffMinMs: min, failureBackoffMaxMs: max } = options;
+  const delay = Math.min(max, min * 2 ** Math.min(failures - 1, 30));
+  return delay * (0.5 + Math.random() / 2);
 }
 
 function fingerprint(jwk: Jwk): string {

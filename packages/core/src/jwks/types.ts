@@ -44,7 +44,22 @@ export interface JwksOptions {
   minTtl?: number;
   /** Upper bound applied to a `Cache-Control: max-age` (default 24 h). */
   maxTtl?: number;
-  /** Minimum time between refetches caused by unknown `kid`s (default 30 s). */
+  /**
+   * Unknown-`kid` refetches are a token bucket: one token per this many ms (default 5,000), at most
+   * `unknownKidRefetchBurst` saved. Only successful fetches spend a token. Over a duration D an attacker
+   * sending random `kid`s causes at most `burst + D / interval` fetches (1 + D / 5 s by default).
+   */
+  unknownKidRefetchIntervalMs?: number;
+  /** Unknown-`kid` refetches allowed back to back after a quiet period (integer ≥ 1, default 1). */
+  unknownKidRefetchBurst?: number;
+  /**
+   * After a failed fetch the next one waits min · 2^(failures−1) ms, capped at
+   * `failureBackoffMaxMs`, jittered into [½, 1] of that (default 500 ms).
+   */
+  failureBackoffMinMs?: number;
+  /** Cap of the failed-fetch backoff: a JWKS endpoint that comes back is used within it (default 1,500 ms). */
+  failureBackoffMaxMs?: number;
+  /** @deprecated alias of `unknownKidRefetchIntervalMs` (ms), used when that one is not given. */
   cooldown?: number;
   /** Refresh in the background once this fraction of the TTL has elapsed (default 0.8). */
   refreshAhead?: number;
