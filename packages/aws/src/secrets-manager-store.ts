@@ -1,8 +1,10 @@
 /**
  * `secretsManagerStore`: API-key records from AWS Secrets Manager (`GetSecretValue`), one secret per
  * key id (`<prefix><id>`), holding the record JSON as its SecretString. A missing secret is an
- * unknown id (undefined); any other failure (throttling, network, access denied, an unreadable
- * response) is thrown, which `apiKeyAuth` answers with 503 ERR_AUTH_SECRET_STORE_UNAVAILABLE.
+ * unknown id (undefined), and so is a secret that is not an API-key record (a password, an RDS
+ * credential, a non-UTF-8 binary): a client must not learn which other secrets exist, and core
+ * caches the answer like any unknown id. Any other failure (throttling, network, access denied, an
+ * unreadable response) is thrown, which `apiKeyAuth` answers with 503 ERR_AUTH_SECRET_STORE_UNAVAILABLE.
  * Caching is done by `apiKeyAuth` (TTL + negative cache), so a warm API makes no AWS calls.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,8 +16,13 @@ export interface SecretsManagerStoreOptions {
   region?: string;
   /** Shared-config profile to take credentials from (default: the SDK's default chain). */
   profile?: string;
-  /** Prepended to the key id to form the SecretId (e.g. `prod/api-keys/`). Default ''. */
+  /**
+   * Prepended to the key id to form the SecretId (e.g. `prod/api-keys/`). Required (non-empty) unless
+   * `allowedIds` is given: without it a client-supplied key id could name any secret of the account.
+   */
   prefix?: string;
+  /** The only key ids ever looked up (others are unknown ids, no AWS call). Required without `prefix`. */
+  allowedIds?: readonly string[];
   /** A preconfigured client (then region/profile/endpoint/credentials are ignored, and close() keeps it open). */
   client?: Pick<SecretsManagerClient, 'send'> & Partial<Pick<SecretsManagerClient, 'destroy'>>;
   /** Custom endpoint (VPC endpoint, LocalStack, tests). */
@@ -34,6 +41,21 @@ export interface SecretsManagerStore extends SecretStore {
 }
 
 const NOT_FOUND = new Set(['ResourceNotFoundException']);
+/** The key ids core lets reach a store. */
+const KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** An API-key record names its secret (`token`) or its digest (`hash`); anything else is not one. */
+function looksLikeRecord(text: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { token, hash } = value as Record<string, unknown>;
+  return typeof token === 'string' || typeof hash === 'string';
+}
 
 /** An error whose message carries nothing from AWS (ARNs, account ids) to logs by default. */
 export class SecretStoreError extends Error {
@@ -48,13 +70,40 @@ export class SecretStoreError extends Error {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export function secretsManagerStore(options: SecretsManagerStoreOptions = {}): SecretsManagerStore {
+/**
+ * A SecretStore over AWS Secrets Manager for `apiKeyAuth` / `apiKeyHeaderAuth`.
+ *
+ * @example
+ * const store = secretsManagerStore({ region: 'eu-west-1', prefix: 'prod/api-keys/' });
+ * const keys = apiKeyAuth({ store });
+ */
+export function secretsManagerStore(options: SecretsManagerStoreOptions): SecretsManagerStore {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('secretsManagerStore(): options must be an object');
+    throw new TypeError('secretsManagerStore(): options must be an object with a prefix or allowedIds');
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || prefix.length > 256 || CONTROL.test(prefix)) {
     throw new TypeError('secretsManagerStore(): prefix must be a string without control characters');
+  }
+  let allowed: ReadonlySet<string> | undefined;
+  if (options.allowedIds !== undefined) {
+    const ids: unknown = options.allowedIds;
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      !ids.every((id) => typeof id === 'string' && KEY_ID.test(id))
+    ) {
+      throw new TypeError(
+        'secretsManagerStore(): allowedIds must be a non-empty array of key ids ([A-Za-z0-9_-]{1,128})',
+      );
+    }
+    allowed = new Set(ids as string[]);
+  }
+  if (prefix === '' && allowed === undefined) {
+    throw new TypeError(
+      'secretsManagerStore(): a non-empty prefix (e.g. "prod/api-keys/") or allowedIds is required, ' +
+        'or a key id could name any secret of the account',
+    );
   }
   for (const key of ['region', 'profile', 'endpoint', 'versionStage'] as const) {
     const v = options[key];
@@ -80,6 +129,7 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions = {}): S
 
   return {
     async get(id: string): Promise<string | undefined> {
+      if (allowed !== undefined && !allowed.has(id)) return undefined;
       let output: { SecretString?: string; SecretBinary?: Uint8Array };
       try {
         output = await client.send(
@@ -97,19 +147,17 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions = {}): S
           e,
         );
       }
-      if (typeof output.SecretString === 'string') return output.SecretString;
-      if (output.SecretBinary instanceof Uint8Array) {
+      let text: string | undefined;
+      if (typeof output.SecretString === 'string') text = output.SecretString;
+      else if (output.SecretBinary instanceof Uint8Array) {
         try {
-          return decoder.decode(output.SecretBinary);
-        } catch (e) {
-          throw new SecretStoreError(
-            'Secrets Manager returned a binary secret that is not UTF-8',
-            undefined,
-            e,
-          );
+          text = decoder.decode(output.SecretBinary);
+        } catch {
+          text = undefined;
         }
       }
-      throw new SecretStoreError('Secrets Manager returned a secret without a value', undefined, undefined);
+      // A secret that exists but is not a record answers like an absent one (401, cached), never 503.
+      return text !== undefined && looksLikeRecord(text) ? text : undefined;
     },
     close(): void {
       if (owned) client.destroy?.();

@@ -29,6 +29,14 @@ const secrets = new Map<string, string>([
     JSON.stringify({ id: 'svc:one', token: 'token-one-0123456789', scopes: ['read:items'] }),
   ],
   ['prod/keys/broken', '{"token": "half'],
+  // Secrets under the prefix that are not API-key records: a password, an RDS-style JSON secret.
+  ['prod/keys/db-password', 'hunter2'],
+  ['prod/keys/rds', JSON.stringify({ username: 'admin', password: 'hunter2', engine: 'postgres' })],
+  ['prod/keys/list', JSON.stringify(['token', 'x'])],
+  ['prod/keys/numeric-token', JSON.stringify({ token: 5 })],
+  ['prod/keys/bad-scopes', JSON.stringify({ token: 'token-bad-0123456789', scopes: 'read' })],
+  // Outside the prefix: what an empty prefix would have exposed.
+  ['db-password', 'hunter2'],
 ]);
 
 function reply(res: ServerResponse, status: number, body: string, type = 'application/x-amz-json-1.1') {
@@ -171,8 +179,14 @@ describe('secretsManagerStore through the real SDK client', () => {
       await writeFile(join(dir, 'config'), '');
       process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
       process.env.AWS_CONFIG_FILE = join(dir, 'config');
-      const store = secretsManagerStore({ region: 'us-east-1', endpoint, profile: 'svc', maxAttempts: 1 });
-      expect(await store.get('prod/keys/svc1')).toBeDefined();
+      const store = secretsManagerStore({
+        region: 'us-east-1',
+        endpoint,
+        profile: 'svc',
+        maxAttempts: 1,
+        prefix: 'prod/keys/',
+      });
+      expect(await store.get('svc1')).toBeDefined();
       expect(seen[0]?.authorization).toContain('Credential=AKIAPROFILEPROFILEXX/');
       store.close();
     } finally {
@@ -189,8 +203,51 @@ describe('secretsManagerStore through the real SDK client', () => {
 
   it('validates its options', () => {
     expect(() => secretsManagerStore({ prefix: 'a\nb' })).toThrow(/prefix/);
-    expect(() => secretsManagerStore({ region: '' })).toThrow(/region/);
-    expect(() => secretsManagerStore({ client: {} as never })).toThrow(/client/);
+    expect(() => secretsManagerStore({ prefix: 'p/', region: '' })).toThrow(/region/);
+    expect(() => secretsManagerStore({ prefix: 'p/', client: {} as never })).toThrow(/client/);
+  });
+
+  it('a key id cannot name any secret: a non-empty prefix or an allow-list is required at setup', () => {
+    for (const options of [
+      undefined,
+      {},
+      { prefix: '' },
+      { region: 'us-east-1', endpoint, credentials },
+      { allowedIds: [] },
+      { allowedIds: 'svc1' },
+      { allowedIds: ['svc1', 'a/b'] },
+      { allowedIds: [''] },
+      { prefix: 'p/', allowedIds: [5] },
+    ]) {
+      expect(() => secretsManagerStore(options as never)).toThrow(TypeError);
+    }
+    expect(() => secretsManagerStore({})).toThrow(/prefix/);
+    expect(() => secretsManagerStore({ prefix: 'prod/keys/', region: 'us-east-1' })).not.toThrow();
+    expect(() => secretsManagerStore({ allowedIds: ['svc1'], region: 'us-east-1' })).not.toThrow();
+  });
+
+  it('with an allow-list, other ids never reach AWS', async () => {
+    const store = makeStore({ prefix: undefined, allowedIds: ['db-password', 'other'] });
+    await expect(store.get('prod')).resolves.toBeUndefined();
+    await expect(store.get('svc1')).resolves.toBeUndefined();
+    expect(seen).toHaveLength(0);
+    // Allowed, but not a record: still unknown.
+    await expect(store.get('db-password')).resolves.toBeUndefined();
+    expect(seen.map((s) => s.body.SecretId)).toEqual(['db-password']);
+  });
+
+  it.each(['db-password', 'rds', 'list', 'numeric-token', 'broken'])(
+    'a secret that is not an API-key record (%s) reads as absent',
+    async (id) => {
+      await expect(makeStore().get(id)).resolves.toBeUndefined();
+    },
+  );
+
+  it('a binary secret that is not UTF-8, or a secret without a value, reads as absent', async () => {
+    for (const output of [{ SecretBinary: new Uint8Array([0xff, 0xfe, 0x00]) }, {}]) {
+      const store = secretsManagerStore({ prefix: 'p/', client: { send: async () => output } as never });
+      await expect(store.get('svc1')).resolves.toBeUndefined();
+    }
   });
 });
 
@@ -217,8 +274,8 @@ describe('apiKeyAuth on Secrets Manager', () => {
       status: 401,
       code: 'ERR_AUTH_INVALID_API_KEY',
     });
-    // malformed secret JSON → 503
-    await expect(auth.authenticate(creds('broken', 'x'))).rejects.toMatchObject({
+    // a record-shaped secret with a broken field is an operator error → 503
+    await expect(auth.authenticate(creds('bad-scopes', 'x'))).rejects.toMatchObject({
       status: 503,
       code: 'ERR_AUTH_SECRET_STORE_UNAVAILABLE',
     });
@@ -233,5 +290,24 @@ describe('apiKeyAuth on Secrets Manager', () => {
     const before = seen.length;
     await expect(auth.authenticate(creds('../../other-secret', 'x'))).rejects.toMatchObject({ status: 401 });
     expect(seen.length).toBe(before);
+  });
+
+  it('a secret that is not a record answers exactly like an absent one, and that answer is cached', async () => {
+    const auth = apiKeyAuth({ store: makeStore() });
+    const rejection = async (id: string) => {
+      const e = (await auth.authenticate(creds(id, 'guess-0123456789')).catch((x: unknown) => x)) as {
+        toResponse(): unknown;
+      };
+      return e.toResponse();
+    };
+    const absent = await rejection('nobody');
+    expect(absent).toMatchObject({ status: 401, body: { code: 'ERR_AUTH_INVALID_API_KEY' } });
+    for (const id of ['db-password', 'rds', 'list', 'numeric-token', 'broken']) {
+      expect(await rejection(id)).toEqual(absent);
+      const calls = seen.length;
+      expect(await rejection(id)).toEqual(absent);
+      expect(seen.length).toBe(calls); // remembered like an unknown id: no second AWS call
+    }
+    expect(seen.filter((s) => s.body.SecretId === 'db-password')).toEqual([]);
   });
 });

@@ -361,6 +361,132 @@ describe('apiKeyAuth', () => {
   });
 });
 
+describe('API-key caches: no existence leak, no flushing', () => {
+  const ids = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`);
+
+  it('a burst of bogus ids does not evict a good record (the negative cache is separate)', async () => {
+    const { store, calls } = countingStore({ good: record });
+    const auth = apiKeyAuth({ store, maxCacheEntries: 100 });
+    await auth.authenticate(creds('good', TOKEN));
+    for (const id of ids(1_000, 'bogus')) await failure(auth.authenticate(creds(id, TOKEN)));
+    await expect(auth.authenticate(creds('good', TOKEN))).resolves.toBeDefined();
+    expect(calls.filter((id) => id === 'good')).toHaveLength(1);
+  });
+
+  it('the record cache is bounded and LRU: a hit keeps a record, the least recently used goes', async () => {
+    const { store, calls } = countingStore({ a: record, b: record, c: record });
+    const auth = apiKeyAuth({ store, maxCacheEntries: 2 });
+    for (const id of ['a', 'b', 'a', 'c']) await auth.authenticate(creds(id, TOKEN));
+    expect(calls).toEqual(['a', 'b', 'c']);
+    await auth.authenticate(creds('a', TOKEN)); // kept: used after b
+    expect(calls).toEqual(['a', 'b', 'c']);
+    await auth.authenticate(creds('b', TOKEN)); // evicted at the bound
+    expect(calls).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  it('the negative cache is bounded and LRU too', async () => {
+    const { store, calls } = countingStore({});
+    const auth = apiKeyAuth({ store, maxCacheEntries: 2 });
+    for (const id of ['x', 'y', 'x', 'z', 'x']) await failure(auth.authenticate(creds(id, TOKEN)));
+    expect(calls).toEqual(['x', 'y', 'z']);
+    await failure(auth.authenticate(creds('y', TOKEN)));
+    expect(calls).toEqual(['x', 'y', 'z', 'y']);
+  });
+
+  it('known and unknown ids are remembered for the same time by default (timing tells nothing)', async () => {
+    let now = 1_000_000;
+    const { store, calls } = countingStore({ known: record });
+    const auth = apiKeyAuth({ store, cacheTtlMs: 30_000, clock: () => now });
+    const both = async () => {
+      await auth.authenticate(creds('known', TOKEN));
+      await failure(auth.authenticate(creds('unknown', TOKEN)));
+    };
+    await both();
+    for (const step of [1_000, 5_000, 10_000, 13_999]) {
+      now += step;
+      await both();
+    }
+    expect(calls).toEqual(['known', 'unknown']);
+    now += 1; // 30 s after the first lookup: both expire together
+    await both();
+    expect(calls).toEqual(['known', 'unknown', 'known', 'unknown']);
+  });
+
+  it('close() empties both caches: a revoked key is refused and a new key accepted at once', async () => {
+    const { store, calls, inner } = countingStore({ k1: record });
+    const auth = apiKeyAuth({ store });
+    await auth.authenticate(creds('k1', TOKEN));
+    await failure(auth.authenticate(creds('k2', TOKEN)));
+    inner.delete('k1');
+    inner.set('k2', { token: TOKEN });
+    await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toBeDefined(); // cached until cleared
+    auth.close();
+    expect(await failure(auth.authenticate(creds('k1', TOKEN)))).toBeInstanceOf(InvalidApiKeyError);
+    await expect(auth.authenticate(creds('k2', TOKEN))).resolves.toMatchObject({ subject: 'k2' });
+    expect(calls).toEqual(['k1', 'k2', 'k1', 'k2']);
+  });
+
+  it('close() during a cold lookup: the answer loaded before it is not cached after it', async () => {
+    const inner = memorySecretStore({ k1: record });
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store: SecretStore = {
+      get: async (id) => {
+        calls.push(id);
+        const value = await inner.get(id);
+        if (calls.length === 1) await gate;
+        return value;
+      },
+    };
+    const auth = apiKeyAuth({ store });
+    const first = auth.authenticate(creds('k1', TOKEN));
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    inner.delete('k1');
+    auth.close();
+    release();
+    await expect(first).resolves.toBeDefined();
+    expect(await failure(auth.authenticate(creds('k1', TOKEN)))).toBeInstanceOf(InvalidApiKeyError);
+    expect(calls).toEqual(['k1', 'k1']);
+  });
+
+  it('a store answering null is an unknown id: 401, remembered like one', async () => {
+    const calls: string[] = [];
+    const store: SecretStore = {
+      get: async (id) => {
+        calls.push(id);
+        return null as unknown as undefined;
+      },
+    };
+    const auth = apiKeyAuth({ store });
+    for (let i = 0; i < 3; i++) {
+      const e = await failure(auth.authenticate(creds('k1', TOKEN)));
+      expect(e).toBeInstanceOf(InvalidApiKeyError);
+      expect(e.status).toBe(401);
+    }
+    expect(calls).toEqual(['k1']);
+  });
+
+  it('every 503 carries Retry-After: a store that throws and a malformed record', async () => {
+    const throwing = apiKeyAuth({
+      store: {
+        get: async () => {
+          throw new Error('down');
+        },
+      },
+    });
+    const malformed = apiKeyAuth({ store: memorySecretStore({ k1: '{"token":""}' }) });
+    for (const auth of [throwing, malformed]) {
+      const e = await failure(auth.authenticate(creds('k1', TOKEN)));
+      expect(e).toBeInstanceOf(UnavailableError);
+      expect(e.retryAfter).toBe(5);
+      expect(e.toResponse().headers['retry-after']).toBe('5');
+    }
+  });
+});
+
 describe('apiKeyHeaderAuth and generateApiKey', () => {
   it('generates a key whose record holds only a hash, and authenticates it', async () => {
     const { key, id, record: rec } = await generateApiKey({ prefix: 'sk_test_', scopes: ['read:items'] });

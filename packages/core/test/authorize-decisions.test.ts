@@ -104,12 +104,23 @@ describe('policy(): remote decision points fail closed', () => {
     ['undefined', async () => undefined as unknown as boolean],
     ['a string', async () => 'yes' as unknown as boolean],
     ['a number', async () => 1 as unknown as boolean],
+    ['an object whose allowed is not a boolean', async () => ({ allowed: 'yes' }) as unknown as boolean],
+    [
+      'a denial with a status other than 403 or 503',
+      async () =>
+        ({ allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: 'x', status: 401 }) as unknown as boolean,
+    ],
   ])('%s fails closed with 503', async (_, fn) => {
     expect(await policy(fn as never, { timeoutMs: 1000 })(who)).toMatchObject({
       allowed: false,
       code: 'ERR_AUTH_POLICY_UNAVAILABLE',
       status: 503,
     });
+  });
+
+  it('not() of an unusable answer stays closed', async () => {
+    const weird = policy(async () => ({ allowed: 'yes' }) as unknown as boolean);
+    expect(await not(weird)(who)).toMatchObject({ allowed: false, status: 503 });
   });
 
   it('not() of a failed decision point stays closed', async () => {

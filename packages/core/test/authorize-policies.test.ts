@@ -382,6 +382,40 @@ describe('combinators', () => {
     expect(anyOf(undef)(who)).toMatchObject({ allowed: false });
   });
 
+  it('inversion of a malformed answer stays a denial (not, and not of a combinator)', async () => {
+    // `isBanned` written as a boolean predicate instead of a policy: every answer is malformed.
+    const isBanned = (() => true) as unknown as Policy;
+    const notBanned = (() => false) as unknown as Policy;
+    const malformed: Policy[] = [
+      isBanned,
+      notBanned,
+      (() => undefined) as unknown as Policy,
+      (() => null) as unknown as Policy,
+      (() => 'allow') as unknown as Policy,
+      (() => ({ allowed: false })) as unknown as Policy,
+      (() => ({ allowed: 'yes' })) as unknown as Policy,
+      (() => ({ allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: 'x', status: 401 })) as unknown as Policy,
+      (async () => true) as unknown as Policy,
+      (async () => undefined) as unknown as Policy,
+    ];
+    for (const bad of malformed) {
+      for (const p of [
+        not(bad),
+        not(not(bad)),
+        not(not(not(bad))),
+        not(allOf(bad)),
+        not(anyOf(bad)),
+        not(anyOf(no, bad)),
+        not(anyOf(bad, no)),
+        not(allOf(yes, bad)),
+        allOf(yes, not(bad)),
+        anyOf(no, not(bad)),
+      ]) {
+        expect(await p(who)).toMatchObject({ allowed: false });
+      }
+    }
+  });
+
   it('mixes sync and async policies', async () => {
     const later: Policy = async () => ({ allowed: true });
     const laterNo: Policy = async () => ({ allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: 'later' });

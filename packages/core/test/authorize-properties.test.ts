@@ -172,13 +172,15 @@ describe('hierarchical scopes: properties', () => {
 
 // ---- combinators: boolean laws and fail-closed soundness ----
 
-type Leaf = 'allow' | 'deny' | 'down';
+type Leaf = 'allow' | 'deny' | 'down' | 'junk';
 type Tree = { leaf: Leaf; async: boolean } | { op: 'all' | 'any'; kids: Tree[] } | { op: 'not'; kid: Tree };
 
 const leafDecision: Record<Leaf, Decision> = {
   allow: { allowed: true },
   deny: { allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: 'no' },
   down: { allowed: false, code: 'ERR_AUTH_POLICY_UNAVAILABLE', reason: 'down', status: 503 },
+  // A malformed answer (a boolean where a Decision belongs): as unknown as a failed decision point.
+  junk: true as unknown as Decision,
 };
 
 const treeArb = (leaves: Leaf[]) =>
@@ -205,14 +207,15 @@ function build(t: Tree): Policy {
 
 /** Two-valued meaning, with `down` leaves read from an assignment. */
 function meaning(t: Tree, down: boolean[], counter = { i: 0 }): boolean {
-  if ('leaf' in t) return t.leaf === 'allow' || (t.leaf === 'down' && down[counter.i++]!);
+  if ('leaf' in t)
+    return t.leaf === 'allow' || ((t.leaf === 'down' || t.leaf === 'junk') && down[counter.i++]!);
   if (t.op === 'not') return !meaning(t.kid, down, counter);
   const values = t.kids.map((k) => meaning(k, down, counter));
   return t.op === 'all' ? values.every(Boolean) : values.some(Boolean);
 }
 
 function countDown(t: Tree): number {
-  if ('leaf' in t) return t.leaf === 'down' ? 1 : 0;
+  if ('leaf' in t) return t.leaf === 'down' || t.leaf === 'junk' ? 1 : 0;
   if (t.op === 'not') return countDown(t.kid);
   return t.kids.reduce((n, k) => n + countDown(k), 0);
 }
@@ -268,6 +271,21 @@ describe('combinators: properties', () => {
     );
   });
 
+  it('fail closed: malformed answers count as unknown, so negation never turns them into an allow', async () => {
+    await fc.assert(
+      fc.asyncProperty(treeArb(['allow', 'deny', 'down', 'junk']), async (t) => {
+        const n = countDown(t);
+        fc.pre(n <= 8);
+        if (!(await allowed(build(t)))) return;
+        for (let mask = 0; mask < 1 << n; mask++) {
+          const assignment = Array.from({ length: n }, (_, i) => ((mask >> i) & 1) === 1);
+          expect(meaning(t, assignment)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('a lone failed decision point never allows, however often negated', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 5 }), fc.boolean(), async (depth, isAsync) => {
@@ -275,6 +293,9 @@ describe('combinators: properties', () => {
         for (let i = 0; i < depth; i++) p = not(p);
         const d = await p(who);
         expect(d).toMatchObject({ allowed: false, status: 503 });
+        let q = allOf(build({ leaf: 'junk', async: isAsync }));
+        for (let i = 0; i < depth; i++) q = not(q);
+        expect(await q(who)).toMatchObject({ allowed: false });
       }),
     );
   });

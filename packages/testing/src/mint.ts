@@ -11,13 +11,14 @@ export interface MintTokenOptions {
   key: SigningKeyLike | CryptoKey | KeyObject | Uint8Array;
   /** merged over `{ alg, kid }`; a member set to `undefined` is removed */
   header?: Record<string, unknown>;
-  /** merged over the defaults (`iat`, `exp`, and `iss`/`aud`/`sub` when given); `undefined` removes one */
+  /** merged over the defaults (`iat`, `exp`, `sub`, and `iss`/`aud` when given); `undefined` removes one */
   claims?: Record<string, unknown>;
   /** lifetime in seconds for `exp`; default 3600; `null` leaves `exp` out */
   expiresIn?: number | null;
   issuer?: string;
   audience?: string | string[];
-  subject?: string;
+  /** `sub`; default `'test-user'` (verifiers require one by default); `null` leaves it out */
+  subject?: string | null;
   /** the time `iat` is taken from; default the real time */
   now?: NowInput;
 }
@@ -35,6 +36,9 @@ export const nowSeconds = (now: NowInput | undefined): number => {
     throw new TypeError('mintToken: now must be a finite number of milliseconds, a Date or a clock');
   return Math.floor(ms / 1000);
 };
+
+/** The default `sub`: a token without one is rejected by verifiers with default rules. */
+const DEFAULT_SUBJECT = 'test-user';
 
 const withoutUndefined = (obj: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
@@ -61,7 +65,7 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
     throw new TypeError('mintToken: expiresIn must be seconds or null');
   const payload = withoutUndefined({
     iss: options.issuer,
-    sub: options.subject,
+    sub: options.subject === null ? undefined : (options.subject ?? DEFAULT_SUBJECT),
     aud: options.audience,
     iat,
     exp: expiresIn === null ? undefined : iat + expiresIn,

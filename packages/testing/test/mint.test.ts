@@ -1,7 +1,16 @@
 import { createHmac, createPublicKey, generateKeyPairSync, verify as nodeVerify } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClock, generateKeyPair, keyAlgs, mintToken, signRaw, type TestKeyPair } from '../src/index.ts';
+import { createVerifier } from '@auth/core';
+import {
+  createClock,
+  generateKeyPair,
+  jwksFetch,
+  keyAlgs,
+  mintToken,
+  signRaw,
+  type TestKeyPair,
+} from '../src/index.ts';
 
 let rsa: TestKeyPair;
 beforeAll(async () => {
@@ -33,6 +42,23 @@ describe('mintToken', () => {
     await expect(
       jwtVerify(token, rsa.publicKey, { currentDate: new Date(1_700_000_001_000) }),
     ).resolves.toBeTruthy();
+  });
+
+  it('a minimal token carries a default subject, so a verifier with default rules accepts it', async () => {
+    const token = await mintToken({ key: rsa, issuer: 'https://issuer.test', audience: 'api://demo' });
+    expect(decodeJwt(token).sub).toBe('test-user');
+    const fetch = jwksFetch({ keys: [rsa] });
+    const verifier = createVerifier({
+      issuers: [{ issuer: 'https://issuer.test', audience: 'api://demo', jwksUri: fetch.jwksUri }],
+      fetch,
+    });
+    try {
+      await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'test-user' });
+    } finally {
+      verifier.close();
+    }
+    // `subject: null` leaves it out, for tokens that must lack one.
+    expect(decodeJwt(await mintToken({ key: rsa, subject: null }))).not.toHaveProperty('sub');
   });
 
   it('lets claims override defaults, undefined remove them and expiresIn: null drop exp', async () => {

@@ -12,9 +12,12 @@ export interface ApiKeyCommonOptions {
   prefix?: string;
   /** How long a found record is cached, in ms (default 60 000; 0 disables). */
   cacheTtlMs?: number;
-  /** How long an unknown id is remembered, in ms (default 5 000; 0 disables). */
+  /**
+   * How long an unknown id is remembered, in ms (default: `cacheTtlMs`; 0 disables). A different
+   * value than `cacheTtlMs` lets a client tell, by timing a repeated lookup, which ids exist.
+   */
   negativeCacheTtlMs?: number;
-  /** Cache bound in entries (default 10 000). */
+  /** Bound of each cache (found records, unknown ids), in entries, least recently used evicted (default 10 000). */
   maxCacheEntries?: number;
   /** Realm of the challenge (default `api`). */
   realm?: string;
@@ -77,13 +80,14 @@ export function commonSettings(fn: string, options: ApiKeyCommonOptions): Common
   }
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') throw new TypeError(`${fn}(): clock must be a function`);
+  const cacheTtlMs = duration(options.cacheTtlMs, `${fn}(): cacheTtlMs`, 60_000);
   return {
     realm: validateRealm(options.realm, `${fn}(): realm`),
     checker: createCredentialChecker({
       store,
       prefix,
-      cacheTtlMs: duration(options.cacheTtlMs, `${fn}(): cacheTtlMs`, 60_000),
-      negativeCacheTtlMs: duration(options.negativeCacheTtlMs, `${fn}(): negativeCacheTtlMs`, 5_000),
+      cacheTtlMs,
+      negativeCacheTtlMs: duration(options.negativeCacheTtlMs, `${fn}(): negativeCacheTtlMs`, cacheTtlMs),
       maxCacheEntries,
       issuer,
       clock,

@@ -1,11 +1,12 @@
 /**
  * `allOf`, `anyOf`, `not`. They stay synchronous while every policy is, and fail closed: a policy that
- * throws counts as a 503 denial, and `not` never turns a failed decision point (503) into an allow.
+ * throws counts as a 503 denial, and `not` never turns a failed decision point (503) or a malformed
+ * answer (a boolean, undefined, a denial without a code) into an allow: only a well-formed denial inverts.
  */
 import type { AuthErrorCode } from '../errors.ts';
 import { isAuthError } from '../errors.ts';
 import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
-import { ALLOW, type Denial, POLICY_UNAVAILABLE, deny, normalizeDecision } from './decision.ts';
+import { ALLOW, type Denial, POLICY_UNAVAILABLE, deny, isUnknown, normalizeDecision } from './decision.ts';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -62,7 +63,8 @@ export function allOf(...policies: Policy[]): Policy {
 
 /**
  * Allows when any policy allows (later policies are not run). When all deny: a 503 denial if a
- * decision point failed (the answer is unknown), otherwise the first denial.
+ * decision point failed, else the malformed-answer denial if a policy answered garbage (either way the
+ * answer is unknown, so `not` keeps it closed), otherwise the first denial.
  */
 export function anyOf(...policies: Policy[]): Policy {
   const list = checkPolicies('anyOf', policies);
@@ -72,6 +74,7 @@ export function anyOf(...policies: Policy[]): Policy {
     context: PolicyContext | undefined,
     first: Denial | undefined,
     unavailable: Denial | undefined,
+    malformed: Denial | undefined,
   ): Decision | Promise<Decision> => {
     for (; i < list.length; i++) {
       const result = runPolicy(list[i]!, principal, context);
@@ -80,12 +83,14 @@ export function anyOf(...policies: Policy[]): Policy {
         return result.then((d) => {
           if (d.allowed === true) return ALLOW;
           const denial = d as Denial;
+          const unknown = isUnknown(denial);
           return from(
             next,
             principal,
             context,
             first ?? denial,
             unavailable ?? (denial.status === 503 ? denial : undefined),
+            malformed ?? (unknown && denial.status !== 503 ? denial : undefined),
           );
         });
       }
@@ -93,19 +98,26 @@ export function anyOf(...policies: Policy[]): Policy {
       const denial = result as Denial;
       first ??= denial;
       if (denial.status === 503) unavailable ??= denial;
+      else if (isUnknown(denial)) malformed ??= denial;
     }
-    return unavailable ?? first ?? POLICY_UNAVAILABLE;
+    return unavailable ?? malformed ?? first ?? POLICY_UNAVAILABLE;
   };
   return function anyOfPolicy(principal, context) {
-    return from(0, principal, context, undefined, undefined);
+    return from(0, principal, context, undefined, undefined, undefined);
   };
 }
 
 const NOT_DENIAL = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
 
 /**
- * Allows when `policy` denies with 403 and denies when it allows. A 503 (failed decision point) stays
- * a 503: negation never opens on failure. `denial` customizes the denial's code and reason.
+ * Allows when `policy` denies with a well-formed 403 and denies when it allows. A 503 (failed decision
+ * point) stays a 503 and a malformed answer (a boolean, undefined, a denial without a code) stays a
+ * 403: negation never opens on failure. `denial` customizes the denial's code and reason.
+ *
+ * @example
+ * const notSuspended = not(requireClaim('suspended', { equals: true }));
+ * // A predicate is not a policy: not(() => user.banned) denies everyone; wrap it with policy().
+ * const notBanned = not(policy((p) => isBanned(p.subject)));
  */
 export function not(policy: Policy, denial?: { code: AuthErrorCode; reason: string }): Policy {
   if (typeof policy !== 'function') throw new TypeError('not: policy must be a function');
@@ -122,7 +134,7 @@ export function not(policy: Policy, denial?: { code: AuthErrorCode; reason: stri
   }
   const invert = (d: Decision): Decision => {
     if (d.allowed === true) return onAllowed;
-    return (d as Denial).status === 503 ? d : ALLOW;
+    return isUnknown(d) ? d : ALLOW;
   };
   return function notPolicy(principal, context) {
     const result = runPolicy(policy, principal, context);

@@ -43,7 +43,16 @@ export const POLICY_UNAVAILABLE: Denial = deny(
   { status: 503 },
 );
 
+// One object, compared by identity: a malformed answer is an unknown, never a denial `not` may invert.
 const MALFORMED: Denial = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
+
+/**
+ * True for the denial that stands for a malformed policy answer or a failed decision point (503):
+ * an unknown answer, which combinators must never turn into an allow.
+ */
+export function isUnknown(decision: Decision): boolean {
+  return decision === MALFORMED || (decision.allowed !== true && (decision as Denial).status === 503);
+}
 
 export function isDenial(decision: Decision): decision is Denial {
   return decision.allowed !== true;

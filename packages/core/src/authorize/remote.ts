@@ -6,7 +6,7 @@
 import type { AuthErrorCode } from '../errors.ts';
 import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
 import { assertFunction } from './args.ts';
-import { ALLOW, POLICY_UNAVAILABLE, deny, normalizeDecision } from './decision.ts';
+import { ALLOW, POLICY_UNAVAILABLE, deny, isUnknown, normalizeDecision } from './decision.ts';
 
 export interface PolicyOptions {
   /** Milliseconds to wait for the decision; then the request is denied with 503. Default 5000. */
@@ -57,7 +57,9 @@ export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy 
     if (typeof value === 'object' && value !== null && 'allowed' in value) {
       const v = value as { allowed: unknown; code?: unknown };
       if (v.allowed === false && v.code === undefined) return denial;
-      return normalizeDecision(value);
+      // An object that is not a well-formed Decision is no usable answer either: 503, never a 403 to invert.
+      const decision = normalizeDecision(value);
+      return isUnknown(decision) ? POLICY_UNAVAILABLE : decision;
     }
     // No usable answer from the decision point.
     return POLICY_UNAVAILABLE;

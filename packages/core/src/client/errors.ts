@@ -2,9 +2,11 @@
  * Errors of the outgoing side (`@auth/core/client`), on core's AuthError base. They are raised
  * while this service *obtains* tokens, so their HTTP status describes an upstream failure (502) unless
  * the failure means the end user must sign in again (401). Messages are fixed texts: the OAuth
- * `error` code may appear, never a token, a secret or a server-supplied description.
+ * `error` code may appear, never a token, a secret or a server-supplied description. Causes are kept
+ * as redacted copies (see redact-cause.ts): no response body, claims or headers anywhere in the chain.
  */
 import { AuthError } from '../errors.ts';
+import { redactCause } from './redact-cause.ts';
 
 /** Which endpoint of the authorization server failed. */
 export type OAuthEndpoint = 'token' | 'revocation' | 'introspection';
@@ -42,7 +44,7 @@ export class TokenEndpointError extends AuthError {
       error: null,
       challenge: false,
       retryAfter: details.retryAfter,
-      cause: details.cause,
+      cause: redactCause(details.cause),
     });
     this.endpoint = details.endpoint ?? 'token';
     this.oauthError = details.oauthError;
@@ -69,7 +71,7 @@ export class RefreshError extends AuthError {
       status: grantGone ? 401 : 502,
       error: grantGone ? 'invalid_token' : null,
       challenge: grantGone,
-      cause: options.cause,
+      cause: redactCause(options.cause),
     });
     this.oauthError = typeof oauthError === 'string' ? oauthError : undefined;
   }
@@ -91,7 +93,7 @@ export class DiscoveryError extends AuthError {
       status: 502,
       error: null,
       challenge: false,
-      cause: options.cause,
+      cause: redactCause(options.cause),
     });
   }
 }
