@@ -43,16 +43,18 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
 
   /**
    * Options, `{ authenticator, isGlobal? }`, or a verifier / authenticator as is. Without arguments,
-   * the options come from `AUTH_*` environment variables (core's `verifierOptionsFromEnv`).
+   * the options come from `AUTH_*` environment variables (core's `verifierOptionsFromEnv`), read when
+   * the application is created (so `.env` loaded by `ConfigModule.forRoot()` counts), not here.
    */
   static override forRoot(options?: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    if (options === undefined) {
+      // Read the environment when the provider is built, not when the module is defined: decorators
+      // run at import time, before `ConfigModule.forRoot()` (or anything else) has loaded `.env`.
+      // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
+      return super.forRootAsync({ useFactory: () => verifierOptionsFromEnv() });
+    }
     // The builder copies option objects key by key, which would break a verifier or authenticator.
-    const normalized =
-      options === undefined
-        ? verifierOptionsFromEnv()
-        : isVerifier(options) || isAuthenticator(options)
-          ? { authenticator: options }
-          : options;
+    const normalized = isVerifier(options) || isAuthenticator(options) ? { authenticator: options } : options;
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
     return super.forRoot(normalized);
   }
