@@ -21,6 +21,22 @@ interface Outcome {
 // middleware sets on `req` can look like an outcome.
 const outcomes = new WeakMap<object, Map<Authenticator, Outcome>>();
 
+// The principal each route (handler) got on a request. GraphQL resolves fields concurrently on one
+// `req`, so `req.auth` holds whichever guard ran last; `@Principal()` reads its own route's entry.
+const routePrincipals = new WeakMap<object, Map<Function, Principal | undefined>>();
+
+/**
+ * What a guard settled for `handler` on `req`: `{ principal }` (undefined when the route ran without
+ * credentials), or undefined when no guard of this package ran for it.
+ */
+export function routePrincipal(
+  req: object,
+  handler: Function,
+): { principal: Principal | undefined } | undefined {
+  const byHandler = routePrincipals.get(req);
+  return byHandler?.has(handler) ? { principal: byHandler.get(handler) } : undefined;
+}
+
 /** Any failure as an AuthError in the authenticator's realm (never a 500 for what a client sent). */
 export function authFailure(authenticator: Authenticator, error: unknown): AuthError {
   const err = toAuthError(error);
@@ -43,14 +59,15 @@ function remembered(req: NestRequest, authenticator: Authenticator): Outcome {
 }
 
 /**
- * Authenticates `req` with `authenticator` (once per request, authenticator and mode) and sets
- * `request.auth`. Optional mode resolves undefined when there are no credentials; required mode
+ * Authenticates `req` with `authenticator` (once per request, authenticator and mode) for the route
+ * `handler`, and sets `request.auth`. Optional mode resolves undefined when there are no credentials; required mode
  * always resolves a principal or throws, whatever ran on this request before.
  */
 export async function authenticateRequest(
   authenticator: Authenticator,
   req: NestRequest,
   optional: boolean,
+  handler: Function,
 ): Promise<Principal | undefined> {
   const outcome = remembered(req, authenticator);
   let principal: Principal | undefined = outcome.required;
@@ -70,7 +87,13 @@ export async function authenticateRequest(
   }
   // An authenticator that answers "nobody" in required mode must not open a protected route.
   if (principal === undefined && !optional) throw authFailure(authenticator, new MissingTokenError());
-  // The principal of the route being run (GraphQL runs several routes on one request).
+  let byHandler = routePrincipals.get(req);
+  if (byHandler === undefined) {
+    byHandler = new Map();
+    routePrincipals.set(req, byHandler);
+  }
+  byHandler.set(handler, principal);
+  // For interceptors and middleware; on GraphQL, the last route authenticated on this request.
   req.auth = principal;
   return principal;
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { MissingTokenError } from '@auth/core';
+import { type Authenticator, InvalidApiKeyError, MissingTokenError } from '@auth/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type INestApplication, UseGuards } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -20,7 +20,22 @@ import { fakeAuthenticator, principal } from './support/fake-authenticator.ts';
 
 const people = { reader: principal('reader', { scopes: ['read:items'] }) };
 const bearer = fakeAuthenticator(people);
-const service = fakeAuthenticator({ svc: principal('svc', { tokenUse: 'api_key' }) });
+const svc = principal('svc', { tokenUse: 'api_key' });
+// A second credential kind in another header, so one request can carry both.
+const service: Authenticator = {
+  realm: 'api',
+  hasCredentials: (req) => (req.headers as Record<string, unknown>)['x-api-key'] !== undefined,
+  async authenticate(req, options) {
+    const key = (req.headers as Record<string, string | undefined>)['x-api-key'];
+    if (key === undefined) {
+      if (options?.optional) return undefined;
+      throw new MissingTokenError();
+    }
+    if (key !== 'svc') throw new InvalidApiKeyError();
+    return svc;
+  },
+  close() {},
+};
 
 // What ran: a resolver behind a failed guard must never appear here.
 const ran: string[] = [];
@@ -57,6 +72,13 @@ class ViewerResolver {
   @Query(() => Viewer, { nullable: true })
   requiredQuery(@Principal() user: Principal): Viewer {
     ran.push('requiredQuery');
+    return viewer(user);
+  }
+
+  @Query(() => Viewer, { nullable: true })
+  @AuthenticateWith('SERVICE')
+  serviceQuery(@Principal() user: Principal): Viewer {
+    ran.push('serviceQuery');
     return viewer(user);
   }
 
@@ -140,8 +162,12 @@ describe('GraphQL (Apollo): one request shared by every resolver of an operation
     ran.length = 0;
   });
 
-  const gql = async (query: string, token?: string): Promise<GraphQLResponse> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const gql = async (
+    query: string,
+    token?: string,
+    extra: Record<string, string> = {},
+  ): Promise<GraphQLResponse> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
     return (await res.json()) as GraphQLResponse;
@@ -204,5 +230,27 @@ describe('GraphQL (Apollo): one request shared by every resolver of an operation
     expect(body.data?.optionalQuery).toEqual({ authenticated: false });
     expect(body.data?.requiredQuery).toBeNull();
     expect(ran.sort()).toEqual(['health', 'optionalQuery']);
+  });
+
+  it('no principal is undefined: a @Public() field never sees another field’s principal', async () => {
+    for (const query of [
+      '{ requiredQuery { subject } health { authenticated } }',
+      '{ health { authenticated } requiredQuery { subject } }',
+    ]) {
+      const body = await gql(query, 'reader');
+      expect(body.data?.requiredQuery).toEqual({ subject: 'reader' });
+      expect(body.data?.health).toEqual({ authenticated: false });
+    }
+  });
+
+  it('an @OptionalAuth() field never sees the principal of a field authenticated by another authenticator', async () => {
+    for (const query of [
+      '{ serviceQuery { subject } optionalQuery { authenticated } }',
+      '{ optionalQuery { authenticated } serviceQuery { subject } }',
+    ]) {
+      const body = await gql(query, undefined, { 'x-api-key': 'svc' });
+      expect(body.data?.serviceQuery).toEqual({ subject: 'svc' });
+      expect(body.data?.optionalQuery).toEqual({ authenticated: false });
+    }
   });
 });
