@@ -7,11 +7,14 @@ import {
 } from '@auth/core';
 import { toRequestLike, type NestRequest } from './request.ts';
 
-/** What one authenticator concluded about a request, per mode: a required-mode principal serves both. */
+/**
+ * What one authenticator concluded (or is concluding) about a request, per mode. Promises, so fields
+ * resolved concurrently (GraphQL queries) wait for one authentication instead of each running theirs.
+ */
 interface Outcome {
-  required?: Principal;
-  /** Optional mode: the principal, or undefined when the request carried no credentials. */
-  optional?: { principal: Principal | undefined };
+  required?: Promise<Principal | undefined>;
+  /** Resolves undefined when the request carried no credentials. */
+  optional?: Promise<Principal | undefined>;
 }
 
 // One request can pass several guards and routes: `APP_GUARD` + `@UseGuards(AuthGuard, ScopeGuard)`,
@@ -58,6 +61,37 @@ function remembered(req: NestRequest, authenticator: Authenticator): Outcome {
   return outcome;
 }
 
+async function run(
+  authenticator: Authenticator,
+  req: NestRequest,
+  optional: boolean,
+): Promise<Principal | undefined> {
+  try {
+    return await authenticator.authenticate(toRequestLike(req), optional ? { optional: true } : undefined);
+  } catch (error) {
+    throw authFailure(authenticator, error);
+  }
+}
+
+/** The authenticator's answer for this request in this mode, computed once. */
+async function settle(
+  authenticator: Authenticator,
+  req: NestRequest,
+  optional: boolean,
+): Promise<Principal | undefined> {
+  const outcome = remembered(req, authenticator);
+  // A principal found in either mode serves both; "no credentials" and failures stay with their mode
+  // (no credentials is fine for an optional route, a 401 for a required one).
+  const other = optional ? outcome.required : outcome.optional;
+  if (other !== undefined) {
+    const principal = await other.catch(() => undefined);
+    if (principal !== undefined) return principal;
+  }
+  if (optional) outcome.optional ??= run(authenticator, req, true);
+  else outcome.required ??= run(authenticator, req, false);
+  return optional ? outcome.optional : outcome.required;
+}
+
 /**
  * Authenticates `req` with `authenticator` (once per request, authenticator and mode) for the route
  * `handler`, and sets `request.auth`. Optional mode resolves undefined when there are no credentials; required mode
@@ -69,22 +103,7 @@ export async function authenticateRequest(
   optional: boolean,
   handler: Function,
 ): Promise<Principal | undefined> {
-  const outcome = remembered(req, authenticator);
-  let principal: Principal | undefined = outcome.required;
-  if (principal === undefined && optional && outcome.optional !== undefined) {
-    principal = outcome.optional.principal;
-  } else if (principal === undefined) {
-    try {
-      principal = await authenticator.authenticate(
-        toRequestLike(req),
-        optional ? { optional: true } : undefined,
-      );
-    } catch (error) {
-      throw authFailure(authenticator, error);
-    }
-    if (principal !== undefined) outcome.required = principal;
-    else if (optional) outcome.optional = { principal: undefined };
-  }
+  const principal = await settle(authenticator, req, optional);
   // An authenticator that answers "nobody" in required mode must not open a protected route.
   if (principal === undefined && !optional) throw authFailure(authenticator, new MissingTokenError());
   let byHandler = routePrincipals.get(req);

@@ -232,6 +232,21 @@ describe('GraphQL (Apollo): one request shared by every resolver of an operation
     expect(ran.sort()).toEqual(['health', 'optionalQuery']);
   });
 
+  it('concurrent query fields share one authentication per authenticator', async () => {
+    const before = bearer.calls;
+    const body = await gql(
+      '{ requiredQuery { subject } again: requiredQuery { subject } optionalQuery { subject } }',
+      'reader',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      requiredQuery: { subject: 'reader' },
+      again: { subject: 'reader' },
+      optionalQuery: { subject: 'reader' },
+    });
+    expect(bearer.calls - before).toBe(1);
+  });
+
   it('no principal is undefined: a @Public() field never sees another field’s principal', async () => {
     for (const query of [
       '{ requiredQuery { subject } health { authenticated } }',
