@@ -51,6 +51,8 @@ export { anyAuthenticator, createAuthenticator } from './authenticate.ts';
 export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
 export { isAuthenticator, validateRealm } from './authenticator.ts';
 export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
+// options: validation shared by every adapter's option objects
+export { assertKnownKeys } from './options/assert-known-keys.ts';
 // config: options from environment variables
 export { NO_AUDIENCE, verifierOptionsFromEnv } from './config/index.ts';
 export type { EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';

@@ -27,7 +27,12 @@ export class AuthGuard implements CanActivate {
     const guarded = guardedRoute(this.reflector, context);
     if (typeof guarded === 'boolean') return guarded;
     const { route, req } = guarded;
-    await authenticateRequest(this.authenticators.get(route.authenticator), req, route.mode === 'optional');
+    await authenticateRequest(
+      this.authenticators.get(route.authenticator),
+      req,
+      route.mode === 'optional',
+      context.getHandler(),
+    );
     return true;
   }
 }

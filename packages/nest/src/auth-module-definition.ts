@@ -10,10 +10,29 @@ import { AUTH_MODULE_OPTIONS } from './tokens.ts';
  * `forRoot(verifier)` and `forRoot(authenticator)` are accepted as shorthands.
  */
 export type AuthModuleOptions =
-  | AuthenticatorOptions
-  | { authenticator: Verifier | Authenticator }
+  | (AuthenticatorOptions & { authenticator?: never })
+  // Exact: core options next to an authenticator would be ignored, so they do not compile.
+  | ({ authenticator: Verifier | Authenticator } & { [K in keyof AuthenticatorOptions]?: never })
   | Verifier
   | Authenticator;
+
+/**
+ * Top-level keys of core's `AuthenticatorOptions`. `satisfies` ties the list to the type: a new core
+ * option fails this package's type check until it is listed here.
+ */
+export const AUTHENTICATOR_OPTION_KEYS: readonly string[] = Object.keys({
+  issuers: true,
+  maxTokenBytes: true,
+  customCheck: true,
+  cacheSize: true,
+  jwks: true,
+  fetch: true,
+  clock: true,
+  signatureVerification: true,
+  realm: true,
+  tokenLocations: true,
+  apiKey: true,
+} satisfies Record<keyof AuthenticatorOptions, true>);
 
 /** Module-level settings that are not authenticator options. */
 export interface AuthModuleExtras {
@@ -22,6 +41,11 @@ export interface AuthModuleExtras {
   /** Register `AuthExceptionFilter` as an `APP_FILTER`. Default true; turn off to register it yourself. */
   exceptionFilter?: boolean;
 }
+
+export const MODULE_EXTRAS_KEYS: readonly string[] = Object.keys({
+  isGlobal: true,
+  exceptionFilter: true,
+} satisfies Record<keyof AuthModuleExtras, true>);
 
 /** For `forRootAsync({ useClass })`. */
 export interface AuthOptionsFactory {

@@ -4,6 +4,7 @@
  * Requirement decorators build core's policy once, when the class is defined, not per request.
  */
 import {
+  assertKnownKeys,
   orgParam,
   requireAnyScope,
   requireGroups,
@@ -74,13 +75,20 @@ export interface OrgPermissionOptions {
   param?: string;
 }
 
+const ORG_PERMISSION_KEYS = Object.keys({ param: true } satisfies Record<keyof OrgPermissionOptions, true>);
+
 /** `action` on `resource` within the organization named by a route parameter (`:orgId` by default). */
 export const OrgPermission = (
   action: string,
   resource: string,
   options: OrgPermissionOptions = {},
-): CustomDecorator =>
-  requirementKinds.orgPermission(requireOrgPermission(orgParam(options.param ?? 'orgId'), action, resource));
+): CustomDecorator => {
+  // A misspelt `param` would silently check the default `:orgId` instead.
+  assertKnownKeys(options, ORG_PERMISSION_KEYS, '@OrgPermission');
+  return requirementKinds.orgPermission(
+    requireOrgPermission(orgParam(options.param ?? 'orgId'), action, resource),
+  );
+};
 
 /** Any core policy (`allOf`, `anyOf`, `requireClaim`, `policy(fn)`, …). */
 export const Authorize = (policy: Policy): CustomDecorator => {

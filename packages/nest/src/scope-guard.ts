@@ -28,7 +28,12 @@ export class ScopeGuard implements CanActivate {
     if (typeof guarded === 'boolean') return guarded;
     const { route, req } = guarded;
     const authenticator = this.authenticators.get(route.authenticator);
-    const principal = await authenticateRequest(authenticator, req, route.mode === 'optional');
+    const principal = await authenticateRequest(
+      authenticator,
+      req,
+      route.mode === 'optional',
+      context.getHandler(),
+    );
     if (route.policies.length === 0) return true;
     // An optional route with requirements: the requirements win, so no credentials is a 401.
     if (principal === undefined) throw authFailure(authenticator, new MissingTokenError());

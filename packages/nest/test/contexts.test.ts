@@ -53,6 +53,24 @@ describe('non-HTTP execution contexts', () => {
     });
   });
 
+  it('a required route rejects an authenticator that answers no principal', async () => {
+    const nobody = { ...fakeAuthenticator({}), authenticate: async () => undefined };
+    const req = { headers: { authorization: 'Bearer whatever' } } as Record<string, unknown>;
+    const ctx = context('graphql', [{}, {}, { req }, {}]);
+    class Plain {
+      handler() {}
+    }
+    const plain = new ExecutionContextHost([{}, {}, { req }, {}], Plain, Plain.prototype.handler);
+    plain.setType('graphql');
+    await expect(new AuthGuard(nobody, reflector).canActivate(plain)).rejects.toMatchObject({
+      code: 'ERR_AUTH_MISSING_TOKEN',
+    });
+    await expect(new ScopeGuard(nobody, reflector).canActivate(ctx)).rejects.toMatchObject({
+      code: 'ERR_AUTH_MISSING_TOKEN',
+    });
+    expect(req.auth).toBeUndefined();
+  });
+
   it('graphql without a request (e.g. subscriptions) is denied, not crashed', async () => {
     const ctx = context('graphql', [{}, {}, { connectionParams: {} }, {}]);
     await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);

@@ -85,6 +85,25 @@ describe.each(platforms)('guards and decorators on platform-%s', (platform) => {
     expect((await get('/optional', 'nobody')).status).toBe(401);
   });
 
+  it('no principal is undefined (never null) on @Public() and credential-less @OptionalAuth() routes', async () => {
+    expect(await (await get('/none/public')).json()).toEqual({
+      principal: 'undefined',
+      subject: 'undefined',
+      reqAuth: 'undefined',
+      hasAuth: false,
+    });
+    expect(await (await get('/none/optional')).json()).toEqual({
+      principal: 'undefined',
+      subject: 'undefined',
+      reqAuth: 'undefined',
+    });
+    expect(await (await get('/none/optional', 'reader')).json()).toEqual({
+      principal: 'object',
+      subject: 'string',
+      reqAuth: 'object',
+    });
+  });
+
   it('@AnyScope, @Groups, @Permission and @Authorize evaluate core policies', async () => {
     expect((await get('/any', 'b')).status).toBe(200);
     expect((await get('/any', 'reader')).status).toBe(403);

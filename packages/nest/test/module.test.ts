@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AUTH_AUTHENTICATOR,
+  AUTH_MODULE_OPTIONS,
   AuthGuard,
   AuthModule,
   Principal,
@@ -70,6 +71,32 @@ describe('AuthModule', () => {
       const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot()] }).compile();
       const authenticator = moduleRef.get<Authenticator>(AUTH_AUTHENTICATOR);
       expect(typeof authenticator.authenticate).toBe('function');
+      await moduleRef.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('forRoot() reads the environment when the application is created, not when the module is defined', async () => {
+    vi.stubEnv('AUTH_ISSUER', '');
+    vi.stubEnv('AUTH_AUDIENCE', '');
+    vi.stubEnv('AUTH_JWKS_URI', '');
+    try {
+      // Defined first (as at import time, before ConfigModule.forRoot() loads .env)…
+      const authModule = AuthModule.forRoot();
+      // …then the variables appear…
+      vi.stubEnv('AUTH_ISSUER', 'https://late-issuer.test/');
+      vi.stubEnv('AUTH_AUDIENCE', 'api://late');
+      vi.stubEnv('AUTH_JWKS_URI', 'http://127.0.0.1:9/jwks');
+      const moduleRef = await Test.createTestingModule({ imports: [authModule] }).compile();
+      const options = moduleRef.get<{ issuers: { issuer: string; audience: unknown }[] }>(
+        AUTH_MODULE_OPTIONS,
+      );
+      expect(options.issuers[0]).toMatchObject({
+        issuer: 'https://late-issuer.test/',
+        audience: ['api://late'],
+      });
+      expect(typeof moduleRef.get<Authenticator>(AUTH_AUTHENTICATOR).authenticate).toBe('function');
       await moduleRef.close();
     } finally {
       vi.unstubAllEnvs();

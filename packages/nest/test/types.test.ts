@@ -1,6 +1,7 @@
 import type { Principal as CorePrincipal } from '@auth/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { Principal, type AuthModuleOptions } from '../src/index.ts';
+import type { Authenticator } from '@auth/core';
+import { AuthModule, OrgPermission, Principal, type AuthModuleOptions } from '../src/index.ts';
 
 // Type-level pins (checked by `tsc -p tsconfig.json`, which includes the tests).
 declare module '@auth/core' {
@@ -28,5 +29,30 @@ describe('types', () => {
     // @ts-expect-error options need issuers (or a verifier / authenticator)
     const bad: AuthModuleOptions = { realm: 'x' };
     void bad;
+  });
+
+  it('option objects are exact: a misspelt key does not compile', () => {
+    // Compiled, never called: each line would throw at run time (see options.test.ts).
+    const typeOnly = (authenticator: Authenticator) => {
+      const issuers = [{ issuer: 'https://issuer.test', audience: 'api://test' }];
+      // @ts-expect-error `relm` is not an option
+      AuthModule.forRoot({ issuers, relm: 'x' });
+      // @ts-expect-error `isGlobl` is not a module setting
+      AuthModule.forRoot({ issuers, isGlobl: true });
+      // @ts-expect-error `exceptionFiltr` is not a module setting
+      AuthModule.forRoot({ authenticator, exceptionFiltr: false });
+      // @ts-expect-error core options next to an authenticator would be ignored
+      AuthModule.forRoot({ authenticator, realm: 'other' });
+      // @ts-expect-error `isGlobl` is not a forRootAsync option
+      AuthModule.forRootAsync({ useFactory: () => ({ issuers }), isGlobl: true });
+      // @ts-expect-error `parm` is not an @OrgPermission option
+      OrgPermission('read', 'projects', { parm: 'org' });
+      // The correct spellings compile.
+      AuthModule.forRoot({ issuers, realm: 'x', isGlobal: true, exceptionFilter: false });
+      AuthModule.forRoot({ authenticator, isGlobal: true });
+      AuthModule.forRootAsync({ useFactory: () => ({ issuers }), isGlobal: true });
+      OrgPermission('read', 'projects', { param: 'org' });
+    };
+    expectTypeOf(typeOnly).toBeFunction();
   });
 });

@@ -1,5 +1,5 @@
 import { ForbiddenError, requireClaim, type Principal as CorePrincipal } from '@auth/core';
-import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Req, UseGuards } from '@nestjs/common';
 import {
   AnyScope,
   AuthGuard,
@@ -13,6 +13,10 @@ import {
   ScopeGuard,
   Scopes,
 } from '../../src/index.ts';
+
+/** How "no principal" is represented: the tests pin `undefined`, never `null`. */
+const kind = (value: unknown): string =>
+  value === undefined ? 'undefined' : value === null ? 'null' : typeof value;
 
 /** Class-level requirements apply to every route; a route's decorator of the same kind overrides them. */
 @Controller('scoped')
@@ -62,6 +66,26 @@ export class ItemsController {
   @OptionalAuth()
   optional(@Principal() user: Principal | undefined) {
     return user ? { authenticated: true, subject: user.subject } : { authenticated: false };
+  }
+
+  @Get('none/public')
+  @Public()
+  nonePublic(
+    @Principal() user: unknown,
+    @Principal('subject') subject: unknown,
+    @Req() req: { auth?: unknown },
+  ) {
+    return { principal: kind(user), subject: kind(subject), reqAuth: kind(req.auth), hasAuth: 'auth' in req };
+  }
+
+  @Get('none/optional')
+  @OptionalAuth()
+  noneOptional(
+    @Principal() user: unknown,
+    @Principal('subject') subject: unknown,
+    @Req() req: { auth?: unknown },
+  ) {
+    return { principal: kind(user), subject: kind(subject), reqAuth: kind(req.auth) };
   }
 
   @Get('any')

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { assertKnownKeys } from '../src/index.ts';
+
+describe('assertKnownKeys', () => {
+  it('accepts known keys (all, some or none)', () => {
+    expect(() =>
+      assertKnownKeys({ scopes: ['a'], optional: true }, ['scopes', 'optional'], 'f'),
+    ).not.toThrow();
+    expect(() => assertKnownKeys({}, ['scopes'], 'f')).not.toThrow();
+    expect(() => assertKnownKeys({ a: 1 }, new Set(['a', 'b']), 'f')).not.toThrow();
+  });
+
+  it('throws a TypeError naming the unknown key, where it was given, and the closest known key', () => {
+    expect(() => assertKnownKeys({ scope: ['read'] }, ['scopes', 'optional'], 'route config.auth')).toThrow(
+      new TypeError(
+        'route config.auth: unknown option "scope" (did you mean "scopes"?; known: scopes, optional)',
+      ),
+    );
+    expect(() => assertKnownKeys({ zzz: 1 }, ['scopes'], 'f')).toThrow(
+      new TypeError('f: unknown option "zzz" (known: scopes)'),
+    );
+  });
+
+  it('quotes hostile key names and ignores symbol keys', () => {
+    expect(() => assertKnownKeys({ 'a"\n': 1 }, ['b'], 'f')).toThrow('unknown option "a\\"\\n"');
+    expect(() => assertKnownKeys({ [Symbol('internal')]: 1 }, ['b'], 'f')).not.toThrow();
+  });
+
+  it('rejects a non-object', () => {
+    expect(() => assertKnownKeys(null as never, ['a'], 'f')).toThrow(
+      new TypeError('f: options must be an object'),
+    );
+    expect(() => assertKnownKeys('x' as never, ['a'], 'f')).toThrow(TypeError);
+  });
+});
