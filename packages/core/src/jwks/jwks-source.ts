@@ -95,6 +95,8 @@ const badKey = () =>
 export class JwksSource {
   /** Network fetches of the JWKS document (discovery not counted), for tests and benchmarks. */
   fetches = 0;
+  /** Key sets installed so far: a key checked against generation n needs no new lookup until it changes. */
+  generation = 0;
   private uri: string | undefined;
   private set: KeySet | undefined;
   private inflight: Promise<void> | undefined;
@@ -260,6 +262,7 @@ export class JwksSource {
     for (const k of this.imported.keys())
       if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
     const ttl = expiresAt - fetchedAt;
+    this.generation++;
     this.set = {
       byKid,
       resolved: new Map(),

@@ -77,6 +77,8 @@ interface Verified {
   alg: AsymmetricAlgorithm;
   /** The key that verified the token: a hit requires the JWKS to still select this very key. */
   key: KeyHandle;
+  /** The source's key-set generation `key` was last confirmed against (-1: not yet). */
+  keyGeneration: number;
   validFrom: number;
   validUntil: number;
 }
@@ -339,6 +341,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       kid: parsed.header.kid,
       alg: parsed.header.alg as AsymmetricAlgorithm,
       key,
+      // A refresh may have landed while the signature was checked: the first hit confirms the key.
+      keyGeneration: -1,
       validFrom: verdict.validFrom,
       validUntil: verdict.validUntil,
     };
@@ -361,15 +365,22 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (hit === undefined || hit.token !== token) return undefined;
     const ms = clock();
     const now = ms / 1000;
-    if (
-      now >= hit.validFrom &&
-      now <= hit.validUntil &&
-      (hit.source === undefined || hit.source.currentKey(hit.kid, hit.alg, ms) === hit.key)
-    ) {
+    if (now >= hit.validFrom && now <= hit.validUntil && (hit.source === undefined || sameKey(hit, ms))) {
       return hit;
     }
     cache!.delete(key);
     return undefined;
+  }
+
+  /** Whether the key that verified a cached token is still the one its JWKS selects for it. */
+  function sameKey(hit: Verified, ms: number): boolean {
+    const source = hit.source!;
+    // Also refreshes in the background when due, and fails once the set is gone or stale.
+    if (!source.hasKid(hit.kid, ms)) return false;
+    if (source.generation === hit.keyGeneration) return true;
+    if (source.currentKey(hit.kid, hit.alg, ms) !== hit.key) return false;
+    hit.keyGeneration = source.generation;
+    return true;
   }
 
   function verifyToken(token: string, overrides: Narrowing | undefined): Verified | Promise<Verified> {
