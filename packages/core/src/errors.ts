@@ -85,8 +85,8 @@ export interface AuthErrorDetail {
   readonly issuer?: string;
   /** The issuers configured (static issuer lists only). */
   readonly configuredIssuers?: readonly string[];
-  /** Whether an issuer resolver rejected the issuer (`untrusted` issuers with a resolver). */
-  readonly resolver?: 'rejected' | 'mismatch';
+  /** What an issuer resolver did: rejected the issuer, answered for another one, or failed (503). */
+  readonly resolver?: 'rejected' | 'mismatch' | 'failed';
   readonly kid?: string;
   readonly alg?: string;
   readonly jwksUri?: string;

@@ -88,6 +88,20 @@ describe('AuthError detail is server-side context', () => {
     }
   });
 
+  it('a failing resolver is a 503 naming the issuer, with the failure as cause', async () => {
+    const t = setup({
+      issuers: async () => {
+        throw new Error('tenant db down');
+      },
+    });
+    const token = signToken(rs, t.claims);
+    for (let i = 0; i < 2; i++) {
+      const err = await failure(t.verifier.verify(token));
+      expect(err).toMatchObject({ status: 503, detail: { issuer: ISS, resolver: 'failed' } });
+      expect((err.cause as Error).message).toBe('tenant db down');
+    }
+  });
+
   it('an unknown kid carries kid, alg, issuer and JWKS URL', async () => {
     const t = setup();
     const token = signToken({ ...rs, kid: 'nope' }, t.claims);

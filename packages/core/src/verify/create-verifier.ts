@@ -194,7 +194,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     try {
       result = resolver!(iss);
     } catch (cause) {
-      throw resolverFailed(cause);
+      throw resolverFailed(cause, iss);
     }
     const finish = (config: IssuerConfig | undefined | null): IssuerRuntime[] => {
       if (config === undefined || config === null) {
@@ -206,7 +206,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         rt = normalizeIssuer(config, 'resolver result', ctx);
       } catch (cause) {
         dropUnusedSources();
-        throw resolverFailed(cause);
+        throw resolverFailed(cause, iss);
       }
       // The resolver must answer for the issuer it was asked about.
       if (rt.issuer !== iss) {
@@ -219,7 +219,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     };
     if (!(result instanceof Promise)) return finish(result);
     const p = result
-      .then(finish, (cause) => Promise.reject(resolverFailed(cause)))
+      .then(finish, (cause) => Promise.reject(resolverFailed(cause, iss)))
       .finally(() => pendingResolves.delete(iss));
     pendingResolves.set(iss, p);
     return p;
@@ -489,10 +489,11 @@ function fetchFailureOf(cause: unknown): { url?: string; status?: number } | und
   return undefined;
 }
 
-function resolverFailed(cause: unknown): UnavailableError {
+function resolverFailed(cause: unknown, issuer: string): UnavailableError {
   return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'The issuer configuration is unavailable', {
     retryAfter: 5,
     cause,
+    detail: { issuer, resolver: 'failed' },
   });
 }
 
