@@ -31,6 +31,7 @@ export type AuthErrorCode =
   | 'ERR_AUTH_MISSING_CLAIM'
   | 'ERR_AUTH_INVALID_CLAIM'
   | 'ERR_AUTH_TOKEN_REJECTED'
+  | 'ERR_AUTH_TOKEN_BOUND'
   // authorization
   | 'ERR_AUTH_INSUFFICIENT_SCOPE'
   | 'ERR_AUTH_FORBIDDEN'
@@ -68,6 +69,33 @@ export interface AuthErrorOptions {
   /** Whether to send a `WWW-Authenticate` challenge at all (503s do not). */
   challenge?: boolean;
   cause?: unknown;
+  /** Server-side context for logs (see `AuthError.detail`); never sent to clients. */
+  detail?: AuthErrorDetail;
+}
+
+/**
+ * Server-side context of a failure, for logs: which claim, which issuer was seen and which are
+ * configured, which key and JWKS URL, the HTTP status of a failed fetch. Never part of `message`, the
+ * JSON body or the challenge, never the token itself.
+ */
+export interface AuthErrorDetail {
+  /** The claim that is missing or invalid. */
+  readonly claim?: string;
+  /** The (unverified) issuer the token names. */
+  readonly issuer?: string;
+  /** The issuers configured (static issuer lists only). */
+  readonly configuredIssuers?: readonly string[];
+  /** What an issuer resolver did: rejected the issuer, answered for another one, or failed (503). */
+  readonly resolver?: 'rejected' | 'mismatch' | 'failed';
+  readonly kid?: string;
+  readonly alg?: string;
+  readonly jwksUri?: string;
+  /** The URL whose fetch failed (the JWKS or the discovery document). */
+  readonly url?: string;
+  /** HTTP status of the failed fetch, when a response arrived. */
+  readonly httpStatus?: number;
+  /** Which per-call override was not met or which confirmation methods a bound token names. */
+  readonly [key: string]: unknown;
 }
 
 /** The JSON body of an error response (contract: status, code, message, error when the challenge has one). */
@@ -100,6 +128,12 @@ export class AuthError extends Error {
   realm: string = DEFAULT_REALM;
   /** Safe to show to clients (the convention of http-errors and Express error handlers). */
   readonly expose = true;
+  /**
+   * Server-side context for logs (claim name, issuer seen vs configured, kid, JWKS URL, HTTP status),
+   * or undefined. Not enumerable, so spreading or serialising the error does not carry it to a client;
+   * log it explicitly (`logger.warn({ code: err.code, detail: err.detail })`).
+   */
+  declare readonly detail: AuthErrorDetail | undefined;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -110,6 +144,9 @@ export class AuthError extends Error {
     this.retryAfter = options.retryAfter;
     this.challenge = options.challenge ?? (this.status === 400 || this.status === 401 || this.status === 403);
     Object.defineProperty(this, BRAND, { value: true });
+    if (options.detail !== undefined) {
+      Object.defineProperty(this, 'detail', { value: Object.freeze({ ...options.detail }) });
+    }
   }
 
   /** Alias of `status`, for frameworks and error handlers that read `statusCode`. */
@@ -255,7 +292,7 @@ export class UnavailableError extends AuthError {
   constructor(
     code: AuthErrorCode = 'ERR_AUTH_KEYS_UNAVAILABLE',
     message = 'Signing keys are unavailable',
-    options: { retryAfter?: number; cause?: unknown } = {},
+    options: { retryAfter?: number; cause?: unknown; detail?: AuthErrorDetail } = {},
   ) {
     super(code, message, { ...options, status: 503, error: null, challenge: false });
   }

@@ -16,6 +16,7 @@ export {
 export type {
   AuthErrorBody,
   AuthErrorCode,
+  AuthErrorDetail,
   AuthErrorOptions,
   AuthErrorResponse,
   BearerErrorCode,

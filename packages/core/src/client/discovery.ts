@@ -79,6 +79,12 @@ export class DiscoveryCache {
     } catch (cause) {
       throw new DiscoveryError('The issuer is not a valid URL', { cause });
     }
+    // oauth4webapi's own refusal ("only requests to HTTPS are allowed") does not say how to opt in.
+    if (url.protocol === 'http:' && options.allowInsecureRequests !== true) {
+      throw new DiscoveryError(
+        'Discovery of an http:// issuer is refused: use https://, or allowInsecureRequests: true for local development only',
+      );
+    }
     this.requests++;
     try {
       const response = await oauth.discoveryRequest(url, {

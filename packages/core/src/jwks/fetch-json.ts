@@ -6,6 +6,14 @@ import type { FetchLike } from './types.ts';
 
 export class FetchFailure extends Error {
   override name = 'FetchFailure';
+  /** The URL requested and, when a response arrived, its HTTP status (for server-side error detail). */
+  url: string | undefined;
+  status: number | undefined;
+  constructor(message: string, options: { cause?: unknown; url?: string; status?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.url = options.url;
+    this.status = options.status;
+  }
 }
 
 export interface FetchedJson {
@@ -24,27 +32,27 @@ export async function fetchJson(
   try {
     res = await fetchFn(url, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
   } catch (cause) {
-    throw new FetchFailure('request failed', { cause });
+    throw new FetchFailure('request failed', { cause, url });
   }
   if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
     await res.body?.cancel().catch(() => {});
-    throw new FetchFailure('redirects are not followed');
+    throw new FetchFailure('redirects are not followed', { url, status: res.status });
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => {});
-    throw new FetchFailure(`unexpected status ${res.status}`);
+    throw new FetchFailure(`unexpected status ${res.status}`, { url, status: res.status });
   }
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw new FetchFailure('response too large');
+    throw new FetchFailure('response too large', { url, status: res.status });
   }
   const text = await readCapped(res, maxBytes, signal);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new FetchFailure('invalid JSON', { cause });
+    throw new FetchFailure('invalid JSON', { cause, url, status: res.status });
   }
   return { value, maxAge: parseMaxAge(res.headers.get('cache-control')) };
 }

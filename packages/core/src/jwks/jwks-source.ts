@@ -116,6 +116,8 @@ const badKey = () =>
 export class JwksSource {
   /** Network fetches of the JWKS document (discovery not counted), for tests and benchmarks. */
   fetches = 0;
+  /** Key sets installed so far: a key checked against generation n needs no new lookup until it changes. */
+  generation = 0;
   private uri: string | undefined;
   private set: KeySet | undefined;
   private inflight: Promise<void> | undefined;
@@ -126,6 +128,8 @@ export class JwksSource {
   private nextAttemptAt = Number.NEGATIVE_INFINITY;
   /** Consecutive failed fetches; 0 means the last fetch succeeded (or none was made). */
   private failures = 0;
+  /** Why the last refresh failed: kept as `cause` on every later unavailability, not only the first. */
+  private lastFailure: unknown;
   private closed = false;
 
   constructor(private readonly init: JwksSourceInit) {
@@ -137,6 +141,31 @@ export class JwksSource {
   get ready(): boolean {
     const set = this.set;
     return set !== undefined && this.init.clock() < set.expiresAt + this.init.options.staleIfError;
+  }
+
+  /** The JWKS URL: configured, or once discovered (undefined before discovery). */
+  get jwksUri(): string | undefined {
+    return this.uri;
+  }
+
+  /**
+   * The key `getKey(kid, alg)` would select now, when it is at hand synchronously; undefined when the
+   * set is gone or stale, the key is missing, ambiguous, bad or still importing. A token-cache hit
+   * compares it with the key that verified the token: a key replaced under the same kid, or a
+   * kid-less token whose only key changed, stops passing after the refresh.
+   */
+  currentKey(
+    kid: string | undefined,
+    alg: AsymmetricAlgorithm,
+    now = this.init.clock(),
+  ): KeyHandle | undefined {
+    if (!this.hasKid(kid, now)) return undefined;
+    try {
+      const key = this.lookup(this.set!, kid, alg);
+      return key instanceof Promise ? undefined : key;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Whether a (verified) token's kid still names a key of the current set: the token cache asks this. */
@@ -266,6 +295,7 @@ export class JwksSource {
       if (this.closed) return;
       this.install(keys, now, now + ttl);
       this.failures = 0;
+      this.lastFailure = undefined;
       this.nextAttemptAt = Number.NEGATIVE_INFINITY;
       if (options.store) {
         const entry: JwksCacheEntry = { keys, fetchedAt: now, expiresAt: now + ttl };
@@ -278,6 +308,7 @@ export class JwksSource {
     } catch (cause) {
       const now = clock();
       this.failures++;
+      this.lastFailure = cause;
       this.nextAttemptAt = now + backoffDelay(this.failures, options);
       if (!this.ready) throw this.unavailable(now, cause);
     }
@@ -301,6 +332,7 @@ export class JwksSource {
     for (const k of this.imported.keys())
       if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
     const ttl = expiresAt - fetchedAt;
+    this.generation++;
     this.set = {
       byKid,
       resolved: new Map(),
@@ -391,7 +423,7 @@ export class JwksSource {
     return result;
   }
 
-  private unavailable(now: number, cause?: unknown): UnavailableError {
+  private unavailable(now: number, cause: unknown = this.lastFailure): UnavailableError {
     const retryAfter = Math.max(1, Math.ceil((this.nextAttemptAt - now) / 1000));
     return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', {
       retryAfter: Number.isFinite(retryAfter) ? retryAfter : 1,

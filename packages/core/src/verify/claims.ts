@@ -2,7 +2,7 @@
  * Claim rules, evaluated before the signature (cheap rejections first; nothing is accepted before the
  * signature is checked). Returns the token kind and the validity window the token cache re-checks.
  */
-import { InvalidTokenError } from '../errors.ts';
+import { type AuthErrorDetail, InvalidTokenError } from '../errors.ts';
 import type { ClaimRules } from './issuer-config.ts';
 import type { JoseHeader } from './options.ts';
 
@@ -13,8 +13,11 @@ export interface ClaimsVerdict {
   validUntil: number;
 }
 
-const fail = (code: ConstructorParameters<typeof InvalidTokenError>[0], message: string) =>
-  new InvalidTokenError(code, message);
+const fail = (
+  code: ConstructorParameters<typeof InvalidTokenError>[0],
+  message: string,
+  detail?: AuthErrorDetail,
+) => new InvalidTokenError(code, message, detail === undefined ? undefined : { detail });
 
 // Seconds since the epoch beyond year 5138: almost certainly milliseconds, which would stretch a
 // lifetime a thousandfold. Rejected rather than guessed.
@@ -25,7 +28,9 @@ function timestamp(payload: Record<string, unknown>, name: 'exp' | 'nbf' | 'iat'
   const v = payload[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= MAX_TIMESTAMP) {
-    throw fail('ERR_AUTH_INVALID_CLAIM', `The ${name} claim must be a NumericDate in seconds`);
+    throw fail('ERR_AUTH_INVALID_CLAIM', `The ${name} claim must be a NumericDate in seconds`, {
+      claim: name,
+    });
   }
   return v;
 }
@@ -90,19 +95,23 @@ export function checkClaims(
     throw fail('ERR_AUTH_INVALID_TOKEN_USE', 'The token_use claim is not the accepted one');
   }
 
-  if (payload.iss !== rules.issuer)
-    throw fail('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
+  if (payload.iss !== rules.issuer) {
+    throw fail('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted', {
+      issuer: String(payload.iss),
+      configuredIssuers: [rules.issuer],
+    });
+  }
 
   for (const name of rules.requiredClaims) {
     if (payload[name] === undefined || payload[name] === null) {
-      throw fail('ERR_AUTH_MISSING_CLAIM', 'The token lacks a required claim');
+      throw fail('ERR_AUTH_MISSING_CLAIM', 'The token lacks a required claim', { claim: name });
     }
   }
 
   const exp = timestamp(payload, 'exp');
   const nbf = timestamp(payload, 'nbf');
   const iat = timestamp(payload, 'iat');
-  if (exp === undefined) throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no expiry');
+  if (exp === undefined) throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no expiry', { claim: 'exp' });
   if (now > exp + tol) throw fail('ERR_AUTH_TOKEN_EXPIRED', 'The token has expired');
   if (nbf !== undefined && nbf > now + tol)
     throw fail('ERR_AUTH_TOKEN_NOT_YET_VALID', 'The token is not yet valid');
@@ -111,12 +120,14 @@ export function checkClaims(
   }
   let validUntil = exp + tol;
   if (rules.maxTokenAge !== null) {
-    if (iat === undefined) throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no issue time');
+    if (iat === undefined)
+      throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no issue time', { claim: 'iat' });
     if (now > iat + rules.maxTokenAge + tol) throw fail('ERR_AUTH_TOKEN_TOO_OLD', 'The token is too old');
     validUntil = Math.min(validUntil, iat + rules.maxTokenAge + tol);
   }
   if (rules.maxLifetime !== null) {
-    if (iat === undefined) throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no issue time');
+    if (iat === undefined)
+      throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no issue time', { claim: 'iat' });
     if (exp - iat > rules.maxLifetime) {
       throw fail('ERR_AUTH_TOKEN_LIFETIME_TOO_LONG', 'The token lifetime exceeds the allowed maximum');
     }
@@ -127,7 +138,7 @@ export function checkClaims(
   if (aud !== undefined) {
     auds = stringsOf(aud);
     if (auds === null || auds.length === 0)
-      throw fail('ERR_AUTH_INVALID_AUDIENCE', 'The token audience is invalid');
+      throw fail('ERR_AUTH_INVALID_AUDIENCE', 'The token audience is invalid', { claim: 'aud' });
   }
   if (rules.audience !== null) {
     const expected = rules.audience;
@@ -138,7 +149,7 @@ export function checkClaims(
 
   const sub = payload.sub;
   if (sub !== undefined && (typeof sub !== 'string' || sub === '')) {
-    throw fail('ERR_AUTH_INVALID_CLAIM', 'The sub claim must be a non-empty string');
+    throw fail('ERR_AUTH_INVALID_CLAIM', 'The sub claim must be a non-empty string', { claim: 'sub' });
   }
 
   if (rules.clientIds !== null) {
@@ -158,14 +169,16 @@ export function checkClaims(
   for (const name of STRING_CLAIMS) {
     const v = payload[name];
     if (v !== undefined && typeof v !== 'string') {
-      throw fail('ERR_AUTH_INVALID_CLAIM', 'A registered claim has the wrong type');
+      throw fail('ERR_AUTH_INVALID_CLAIM', 'A registered claim has the wrong type', { claim: name });
     }
   }
   if (payload.scope !== undefined && typeof payload.scope !== 'string') {
-    throw fail('ERR_AUTH_INVALID_CLAIM', 'The scope claim must be a string');
+    throw fail('ERR_AUTH_INVALID_CLAIM', 'The scope claim must be a string', { claim: 'scope' });
   }
   if (payload.scp !== undefined && stringsOf(payload.scp) === null) {
-    throw fail('ERR_AUTH_INVALID_CLAIM', 'The scp claim must be a string or an array of strings');
+    throw fail('ERR_AUTH_INVALID_CLAIM', 'The scp claim must be a string or an array of strings', {
+      claim: 'scp',
+    });
   }
 
   const lower = Math.max(nbf ?? Number.NEGATIVE_INFINITY, iat ?? Number.NEGATIVE_INFINITY) - tol;

@@ -4,19 +4,35 @@ import type { IssuerConfig } from './options.ts';
 export interface CognitoOptions {
   region: string;
   userPoolId: string;
-  /** App client id(s): checked on `client_id` (access tokens) or `aud` (id tokens). */
-  clientId: string | readonly string[];
+  /**
+   * App client id(s): checked on `client_id` (access tokens) or `aud` (id tokens). Required; `null` is
+   * the explicit opt-out (any app client of the pool), like `audience: null` on an issuer entry.
+   */
+  clientId: string | readonly string[] | null;
   /** `access` (default) or `id`. */
   tokenUse?: 'access' | 'id';
   /** Anything else to override (clockTolerance, jwks tuning, groupsClaims, …). */
-  overrides?: Partial<Omit<IssuerConfig, 'issuer' | 'cognito'>>;
+  overrides?: Partial<Omit<IssuerConfig, 'issuer' | 'cognito' | 'audience' | 'clientId' | 'tokenUse'>>;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const POOL = /^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/;
+const OPTIONS = new Set(['region', 'userPoolId', 'clientId', 'tokenUse', 'overrides']);
+// Set by the preset itself: an override of them would be silently replaced, so it is refused.
+const OWN = ['issuer', 'cognito', 'audience', 'clientId', 'tokenUse'];
 
+/**
+ * An `IssuerConfig` for a Cognito user pool.
+ *
+ * @example
+ * cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123', clientId: ['web', 'cli'] });
+ * cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123', clientId: null }); // any app client
+ */
 export function cognito(options: CognitoOptions): IssuerConfig {
   if (!options || typeof options !== 'object') throw new TypeError('cognito(): options are required');
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key)) throw new TypeError(`cognito(): unknown option \`${key}\``);
+  }
   const { region, userPoolId, clientId, tokenUse = 'access' } = options;
   if (typeof region !== 'string' || !REGION.test(region)) {
     throw new TypeError('cognito(): `region` must be an AWS region such as eu-west-1');
@@ -24,24 +40,43 @@ export function cognito(options: CognitoOptions): IssuerConfig {
   if (typeof userPoolId !== 'string' || !POOL.test(userPoolId) || !userPoolId.startsWith(`${region}_`)) {
     throw new TypeError('cognito(): `userPoolId` must look like <region>_<id> and match `region`');
   }
-  const ids = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? [...clientId] : [];
-  if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) {
-    throw new TypeError('cognito(): `clientId` must be a non-empty string or array of strings');
+  let ids: string[] | null = null;
+  if (clientId !== null) {
+    ids = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? [...clientId] : [];
+    if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) {
+      throw new TypeError(
+        'cognito(): `clientId` must be a non-empty string or array of strings (pass null to accept any app client explicitly)',
+      );
+    }
   }
   if (tokenUse !== 'access' && tokenUse !== 'id') {
     throw new TypeError("cognito(): `tokenUse` must be 'access' or 'id'");
   }
+  const overrides = options.overrides;
+  if (overrides !== undefined) {
+    if (typeof overrides !== 'object' || overrides === null) {
+      throw new TypeError('cognito(): `overrides` must be an object');
+    }
+    for (const key of OWN) {
+      if ((overrides as Record<string, unknown>)[key] !== undefined) {
+        throw new TypeError(
+          `cognito(): \`overrides.${key}\` is set by the preset (use the option of that name)`,
+        );
+      }
+    }
+  }
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  return {
+  const config: IssuerConfig = {
     groupsClaims: ['cognito:groups'],
     algorithms: ['RS256'],
-    ...options.overrides,
+    ...overrides,
     issuer,
-    jwksUri: options.overrides?.jwksUri ?? `${issuer}/.well-known/jwks.json`,
+    jwksUri: overrides?.jwksUri ?? `${issuer}/.well-known/jwks.json`,
     // Access tokens have no `aud`: they are bound to the app client by `client_id`.
     audience: tokenUse === 'id' ? ids : null,
-    clientId: ids,
     tokenUse,
     cognito: true,
   };
+  if (ids !== null) config.clientId = ids;
+  return config;
 }

@@ -5,22 +5,22 @@
  * pool (the Node default) or WebCrypto, and `customCheck` add promise hops.
  */
 import { backend as defaultCrypto } from '#crypto';
-import { InvalidTokenError, UnavailableError, isAuthError, toAuthError } from '../errors.ts';
+import {
+  type AuthError,
+  type AuthErrorDetail,
+  InvalidTokenError,
+  UnavailableError,
+  isAuthError,
+  toAuthError,
+} from '../errors.ts';
+import { FetchFailure } from '../jwks/fetch-json.ts';
 import type { JwksSource } from '../jwks/jwks-source.ts';
 import type { Principal } from '../types.ts';
 import { checkClaims } from './claims.ts';
 import { parseCompact } from './compact.ts';
+import { checkConfirmation } from './confirmation.ts';
 import type { CryptoBackend, KeyHandle } from './crypto/types.ts';
-import {
-  type ClaimRules,
-  type IssuerContext,
-  type IssuerRuntime,
-  checkTokenUse,
-  defaultRequiredClaims,
-  normalizeIssuer,
-  normalizeTypOption,
-  toStringSet,
-} from './issuer-config.ts';
+import { type IssuerContext, type IssuerRuntime, normalizeIssuer } from './issuer-config.ts';
 import { SIGNATURE_BYTES } from './key-policy.ts';
 import type {
   AsymmetricAlgorithm,
@@ -31,6 +31,7 @@ import type {
   VerifierOptions,
   VerifyOverrides,
 } from './options.ts';
+import { type Narrowing, OverrideError, narrowRules, parseOverrides } from './overrides.ts';
 import { buildPrincipal } from './principal.ts';
 import { TokenCache } from './token-cache.ts';
 
@@ -41,11 +42,14 @@ const INTERNALS = Symbol('@auth/core.verifier.internals');
 /** Fast paths for this package's authenticator; not public API. */
 export interface VerifierInternals {
   /**
-   * The principal of a token found in the token cache (same token, still in its validity window, key still
-   * published), or undefined on a miss. Never throws: with `customCheck`, a promise of its outcome.
+   * The principal of a token found in the token cache (same token, still in its validity window, the
+   * key that verified it still the one the issuer's JWKS selects for it), or undefined on a miss.
+   * Never throws: with `customCheck`, a promise of its outcome.
    * Every cached token passed the strict compact-JWS parse, so it is a well-formed token68.
    */
   peek(token: string): Principal | Promise<Principal> | undefined;
+  /** What the verifier holds, for tests of its bounds. */
+  stats(): { sources: number; acceptedIssuers: number; rejectedIssuers: number };
 }
 
 export function verifierInternals(verifier: Verifier): VerifierInternals | undefined {
@@ -60,7 +64,8 @@ export const CRYPTO_BACKEND = Symbol.for('@auth/core.verifier.crypto');
 
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 export const DEFAULT_CACHE_SIZE = 10_000;
-const RESOLVED_ISSUERS_MAX = 1_000;
+/** Resolver answers kept, accepted and rejected issuers each (and so at most this many key sources). */
+export const RESOLVED_ISSUERS_MAX = 1_000;
 
 interface Verified {
   /** The whole token, when cached: a hit requires exact equality with it. */
@@ -69,6 +74,11 @@ interface Verified {
   header: JoseHeader;
   source: JwksSource | undefined;
   kid: string | undefined;
+  alg: AsymmetricAlgorithm;
+  /** The key that verified the token: a hit requires the JWKS to still select this very key. */
+  key: KeyHandle;
+  /** The source's key-set generation `key` was last confirmed against (-1: not yet). */
+  keyGeneration: number;
   validFrom: number;
   validUntil: number;
 }
@@ -84,9 +94,10 @@ const cacheKey = (token: string): string =>
   token.length <= CACHE_KEY_CHARS ? token : token.slice(token.length - CACHE_KEY_CHARS);
 
 const malformed = () => new InvalidTokenError('ERR_AUTH_MALFORMED_TOKEN', 'The access token is malformed');
-const untrusted = () => new InvalidTokenError('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted');
-const badSignature = () =>
-  new InvalidTokenError('ERR_AUTH_INVALID_SIGNATURE', 'The token signature is invalid');
+const untrusted = (detail: AuthErrorDetail) =>
+  new InvalidTokenError('ERR_AUTH_UNTRUSTED_ISSUER', 'The token issuer is not trusted', { detail });
+const badSignature = (cause?: unknown) =>
+  new InvalidTokenError('ERR_AUTH_INVALID_SIGNATURE', 'The token signature is invalid', { cause });
 const algNotAllowed = () =>
   new InvalidTokenError('ERR_AUTH_ALG_NOT_ALLOWED', 'The token algorithm is not allowed');
 
@@ -121,9 +132,36 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const issuersOption = options.issuers;
   let staticIssuers: Map<string, IssuerRuntime[]> | undefined;
   let resolver: IssuerResolver | undefined;
-  // Resolver answers by issuer; an empty list records a rejected issuer.
-  const resolved = new TokenCache<IssuerRuntime[]>(RESOLVED_ISSUERS_MAX);
+  // Resolver answers by issuer. Accepted and rejected issuers are bounded separately, so a flood of
+  // rejected issuers cannot evict accepted ones. Each accepted issuer holds its key source; a source
+  // (possibly shared by several issuers through one JWKS URI) is closed and dropped with its last
+  // issuer, so the sources are bounded by the same LRU.
+  const sourceUsers = new Map<string, number>();
+  const releaseSource = (key: string | undefined): void => {
+    if (key === undefined) return;
+    const users = (sourceUsers.get(key) ?? 0) - 1;
+    if (users > 0) {
+      sourceUsers.set(key, users);
+      return;
+    }
+    sourceUsers.delete(key);
+    ctx.sources.get(key)?.close();
+    ctx.sources.delete(key);
+  };
+  const resolved = new TokenCache<IssuerRuntime[]>(RESOLVED_ISSUERS_MAX, (list) => {
+    for (const rt of list) releaseSource(rt.sourceKey);
+  });
+  const rejected = new TokenCache<true>(RESOLVED_ISSUERS_MAX);
   const pendingResolves = new Map<string, Promise<IssuerRuntime[]>>();
+  /** Sources no accepted issuer holds (left by a resolver answer that failed validation). */
+  const dropUnusedSources = (): void => {
+    for (const [key, source] of ctx.sources) {
+      if (!sourceUsers.has(key)) {
+        source.close();
+        ctx.sources.delete(key);
+      }
+    }
+  };
   if (typeof issuersOption === 'function') {
     resolver = issuersOption;
   } else {
@@ -143,14 +181,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function resolveIssuer(iss: string): IssuerRuntime[] | Promise<IssuerRuntime[]> {
     if (staticIssuers) {
       const list = staticIssuers.get(iss);
-      if (list === undefined) throw untrusted();
+      if (list === undefined) throw untrusted({ issuer: iss, configuredIssuers: [...staticIssuers.keys()] });
       return list;
     }
     const hit = resolved.get(iss);
-    if (hit !== undefined) {
-      if (hit.length === 0) throw untrusted();
-      return hit;
-    }
+    if (hit !== undefined) return hit;
+    if (rejected.get(iss) !== undefined) throw untrusted({ issuer: iss, resolver: 'rejected' });
     // Concurrent first requests for one issuer share the resolver call.
     const inflight = pendingResolves.get(iss);
     if (inflight) return inflight;
@@ -158,51 +194,44 @@ export function createVerifier(options: VerifierOptions): Verifier {
     try {
       result = resolver!(iss);
     } catch (cause) {
-      throw resolverFailed(cause);
+      throw resolverFailed(cause, iss);
     }
     const finish = (config: IssuerConfig | undefined | null): IssuerRuntime[] => {
       if (config === undefined || config === null) {
-        resolved.set(iss, []);
-        throw untrusted();
+        rejected.set(iss, true);
+        throw untrusted({ issuer: iss, resolver: 'rejected' });
       }
       let rt: IssuerRuntime;
       try {
         rt = normalizeIssuer(config, 'resolver result', ctx);
       } catch (cause) {
-        throw resolverFailed(cause);
+        dropUnusedSources();
+        throw resolverFailed(cause, iss);
       }
       // The resolver must answer for the issuer it was asked about.
-      if (rt.issuer !== iss) throw untrusted();
+      if (rt.issuer !== iss) {
+        dropUnusedSources();
+        throw untrusted({ issuer: iss, configuredIssuers: [rt.issuer], resolver: 'mismatch' });
+      }
+      if (rt.sourceKey !== undefined) sourceUsers.set(rt.sourceKey, (sourceUsers.get(rt.sourceKey) ?? 0) + 1);
       resolved.set(iss, [rt]);
       return [rt];
     };
     if (!(result instanceof Promise)) return finish(result);
     const p = result
-      .then(finish, (cause) => Promise.reject(resolverFailed(cause)))
+      .then(finish, (cause) => Promise.reject(resolverFailed(cause, iss)))
       .finally(() => pendingResolves.delete(iss));
     pendingResolves.set(iss, p);
     return p;
   }
 
-  function rulesWith(rt: IssuerRuntime, o: VerifyOverrides): IssuerRuntime {
-    const tokenUse = o.tokenUse === undefined ? rt.tokenUse : checkTokenUse(o.tokenUse, 'overrides.tokenUse');
-    const rules: Partial<ClaimRules> = {
-      audience: o.audience === undefined ? rt.audience : toStringSet(o.audience, 'overrides.audience'),
-      clientIds: o.clientId === undefined ? rt.clientIds : toStringSet(o.clientId, 'overrides.clientId'),
-      tokenUse,
-      typ: o.typ === undefined ? rt.typ : normalizeTypOption(o.typ),
-      maxTokenAge: o.maxTokenAge === undefined ? rt.maxTokenAge : o.maxTokenAge,
-      requiredClaims:
-        o.requiredClaims ?? (o.tokenUse !== undefined ? defaultRequiredClaims(tokenUse) : rt.requiredClaims),
-    };
-    return { ...rt, ...rules };
-  }
-
-  function verifyFull(token: string, overrides: VerifyOverrides | undefined, cacheAs: string | undefined) {
+  function verifyFull(token: string, overrides: Narrowing | undefined, cacheAs: string | undefined) {
     const parsed = parseCompact(token, crypto);
     const iss = parsed.payload.iss;
     if (typeof iss !== 'string' || iss === '') {
-      throw new InvalidTokenError('ERR_AUTH_MISSING_CLAIM', 'The token has no issuer');
+      throw new InvalidTokenError('ERR_AUTH_MISSING_CLAIM', 'The token has no issuer', {
+        detail: { claim: 'iss' },
+      });
     }
     const list = resolveIssuer(iss);
     if (list instanceof Promise) return list.then((l) => verifyWith(l, parsed, overrides, cacheAs));
@@ -212,7 +241,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function verifyWith(
     list: IssuerRuntime[],
     parsed: ReturnType<typeof parseCompact>,
-    overrides: VerifyOverrides | undefined,
+    overrides: Narrowing | undefined,
     cacheAs: string | undefined,
   ): Verified | Promise<Verified> {
     const { header, payload } = parsed;
@@ -222,17 +251,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
     let firstError: unknown;
     // Several entries may share an issuer (e.g. access and id tokens of one pool): the first that accepts wins.
     for (const candidate of list) {
-      const effective = overrides ? rulesWith(candidate, overrides) : candidate;
       try {
+        const effective = overrides ? narrowRules(candidate, overrides) : candidate;
         if (!effective.algorithms.has(header.alg)) throw algNotAllowed();
         verdict = checkClaims(header, payload, effective, now);
         rt = effective;
         break;
       } catch (e) {
+        // Overrides that would widen this entry's rules are a programming error, not a token failure.
+        if (e instanceof OverrideError) throw e;
         firstError ??= e;
       }
     }
     if (rt === undefined || verdict === undefined) throw firstError;
+    // A sender-constrained token needs proof of possession, which plain Bearer requests never carry.
+    checkConfirmation(payload, overrides?.possession);
     const alg = header.alg;
     const expected = SIGNATURE_BYTES[alg];
     if (expected !== undefined && parsed.signature.byteLength !== expected) throw badSignature();
@@ -246,7 +279,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     } else {
       source = rt.source;
       if (source === undefined) throw algNotAllowed();
-      key = source.getKey(kid, alg as AsymmetricAlgorithm);
+      const from = source;
+      const issuer = rt.issuer;
+      try {
+        key = source.getKey(kid, alg as AsymmetricAlgorithm);
+      } catch (e) {
+        throw keyFailure(e, from, issuer, kid, alg);
+      }
+      if (key instanceof Promise) {
+        key = key.then(undefined, (e: unknown) => Promise.reject(keyFailure(e, from, issuer, kid, alg)));
+      }
     }
     if (key instanceof Promise)
       return key.then((k) => checkSignature(k, parsed, rt, verdict, source, cacheAs));
@@ -269,20 +311,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
         parsed.signingInput,
         parsed.signature,
       );
-    } catch {
-      throw badSignature();
+    } catch (cause) {
+      throw badSignature(cause);
     }
     if (ok instanceof Promise) {
       return ok.then(
-        (valid) => accept(valid, parsed, rt, verdict, source, cacheAs),
-        () => Promise.reject(badSignature()),
+        (valid) => accept(valid, key, parsed, rt, verdict, source, cacheAs),
+        (cause: unknown) => Promise.reject(badSignature(cause)),
       );
     }
-    return accept(ok, parsed, rt, verdict, source, cacheAs);
+    return accept(ok, key, parsed, rt, verdict, source, cacheAs);
   }
 
   function accept(
     valid: boolean,
+    key: KeyHandle,
     parsed: ReturnType<typeof parseCompact>,
     rt: IssuerRuntime,
     verdict: ReturnType<typeof checkClaims>,
@@ -296,14 +339,25 @@ export function createVerifier(options: VerifierOptions): Verifier {
       header: parsed.header,
       source,
       kid: parsed.header.kid,
+      alg: parsed.header.alg as AsymmetricAlgorithm,
+      key,
+      // A refresh may have landed while the signature was checked: the first hit confirms the key.
+      keyGeneration: -1,
       validFrom: verdict.validFrom,
       validUntil: verdict.validUntil,
     };
-    if (cacheAs !== undefined && cache !== undefined) cache.set(cacheKey(cacheAs), entry);
+    // A bound token (`cnf`) is never cached: a hit carries no proof of possession.
+    if (cacheAs !== undefined && cache !== undefined && parsed.payload.cnf === undefined) {
+      cache.set(cacheKey(cacheAs), entry);
+    }
     return entry;
   }
 
-  /** A cached entry still inside its validity window whose key is still published, else undefined. */
+  /**
+   * A cached entry still inside its validity window (current clock) whose verifying key is still the
+   * one the issuer's JWKS selects for it, else undefined. Everything else a miss checked depends only on
+   * the token's bytes, which a hit matches exactly; calls with overrides never read the cache.
+   */
   function cached(token: string): Verified | undefined {
     const key = cacheKey(token);
     const hit = cache!.get(key);
@@ -311,18 +365,25 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (hit === undefined || hit.token !== token) return undefined;
     const ms = clock();
     const now = ms / 1000;
-    if (
-      now >= hit.validFrom &&
-      now <= hit.validUntil &&
-      (hit.source === undefined || hit.source.hasKid(hit.kid, ms))
-    ) {
+    if (now >= hit.validFrom && now <= hit.validUntil && (hit.source === undefined || sameKey(hit, ms))) {
       return hit;
     }
     cache!.delete(key);
     return undefined;
   }
 
-  function verifyToken(token: string, overrides: VerifyOverrides | undefined): Verified | Promise<Verified> {
+  /** Whether the key that verified a cached token is still the one its JWKS selects for it. */
+  function sameKey(hit: Verified, ms: number): boolean {
+    const source = hit.source!;
+    // Also refreshes in the background when due, and fails once the set is gone or stale.
+    if (!source.hasKid(hit.kid, ms)) return false;
+    if (source.generation === hit.keyGeneration) return true;
+    if (source.currentKey(hit.kid, hit.alg, ms) !== hit.key) return false;
+    hit.keyGeneration = source.generation;
+    return true;
+  }
+
+  function verifyToken(token: string, overrides: Narrowing | undefined): Verified | Promise<Verified> {
     if (typeof token !== 'string' || token === '') throw malformed();
     if (token.length > maxTokenBytes) {
       throw new InvalidTokenError('ERR_AUTH_TOKEN_TOO_LARGE', 'The access token is too large');
@@ -345,7 +406,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         )
     : (v: Verified): Promise<Principal> => Promise.resolve(v.principal);
   const fail = (e: unknown): never => {
-    throw toAuthError(e);
+    throw e instanceof OverrideError ? e : toAuthError(e);
   };
 
   const internals: VerifierInternals = {
@@ -355,15 +416,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (hit === undefined) return undefined;
       return customCheck ? afterVerified(hit) : hit.principal;
     },
+    stats() {
+      return { sources: ctx.sources.size, acceptedIssuers: resolved.size, rejectedIssuers: rejected.size };
+    },
   };
 
   const verifier = {
     verify(token: string, overrides?: VerifyOverrides): Promise<Principal> {
       let r: Verified | Promise<Verified>;
       try {
-        r = verifyToken(token, overrides);
+        r = verifyToken(token, overrides === undefined ? undefined : parseOverrides(overrides));
       } catch (e) {
-        return Promise.reject(toAuthError(e));
+        return Promise.reject(e instanceof OverrideError ? e : toAuthError(e));
       }
       return r instanceof Promise ? r.then(afterVerified, fail) : afterVerified(r);
     },
@@ -377,6 +441,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     close(): void {
       cache?.clear();
       resolved.clear();
+      rejected.clear();
       for (const s of ctx.sources.values()) s.close();
     },
     [VERIFIER]: true,
@@ -385,10 +450,50 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return verifier as Verifier;
 }
 
-function resolverFailed(cause: unknown): UnavailableError {
+const KEY_CODES = new Set(['ERR_AUTH_KEY_NOT_FOUND', 'ERR_AUTH_INVALID_KEY', 'ERR_AUTH_KEYS_UNAVAILABLE']);
+
+/**
+ * A key-lookup failure with its server-side detail (issuer, kid, alg, JWKS URL, HTTP status of the
+ * failed fetch). A fresh error each time: the source may hand one error to several waiting requests.
+ */
+function keyFailure(
+  e: unknown,
+  source: JwksSource,
+  issuer: string,
+  kid: string | undefined,
+  alg: string,
+): unknown {
+  if (!isAuthError(e) || !KEY_CODES.has(e.code)) return e;
+  const failed = fetchFailureOf(e.cause);
+  const detail: AuthErrorDetail = {
+    issuer,
+    kid,
+    alg,
+    jwksUri: source.jwksUri,
+    url: failed?.url,
+    httpStatus: failed?.status,
+  };
+  const err: AuthError =
+    e.status === 503
+      ? new UnavailableError(e.code, e.message, { retryAfter: e.retryAfter, cause: e.cause, detail })
+      : new InvalidTokenError(e.code, e.message, { cause: e.cause, detail });
+  return err;
+}
+
+/** The nearest fetch failure in a cause chain (FetchFailure carries the URL and HTTP status). */
+function fetchFailureOf(cause: unknown): { url?: string; status?: number } | undefined {
+  for (let c = cause, depth = 0; typeof c === 'object' && c !== null && depth < 5; depth++) {
+    if (c instanceof FetchFailure) return { url: c.url, status: c.status };
+    c = (c as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function resolverFailed(cause: unknown, issuer: string): UnavailableError {
   return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'The issuer configuration is unavailable', {
     retryAfter: 5,
     cause,
+    detail: { issuer, resolver: 'failed' },
   });
 }
 

@@ -48,6 +48,8 @@ export interface IssuerRuntime extends ClaimRules {
   groupsPaths: readonly { name: string; path: readonly string[] }[];
   organizationsClaim: string;
   source: JwksSource | undefined;
+  /** The source's key in `IssuerContext.sources` (to release it when a resolved issuer is dropped). */
+  sourceKey: string | undefined;
   /** Imported HMAC secret per HS alg. */
   secretKeys: Map<string, KeyHandle | Promise<KeyHandle>>;
 }
@@ -170,6 +172,7 @@ export function normalizeIssuer(
     throw new TypeError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
 
   let source: JwksSource | undefined;
+  let sourceKey: string | undefined;
   if (algorithms.some((a) => !a.startsWith('HS'))) {
     let jwksOptions: ResolvedJwksOptions;
     try {
@@ -178,6 +181,7 @@ export function normalizeIssuer(
       throw new TypeError(`${at}: ${(e as Error).message}`);
     }
     const cacheKey = config.jwksUri ?? `discovery:${config.issuer}`;
+    sourceKey = cacheKey;
     source = ctx.sources.get(cacheKey);
     if (!source) {
       source = new JwksSource({
@@ -222,6 +226,7 @@ export function normalizeIssuer(
     groupsPaths: groupsClaims.map((name) => ({ name, path: name.split('.') })),
     organizationsClaim,
     source,
+    sourceKey,
     secretKeys,
   };
 }

@@ -1,14 +1,32 @@
 /**
  * Duplicate-member detection for JSON already accepted by JSON.parse. JSON.parse keeps the last of two
  * equal names silently; two parsers disagreeing on a claim is a classic confusion, so we reject it.
- * This runs on every cache miss, so it allocates nothing for escape-free JSON (the usual case): member
- * names are compared in place by position; strings are skipped with indexOf.
+ * This runs on every cache miss of an unauthenticated token, so it must stay linear in the input: each
+ * object level compares its first few names in place (no allocation for the usual small, escape-free
+ * object) and moves them to a Set once it grows past that, so a member costs O(1) whatever the count.
  */
+
+/** Names compared in place before an object level switches to a Set. */
+const SMALL_OBJECT = 8;
+
+/**
+ * Name comparisons and Set operations done by the scans, for the complexity test (a deterministic
+ * count instead of wall-clock time). Not public API.
+ */
+export const scanOps = { count: 0 };
+
+interface Level {
+  /** Flat [start, end, start, end, …] of the first member names, while the object is small. */
+  spans: number[];
+  names: Set<string> | undefined;
+}
+
 export function hasDuplicateKeys(json: string): boolean {
   if (json.indexOf('\\') !== -1) return hasDuplicateKeysEscaped(json);
-  // Per open object: flat [start, end, start, end, …] of its member names (null for arrays).
-  const stack: (number[] | null)[] = [];
+  // Per open object: its member names so far (null for arrays).
+  const stack: (Level | null)[] = [];
   let expectKey = false;
+  let ops = 0;
   const len = json.length;
   for (let i = 0; i < len; i++) {
     const c = json.charCodeAt(i);
@@ -17,17 +35,35 @@ export function hasDuplicateKeys(json: string): boolean {
       const end = json.indexOf('"', start);
       i = end;
       if (expectKey) {
-        const names = stack[stack.length - 1]!;
-        const n = end - start;
-        for (let k = 0; k < names.length; k += 2) {
-          const s = names[k]!;
-          if (names[k + 1]! - s === n && sameChars(json, s, start, n)) return true;
-        }
-        names.push(start, end);
         expectKey = false;
+        const level = stack[stack.length - 1]!;
+        if (level.names !== undefined) {
+          ops++;
+          const name = json.slice(start, end);
+          if (level.names.has(name)) return finish(ops, true);
+          level.names.add(name);
+          continue;
+        }
+        const spans = level.spans;
+        const n = end - start;
+        for (let k = 0; k < spans.length; k += 2) {
+          ops++;
+          const s = spans[k]!;
+          if (spans[k + 1]! - s === n && sameChars(json, s, start, n)) return finish(ops, true);
+        }
+        if (spans.length < 2 * SMALL_OBJECT) {
+          spans.push(start, end);
+        } else {
+          // Past a handful of members: one Set lookup per name from now on.
+          const names = new Set<string>();
+          for (let k = 0; k < spans.length; k += 2) names.add(json.slice(spans[k]!, spans[k + 1]!));
+          names.add(json.slice(start, end));
+          ops += spans.length / 2 + 1;
+          level.names = names;
+        }
       }
     } else if (c === 0x7b /* { */) {
-      stack.push([]);
+      stack.push({ spans: [], names: undefined });
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
       stack.push(null);
@@ -37,7 +73,12 @@ export function hasDuplicateKeys(json: string): boolean {
       expectKey = stack[stack.length - 1] != null;
     }
   }
-  return false;
+  return finish(ops, false);
+}
+
+function finish(ops: number, duplicate: boolean): boolean {
+  scanOps.count += ops;
+  return duplicate;
 }
 
 function sameChars(s: string, a: number, b: number, n: number): boolean {
@@ -47,8 +88,10 @@ function sameChars(s: string, a: number, b: number, n: number): boolean {
 
 /** JSON with escapes: names are decoded before comparing (`"sub"` equals `"s\u0075b"`). */
 function hasDuplicateKeysEscaped(json: string): boolean {
-  const stack: (string[] | null)[] = [];
+  // One Set of decoded names per open object (null for arrays).
+  const stack: (Set<string> | null)[] = [];
   let expectKey = false;
+  let ops = 0;
   const len = json.length;
   for (let i = 0; i < len; i++) {
     const c = json.charCodeAt(i);
@@ -65,12 +108,13 @@ function hasDuplicateKeysEscaped(json: string): boolean {
       if (expectKey) {
         const key = escaped ? (JSON.parse(json.slice(start, i + 1)) as string) : json.slice(start + 1, i);
         const keys = stack[stack.length - 1]!;
-        if (keys.includes(key)) return true;
-        keys.push(key);
+        ops++;
+        if (keys.has(key)) return finish(ops, true);
+        keys.add(key);
         expectKey = false;
       }
     } else if (c === 0x7b) {
-      stack.push([]);
+      stack.push(new Set());
       expectKey = true;
     } else if (c === 0x5b) {
       stack.push(null);
@@ -80,5 +124,5 @@ function hasDuplicateKeysEscaped(json: string): boolean {
       expectKey = stack[stack.length - 1] != null;
     }
   }
-  return false;
+  return finish(ops, false);
 }

@@ -101,13 +101,26 @@ export interface VerifierOptions {
   signatureVerification?: 'sync' | 'threadpool';
 }
 
-/** Per-call narrowing of an issuer's rules. */
+/**
+ * Per-call narrowing of an issuer's rules: each one can only make the check stricter. Anything that
+ * would widen it (`audience: null`, `tokenUse: 'any'`, `requiredClaims: []`, a `maxTokenAge` larger
+ * than the issuer's), a wrong type or an unknown key rejects the call with a `TypeError`.
+ *
+ * @example
+ * await verifier.verify(token, { audience: 'api://orders', requiredClaims: ['tenant_id'] });
+ */
 export interface VerifyOverrides {
-  audience?: string | readonly string[] | null;
+  /** Accepted audiences: intersected with the issuer's (when it has some). */
+  audience?: string | readonly string[];
+  /** Accepted client ids: intersected with the issuer's (when it has some). */
   clientId?: string | readonly string[];
-  tokenUse?: TokenUseOption;
+  /** Only this kind; an entry set to the other kind does not match. */
+  tokenUse?: 'access' | 'id';
+  /** Required `typ`; an entry that requires another `typ` does not match. */
   typ?: string;
+  /** Maximum age in seconds; at most the issuer's own `maxTokenAge`. */
   maxTokenAge?: number;
+  /** Claims required in addition to the issuer's (non-empty). */
   requiredClaims?: readonly string[];
 }
 

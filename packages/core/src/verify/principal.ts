@@ -41,18 +41,19 @@ function at(obj: Record<string, unknown>, path: readonly string[]): unknown {
 }
 
 function groupsOf(claims: Record<string, unknown>, rt: IssuerRuntime): readonly string[] {
-  let out: string[] | undefined;
+  // A Set, not `includes` on the output: a token listing thousands of groups stays linear.
+  let out: Set<string> | undefined;
   for (const { name, path } of rt.groupsPaths) {
     const v = Object.hasOwn(claims, name) ? claims[name] : path.length > 1 ? at(claims, path) : undefined;
     if (v === undefined) continue;
     const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : EMPTY;
     for (const g of list) {
       if (typeof g !== 'string' || g === '') continue;
-      out ??= [];
-      if (!out.includes(g)) out.push(g);
+      out ??= new Set();
+      out.add(g);
     }
   }
-  return out ? Object.freeze(out) : EMPTY;
+  return out ? Object.freeze([...out]) : EMPTY;
 }
 
 function scopeList(v: unknown): readonly string[] {
@@ -110,7 +111,9 @@ export function buildPrincipal(
 ): Principal {
   const subject = payload[rt.userIdClaim];
   if (typeof subject !== 'string' || subject === '') {
-    throw new InvalidTokenError('ERR_AUTH_MISSING_CLAIM', 'The token lacks the user id claim');
+    throw new InvalidTokenError('ERR_AUTH_MISSING_CLAIM', 'The token lacks the user id claim', {
+      detail: { claim: rt.userIdClaim },
+    });
   }
   const aud = payload.aud;
   const audience: readonly string[] =

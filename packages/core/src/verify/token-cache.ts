@@ -7,8 +7,12 @@ import { LRUCache } from 'lru-cache';
 
 export class TokenCache<V extends {}> {
   private readonly lru: LRUCache<string, V>;
-  constructor(readonly max: number) {
-    this.lru = new LRUCache<string, V>({ max });
+  /** `onDrop` sees every value that leaves the cache (evicted, replaced, deleted or cleared). */
+  constructor(
+    readonly max: number,
+    onDrop?: (value: V) => void,
+  ) {
+    this.lru = new LRUCache<string, V>(onDrop ? { max, dispose: (value) => onDrop(value) } : { max });
   }
 
   get size(): number {

@@ -1,7 +1,8 @@
 /**
  * node:crypto backend: KeyObjects imported once per key; `crypto.verify` synchronously (measured several
  * times faster than WebCrypto's promise round trips for the same signatures) or, with a callback, on
- * libuv's thread pool (`verifyOffThread`: more req/s for an HTTP server with a spare core).
+ * libuv's thread pool (`verifyOffThread`: more req/s for an HTTP server with a spare core). Pool
+ * checks are bounded process-wide (see `poolLimits`) so a flood of tokens cannot starve fs, dns and zlib.
  */
 import {
   type KeyObject,
@@ -87,10 +88,67 @@ export const backend: CryptoBackend = {
     const k = key as NodeKey;
     // An HMAC costs about as much as the hop to the pool: stay synchronous.
     if (k.alg !== alg || k.secret) return backend.verify(alg, key, signingInput, signature);
-    return new Promise<boolean>((resolve, reject) => {
-      cryptoVerify(k.digest, Buffer.from(signingInput), k.options, signature, (err, ok) =>
-        err ? reject(err) : resolve(ok),
-      );
-    });
+    if (poolStats.inFlight < poolLimits.maxInFlight || waiting.length < poolLimits.maxWaiting) {
+      return new Promise<boolean>((resolve, reject) => {
+        const job: PoolJob = { key: k, input: Buffer.from(signingInput), signature, resolve, reject };
+        if (poolStats.inFlight < poolLimits.maxInFlight) submit(job);
+        else waiting.push(job);
+      });
+    }
+    // Pool and wait queue full: check here, on the calling thread (what `'sync'` mode always does).
+    poolStats.ranSync++;
+    return backend.verify(alg, key, signingInput, signature);
   },
 };
+
+/** libuv's pool size as libuv reads it (UV_THREADPOOL_SIZE, default 4, clamped to 1..1024). */
+export function threadPoolSize(value: string | undefined = process.env.UV_THREADPOOL_SIZE): number {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
+}
+
+/**
+ * Process-wide bounds of `verifyOffThread` (libuv's pool is process-wide too). At most `maxInFlight`
+ * (2 × the pool size: every thread busy plus one queued each) signature checks sit on the pool; up to
+ * `maxWaiting` more wait here in FIFO order and are handed over as checks complete, so the pool's own
+ * queue stays short and an `fs`/`dns`/`zlib` job waits for a few checks, not for a flood. Beyond that,
+ * checks run synchronously: memory stays bounded and no valid token is refused.
+ */
+export const poolLimits = { maxInFlight: 2 * threadPoolSize(), maxWaiting: 1024 };
+
+/** Counters for tests and monitoring; `highWater` is the largest `inFlight` seen. Not public API. */
+export const poolStats = { inFlight: 0, highWater: 0, ranSync: 0 };
+
+interface PoolJob {
+  key: NodeKey;
+  input: Buffer;
+  signature: Uint8Array;
+  resolve(ok: boolean): void;
+  reject(err: unknown): void;
+}
+
+const waiting: PoolJob[] = [];
+
+/** Jobs waiting for a pool slot (for tests). */
+export const poolWaiting = (): number => waiting.length;
+
+function submit(job: PoolJob): void {
+  poolStats.inFlight++;
+  if (poolStats.inFlight > poolStats.highWater) poolStats.highWater = poolStats.inFlight;
+  try {
+    cryptoVerify(job.key.digest, job.input, job.key.options, job.signature, (err, ok) => {
+      poolStats.inFlight--;
+      drain();
+      if (err) job.reject(err);
+      else job.resolve(ok);
+    });
+  } catch (err) {
+    poolStats.inFlight--;
+    job.reject(err);
+    drain();
+  }
+}
+
+function drain(): void {
+  while (poolStats.inFlight < poolLimits.maxInFlight && waiting.length > 0) submit(waiting.shift()!);
+}
