@@ -48,6 +48,19 @@ async function ours(ctx, cacheSize) {
   );
 }
 
+/** Reject scenarios: GET /health next to GET /items behind requireAuth (Hono's default error handler). */
+export async function rejectApp(ctx) {
+  const { requireAuth } = await import('@auth/hono');
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get(
+    '/items',
+    requireAuth({ issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }] }),
+    (c) => c.json(items),
+  );
+  return ctx.listenNode(getRequestListener(app.fetch));
+}
+
 export const scenarios = {
   'no auth': (ctx) => serve(ctx),
   // hono/jwk fetches jwks_uri on every request (it has no key cache).
