@@ -50,6 +50,13 @@ export type { HeaderReading, TokenLocations } from './extract/index.ts';
 export { anyAuthenticator, createAuthenticator } from './authenticate.ts';
 export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
 export { isAuthenticator, validateRealm } from './authenticator.ts';
+export {
+  missingTokenResponse,
+  OPTIONAL_AUTH,
+  renderAuthError,
+  reportsMissingAsUndefined,
+} from './rendered-error.ts';
+export type { RenderedAuthError } from './rendered-error.ts';
 export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 // config: options from environment variables
 export { NO_AUDIENCE, verifierOptionsFromEnv } from './config/index.ts';
