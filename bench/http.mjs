@@ -14,7 +14,8 @@
 // runs here. Options: [framework…] --duration 5 --rounds 3 --connections 10 (or BENCH_* env vars);
 // --suite accept|reject|all (BENCH_SUITE) and --scenarios 'name,name' (BENCH_SCENARIOS: accept scenarios
 // and reject loads to run; the baselines always run) to save time.
-// Reject scenario modules also export rejectApp(ctx) => ({ port, close? }).
+// Reject scenario modules also export rejectApp(ctx) => ({ port, close? }), and may export variants as
+// rejectApps: { [label]: (ctx) => ({ port, close? }) } (reported as "framework (label)").
 import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -167,7 +168,10 @@ try {
     try {
       if (values.suite !== 'reject') report.frameworks[mod.framework] = await runFramework(modulePath, mod);
       if (values.suite !== 'accept' && mod.rejectApp) {
-        report.rejects[mod.framework] = await runRejects(modulePath, mod);
+        for (const label of ['', ...Object.keys(mod.rejectApps ?? {})]) {
+          const name = label ? `${mod.framework} (${label})` : mod.framework;
+          report.rejects[name] = await runRejects(modulePath, name, label);
+        }
       }
     } catch (error) {
       // One broken scenario module must not hide the others' figures.
@@ -263,13 +267,13 @@ function rejectLoads() {
 }
 
 /** One reject app per framework, every load against it in alternating rounds, CPU ratios to /health. */
-async function runRejects(modulePath, mod) {
+async function runRejects(modulePath, framework, label) {
   const loads = rejectLoads();
   const names = Object.keys(loads);
   console.log(
-    `\n${mod.framework} rejects: ${names.length} loads, ${rounds} rounds × ${duration} s, ${connections} connections`,
+    `\n${framework} rejects: ${names.length} loads, ${rounds} rounds × ${duration} s, ${connections} connections`,
   );
-  const server = await startServer(modulePath, '@reject', ctx);
+  const server = await startServer(modulePath, label ? `@reject:${label}` : '@reject', ctx);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (const name of names) await load(server.port, loads[name].token, warmup, loads[name].path);
   for (let round = 0; round < rounds; round++) {
@@ -295,7 +299,7 @@ async function runRejects(modulePath, mod) {
     };
     rows[name].vsHealth = rows[name].cpuPerRequest / rows.health.cpuPerRequest;
   }
-  console.log(`\n${mod.framework} rejects (medians)`);
+  console.log(`\n${framework} rejects (medians)`);
   console.table(
     Object.fromEntries(
       names.map((n) => [

@@ -49,9 +49,8 @@ async function ours(ctx, cacheSize) {
 }
 
 /** Reject scenarios: GET /health next to GET /items behind requireAuth (Hono's default error handler). */
-export async function rejectApp(ctx) {
+export async function rejectApp(ctx, app = new Hono()) {
   const { requireAuth } = await import('@auth/hono');
-  const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get(
     '/items',
@@ -60,6 +59,16 @@ export async function rejectApp(ctx) {
   );
   return ctx.listenNode(getRequestListener(app.fetch));
 }
+
+export const rejectApps = {
+  // The README's app.onError: returns err.getResponse() as is (the default handler re-wraps its body).
+  'app.onError': async (ctx) => {
+    const { HTTPException } = await importFrom('hono', './http-exception');
+    const app = new Hono();
+    app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : c.text('error', 500)));
+    return rejectApp(ctx, app);
+  },
+};
 
 export const scenarios = {
   'no auth': (ctx) => serve(ctx),

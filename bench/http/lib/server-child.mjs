@@ -21,8 +21,13 @@ ctx.listenNode = (listener) =>
   });
 
 const mod = await import(pathToFileURL(modulePath).href);
-// REJECT_APP: the module's reject-scenario app (GET /health next to an authenticated GET /items).
-const scenario = scenarioName === REJECT_APP ? mod.rejectApp : mod.scenarios[scenarioName];
+// REJECT_APP: the module's reject-scenario app (GET /health next to an authenticated GET /items);
+// REJECT_APP:label one of its variants (rejectApps[label]).
+const scenario = scenarioName.startsWith(REJECT_APP)
+  ? scenarioName === REJECT_APP
+    ? mod.rejectApp
+    : mod.rejectApps?.[scenarioName.slice(REJECT_APP.length + 1)]
+  : mod.scenarios[scenarioName];
 if (typeof scenario !== 'function') throw new Error(`${modulePath}: no scenario "${scenarioName}"`);
 const started = await scenario(ctx);
 
