@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // HTTP benchmark (`pnpm bench:http`): req/s and server CPU µs per request of each scenario, as ratios to
-// the framework's no-auth baseline, medians of alternating rounds.
+// the framework's no-auth baseline, medians of alternating rounds. Then the reject scenarios: one app per
+// framework serving GET /health and GET /items behind our middleware, loaded with requests it must reject
+// (no header, expired token, forged signature with the published kid, a random kid per request), reported
+// as server CPU µs per request and as a ratio to the same app's /health (target ≤ 2×).
 //
 // Scenario modules: bench/http/*.mjs, each exporting
 //   framework: string, baseline: scenario name, targets?: [{ scenario, over, min }],
@@ -8,7 +11,11 @@
 // ctx = { issuer, audience, jwksUri, listenNode(listener) }; every scenario serves GET /items on 127.0.0.1
 // and authenticates the bearer token the load generator sends (RS256, local JWKS).
 // Each server runs in its own child process (tsx, so scenarios may import workspace sources); autocannon
-// runs here. Options: [framework…] --duration 5 --rounds 3 --connections 10 (or BENCH_* env vars).
+// runs here. Options: [framework…] --duration 5 --rounds 3 --connections 10 (or BENCH_* env vars);
+// --suite accept|reject|all (BENCH_SUITE) and --scenarios 'name,name' (BENCH_SCENARIOS: accept scenarios
+// and reject loads to run; the baselines always run) to save time.
+// Reject scenario modules also export rejectApp(ctx) => ({ port, close? }), and may export variants as
+// rejectApps: { [label]: (ctx) => ({ port, close? }) } (reported as "framework (label)").
 import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -26,8 +33,16 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string', default: env.BENCH_ROUNDS ?? '3' },
     connections: { type: 'string', default: env.BENCH_CONNECTIONS ?? '10' },
     warmup: { type: 'string', default: env.BENCH_WARMUP ?? '1' },
+    suite: { type: 'string', default: env.BENCH_SUITE ?? 'all' },
+    scenarios: { type: 'string', default: env.BENCH_SCENARIOS ?? '' },
   },
 });
+if (!['accept', 'reject', 'all'].includes(values.suite))
+  throw new TypeError('--suite: accept, reject or all');
+const only = values.scenarios.split(',').filter(Boolean);
+/** A rejected request may cost at most this many times the same app's /health. */
+const REJECT_MAX_RATIO = 2;
+const wanted = (name, baseline) => only.length === 0 || name === baseline || only.includes(name);
 const duration = Number(values.duration);
 const rounds = Math.max(1, Number(values.rounds));
 const connections = Number(values.connections);
@@ -86,25 +101,37 @@ function startServer(modulePath, scenario, ctx) {
   }));
 }
 
-function load(port, token, seconds) {
+/** `token`: a string, a function called per request, or undefined (no Authorization header). */
+function load(port, token, seconds, path = '/items') {
+  const bearer = (t) => ({ authorization: `Bearer ${t}` });
   return autocannon({
-    url: `http://127.0.0.1:${port}/items`,
-    headers: { authorization: `Bearer ${token}` },
+    url: `http://127.0.0.1:${port}${path}`,
+    headers: typeof token === 'string' ? bearer(token) : {},
+    ...(typeof token === 'function'
+      ? {
+          requests: [
+            { setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...bearer(token()) } }) },
+          ],
+        }
+      : {}),
     connections,
     duration: seconds,
   });
 }
 
-async function measure(server, token) {
+/** One load run; `status` counts the responses with the expected status (others are `unexpected`). */
+async function measure(server, token, path, status = 200) {
   const before = await server.cpu();
-  const result = await load(server.port, token, duration);
+  const result = await load(server.port, token, duration, path);
   const after = await server.cpu();
   const cpuMicros = after.user - before.user + (after.system - before.system);
-  const requests = result['2xx'] + result.non2xx;
+  const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  const expected = result.statusCodeStats?.[status]?.count ?? 0;
   return {
     rps: result.requests.average,
     cpuPerRequest: requests > 0 ? cpuMicros / requests : Number.NaN,
     non2xx: result.non2xx,
+    unexpected: requests - expected,
     errors: result.errors + result.timeouts,
   };
 }
@@ -126,6 +153,7 @@ const report = {
   rounds,
   connections,
   frameworks: {},
+  rejects: {},
 };
 let failed = false;
 // Other processes on the machine skew req/s: say how busy it was.
@@ -138,7 +166,13 @@ try {
     const mod = await import(modulePath);
     if (positionals.length > 0 && !positionals.includes(mod.framework)) continue;
     try {
-      report.frameworks[mod.framework] = await runFramework(modulePath, mod);
+      if (values.suite !== 'reject') report.frameworks[mod.framework] = await runFramework(modulePath, mod);
+      if (values.suite !== 'accept' && mod.rejectApp) {
+        for (const label of ['', ...Object.keys(mod.rejectApps ?? {})]) {
+          const name = label ? `${mod.framework} (${label})` : mod.framework;
+          report.rejects[name] = await runRejects(modulePath, name, label);
+        }
+      }
     } catch (error) {
       // One broken scenario module must not hide the others' figures.
       failed = true;
@@ -153,7 +187,7 @@ try {
 
 /** Starts every scenario server of one module, runs the alternating rounds and prints the table. */
 async function runFramework(modulePath, mod) {
-  const names = Object.keys(mod.scenarios);
+  const names = Object.keys(mod.scenarios).filter((n) => wanted(n, mod.baseline));
   console.log(
     `\n${mod.framework}: ${names.length} scenarios, ${rounds} rounds × ${duration} s, ${connections} connections`,
   );
@@ -215,6 +249,88 @@ async function runFramework(modulePath, mod) {
     if (rows[n].non2xx > 0 || rows[n].errors > 0) {
       failed = true;
       console.log(`  ERROR ${n}: ${rows[n].non2xx} non-2xx responses, ${rows[n].errors} errors`);
+    }
+  }
+  return { rows, checks };
+}
+
+/** The reject loads: path, token (string, per-request function or none) and the status they must get. */
+function rejectLoads() {
+  const all = {
+    health: { path: '/health', status: 200 },
+    'no header': { path: '/items', status: 401 },
+    expired: { path: '/items', token: issuer.expiredToken, status: 401 },
+    'forged, known kid': { path: '/items', token: issuer.forgedToken, status: 401 },
+    'random kid': { path: '/items', token: issuer.randomKidToken, status: 401 },
+  };
+  return Object.fromEntries(Object.entries(all).filter(([n]) => wanted(n, 'health')));
+}
+
+/** One reject app per framework, every load against it in alternating rounds, CPU ratios to /health. */
+async function runRejects(modulePath, framework, label) {
+  const loads = rejectLoads();
+  const names = Object.keys(loads);
+  console.log(
+    `\n${framework} rejects: ${names.length} loads, ${rounds} rounds × ${duration} s, ${connections} connections`,
+  );
+  const server = await startServer(modulePath, label ? `@reject:${label}` : '@reject', ctx);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (const name of names) await load(server.port, loads[name].token, warmup, loads[name].path);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const { token, path, status } = loads[name];
+      const sample = await measure(server, token, path, status);
+      samples[name].push(sample);
+      process.stdout.write(
+        `  round ${round + 1} ${name}: ${sample.cpuPerRequest.toFixed(1)} µs/req, ${Math.round(sample.rps)} req/s\n`,
+      );
+    }
+  }
+  await server.stop();
+  const rows = {};
+  for (const name of names) {
+    const s = samples[name];
+    rows[name] = {
+      rps: median(s.map((x) => x.rps)),
+      cpuPerRequest: median(s.map((x) => x.cpuPerRequest)),
+      unexpected: s.reduce((a, x) => a + x.unexpected, 0),
+      errors: s.reduce((a, x) => a + x.errors, 0),
+    };
+    rows[name].vsHealth = rows[name].cpuPerRequest / rows.health.cpuPerRequest;
+  }
+  console.log(`\n${framework} rejects (medians)`);
+  console.table(
+    Object.fromEntries(
+      names.map((n) => [
+        n,
+        {
+          status: loads[n].status,
+          'CPU µs/req': +rows[n].cpuPerRequest.toFixed(1),
+          'CPU vs /health': +rows[n].vsHealth.toFixed(2),
+          'req/s': Math.round(rows[n].rps),
+        },
+      ]),
+    ),
+  );
+  const checks = names
+    .filter((n) => n !== 'health')
+    .map((n) => ({
+      scenario: n,
+      cpuRatio: +rows[n].vsHealth.toFixed(2),
+      pass: rows[n].vsHealth <= REJECT_MAX_RATIO,
+    }));
+  for (const c of checks) {
+    console.log(
+      `  ${c.pass ? 'PASS' : 'MISS'} ${c.scenario}: CPU ${c.cpuRatio}× /health (target ≤ ${REJECT_MAX_RATIO})`,
+    );
+  }
+  for (const n of names) {
+    if (rows[n].unexpected > 0 || rows[n].errors > 0) {
+      failed = true;
+      console.log(
+        `  ERROR ${n}: ${rows[n].unexpected} responses other than ${loads[n].status}, ${rows[n].errors} errors`,
+      );
     }
   }
   return { rows, checks };

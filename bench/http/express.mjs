@@ -32,6 +32,21 @@ async function ours(ctx, cacheSize) {
   return appWith(ctx, auth);
 }
 
+/** Reject scenarios: GET /health (no auth) next to GET /items behind requireAuth and authErrorHandler. */
+export async function rejectApp(ctx) {
+  const { authErrorHandler, requireAuth } = await import('@auth/express');
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => res.json({ status: 'ok' }));
+  app.get(
+    '/items',
+    requireAuth({ issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }] }),
+    (_req, res) => res.json(items),
+  );
+  app.use(authErrorHandler());
+  return ctx.listenNode(app);
+}
+
 export const scenarios = {
   'no auth': (ctx) => appWith(ctx),
   'express-oauth2-jwt-bearer': (ctx) => {

@@ -47,6 +47,18 @@ async function ours(ctx, cacheSize) {
   return listen(app);
 }
 
+/** Reject scenarios: GET /health (public) next to GET /items under `defaultAuth: 'required'`. */
+export async function rejectApp(ctx) {
+  const { fastifyAuth } = await import('@auth/fastify');
+  const app = Fastify();
+  await app.register(fastifyAuth, {
+    issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
+    defaultAuth: 'required',
+  });
+  app.get('/health', { config: { auth: { public: true } } }, async () => ({ status: 'ok' }));
+  return listen(app);
+}
+
 export const scenarios = {
   'no auth': async () => listen(Fastify()),
   '@fastify/jwt + get-jwks': (ctx) => {

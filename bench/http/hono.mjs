@@ -48,6 +48,28 @@ async function ours(ctx, cacheSize) {
   );
 }
 
+/** Reject scenarios: GET /health next to GET /items behind requireAuth (Hono's default error handler). */
+export async function rejectApp(ctx, app = new Hono()) {
+  const { requireAuth } = await import('@auth/hono');
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get(
+    '/items',
+    requireAuth({ issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }] }),
+    (c) => c.json(items),
+  );
+  return ctx.listenNode(getRequestListener(app.fetch));
+}
+
+export const rejectApps = {
+  // The README's app.onError: returns err.getResponse() as is (the default handler re-wraps its body).
+  'app.onError': async (ctx) => {
+    const { HTTPException } = await importFrom('hono', './http-exception');
+    const app = new Hono();
+    app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : c.text('error', 500)));
+    return rejectApp(ctx, app);
+  },
+};
+
 export const scenarios = {
   'no auth': (ctx) => serve(ctx),
   // hono/jwk fetches jwks_uri on every request (it has no key cache).

@@ -99,6 +99,30 @@ async function ours(platform, ctx, cacheSize) {
   return serve(platform, AppModule);
 }
 
+/** Reject scenarios: GET /health (no guard) next to GET /items behind AuthGuard (AuthModule's filter). */
+export async function nestRejectApp(platform, ctx) {
+  const common = await load('@nestjs/common');
+  const { AuthGuard, AuthModule } = await import('@auth/nest');
+  class HealthController {
+    health() {
+      return { status: 'ok' };
+    }
+  }
+  const proto = HealthController.prototype;
+  common.Get('health')(proto, 'health', Object.getOwnPropertyDescriptor(proto, 'health'));
+  common.Controller()(HealthController);
+  class AppModule {}
+  common.Module({
+    imports: [
+      AuthModule.forRoot({ issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }] }),
+    ],
+    controllers: [HealthController, itemsController(common, [AuthGuard])],
+  })(AppModule);
+  return serve(platform, AppModule);
+}
+
+export const rejectApp = (ctx) => nestRejectApp('express', ctx);
+
 /** The four scenarios on one Nest platform. */
 export function nestScenarios(platform) {
   return {

@@ -1,5 +1,6 @@
-// Bench keys and tokens with node:crypto only: one RS256 key, a loopback JWKS/discovery server, a token.
-import { createSign, generateKeyPairSync } from 'node:crypto';
+// Bench keys and tokens with node:crypto only: one RS256 key, a loopback JWKS/discovery server, a valid
+// token and the bad ones of the reject scenarios.
+import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const b64 = (value) =>
@@ -26,12 +27,18 @@ export async function startIssuer() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${server.address().port}/`;
   const audience = 'api://bench';
-  const sign = (claims) => {
+  const sign = (claims, key = privateKey) => {
     const input = `${b64({ alg: 'RS256', typ: 'JWT', kid })}.${b64(claims)}`;
-    const signature = createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url');
+    const signature = createSign('RSA-SHA256').update(input).sign(key).toString('base64url');
     return `${input}.${signature}`;
   };
   const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: issuer, sub: 'bench-user', aud: audience, iat: now, exp: now + 3600 };
+  // Random kid: a fresh `kid` per request (what a key-lookup flood looks like), a well-sized signature.
+  const payload = b64(claims);
+  const filler = randomBytes(256).toString('base64url');
+  const randomKidToken = () =>
+    `${b64({ alg: 'RS256', typ: 'JWT', kid: randomBytes(8).toString('hex') })}.${payload}.${filler}`;
   return {
     issuer,
     audience,
@@ -45,6 +52,11 @@ export async function startIssuer() {
       exp: now + 3600,
       scope: 'read:items',
     }),
+    /** Signed with the published key, expired an hour ago. */
+    expiredToken: sign({ ...claims, iat: now - 7200, exp: now - 3600 }),
+    /** The published `kid`, signed with another key: fails only at the signature check. */
+    forgedToken: sign(claims, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
+    randomKidToken,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
 const [modulePath, scenarioName] = process.argv.slice(2);
+const REJECT_APP = '@reject';
 // The runner passes the issuer context (issuer, audience, jwksUri) as JSON.
 const { env } = process;
 const ctx = JSON.parse(env.BENCH_CTX);
@@ -20,7 +21,13 @@ ctx.listenNode = (listener) =>
   });
 
 const mod = await import(pathToFileURL(modulePath).href);
-const scenario = mod.scenarios[scenarioName];
+// REJECT_APP: the module's reject-scenario app (GET /health next to an authenticated GET /items);
+// REJECT_APP:label one of its variants (rejectApps[label]).
+const scenario = scenarioName.startsWith(REJECT_APP)
+  ? scenarioName === REJECT_APP
+    ? mod.rejectApp
+    : mod.rejectApps?.[scenarioName.slice(REJECT_APP.length + 1)]
+  : mod.scenarios[scenarioName];
 if (typeof scenario !== 'function') throw new Error(`${modulePath}: no scenario "${scenarioName}"`);
 const started = await scenario(ctx);
 

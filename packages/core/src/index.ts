@@ -51,6 +51,13 @@ export type { HeaderReading, TokenLocations } from './extract/index.ts';
 export { anyAuthenticator, createAuthenticator } from './authenticate.ts';
 export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
 export { isAuthenticator, validateRealm } from './authenticator.ts';
+export {
+  missingTokenResponse,
+  OPTIONAL_AUTH,
+  renderAuthError,
+  reportsMissingAsUndefined,
+} from './rendered-error.ts';
+export type { RenderedAuthError } from './rendered-error.ts';
 export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 // options: validation shared by every adapter's option objects
 export { assertKnownKeys } from './options/assert-known-keys.ts';

@@ -1,4 +1,4 @@
-import { isAuthError } from '@auth/core';
+import { isAuthError, renderAuthError } from '@auth/core';
 import type { ErrorRequestHandler } from 'express';
 
 export interface AuthErrorHandlerOptions {
@@ -13,7 +13,8 @@ export interface AuthErrorHandlerOptions {
 export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
   return function authErrorHandler(err, _req, res, next) {
     if (!isAuthError(err) || res.headersSent) return next(err);
-    const { status, headers, body } = err.toResponse(options.realm ?? err.realm);
-    res.status(status).set(headers).send(JSON.stringify(body));
+    // Pre-rendered per (error, realm): no challenge quoting or body serialization per rejection.
+    const { status, headers, body } = renderAuthError(err, options.realm ?? err.realm);
+    res.status(status).set(headers).send(body);
   };
 }

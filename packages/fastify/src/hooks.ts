@@ -1,13 +1,16 @@
 import {
   assertAllowed,
   MissingTokenError,
+  missingTokenResponse,
+  OPTIONAL_AUTH,
   type Policy,
   type PolicyContext,
   type RequestLike,
+  reportsMissingAsUndefined,
   toAuthError,
 } from '@auth/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendAuthError } from './reply.ts';
+import { sendAuthError, sendRendered } from './reply.ts';
 import { type AuthState, getState } from './state.ts';
 
 /** A hook usable as `onRequest`, `preValidation` or `preHandler`. */
@@ -42,6 +45,12 @@ function fail(state: AuthState | undefined, reply: FastifyReply, cause: unknown)
   return sendAuthError(reply, error, realm);
 }
 
+function sendMissing(state: AuthState, reply: FastifyReply): FastifyReply {
+  const rendered = missingTokenResponse(state.authenticator.realm);
+  reply.log.info({ code: 'ERR_AUTH_MISSING_TOKEN', status: rendered.status }, 'authentication failed');
+  return sendRendered(reply, rendered);
+}
+
 /**
  * One hook: authenticate (unless an earlier hook already did) and apply a policy. `fixed` is the state
  * of the registration that added a route's declarative hook; decorator hooks use the route's scope.
@@ -54,8 +63,15 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
       if (!state) throw new MissingTokenError(); // no registration in this scope: fail closed
       let principal = request.auth;
       if (!principal) {
-        const found = await state.authenticator.authenticate(toRequestLike(request), settings);
+        // Our authenticators report "no credentials" as undefined when asked optionally: a required
+        // route answering itself then sends the pre-rendered 401 without building a MissingTokenError.
+        const quiet = !optional && !state.throwErrors && reportsMissingAsUndefined(state.authenticator);
+        const found = await state.authenticator.authenticate(
+          toRequestLike(request),
+          quiet ? OPTIONAL_AUTH : settings,
+        );
         if (found) request.auth = principal = found;
+        else if (quiet) return sendMissing(state, reply);
       }
       // No principal here (e.g. a custom authenticator resolving undefined) fails closed in assertAllowed.
       if (policy) await assertAllowed(policy, principal, policyContext(request));

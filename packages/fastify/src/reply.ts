@@ -1,4 +1,10 @@
-import { type AuthError, DEFAULT_REALM, isAuthError } from '@auth/core';
+import {
+  type AuthError,
+  DEFAULT_REALM,
+  isAuthError,
+  type RenderedAuthError,
+  renderAuthError,
+} from '@auth/core';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -13,6 +19,10 @@ export function replyAuthError(reply: FastifyReply, error: unknown, realm?: stri
 }
 
 export function sendAuthError(reply: FastifyReply, error: AuthError, realm: string): FastifyReply {
-  const { status, headers, body } = error.toResponse(realm);
-  return reply.code(status).headers(headers).send(body);
+  return sendRendered(reply, renderAuthError(error, realm));
+}
+
+/** A pre-rendered rejection: the body is already JSON text, sent as is under its JSON content type. */
+export function sendRendered(reply: FastifyReply, rendered: RenderedAuthError): FastifyReply {
+  return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
 }

@@ -328,6 +328,46 @@ describe('error handling', () => {
     }
   });
 
+  it('no credentials: the same contract 401 and log line whichever way the hook learns it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const seen: unknown[] = [];
+    const ours = createAuthenticator({ ...authOptions(), realm: 'zone' });
+    // Not branded as ours: asked exactly as the route says, and it throws MissingTokenError itself.
+    const custom = {
+      realm: 'zone',
+      hasCredentials: (req: Parameters<typeof ours.hasCredentials>[0]) => ours.hasCredentials(req),
+      authenticate: (req: Parameters<typeof ours.authenticate>[0], opts?: { optional?: boolean }) => {
+        seen.push(opts);
+        return ours.authenticate(req, opts);
+      },
+      close: () => {},
+    };
+    const responses = [];
+    for (const authenticator of [ours, custom]) {
+      lines.length = 0;
+      const a = Fastify({ logger: { level: 'info', stream } });
+      apps.push(a);
+      await a.register(fastifyAuth, { authenticator, defaultAuth: 'required' });
+      a.get('/x', async () => 'x');
+      const res = await get(a, '/x');
+      responses.push({ status: res.statusCode, challenge: res.headers['www-authenticate'], body: res.body });
+      expect(lines.find((l) => l.msg === 'authentication failed')).toMatchObject({
+        code: 'ERR_AUTH_MISSING_TOKEN',
+        status: 401,
+      });
+    }
+    expect(seen).toEqual([undefined]);
+    expect(responses[0]).toEqual(responses[1]);
+    expect(responses[0]).toMatchObject({ status: 401, challenge: 'Bearer realm="zone"' });
+    expect(JSON.parse(responses[0]!.body)).toEqual({
+      status: 401,
+      code: 'ERR_AUTH_MISSING_TOKEN',
+      message: 'Authentication required',
+    });
+    ours.close();
+  });
+
   it('never repeats the token in the response', async () => {
     const a = newApp();
     await a.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required' });

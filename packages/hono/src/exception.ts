@@ -1,6 +1,35 @@
-import { type AuthError, toAuthError } from '@auth/core';
+import {
+  type AuthError,
+  MissingTokenError,
+  missingTokenResponse,
+  type RenderedAuthError,
+  renderAuthError,
+  toAuthError,
+} from '@auth/core';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+// A plain-string Response with its own copy of the pre-rendered headers (@hono/node-server writes a
+// string body in one go and may add Content-Length to the object it gets, so never the shared one).
+const responseOf = (r: RenderedAuthError): Response =>
+  new Response(r.body, { status: r.status, headers: { ...r.headers } });
+
+/**
+ * An `HTTPException` for a pre-rendered rejection: `getResponse()` builds a fresh plain-string
+ * `Response` from it on every call, instead of re-wrapping the body stream of `res`.
+ */
+class AuthHTTPException extends HTTPException {
+  readonly #rendered: RenderedAuthError;
+
+  constructor(rendered: RenderedAuthError, message: string, cause: AuthError | undefined) {
+    super(rendered.status as ContentfulStatusCode, { res: responseOf(rendered), message, cause });
+    this.#rendered = rendered;
+  }
+
+  override getResponse(): Response {
+    return responseOf(this.#rendered);
+  }
+}
 
 /**
  * An `HTTPException` holding the contract's ready `Response` (status, `WWW-Authenticate`/`Retry-After`,
@@ -9,7 +38,29 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  */
 export function toHTTPException(cause: unknown, realm?: string): HTTPException {
   const error: AuthError = toAuthError(cause);
-  const { status, headers, body } = error.toResponse(realm ?? error.realm);
-  const res = new Response(JSON.stringify(body), { status, headers });
-  return new HTTPException(status as ContentfulStatusCode, { res, message: error.message, cause: error });
+  return new AuthHTTPException(renderAuthError(error, realm ?? error.realm), error.message, error);
 }
+
+/**
+ * The exception for a request without credentials, built without a `MissingTokenError` until someone
+ * reads `cause` (Hono's default error handler does not): the response is fixed per realm.
+ */
+export function missingTokenException(realm: string): HTTPException {
+  const exception = new AuthHTTPException(missingTokenResponse(realm), MISSING_MESSAGE, undefined);
+  let error: AuthError | undefined;
+  Object.defineProperty(exception, 'cause', {
+    configurable: true,
+    get: () => {
+      if (error === undefined) {
+        error = new MissingTokenError();
+        error.realm = realm;
+      }
+      return error;
+    },
+    set(value: unknown) {
+      Object.defineProperty(this, 'cause', { value, writable: true, configurable: true });
+    },
+  });
+  return exception;
+}
+const MISSING_MESSAGE = new MissingTokenError().message;

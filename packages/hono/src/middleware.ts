@@ -4,6 +4,8 @@ import {
   type RequestLike,
   assertAllowed,
   MissingTokenError,
+  OPTIONAL_AUTH,
+  reportsMissingAsUndefined,
   requireAnyGroup as requireAnyGroup_,
   requireAnyScope as requireAnyScope_,
   requireClaim as requireClaim_,
@@ -17,7 +19,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { type HonoAuthOptions, resolveAuthenticator } from './authenticator.ts';
 import type { AuthEnv, OptionalAuthEnv } from './env.ts';
-import { toHTTPException } from './exception.ts';
+import { missingTokenException, toHTTPException } from './exception.ts';
 
 // Realm of the authenticator that ran, so later authorization failures use the same challenge.
 // Kept on the context under a private symbol rather than in `c.var` (the app's); a property write
@@ -54,7 +56,10 @@ async function formBody(c: Context): Promise<unknown> {
 function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean) {
   const resolved = resolveAuthenticator(options);
   const { authenticator } = resolved;
-  const settings = optional ? { optional: true } : undefined;
+  // Our authenticators report "no credentials" as undefined when asked optionally: a required route
+  // then throws the pre-rendered missing-token exception without building a MissingTokenError.
+  const quiet = !optional && reportsMissingAsUndefined(authenticator);
+  const settings = optional || quiet ? OPTIONAL_AUTH : undefined;
   return async (c: Context, next: () => Promise<void>) => {
     (c as WithRealm)[REALM] = authenticator.realm;
     let principal: Principal | undefined;
@@ -65,6 +70,7 @@ function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean)
       throw toHTTPException(cause, authenticator.realm);
     }
     if (principal) c.set('auth', principal);
+    else if (quiet) throw missingTokenException(authenticator.realm);
     await next();
   };
 }

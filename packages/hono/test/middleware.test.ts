@@ -1,4 +1,4 @@
-import { createAuthenticator, orgParam, type Principal } from '@auth/core';
+import { createAuthenticator, MissingTokenError, orgParam, type Principal } from '@auth/core';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
@@ -155,6 +155,50 @@ describe('errors', () => {
       code: 'ERR_AUTH_INVALID_REQUEST',
       statusCode: 400,
     });
+  });
+
+  it('getResponse() gives a fresh, complete response on every call', async () => {
+    const app = new Hono();
+    const seen: HTTPException[] = [];
+    app.onError((err) => {
+      seen.push(err as HTTPException);
+      return (err as HTTPException).getResponse();
+    });
+    app.get('/x', requireAuth(authenticator), (c) => c.text('x'));
+    await get(app, '/x', bearer({ exp: Math.floor(Date.now() / 1000) - 60 }));
+    const [err] = seen;
+    const first = err!.getResponse();
+    const firstBody = await first.text();
+    const second = err!.getResponse();
+    expect(second.status).toBe(401);
+    expect(second.headers.get('www-authenticate')).toBe(first.headers.get('www-authenticate'));
+    expect(await second.text()).toBe(firstBody);
+    expect(JSON.parse(firstBody)).toMatchObject({ code: 'ERR_AUTH_TOKEN_EXPIRED' });
+  });
+
+  it('without credentials: the cause is the MissingTokenError of the realm, also in an app onError', async () => {
+    const app = new Hono();
+    const seen: HTTPException[] = [];
+    app.onError((err) => {
+      seen.push(err as HTTPException);
+      return (err as HTTPException).getResponse();
+    });
+    const zoned = createAuthenticator({ ...authOptions(), realm: 'zone' });
+    app.get('/x', requireAuth(zoned), (c) => c.text('x'));
+    const res = await get(app, '/x');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="zone"');
+    expect(await res.json()).toEqual({
+      status: 401,
+      code: 'ERR_AUTH_MISSING_TOKEN',
+      message: 'Authentication required',
+    });
+    expect(seen[0]).toBeInstanceOf(HTTPException);
+    expect(seen[0]!.message).toBe('Authentication required');
+    expect(seen[0]!.cause).toBeInstanceOf(MissingTokenError);
+    expect(seen[0]!.cause).toMatchObject({ code: 'ERR_AUTH_MISSING_TOKEN', realm: 'zone' });
+    expect(seen[0]!.cause).toBe(seen[0]!.cause);
+    zoned.close();
   });
 
   it('a failure inside a custom authenticator is a 401, never a 500', async () => {

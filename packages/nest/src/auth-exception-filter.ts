@@ -1,4 +1,4 @@
-import { isAuthError, type AuthError, type Authenticator } from '@auth/core';
+import { isAuthError, renderAuthError, type AuthError, type Authenticator } from '@auth/core';
 import { Catch, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
@@ -36,8 +36,9 @@ export class AuthExceptionFilter implements ExceptionFilter<AuthError> {
     if (adapter.isHeadersSent(res)) return undefined;
     // One realm per app: the module's (an AuthError thrown by a controller carries the default one).
     const realm = this.authenticator?.realm ?? error.realm;
-    const { status, headers, body } = error.toResponse(realm);
-    for (const [name, value] of Object.entries(headers)) adapter.setHeader(res, name, value);
+    // Pre-rendered per (error, realm); the JSON text goes out as is under its JSON content type.
+    const { status, headers, body } = renderAuthError(error, realm);
+    for (const name in headers) adapter.setHeader(res, name, headers[name]!);
     adapter.reply(res, body, status);
     return undefined;
   }
