@@ -134,9 +134,19 @@ export class AuthError extends Error {
    * log it explicitly (`logger.warn({ code: err.code, detail: err.detail })`).
    */
   declare readonly detail: AuthErrorDetail | undefined;
+  /**
+   * Whether instances capture a stack trace. Off for request rejections (an answer, not a fault);
+   * on for the client's errors about outgoing calls, where the caller's stack matters.
+   */
+  static readonly keepsStack: boolean = false;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
+    // A rejected credential is an answer to a request, not a program fault: capturing a stack trace
+    // costs more than the rest of a cheap rejection (7–14 µs here), and `code` plus `detail` say where.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!(new.target as typeof AuthError).keepsStack) Error.stackTraceLimit = 0;
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     this.status = options.status ?? 401;
     this.error = options.error === undefined ? defaultBearerError(this.status) : options.error;

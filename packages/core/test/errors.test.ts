@@ -78,3 +78,19 @@ describe('AuthError', () => {
     expect(converted.message).not.toContain('secret');
   });
 });
+
+describe('cheap rejections: no stack trace for request rejections', () => {
+  it('a rejection carries no stack frames, and the stack trace limit is restored', () => {
+    const before = Error.stackTraceLimit;
+    const e = new InvalidTokenError('ERR_AUTH_TOKEN_EXPIRED', 'The access token expired');
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(e.stack ?? '').not.toMatch(/\n\s+at /);
+    expect(new Error('x').stack).toMatch(/\n\s+at /);
+  });
+
+  it('errors about outgoing calls keep their stack', async () => {
+    const { TokenEndpointError } = await import('../src/client/errors.ts');
+    const e = new TokenEndpointError('token endpoint failed');
+    expect(e.stack).toMatch(/\n\s+at /);
+  });
+});

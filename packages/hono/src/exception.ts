@@ -22,8 +22,14 @@ class AuthHTTPException extends HTTPException {
   readonly #rendered: RenderedAuthError;
 
   constructor(rendered: RenderedAuthError, message: string, cause: AuthError | undefined) {
-    super(rendered.status as ContentfulStatusCode, { res: responseOf(rendered), message, cause });
+    // A rejection is an answer to the request, not a program fault: no stack trace to capture.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(rendered.status as ContentfulStatusCode, { message, cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.#rendered = rendered;
+    // `res` is built only when read (Hono's own handlers call getResponse()).
+    Object.defineProperty(this, 'res', { configurable: true, get: () => responseOf(rendered) });
   }
 
   override getResponse(): Response {

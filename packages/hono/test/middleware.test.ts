@@ -174,6 +174,9 @@ describe('errors', () => {
     expect(second.headers.get('www-authenticate')).toBe(first.headers.get('www-authenticate'));
     expect(await second.text()).toBe(firstBody);
     expect(JSON.parse(firstBody)).toMatchObject({ code: 'ERR_AUTH_TOKEN_EXPIRED' });
+    // `res` (HTTPException's own field) is the same response, built when read.
+    expect(err!.res?.status).toBe(401);
+    expect(await err!.res?.text()).toBe(firstBody);
   });
 
   it('without credentials: the cause is the MissingTokenError of the realm, also in an app onError', async () => {

@@ -30,6 +30,7 @@ export interface TokenEndpointErrorDetails {
 
 /** 502: the token, revocation or introspection endpoint answered with an error or could not be reached. */
 export class TokenEndpointError extends AuthError {
+  static override readonly keepsStack = true;
   override name = 'TokenEndpointError';
   readonly endpoint: OAuthEndpoint;
   readonly oauthError: string | undefined;
@@ -61,6 +62,7 @@ export class TokenEndpointError extends AuthError {
  * `cause` holds the underlying TokenEndpointError or DiscoveryError.
  */
 export class RefreshError extends AuthError {
+  static override readonly keepsStack = true;
   override name = 'RefreshError';
   readonly oauthError: string | undefined;
 
@@ -79,6 +81,7 @@ export class RefreshError extends AuthError {
 
 /** 401: a refresh returned an ID token for a different subject than the original one. The source stops. */
 export class SubjectMismatchError extends AuthError {
+  static override readonly keepsStack = true;
   override name = 'SubjectMismatchError';
   constructor(message = 'The refreshed ID token names a different subject') {
     super('ERR_AUTH_SUBJECT_MISMATCH', message, { status: 401, error: 'invalid_token' });
@@ -87,6 +90,7 @@ export class SubjectMismatchError extends AuthError {
 
 /** 502: OIDC / OAuth metadata discovery failed (unreachable, not JSON, issuer mismatch, missing endpoint). */
 export class DiscoveryError extends AuthError {
+  static override readonly keepsStack = true;
   override name = 'DiscoveryError';
   constructor(message = 'Authorization server metadata discovery failed', options: { cause?: unknown } = {}) {
     super('ERR_AUTH_DISCOVERY_FAILED', message, {
@@ -100,6 +104,7 @@ export class DiscoveryError extends AuthError {
 
 /** 502: `authFetch` refused to send a token to an origin outside `allowedOrigins` (nothing was sent). */
 export class OriginNotAllowedError extends AuthError {
+  static override readonly keepsStack = true;
   override name = 'OriginNotAllowedError';
   readonly origin: string;
   constructor(origin: string) {
