@@ -41,6 +41,17 @@ export interface SecretsManagerStore extends SecretStore {
 }
 
 const NOT_FOUND = new Set(['ResourceNotFoundException']);
+const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SecretsManagerStoreOptions>([
+  'region',
+  'profile',
+  'prefix',
+  'allowedIds',
+  'client',
+  'endpoint',
+  'credentials',
+  'maxAttempts',
+  'versionStage',
+]);
 /** A GetSecretValue round trip within a region, before one has been measured (ms). */
 const TYPICAL_ROUND_TRIP_MS = 40;
 /** The key ids core lets reach a store. */
@@ -82,6 +93,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function secretsManagerStore(options: SecretsManagerStoreOptions): SecretsManagerStore {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('secretsManagerStore(): options must be an object with a prefix or allowedIds');
+  }
+  for (const key of Object.keys(options)) {
+    // A misspelt `allowedIds` next to a prefix would silently look up every id under the prefix.
+    if (!OPTION_KEYS.has(key)) throw new TypeError(`secretsManagerStore(): unknown option "${key}"`);
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || prefix.length > 256 || CONTROL.test(prefix)) {

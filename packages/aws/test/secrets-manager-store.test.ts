@@ -226,6 +226,15 @@ describe('secretsManagerStore through the real SDK client', () => {
     expect(() => secretsManagerStore({ allowedIds: ['svc1'], region: 'us-east-1' })).not.toThrow();
   });
 
+  it('a typo that silently disables a check: an unknown option key is a TypeError at setup', () => {
+    // `allowedIDs` next to a prefix used to be ignored: every id under the prefix was looked up.
+    for (const typo of ['allowedIDs', 'allowIds', 'allowedIds ', 'prefx', 'Region']) {
+      expect(() =>
+        secretsManagerStore({ prefix: 'p/', region: 'us-east-1', [typo]: ['svc1'] } as never),
+      ).toThrow(new RegExp(`unknown option "${typo}"`));
+    }
+  });
+
   it('with an allow-list, other ids never reach AWS', async () => {
     const store = makeStore({ prefix: undefined, allowedIds: ['db-password', 'other'] });
     await expect(store.get('prod')).resolves.toBeUndefined();
