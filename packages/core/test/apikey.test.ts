@@ -359,6 +359,19 @@ describe('apiKeyAuth', () => {
     expect(() => apiKeyAuth({ store, realm: 'a\nb' })).toThrow(/realm/);
     expect(() => apiKeyAuth({ store, prefix: 'a\u0000' })).toThrow(/prefix/);
   });
+
+  it('a typo that silently disables a setting: an unknown option key is a TypeError at setup', () => {
+    const store = memorySecretStore();
+    // A misspelt TTL or bound silently kept the default; the other authenticator's header was ignored.
+    for (const typo of ['negativeCacheTTLMs', 'cacheTtl', 'maxEntries', 'header']) {
+      expect(() => apiKeyAuth({ store, [typo]: 0 } as never)).toThrow(new RegExp(`unknown option "${typo}"`));
+    }
+    for (const typo of ['negativeCacheTTLMs', 'idHeader', 'tokenHeader']) {
+      expect(() => apiKeyHeaderAuth({ store, [typo]: 'x-a' } as never)).toThrow(
+        new RegExp(`unknown option "${typo}"`),
+      );
+    }
+  });
 });
 
 describe('API-key caches: no existence leak, no flushing', () => {
