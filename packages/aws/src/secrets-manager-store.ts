@@ -41,6 +41,19 @@ export interface SecretsManagerStore extends SecretStore {
 }
 
 const NOT_FOUND = new Set(['ResourceNotFoundException']);
+const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SecretsManagerStoreOptions>([
+  'region',
+  'profile',
+  'prefix',
+  'allowedIds',
+  'client',
+  'endpoint',
+  'credentials',
+  'maxAttempts',
+  'versionStage',
+]);
+/** A GetSecretValue round trip within a region, before one has been measured (ms). */
+const TYPICAL_ROUND_TRIP_MS = 40;
 /** The key ids core lets reach a store. */
 const KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -80,6 +93,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function secretsManagerStore(options: SecretsManagerStoreOptions): SecretsManagerStore {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('secretsManagerStore(): options must be an object with a prefix or allowedIds');
+  }
+  for (const key of Object.keys(options)) {
+    // A misspelt `allowedIds` next to a prefix would silently look up every id under the prefix.
+    if (!OPTION_KEYS.has(key)) throw new TypeError(`secretsManagerStore(): unknown option "${key}"`);
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || prefix.length > 256 || CONTROL.test(prefix)) {
@@ -126,11 +143,21 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions): Secret
     });
   const versionStage = options.versionStage;
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Moving average of a GetSecretValue round trip that answered (found or not): an id outside the
+  // allow-list waits as long, or answering it at once (0 ms against ~40 ms) would list the allowed ids.
+  let roundTripMs = TYPICAL_ROUND_TRIP_MS;
+  const answered = (started: number): void => {
+    roundTripMs = 0.8 * roundTripMs + 0.2 * (performance.now() - started);
+  };
 
   return {
     async get(id: string): Promise<string | undefined> {
-      if (allowed !== undefined && !allowed.has(id)) return undefined;
+      if (allowed !== undefined && !allowed.has(id)) {
+        await new Promise((resolve) => setTimeout(resolve, roundTripMs));
+        return undefined;
+      }
       let output: { SecretString?: string; SecretBinary?: Uint8Array };
+      const started = performance.now();
       try {
         output = await client.send(
           new GetSecretValueCommand({
@@ -138,9 +165,13 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions): Secret
             ...(versionStage && { VersionStage: versionStage }),
           }),
         );
+        answered(started);
       } catch (e) {
         const name = (e as { name?: unknown })?.name;
-        if (typeof name === 'string' && NOT_FOUND.has(name)) return undefined;
+        if (typeof name === 'string' && NOT_FOUND.has(name)) {
+          answered(started);
+          return undefined;
+        }
         throw new SecretStoreError(
           'Secrets Manager GetSecretValue failed',
           typeof name === 'string' ? name : undefined,

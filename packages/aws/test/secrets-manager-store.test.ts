@@ -226,6 +226,15 @@ describe('secretsManagerStore through the real SDK client', () => {
     expect(() => secretsManagerStore({ allowedIds: ['svc1'], region: 'us-east-1' })).not.toThrow();
   });
 
+  it('a typo that silently disables a check: an unknown option key is a TypeError at setup', () => {
+    // `allowedIDs` next to a prefix used to be ignored: every id under the prefix was looked up.
+    for (const typo of ['allowedIDs', 'allowIds', 'allowedIds ', 'prefx', 'Region']) {
+      expect(() =>
+        secretsManagerStore({ prefix: 'p/', region: 'us-east-1', [typo]: ['svc1'] } as never),
+      ).toThrow(new RegExp(`unknown option "${typo}"`));
+    }
+  });
+
   it('with an allow-list, other ids never reach AWS', async () => {
     const store = makeStore({ prefix: undefined, allowedIds: ['db-password', 'other'] });
     await expect(store.get('prod')).resolves.toBeUndefined();
@@ -234,6 +243,29 @@ describe('secretsManagerStore through the real SDK client', () => {
     // Allowed, but not a record: still unknown.
     await expect(store.get('db-password')).resolves.toBeUndefined();
     expect(seen.map((s) => s.body.SecretId)).toEqual(['db-password']);
+  });
+
+  it('observable difference: an id outside allowedIds answers no faster than a Secrets Manager lookup', async () => {
+    const record = JSON.stringify({ id: 'svc:one', token: 'token-one-0123456789' });
+    const sent: string[] = [];
+    const client = {
+      send: (command: { input: { SecretId: string } }) => {
+        sent.push(command.input.SecretId);
+        return new Promise((resolve) => setTimeout(() => resolve({ SecretString: record }), 40));
+      },
+    };
+    const store = secretsManagerStore({ allowedIds: ['svc1'], client: client as never });
+    const timed = async (id: string) => {
+      const start = performance.now();
+      const value = await store.get(id);
+      return { value, ms: performance.now() - start };
+    };
+    for (let i = 0; i < 5; i++) expect((await timed('svc1')).value).toBe(record);
+    const outside = await timed('intruder');
+    expect(outside.value).toBeUndefined();
+    // 0 ms against 40 ms told which ids are on the list; now both take about one AWS round trip.
+    expect(outside.ms).toBeGreaterThanOrEqual(25);
+    expect(sent).toEqual(Array(5).fill('svc1'));
   });
 
   it.each(['db-password', 'rds', 'list', 'numeric-token', 'broken'])(

@@ -359,6 +359,19 @@ describe('apiKeyAuth', () => {
     expect(() => apiKeyAuth({ store, realm: 'a\nb' })).toThrow(/realm/);
     expect(() => apiKeyAuth({ store, prefix: 'a\u0000' })).toThrow(/prefix/);
   });
+
+  it('a typo that silently disables a setting: an unknown option key is a TypeError at setup', () => {
+    const store = memorySecretStore();
+    // A misspelt TTL or bound silently kept the default; the other authenticator's header was ignored.
+    for (const typo of ['negativeCacheTTLMs', 'cacheTtl', 'maxEntries', 'header']) {
+      expect(() => apiKeyAuth({ store, [typo]: 0 } as never)).toThrow(new RegExp(`unknown option "${typo}"`));
+    }
+    for (const typo of ['negativeCacheTTLMs', 'idHeader', 'tokenHeader']) {
+      expect(() => apiKeyHeaderAuth({ store, [typo]: 'x-a' } as never)).toThrow(
+        new RegExp(`unknown option "${typo}"`),
+      );
+    }
+  });
 });
 
 describe('API-key caches: no existence leak, no flushing', () => {
@@ -450,6 +463,32 @@ describe('API-key caches: no existence leak, no flushing', () => {
     await expect(first).resolves.toBeDefined();
     expect(await failure(auth.authenticate(creds('k1', TOKEN)))).toBeInstanceOf(InvalidApiKeyError);
     expect(calls).toEqual(['k1', 'k1']);
+  });
+
+  it('unbounded growth: a store that never answers holds at most 1,024 distinct ids in flight, then 503', async () => {
+    const calls: string[] = [];
+    const store: SecretStore = {
+      get: (id) => {
+        calls.push(id);
+        return new Promise<undefined>(() => {}); // a blackholed connection, no timeout
+      },
+    };
+    const auth = apiKeyAuth({ store });
+    const pending = ids(1_024, 'flood').map((id) => auth.authenticate(creds(id, TOKEN)));
+    for (const p of pending) p.catch(() => {});
+    await vi.waitFor(() => expect(calls).toHaveLength(1_024));
+    // Past the bound: fail fast and closed, without another store call or another pending lookup.
+    for (const id of ids(100, 'more')) {
+      const e = await failure(auth.authenticate(creds(id, TOKEN)));
+      expect(e).toBeInstanceOf(UnavailableError);
+      expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
+    }
+    expect(calls).toHaveLength(1_024);
+    // An id already in flight still joins its lookup (no new slot needed).
+    const joined = auth.authenticate(creds('flood0', TOKEN));
+    joined.catch(() => {});
+    expect(calls).toHaveLength(1_024);
+    auth.close();
   });
 
   it('a store answering null is an unknown id: 401, remembered like one', async () => {

@@ -110,6 +110,15 @@ describe('policy(): remote decision points fail closed', () => {
       async () =>
         ({ allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: 'x', status: 401 }) as unknown as boolean,
     ],
+    // Without a code, the status is all it says: "unavailable" (or anything but 403) is no plain "no".
+    [
+      'a codeless denial with status 503',
+      async () => ({ allowed: false, status: 503 }) as unknown as boolean,
+    ],
+    [
+      'a codeless denial with status 500',
+      async () => ({ allowed: false, status: 500 }) as unknown as boolean,
+    ],
   ])('%s fails closed with 503', async (_, fn) => {
     expect(await policy(fn as never, { timeoutMs: 1000 })(who)).toMatchObject({
       allowed: false,
@@ -121,6 +130,23 @@ describe('policy(): remote decision points fail closed', () => {
   it('not() of an unusable answer stays closed', async () => {
     const weird = policy(async () => ({ allowed: 'yes' }) as unknown as boolean);
     expect(await not(weird)(who)).toMatchObject({ allowed: false, status: 503 });
+  });
+
+  it('crash: an answer whose fields throw when read is a prompt 503, not an unhandled rejection', async () => {
+    const fn = async () =>
+      ({
+        allowed: false,
+        get code(): string {
+          throw new Error('getter');
+        },
+      }) as unknown as boolean;
+    // Before: the throw escaped as an unhandled rejection and the request waited for the timeout.
+    expect(await policy(fn, { timeoutMs: 60_000 })(who)).toMatchObject({ allowed: false, status: 503 });
+  });
+
+  it('inversion of a malformed answer: not() of a codeless 503 from the decision function stays closed', async () => {
+    const down = policy(async () => ({ allowed: false, status: 503 }) as unknown as boolean);
+    expect(await not(down)(who)).toMatchObject({ allowed: false, status: 503 });
   });
 
   it('not() of a failed decision point stays closed', async () => {

@@ -5,16 +5,19 @@
  * none of it, on every client path.
  */
 import { inspect } from 'node:util';
+import { Agent, request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DiscoveryError,
   RefreshError,
   TokenEndpointError,
+  authFetch,
   clientCredentials,
   introspectToken,
   refreshTokens,
   revokeToken,
 } from '../src/client/index.ts';
+import { authInterceptor } from '../src/client/undici.ts';
 import { type FakeEndpoint, type Reply, fakeTime, jwt, startFakeEndpoint } from './client-fixtures.ts';
 
 const AT = 'at-SECRET-8f3a91c2';
@@ -225,5 +228,55 @@ describe('token material never reaches error causes', () => {
     expect(typeof cause.code).toBe('string');
     expect(cause.message).toMatch(/token_type/);
     expect(cause.cause).toBeUndefined();
+  });
+});
+
+describe('authFetch and the undici interceptor: a credential that is not a valid header value', () => {
+  // Fetch's Headers.set quotes the whole rejected value ("Bearer <token>") in its TypeError message.
+  const api = 'https://api.example.com';
+  const okFetch = async () => new Response('ok');
+
+  for (const [name, bad] of [
+    ['a line break', `${AT}\nX-Injected: 1`],
+    ['a NUL', `${AT}\u0000`],
+    ['a character above U+00FF', `${AT}\u20ac`],
+  ] as const) {
+    it(`a token with ${name} fails with a typed error that does not quote it`, async () => {
+      const f = authFetch({ getToken: async () => bad }, { allowedOrigins: [api], fetch: okFetch });
+      const error = await failure(f(`${api}/x`));
+      expect(error).toBeInstanceOf(TokenEndpointError);
+      expect((error as TokenEndpointError).code).toBe('ERR_AUTH_TOKEN_ENDPOINT');
+      expectNoSecret(error);
+    });
+  }
+
+  it('an API key with a control character is refused at setup without quoting it', () => {
+    let error: unknown;
+    try {
+      authFetch({ getToken: async () => 'ok' }, { allowedOrigins: [api], apiKey: `${CLIENT_SECRET}\nx` });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expectNoSecret(error);
+  });
+
+  it('the undici interceptor answers such a token with the same typed error, and checks the API key at setup', async () => {
+    const dispatcher = new Agent().compose(
+      authInterceptor({ getToken: async () => `${AT}\nX` }, { allowedOrigins: [api] }),
+    );
+    try {
+      const error = await failure(request(`${api}/x`, { dispatcher }));
+      expect(error).toBeInstanceOf(TokenEndpointError);
+      expectNoSecret(error);
+    } finally {
+      await dispatcher.close();
+    }
+    expect(() =>
+      authInterceptor(
+        { getToken: async () => 'ok' },
+        { allowedOrigins: [api], apiKey: `${CLIENT_SECRET}\u0000` },
+      ),
+    ).toThrow(TypeError);
   });
 });

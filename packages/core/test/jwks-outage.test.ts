@@ -246,4 +246,24 @@ describe('unknown-kid refetch limit (token bucket: burst 1, one per 5 s)', () =>
     ).toBe(2_000);
     expect(resolveJwksOptions({ cooldown: 30_000 })).not.toHaveProperty('cooldown');
   });
+
+  it('a typo that silently disables a setting: an unknown jwks option key is a TypeError at setup', () => {
+    for (const typo of [
+      'unknownKidRefetchInterval',
+      'unknownKidRefetchBurstMs',
+      'failureBackoffMin',
+      'cooldwn',
+    ]) {
+      expect(() => resolveJwksOptions({ [typo]: 1 } as JwksOptions)).toThrow(new RegExp(`jwks.*"${typo}"`));
+      for (const where of ['issuer', 'top'] as const) {
+        const jwks = { [typo]: 1 } as JwksOptions;
+        expect(() =>
+          createVerifier({
+            issuers: [{ issuer: 'https://i.example', audience: AUD, ...(where === 'issuer' && { jwks }) }],
+            ...(where === 'top' && { jwks }),
+          }),
+        ).toThrow(TypeError);
+      }
+    }
+  });
 });

@@ -38,7 +38,7 @@ function rethrow(e: unknown, realm: string): never {
 
 /** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
 export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
-  const { realm, checker } = commonSettings('apiKeyAuth', options);
+  const { realm, checker } = commonSettings('apiKeyAuth', options, ['idHeader', 'tokenHeader']);
   const idHeader = headerName(options.idHeader, 'apiKeyAuth(): idHeader', 'x-principal-id');
   const tokenHeader = headerName(options.tokenHeader, 'apiKeyAuth(): tokenHeader', 'x-principal-token');
   if (idHeader === tokenHeader) throw new TypeError('apiKeyAuth(): idHeader and tokenHeader must differ');
@@ -90,7 +90,7 @@ function repeated(reading: HeaderReading): boolean {
 
 /** One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret. */
 export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticator {
-  const { realm, checker } = commonSettings('apiKeyHeaderAuth', options);
+  const { realm, checker } = commonSettings('apiKeyHeaderAuth', options, ['header']);
   const header = headerName(options.header, 'apiKeyHeaderAuth(): header', 'x-api-key');
 
   return brandAuthenticator({

@@ -73,6 +73,8 @@ class ExpiringLru<V> {
 }
 
 const UNAVAILABLE = 'API key credentials cannot be checked right now';
+/** Distinct ids looked up in the store at once; past it a new id is a 503 without a store call. */
+const MAX_INFLIGHT = 1_024;
 const RETRY_AFTER = 5;
 const BALANCE = 'unknown-id';
 
@@ -136,6 +138,12 @@ export function createCredentialChecker(options: CheckerOptions): CredentialChec
     if (miss !== undefined) return null;
     let pending = inflight.get(key);
     if (pending === undefined) {
+      // A store that hangs would otherwise keep one lookup per attacker-chosen id forever.
+      if (inflight.size >= MAX_INFLIGHT) {
+        return Promise.reject(
+          new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', UNAVAILABLE, { retryAfter: RETRY_AFTER }),
+        );
+      }
       const started: Promise<ParsedRecord | null> = load(id, key).finally(() => {
         // clear() may have dropped this lookup and a newer one taken its place.
         if (inflight.get(key) === started) inflight.delete(key);

@@ -55,8 +55,11 @@ export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy 
     if (value === true) return ALLOW;
     if (value === false) return denial;
     if (typeof value === 'object' && value !== null && 'allowed' in value) {
-      const v = value as { allowed: unknown; code?: unknown };
-      if (v.allowed === false && v.code === undefined) return denial;
+      const v = value as { allowed: unknown; code?: unknown; status?: unknown };
+      // A codeless `{ allowed: false }` is a plain "no"; with another status (503: "unavailable") it is none.
+      if (v.allowed === false && v.code === undefined && (v.status === undefined || v.status === 403)) {
+        return denial;
+      }
       // An object that is not a well-formed Decision is no usable answer either: 503, never a 403 to invert.
       const decision = normalizeDecision(value);
       return isUnknown(decision) ? POLICY_UNAVAILABLE : decision;
@@ -87,7 +90,16 @@ export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy 
         return;
       }
       Promise.resolve(result).then(
-        (value) => settle(toDecision(value)),
+        (value) => {
+          let decision: Decision;
+          try {
+            decision = toDecision(value);
+          } catch {
+            // An answer that throws when read (a getter, a Proxy) is no answer: never an unhandled rejection.
+            decision = POLICY_UNAVAILABLE;
+          }
+          settle(decision);
+        },
         () => settle(POLICY_UNAVAILABLE),
       );
     });

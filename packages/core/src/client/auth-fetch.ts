@@ -2,7 +2,8 @@
  * `authFetch()`: a fetch-compatible function that sends `Authorization: Bearer …` (and optionally an
  * API key) to allowed origins only, and recovers from one 401 caused by a token that went stale.
  */
-import { OriginNotAllowedError } from './errors.ts';
+import { OriginNotAllowedError, TokenEndpointError } from './errors.ts';
+import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
 import type { FetchLike, TokenSource } from './types.ts';
 
@@ -31,6 +32,9 @@ export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): 
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
     throw new TypeError('apiKey must be a non-empty string');
   }
+  if (options.apiKey !== undefined && !isHeaderSafe(options.apiKey)) {
+    throw new TypeError('apiKey must contain only visible ASCII characters (value not shown)');
+  }
   if (typeof apiKeyHeader !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(apiKeyHeader)) {
     throw new TypeError('apiKeyHeader must be a valid header name');
   }
@@ -51,6 +55,10 @@ export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): 
     for (let hops = 0; ; hops++) {
       check(request.url);
       const headers = new Headers(request.headers);
+      if (!isHeaderSafe(token)) {
+        // Headers.set would throw a TypeError quoting the token.
+        throw new TokenEndpointError('The token source returned a token that cannot be sent in a header');
+      }
       headers.set('authorization', `Bearer ${token}`);
       if (options.apiKey !== undefined) headers.set(apiKeyHeader, options.apiKey);
       const response = await doFetch(

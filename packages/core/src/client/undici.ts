@@ -13,7 +13,8 @@
  * so every redirect hop is checked against the allow-list.
  */
 import type { Dispatcher } from 'undici';
-import { OriginNotAllowedError } from './errors.ts';
+import { OriginNotAllowedError, TokenEndpointError } from './errors.ts';
+import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
 import type { TokenSource } from './types.ts';
 
@@ -41,6 +42,9 @@ export function authInterceptor(
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
     throw new TypeError('apiKey must be a non-empty string');
   }
+  if (options.apiKey !== undefined && !isHeaderSafe(options.apiKey)) {
+    throw new TypeError('apiKey must contain only visible ASCII characters (value not shown)');
+  }
 
   return (dispatch) =>
     function authIntercept(opts, handler) {
@@ -55,6 +59,9 @@ export function authInterceptor(
         return true;
       }
       const withToken = (token: string): Dispatcher.DispatchOptions => {
+        if (!isHeaderSafe(token)) {
+          throw new TokenEndpointError('The token source returned a token that cannot be sent in a header');
+        }
         const headers = toRecord(opts.headers);
         headers.authorization = `Bearer ${token}`;
         if (options.apiKey !== undefined) headers[apiKeyHeader] = options.apiKey;

@@ -29,6 +29,12 @@ export const JWKS_DEFAULTS = {
   maxKeys: 100,
 } as const;
 
+const OPTION_KEYS: ReadonlySet<string> = new Set<keyof JwksOptions>([
+  ...(Object.keys(JWKS_DEFAULTS) as (keyof typeof JWKS_DEFAULTS)[]),
+  'cooldown',
+  'store',
+]);
+
 export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store' | 'cooldown'>> & {
   store: JwksCacheStore | undefined;
 };
@@ -38,7 +44,11 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
   let interval: unknown;
   for (const layer of layers) {
     if (!layer) continue;
-    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+    for (const [k, v] of Object.entries(layer)) {
+      // A misspelt name would silently leave the default in place (e.g. a refetch interval of 5 s).
+      if (!OPTION_KEYS.has(k)) throw new TypeError(`jwks: unknown option "${k}"`);
+      if (v !== undefined) out[k] = v;
+    }
     // The deprecated `cooldown` still sets the refetch interval unless the new name is given.
     if (layer.unknownKidRefetchIntervalMs !== undefined) interval = layer.unknownKidRefetchIntervalMs;
     else if (layer.cooldown !== undefined && interval === undefined) interval = layer.cooldown;
