@@ -8,6 +8,7 @@ import type { AuthError } from './errors.ts';
 import {
   extractToken,
   hasToken,
+  mayCarryOtherToken,
   readHeader,
   startsWithBearer,
   validateTokenLocations,
@@ -85,13 +86,10 @@ export function createAuthenticator(
   const rethrow = (e: unknown): never => {
     throw withRealm(e, realm);
   };
-  // Token-cache fast path: only when the header is the one token location (else a token sent in two
-  // places must still be a 400) and the verifier is this package's own.
+  // Token-cache fast path when the verifier is this package's own; a request that may carry a token in
+  // a second place takes the full path (a token sent in two places must still be a 400).
   const internals = verifierInternals(verifier);
-  const peek =
-    internals !== undefined && !locations.query && locations.body !== true
-      ? internals.peek.bind(internals)
-      : undefined;
+  const peek = internals !== undefined ? internals.peek.bind(internals) : undefined;
 
   const bearer: Authenticator = brandAuthenticator({
     realm,
@@ -101,7 +99,7 @@ export function createAuthenticator(
     // Not async: the usual request (a cached token) costs one resolved promise, no await chain.
     authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
       if (peek !== undefined) {
-        const hit = cachedPrincipal(req, peek);
+        const hit = cachedPrincipal(req, peek, locations);
         if (hit !== undefined)
           return hit instanceof Promise ? hit.then(undefined, rethrow) : Promise.resolve(hit);
       }
@@ -133,10 +131,12 @@ export function createAuthenticator(
 function cachedPrincipal(
   req: RequestLike,
   peek: (token: string) => Principal | Promise<Principal> | undefined,
+  locations: TokenLocations,
 ): Principal | Promise<Principal> | undefined {
   const header = readHeader(req, 'authorization');
   const value = header.value;
   if (header.repeated || value === undefined || !startsWithBearer(value)) return undefined;
+  if (mayCarryOtherToken(req, locations)) return undefined;
   return peek(value.slice(7));
 }
 
