@@ -20,6 +20,8 @@ import type { Verifier, VerifierOptions } from './verify/index.ts';
 import { brandAuthenticator, isAuthenticator, validateRealm } from './authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import type { Principal, RequestLike } from './types.ts';
+import { assertKnownKeys } from './options/assert-known-keys.ts';
+import { AUTHENTICATOR_OPTION_KEYS, AUTHENTICATOR_SETTING_KEYS } from './options/option-keys.ts';
 
 export interface AuthenticatorSettings {
   /** Realm of the `WWW-Authenticate` challenge (default `api`). */
@@ -66,11 +68,13 @@ export function createAuthenticator(
   let verifier: Verifier;
   let owned: boolean;
   let own: AuthenticatorSettings;
+  assertKnownKeys(settings, AUTHENTICATOR_SETTING_KEYS, 'createAuthenticator(): settings');
   if (looksLikeVerifier(options)) {
     verifier = options;
     owned = false;
     own = settings;
   } else {
+    assertKnownKeys(options, AUTHENTICATOR_OPTION_KEYS, 'createAuthenticator()');
     const { realm, tokenLocations, apiKey, ...verifierOptions } = options;
     own = { realm, tokenLocations, apiKey, ...stripUndefined(settings) };
     verifier = createVerifier(verifierOptions);

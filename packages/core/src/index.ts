@@ -53,6 +53,8 @@ export type { HeaderReading, TokenLocations } from './extract/index.ts';
 export { anyAuthenticator, createAuthenticator } from './authenticate.ts';
 export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
 export { isAuthenticator, validateRealm } from './authenticator.ts';
+// options: setup checks shared by every factory
+export { assertKnownKeys } from './options/assert-known-keys.ts';
 export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 // config: options from environment variables
 export { NO_AUDIENCE, verifierOptionsFromEnv } from './config/index.ts';

@@ -9,6 +9,8 @@ import { InvalidRequestError } from '../errors.ts';
 import type { RequestLike } from '../types.ts';
 import { MESSAGES, TOKEN68, isBearerCredentials, parseBearer } from './bearer.ts';
 import { readHeader } from './headers.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { TOKEN_LOCATION_KEYS } from '../options/option-keys.ts';
 
 export interface TokenLocations {
   /** Accept `?access_token=` (true) or a custom parameter name (string). Off by default. */
@@ -27,6 +29,7 @@ export function validateTokenLocations(options: unknown, name = 'tokenLocations'
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${name} must be an object like { query?: boolean | string, body?: boolean }`);
   }
+  assertKnownKeys(options, TOKEN_LOCATION_KEYS, name);
   const { query, body } = options as Record<string, unknown>;
   if (query !== undefined && typeof query !== 'boolean') {
     if (typeof query !== 'string' || !PARAM_NAME.test(query)) {
