@@ -1,4 +1,5 @@
 import {
+  type AuthError,
   assertAllowed,
   MissingTokenError,
   type Policy,
@@ -32,13 +33,25 @@ function policyContext(request: FastifyRequest): PolicyContext {
   };
 }
 
+/**
+ * One log line per failure, named after what failed: a 403 is an authorization denial, not an
+ * authentication failure. Client mistakes are `info`; a 503 (keys, stores or a decision point out of
+ * reach) is the server's problem and `warn`. Code and status only: never the token or the message.
+ */
+function logFailure(reply: FastifyReply, error: AuthError): void {
+  const fields = { code: error.code, status: error.status };
+  if (error.status === 403) reply.log.info(fields, 'authorization denied');
+  else if (error.status >= 500) reply.log.warn(fields, 'authentication unavailable');
+  else reply.log.info(fields, 'authentication failed');
+}
+
 // Answer from the hook so the contract's body survives any app error handler; or hand the error on.
 function fail(state: AuthState | undefined, reply: FastifyReply, cause: unknown): FastifyReply {
   const error = toAuthError(cause);
   const realm = state?.authenticator.realm ?? error.realm;
   error.realm = realm;
   if (state?.throwErrors) throw error;
-  reply.log.info({ code: error.code, status: error.status }, 'authentication failed');
+  logFailure(reply, error);
   return sendAuthError(reply, error, realm);
 }
 
