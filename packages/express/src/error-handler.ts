@@ -1,4 +1,4 @@
-import { isAuthError } from '@auth/core';
+import { assertKnownKeys, isAuthError, validateRealm } from '@auth/core';
 import type { ErrorRequestHandler } from 'express';
 
 export interface AuthErrorHandlerOptions {
@@ -11,9 +11,15 @@ export interface AuthErrorHandlerOptions {
  * and passes any other error on to the next error handler.
  */
 export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('authErrorHandler(): options must be an object');
+  }
+  assertKnownKeys(options, ['realm'], 'authErrorHandler()');
+  const realm =
+    options.realm === undefined ? undefined : validateRealm(options.realm, 'authErrorHandler(): realm');
   return function authErrorHandler(err, _req, res, next) {
     if (!isAuthError(err) || res.headersSent) return next(err);
-    const { status, headers, body } = err.toResponse(options.realm ?? err.realm);
+    const { status, headers, body } = err.toResponse(realm ?? err.realm);
     res.status(status).set(headers).send(JSON.stringify(body));
   };
 }

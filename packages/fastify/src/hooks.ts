@@ -1,6 +1,7 @@
 import {
   type AuthError,
   assertAllowed,
+  extractToken,
   MissingTokenError,
   type Policy,
   type PolicyContext,
@@ -72,6 +73,24 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
       }
       // No principal here (e.g. a custom authenticator resolving undefined) fails closed in assertAllowed.
       if (policy) await assertAllowed(policy, principal, policyContext(request));
+    } catch (cause) {
+      return fail(state, reply, cause);
+    }
+  };
+}
+
+/**
+ * `preValidation` companion of a hook that ran in `onRequest` (before the body was parsed): a header
+ * token beside an `access_token` form parameter is a 400 even when body tokens are off (RFC 6750 §2).
+ * Only form bodies that a content-type parser turned into something are looked at.
+ */
+export function secondTokenHook(state: AuthState): AuthHook {
+  return async function checkBodyToken(request, reply) {
+    if (request.body === undefined || request.body === null) return;
+    const type = request.headers['content-type'];
+    if (typeof type !== 'string' || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return;
+    try {
+      extractToken(toRequestLike(request));
     } catch (cause) {
       return fail(state, reply, cause);
     }

@@ -11,7 +11,7 @@ import {
 } from '@auth/core';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AuthHook, authHook } from './hooks.ts';
+import { type AuthHook, authHook, secondTokenHook } from './hooks.ts';
 import { type FastifyAuthOptions, readSettings, resolveAuthenticator } from './options.ts';
 import { type RouteAuthConfig, routeRequirement } from './route-config.ts';
 import { type AuthState, getState, setState } from './state.ts';
@@ -83,6 +83,11 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     const existing = route[settings.hook];
     // Ours runs first: later hooks and the handler see `request.auth`.
     route[settings.hook] = (existing === undefined ? [hook] : [hook, ...[existing].flat()]) as never;
+    if (settings.hook === 'onRequest') {
+      const check = secondTokenHook(state);
+      const pre = route.preValidation;
+      route.preValidation = (pre === undefined ? [check] : [check, ...[pre].flat()]) as never;
+    }
   });
 
   if (owned) fastify.addHook('onClose', async () => authenticator.close());
