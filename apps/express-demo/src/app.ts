@@ -19,7 +19,7 @@ import {
   requireScopes,
 } from '@auth/express';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -45,7 +45,9 @@ export function createApp(config: DemoConfig): DemoApp {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json());
+  // No app-wide body parser: a body is parsed on the routes that take one, after authentication, so
+  // an unauthenticated request never gets as far as a parser (or its error).
+  const json = express.json({ limit: '100kb' });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -70,7 +72,7 @@ export function createApp(config: DemoConfig): DemoApp {
     res.json(items);
   });
 
-  app.post('/items', requireScopes('write:items'), (req, res) => {
+  app.post('/items', requireScopes('write:items'), json, (req, res) => {
     res.status(201).json(nextItem(req.body));
   });
 
@@ -106,7 +108,11 @@ export function createApp(config: DemoConfig): DemoApp {
     },
   );
 
+  app.use((_req, res) => {
+    res.status(404).json({ status: 404, code: 'ERR_NOT_FOUND', message: 'Not found' });
+  });
   app.use(authErrorHandler());
+  app.use(finalErrorHandler);
 
   return {
     app,
@@ -116,3 +122,42 @@ export function createApp(config: DemoConfig): DemoApp {
     },
   };
 }
+
+// body-parser's error types, as the contract's JSON (status, code, message).
+const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  'entity.parse.failed': {
+    status: 400,
+    code: 'ERR_INVALID_JSON',
+    message: 'The request body is not valid JSON',
+  },
+  'entity.too.large': { status: 413, code: 'ERR_BODY_TOO_LARGE', message: 'The request body is too large' },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'ERR_UNSUPPORTED_ENCODING',
+    message: 'The request body encoding is not supported',
+  },
+  'charset.unsupported': {
+    status: 415,
+    code: 'ERR_UNSUPPORTED_CHARSET',
+    message: 'The request body charset is not supported',
+  },
+};
+
+/**
+ * Every error that is not an AuthError, as JSON without a stack trace or the error's own text: a
+ * body-parser error with its status, anything else as a 500 with a fixed message (the details go to
+ * the server log only).
+ */
+const finalErrorHandler: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const type = (err as { type?: unknown })?.type;
+  const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+  const status = (err as { status?: unknown })?.status;
+  const reply =
+    known ??
+    (typeof status === 'number' && status >= 400 && status < 500
+      ? { status, code: 'ERR_BAD_REQUEST', message: 'The request could not be processed' }
+      : { status: 500, code: 'ERR_INTERNAL', message: 'Internal server error' });
+  if (reply.status >= 500) console.error(err);
+  res.status(reply.status).json(reply);
+};

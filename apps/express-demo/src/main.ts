@@ -1,4 +1,6 @@
 /** Starts the Express demo API. Configuration: HOST, PORT and AUTH_* (see README). */
+// Production mode unless told otherwise: Express then never renders a stack trace.
+process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
 import { demoAuthFromEnv, describeIssuers } from 'demo-support';
 import { createApp } from './app.ts';
@@ -36,6 +38,11 @@ const { app, close } = createApp({ auth, upstream, apiKey });
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
 });
+// Slow clients: bound how long a request's headers and the whole request may take to arrive, and
+// how long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
+server.keepAliveTimeout = 5_000;
 
 function shutdown() {
   close();

@@ -7,11 +7,13 @@ import {
 } from '@auth/core';
 import { fastifyAuth } from '@auth/fastify';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
   auth: AuthenticatorOptions;
+  /** Fastify server options set at start-up (timeouts for slow clients: see main.ts). */
+  server?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'>;
   /** Service-principal credentials that `GET /service` accepts besides a bearer token. */
   apiKey?: Authenticator;
   /** Fastify's logger (off by default: failures are logged at info level). */
@@ -20,7 +22,20 @@ export interface AppConfig {
 
 /** The contract's demo API on @auth/fastify. */
 export async function createApp(config: AppConfig): Promise<FastifyInstance> {
-  const app = Fastify({ logger: config.logger ?? false });
+  const app = Fastify({ logger: config.logger ?? false, bodyLimit: 100 * 1024, ...config.server });
+
+  // Errors that are not auth failures (those are answered by the plugin) in the contract's JSON shape:
+  // a client error keeps its status and code; anything else is a fixed 500, never a stack or message.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ status, code: error.code ?? 'ERR_BAD_REQUEST', message: error.message });
+    }
+    request.log.error(error);
+    return reply.code(500).send({ status: 500, code: 'ERR_INTERNAL', message: 'Internal server error' });
+  });
   const bearer = createAuthenticator(config.auth);
   // The app owns the authenticators it was given: stop their background key refreshes on close.
   app.addHook('onClose', async () => {
@@ -33,6 +48,13 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   // Every route in this scope needs a valid token unless its `config.auth` says otherwise.
   await app.register(async (api) => {
     await api.register(fastifyAuth, { authenticator: bearer, defaultAuth: 'required' });
+    // Form bodies, parsed after authentication (the plugin checks in onRequest): a second token in
+    // one next to the Authorization header is then refused (RFC 6750 §2).
+    api.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
 
     api.get('/me', async (request) => principalJson(request.auth!));
 

@@ -1,4 +1,5 @@
 /** Starts the Fastify demo API. Configuration: HOST, PORT and AUTH_* (see README). */
+process.env.NODE_ENV ??= 'production';
 import { demoAuthFromEnv, describeIssuers } from 'demo-support';
 import { createApp } from './app.ts';
 
@@ -9,7 +10,14 @@ const port = Number(env.PORT || 3002);
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
 const { auth, apiKey } = demoAuthFromEnv(env);
 
-const app = await createApp({ auth, apiKey });
+// Slow clients: bound the idle socket, the whole request and idle keep-alive connections (Fastify's
+// defaults leave the first unbounded), and the time for a request's headers below.
+const app = await createApp({
+  auth,
+  apiKey,
+  server: { connectionTimeout: 30_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
+});
+app.server.headersTimeout = 10_000;
 await app.listen({ host, port });
 console.log(`fastify-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
 

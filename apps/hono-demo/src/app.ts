@@ -19,6 +19,7 @@ import {
 } from '@auth/hono';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -57,7 +58,16 @@ export function createApp(config: DemoConfig): DemoApp {
   api.get('/items', requireScopes('read:items'), (c) => c.json(items));
 
   api.post('/items', requireScopes('write:items'), async (c) => {
-    const body: unknown = await c.req.json().catch(() => undefined);
+    const text = await c.req.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      return c.json(
+        { status: 400, code: 'ERR_INVALID_JSON', message: 'The request body is not valid JSON' },
+        400,
+      );
+    }
     return c.json(nextItem(body), 201);
   });
 
@@ -69,6 +79,14 @@ export function createApp(config: DemoConfig): DemoApp {
   );
 
   app.route('/', api);
+
+  // Anything unexpected: a fixed JSON 500, never the error's text or stack (HTTPExceptions, such as
+  // the auth failures, carry their own response).
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    console.error(error);
+    return c.json({ status: 500, code: 'ERR_INTERNAL', message: 'Internal server error' }, 500);
+  });
 
   return {
     app,

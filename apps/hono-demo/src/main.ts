@@ -1,4 +1,5 @@
 /** Starts the Hono demo API on Node (@hono/node-server). Configuration: HOST, PORT and AUTH_* (see README). */
+process.env.NODE_ENV ??= 'production';
 import { serve } from '@hono/node-server';
 import { demoAuthFromEnv, describeIssuers } from 'demo-support';
 import { createApp } from './app.ts';
@@ -11,7 +12,10 @@ const port = Number(env.PORT || 3004);
 const { auth, apiKey } = demoAuthFromEnv(env);
 
 const { app, close } = createApp({ auth, apiKey });
-const server = serve({ fetch: app.fetch, hostname, port }, () => {
+// Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
+// long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
+const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
+const server = serve({ fetch: app.fetch, hostname, port, serverOptions }, () => {
   console.log(`hono-demo listening on http://${hostname}:${port} (issuers: ${describeIssuers(auth)})`);
 });
 

@@ -1,8 +1,9 @@
 import { anyAuthenticator, type Authenticator, type AuthenticatorOptions } from '@auth/core';
 import { Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule } from '@auth/nest';
 import { DemoController } from './demo.controller.ts';
+import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
 
 export interface DemoConfig {
@@ -30,6 +31,7 @@ export class AppModule implements OnModuleDestroy {
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyAfterAuth },
         {
           provide: SERVICE_AUTHENTICATOR,
           inject: [AUTH_AUTHENTICATOR],

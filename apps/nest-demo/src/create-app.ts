@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type DemoConfig } from './app.module.ts';
+import { JSON_BODY_LIMIT } from './json-body-after-auth.ts';
 
 export type Platform = 'express' | 'fastify';
 
@@ -12,10 +14,33 @@ export async function createApp(
   options: { logger?: false } = { logger: false },
 ): Promise<INestApplication> {
   const module = AppModule.forRoot(config);
+  // JSON bodies are parsed after the guards (JsonBodyAfterAuth), not by the platform before them;
+  // form bodies stay with the platform (bounded), so a second token in one is refused by the guard.
   const app =
     platform === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter(), { ...options, abortOnError: false })
-      : await NestFactory.create(module, { ...options, abortOnError: false });
+      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT }), {
+          ...options,
+          abortOnError: false,
+          bodyParser: false,
+        })
+      : await NestFactory.create<NestExpressApplication>(module, {
+          ...options,
+          abortOnError: false,
+          bodyParser: false,
+        });
+  if (platform === 'fastify') {
+    const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+    // Leave JSON bodies unread: the interceptor reads them once the request is authenticated.
+    fastify.removeContentTypeParser('application/json');
+    fastify.addContentTypeParser('application/json', (_request, _payload, done) => done(null, undefined));
+    fastify.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+  } else {
+    (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, limit: JSON_BODY_LIMIT });
+  }
   app.enableShutdownHooks();
   return app;
 }

@@ -1,4 +1,5 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
+process.env.NODE_ENV ??= 'production';
 import { demoAuthFromEnv, describeIssuers } from 'demo-support';
 import { createApp, type Platform } from './create-app.ts';
 
@@ -16,6 +17,13 @@ const { auth, apiKey } = demoAuthFromEnv(env);
 
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
 const app = await createApp({ auth, apiKey }, platform, {});
+// Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
+// long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min); both platforms
+// serve through a Node http.Server.
+const server = app.getHttpServer() as import('node:http').Server;
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
+server.keepAliveTimeout = 5_000;
 await app.listen(port, host);
 console.log(
   `nest-demo (${platform}) listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`,

@@ -4,8 +4,9 @@ import type { Failure } from './expectations.ts';
 export type Headers = readonly (readonly [string, string])[];
 
 export interface Success {
-  status: 200 | 201;
-  check?: (json: any, env: Environment) => void;
+  /** A 2xx, or a non-auth client error checked by `check` (not by the auth-failure rules). */
+  status: 200 | 201 | 400;
+  check?: (json: any, text: string, env: Environment) => void;
 }
 
 /** One row of the suite: a request against a demo app and what the contract says about the reply. */
@@ -18,6 +19,8 @@ export interface Case {
   path: string | ((env: Environment) => Promise<string> | string);
   headers?: (env: Environment) => Promise<Headers> | Headers;
   body?: string;
+  /** Content type of `body` (default `application/json`). */
+  contentType?: string;
   expect: Failure | Success;
 }
 

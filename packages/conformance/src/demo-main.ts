@@ -73,6 +73,25 @@ export function describeDemoMain(name: string, appDir: string): void {
       expect(wrong.status).toBe(401);
     });
 
+    // What a user's client sees from main.ts as started: JSON, never an HTML page or a stack trace.
+    it('answers bad bodies and unknown errors with JSON, never a stack trace', async () => {
+      const post = (body: string, headers: Record<string, string> = {}) =>
+        fetch(`${baseUrl}/items`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+      const anonymous = await post('{"name":');
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.json()).toMatchObject({ code: 'ERR_AUTH_MISSING_TOKEN' });
+      const token = await idp.getToken('writer');
+      const bad = await post('{"name":', { authorization: `Bearer ${token}` });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toMatch(/json/);
+      const text = await bad.text();
+      expect(text).not.toMatch(/<html|<pre|\bat [\w.<>]+ \(|node:internal|\.[jt]s:\d+:\d+/i);
+    });
+
     it('stops cleanly on SIGTERM', async () => {
       const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
       child!.kill('SIGTERM');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { bearer } from './case.ts';
 import { send } from './http.ts';
 import { deadUrl, serveJson } from './json-server.ts';
-import type { ConformanceHarness, DemoConfig, DemoServer } from './types.ts';
+import type { ConformanceHarness, DemoConfig, DemoServer, GuardedAppConfig } from './types.ts';
 
 export const AUDIENCE = 'api://demo';
 
@@ -47,6 +47,10 @@ export interface Environment {
   /** Extra app for one test; closed with the environment. */
   start(config: DemoConfig): Promise<string>;
   config(extra?: Partial<DemoConfig['auth']>): DemoConfig;
+  /** Bearer-token options trusting the suite's issuers (no API keys). */
+  auth(): DemoConfig['auth'];
+  /** A one-route app of the adapter (`GET /guarded`); closed with the environment. */
+  startGuarded(config: GuardedAppConfig): Promise<string>;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -116,6 +120,13 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
         }),
       }),
     });
+    env.auth = () => ({ issuers });
+    env.startGuarded = async (config) => {
+      if (!harness.startGuarded) throw new Error(`${harness.name}: the harness has no startGuarded`);
+      const server: DemoServer = await harness.startGuarded(config);
+      closers.push(() => server.close());
+      return server.baseUrl;
+    };
     env.start = async (config) => {
       const server: DemoServer = await harness.start(config);
       closers.push(() => server.close());

@@ -4,8 +4,8 @@ import type { Reply } from './http.ts';
 /** What the contract says a failure looks like. */
 export interface Failure {
   status: 400 | 401 | 403 | 503;
-  /** Exact body `code`, or the codes the contract allows for this situation. */
-  code: string | readonly string[];
+  /** Exact body `code`, the codes the contract allows, or a pattern ("or a more precise code"). */
+  code: string | readonly string[] | RegExp;
   /** RFC 6750 error of the challenge; null: a challenge without `error` (`Bearer realm="api"`). */
   error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | null;
   /** Required scopes listed in an insufficient_scope challenge. */
@@ -15,14 +15,28 @@ export interface Failure {
 
 const quote = (value: string) => value.replace(/["\\]/g, (c) => `\\${c}`);
 
-/** The exact `WWW-Authenticate` text for a failure, given the (fixed) message of the body. */
+/**
+ * RFC 6750 §3: `error_description` holds only `%x20-21 / %x23-5B / %x5D-7E` (no quotes, backslashes or
+ * non-ASCII text). The contract: other characters are dropped, runs of spaces left behind become one,
+ * and an attribute with nothing left is not sent. The body's `message` keeps the full text.
+ */
+export function challengeDescription(message: string): string {
+  return message
+    .replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** The exact `WWW-Authenticate` text for a failure, given the message of the body. */
 export function expectedChallenge(failure: Failure, message: string): string {
-  const params: [string, string][] = [['realm', failure.realm ?? 'api']];
+  const params: [string, string][] = [['realm', quote(failure.realm ?? 'api')]];
   if (failure.error) {
-    params.push(['error', failure.error], ['error_description', message]);
+    params.push(['error', failure.error]);
+    const description = challengeDescription(message);
+    if (description.length > 0) params.push(['error_description', description]);
     if (failure.scope !== undefined) params.push(['scope', failure.scope]);
   }
-  return `Bearer ${params.map(([k, v]) => `${k}="${quote(v)}"`).join(', ')}`;
+  return `Bearer ${params.map(([k, v]) => `${k}="${v}"`).join(', ')}`;
 }
 
 /** Status, body shape and code, the exact challenge (none on 503) and Retry-After on 503. */
@@ -33,8 +47,12 @@ export function expectFailure(reply: Reply, failure: Failure): void {
   const body = reply.json as Record<string, unknown>;
   expect(body, 'JSON body').toBeTypeOf('object');
   expect(body.status).toBe(failure.status);
-  const codes = typeof failure.code === 'string' ? [failure.code] : failure.code;
-  expect(codes, `body code ${String(body.code)}`).toContain(body.code);
+  if (failure.code instanceof RegExp) {
+    expect(body.code, 'body code').toMatch(failure.code);
+  } else {
+    const codes = typeof failure.code === 'string' ? [failure.code] : failure.code;
+    expect(codes, `body code ${String(body.code)}`).toContain(body.code);
+  }
   expect(body.message).toBeTypeOf('string');
   expect((body.message as string).length).toBeGreaterThan(0);
 
@@ -44,6 +62,8 @@ export function expectFailure(reply: Reply, failure: Failure): void {
     expect(body.error).toBeUndefined();
     return;
   }
+  // Header values a client can parse: printable ASCII only (RFC 6750 §3, RFC 9110 field values).
+  expect(reply.headers['www-authenticate']).toMatch(/^[\x20-\x7e]+$/);
   const error = failure.error === undefined ? defaultError(failure.status) : failure.error;
   expect(reply.headers['www-authenticate']).toBe(
     expectedChallenge({ ...failure, error }, body.message as string),

@@ -15,18 +15,28 @@ export interface SendOptions {
   /** Raw header list: repeated names are sent as separate header lines (fetch would merge them). */
   headers?: readonly (readonly [string, string])[];
   body?: string;
+  /** Content type of `body` (default `application/json`). */
+  contentType?: string;
 }
 
 // Header values that carry credentials: none of their parts may come back in a response.
 const SECRET_HEADERS = new Set(['authorization', 'x-principal-token', 'x-api-key']);
 
-function secretsOf(path: string, headers: readonly (readonly [string, string])[]): string[] {
+function secretsOf(
+  path: string,
+  headers: readonly (readonly [string, string])[],
+  body?: string,
+  contentType?: string,
+): string[] {
   const parts: string[] = [];
   for (const [name, value] of headers) {
     if (SECRET_HEADERS.has(name.toLowerCase())) parts.push(...value.split(/[\s,]+/));
   }
   const query = new URL(path, 'http://x').searchParams;
   for (const value of query.values()) parts.push(value);
+  if (body !== undefined && contentType?.startsWith('application/x-www-form-urlencoded')) {
+    for (const value of new URLSearchParams(body).values()) parts.push(value);
+  }
   // Short parts are schemes or fixtures like "a"; credentials are long.
   return parts.filter((part) => part.length >= 16);
 }
@@ -41,7 +51,12 @@ export function send(baseUrl: string, path: string, options: SendOptions = {}): 
   const flat: string[] = ['host', new URL(baseUrl).host, 'connection', 'close'];
   for (const [name, value] of headers) flat.push(name, value);
   if (options.body !== undefined) {
-    flat.push('content-type', 'application/json', 'content-length', String(Buffer.byteLength(options.body)));
+    flat.push(
+      'content-type',
+      options.contentType ?? 'application/json',
+      'content-length',
+      String(Buffer.byteLength(options.body)),
+    );
   }
   return new Promise((resolve, reject) => {
     const req = request(
@@ -53,7 +68,7 @@ export function send(baseUrl: string, path: string, options: SendOptions = {}): 
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          const leaked = secretsOf(path, headers).find(
+          const leaked = secretsOf(path, headers, options.body, options.contentType).find(
             (secret) => text.includes(secret) || res.rawHeaders.some((value) => value.includes(secret)),
           );
           if (leaked !== undefined) {

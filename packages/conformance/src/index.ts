@@ -2,8 +2,14 @@
 export { conformanceCases, runConformance } from './run.ts';
 export type { Case, Headers, Success } from './case.ts';
 export { AUDIENCE, SERVICE_PRINCIPAL, type Environment } from './environment.ts';
-export { expectFailure, expectedChallenge, expectPrincipal, type Failure } from './expectations.ts';
+export {
+  challengeDescription,
+  expectFailure,
+  expectedChallenge,
+  expectPrincipal,
+  type Failure,
+} from './expectations.ts';
 export { send, type Reply, type SendOptions } from './http.ts';
-export type { ConformanceHarness, DemoConfig, DemoServer } from './types.ts';
+export type { ConformanceHarness, DemoConfig, DemoServer, GuardedAppConfig } from './types.ts';
 export { describeDemoMain } from './demo-main.ts';
 export * as hs256 from './hs256.ts';

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Case, Success } from './case.ts';
 import { apiKeyCases } from './cases/api-keys.ts';
+import { bodyCases } from './cases/bodies.ts';
 import { headerCases } from './cases/headers.ts';
 import { routeCases } from './cases/routes.ts';
 import { tokenCases } from './cases/tokens.ts';
 import { useEnvironment, type Environment } from './environment.ts';
-import { expectFailure, type Failure } from './expectations.ts';
+import { expectFailure } from './expectations.ts';
 import { fuzzAuthorization } from './fuzz.ts';
 import { send } from './http.ts';
 import type { ConformanceHarness } from './types.ts';
+import { challengeRows, declarationRows } from './cases/guarded.ts';
 
 /** All rows, by section. */
 export const conformanceCases: Record<string, readonly Case[]> = {
@@ -16,6 +18,7 @@ export const conformanceCases: Record<string, readonly Case[]> = {
   'Authorization header and token locations': headerCases,
   'token verification and keys': tokenCases,
   'API keys': apiKeyCases,
+  'request bodies (authentication first)': bodyCases,
 };
 
 async function runCase(env: Environment, c: Case): Promise<void> {
@@ -25,13 +28,14 @@ async function runCase(env: Environment, c: Case): Promise<void> {
     method: c.method ?? 'GET',
     headers,
     ...(c.body === undefined ? {} : { body: c.body }),
+    ...(c.contentType === undefined ? {} : { contentType: c.contentType }),
   });
-  if (c.expect.status >= 400) {
-    expectFailure(reply, c.expect as Failure);
+  if ('code' in c.expect) {
+    expectFailure(reply, c.expect);
   } else {
     const success = c.expect as Success;
     expect(reply.status, `${reply.status} ${reply.text}`).toBe(success.status);
-    success.check?.(reply.json, env);
+    success.check?.(reply.json, reply.text, env);
   }
 }
 
@@ -46,6 +50,18 @@ export function runConformance(harness: ConformanceHarness): void {
       if (cases.length === 0) continue;
       describe(section, () => {
         for (const c of cases) it(c.name, () => runCase(env, c));
+      });
+    }
+    // Registered only when the harness can build such apps (an out-of-process runtime cannot).
+    if (harness.startGuarded) {
+      describe('challenge text (RFC 6750 §3 characters; full text in the body)', () => {
+        for (const row of challengeRows) it(row.name, () => row.run(env));
+      });
+    }
+    const declare = harness.declareRoute?.bind(harness);
+    if (declare) {
+      describe('route declarations refuse unknown option names', () => {
+        for (const row of declarationRows) it(row.name, () => row.run(env, declare));
       });
     }
     describe('nothing a client sends produces a 500', () => {

@@ -1,4 +1,4 @@
-import type { Authenticator, AuthenticatorOptions } from '@auth/core';
+import type { Authenticator, AuthenticatorOptions, Policy } from '@auth/core';
 
 /** What a demo app needs to be built: `createApp(config)` in every `apps/<x>-demo/src/app.ts`. */
 export interface DemoConfig {
@@ -15,9 +15,31 @@ export interface DemoServer {
   close(): Promise<void> | void;
 }
 
+/** A one-route app for rows the demo API cannot express (e.g. a denial with a non-ASCII reason). */
+export interface GuardedAppConfig {
+  /** Bearer-token authentication of the route. */
+  auth: AuthenticatorOptions;
+  /** Applied after authentication with the adapter's own authorization idiom. */
+  policy: Policy;
+}
+
 /** How the suite starts one adapter's demo app. */
 export interface ConformanceHarness {
   /** Shown in the test names (`express`, `fastify`, …). */
   name: string;
   start(config: DemoConfig): Promise<DemoServer>;
+  /**
+   * Serves an app of this adapter with one route, `GET /guarded` → 200 `{"ok":true}`, behind
+   * authentication with `config.auth` and then `config.policy` (Express `authorize`, Fastify
+   * `fastify.authorize`, Hono `authorize`, Nest `@Authorize`). Every in-process harness has one; a
+   * harness that runs the app elsewhere (another runtime) may leave it out, and those rows with it.
+   */
+  startGuarded?(config: GuardedAppConfig): Promise<DemoServer>;
+  /**
+   * Declares a protected route whose route-level auth options are `options`, in this adapter's idiom
+   * (Fastify `config.auth`; the options of Express/Hono `requireAuth`; Nest's module options), with
+   * `auth` as the rest of the configuration. The contract: an unknown key throws a TypeError naming
+   * it, synchronously or as a rejection, when the route is declared. Cleans up after itself.
+   */
+  declareRoute?(options: Record<string, unknown>, auth: AuthenticatorOptions): void | Promise<void>;
 }

@@ -45,13 +45,23 @@ describe('send', () => {
 });
 
 describe('expectedChallenge', () => {
-  it('builds the RFC 6750 challenge with escaped values', () => {
+  it('builds the RFC 6750 challenge: escaped realm, description reduced to RFC 6750 characters', () => {
     expect(expectedChallenge({ status: 401, code: 'X', error: null }, 'ignored')).toBe('Bearer realm="api"');
     expect(
       expectedChallenge(
         { status: 403, code: 'X', error: 'insufficient_scope', scope: 'a b', realm: 'r"x' },
         'Say "no"',
       ),
-    ).toBe('Bearer realm="r\\"x", error="insufficient_scope", error_description="Say \\"no\\"", scope="a b"');
+    ).toBe('Bearer realm="r\\"x", error="insufficient_scope", error_description="Say no", scope="a b"');
+    // RFC 6750 §3 characters only in error_description; nothing left: no attribute.
+    expect(
+      expectedChallenge(
+        { status: 403, code: 'X', error: 'insufficient_scope' },
+        'You don’t have 角色 access',
+      ),
+    ).toBe('Bearer realm="api", error="insufficient_scope", error_description="You dont have access"');
+    expect(expectedChallenge({ status: 403, code: 'X', error: 'insufficient_scope' }, '角色')).toBe(
+      'Bearer realm="api", error="insufficient_scope"',
+    );
   });
 });

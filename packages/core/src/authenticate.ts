@@ -8,6 +8,7 @@ import type { AuthError } from './errors.ts';
 import {
   extractToken,
   hasToken,
+  mayCarryOtherToken,
   readHeader,
   startsWithBearer,
   validateTokenLocations,
@@ -19,6 +20,8 @@ import type { Verifier, VerifierOptions } from './verify/index.ts';
 import { brandAuthenticator, isAuthenticator, validateRealm } from './authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import type { Principal, RequestLike } from './types.ts';
+import { assertKnownKeys } from './options/assert-known-keys.ts';
+import { AUTHENTICATOR_OPTION_KEYS, AUTHENTICATOR_SETTING_KEYS } from './options/option-keys.ts';
 
 export interface AuthenticatorSettings {
   /** Realm of the `WWW-Authenticate` challenge (default `api`). */
@@ -65,11 +68,13 @@ export function createAuthenticator(
   let verifier: Verifier;
   let owned: boolean;
   let own: AuthenticatorSettings;
+  assertKnownKeys(settings, AUTHENTICATOR_SETTING_KEYS, 'createAuthenticator(): settings');
   if (looksLikeVerifier(options)) {
     verifier = options;
     owned = false;
     own = settings;
   } else {
+    assertKnownKeys(options, AUTHENTICATOR_OPTION_KEYS, 'createAuthenticator()');
     const { realm, tokenLocations, apiKey, ...verifierOptions } = options;
     own = { realm, tokenLocations, apiKey, ...stripUndefined(settings) };
     verifier = createVerifier(verifierOptions);
@@ -85,13 +90,10 @@ export function createAuthenticator(
   const rethrow = (e: unknown): never => {
     throw withRealm(e, realm);
   };
-  // Token-cache fast path: only when the header is the one token location (else a token sent in two
-  // places must still be a 400) and the verifier is this package's own.
+  // Token-cache fast path when the verifier is this package's own; a request that may carry a token in
+  // a second place takes the full path (a token sent in two places must still be a 400).
   const internals = verifierInternals(verifier);
-  const peek =
-    internals !== undefined && !locations.query && locations.body !== true
-      ? internals.peek.bind(internals)
-      : undefined;
+  const peek = internals !== undefined ? internals.peek.bind(internals) : undefined;
 
   const bearer: Authenticator = brandAuthenticator({
     realm,
@@ -101,7 +103,7 @@ export function createAuthenticator(
     // Not async: the usual request (a cached token) costs one resolved promise, no await chain.
     authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
       if (peek !== undefined) {
-        const hit = cachedPrincipal(req, peek);
+        const hit = cachedPrincipal(req, peek, locations);
         if (hit !== undefined)
           return hit instanceof Promise ? hit.then(undefined, rethrow) : Promise.resolve(hit);
       }
@@ -133,10 +135,12 @@ export function createAuthenticator(
 function cachedPrincipal(
   req: RequestLike,
   peek: (token: string) => Principal | Promise<Principal> | undefined,
+  locations: TokenLocations,
 ): Principal | Promise<Principal> | undefined {
   const header = readHeader(req, 'authorization');
   const value = header.value;
   if (header.repeated || value === undefined || !startsWithBearer(value)) return undefined;
+  if (mayCarryOtherToken(req, locations)) return undefined;
   return peek(value.slice(7));
 }
 

@@ -42,13 +42,25 @@ export function isAuthenticator(value: unknown): value is Authenticator {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// A realm goes into a header as a quoted-string: printable ASCII only (`"` and `\` are escaped).
+const NOT_REALM_CHAR = /[^\x20-\x7e]/;
 
-/** Validates a realm at setup: a non-empty string of at most 256 characters without control characters. */
+/**
+ * Validates a realm at setup: a non-empty string of at most 256 printable ASCII characters (no control
+ * characters, no non-ASCII text, which a `WWW-Authenticate` header cannot carry).
+ *
+ * @example
+ * validateRealm('orders api'); // 'orders api'
+ * validateRealm('café'); // throws TypeError
+ */
 export function validateRealm(realm: unknown, name = 'realm'): string {
   if (realm === undefined) return DEFAULT_REALM;
   if (typeof realm !== 'string' || realm.length === 0 || realm.length > 256) {
     throw new TypeError(`${name} must be a non-empty string of at most 256 characters`);
   }
   if (CONTROL.test(realm)) throw new TypeError(`${name} must not contain control characters`);
+  if (NOT_REALM_CHAR.test(realm)) {
+    throw new TypeError(`${name} must contain only printable ASCII characters (no non-ASCII text)`);
+  }
   return realm;
 }

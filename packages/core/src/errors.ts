@@ -172,22 +172,27 @@ export class AuthError extends Error {
   /** The RFC 6750 challenge, or undefined when this error sends none (503). */
   wwwAuthenticate(realm: string = this.realm): string | undefined {
     if (!this.challenge) return undefined;
-    const params: [string, string][] = [['realm', realm]];
+    // The realm is checked at setup (validateRealm) and only escaped here; the other attributes carry
+    // library or application text, so they keep only the characters RFC 6750 §3 allows.
+    let challenge = `Bearer realm="${quote(realm)}"`;
     if (this.error) {
-      params.push(['error', this.error]);
-      params.push(['error_description', this.message]);
+      challenge += `, error="${this.error}"`;
+      const description = challengeText(this.message);
+      if (description.length > 0) challenge += `, error_description="${description}"`;
       if (this.error === 'insufficient_scope' && this.requiredScopes.length > 0) {
-        params.push(['scope', this.requiredScopes.join(' ')]);
+        const scope = challengeScope(this.requiredScopes);
+        if (scope.length > 0) challenge += `, scope="${scope}"`;
       }
     }
-    return `Bearer ${params.map(([k, v]) => `${k}="${quote(v)}"`).join(', ')}`;
+    return challenge;
   }
 
   responseHeaders(realm: string = this.realm): Record<string, string> {
     const headers: Record<string, string> = {};
     const challenge = this.wwwAuthenticate(realm);
     if (challenge) headers['www-authenticate'] = challenge;
-    if (this.status === 503) headers['retry-after'] = String(Math.max(1, Math.ceil(this.retryAfter ?? 30)));
+    if (this.status === 503 || this.status === 429)
+      headers['retry-after'] = retryAfterSeconds(this.retryAfter);
     return headers;
   }
 
@@ -221,10 +226,52 @@ function defaultBearerError(status: number): BearerErrorCode | null {
   return null;
 }
 
-/** Quoted-string content for a challenge: escapes `"` and `\`, drops control characters (no CR/LF ever). */
+// RFC 6750 §3: error-description and scope-token characters (scope also allows SP as a separator).
+const NOT_DESCRIPTION_CHAR = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+const NOT_SCOPE_TOKEN_CHAR = /[^\x21\x23-\x5b\x5d-\x7e]/g;
+const DEFAULT_RETRY_AFTER = 30;
+const MAX_RETRY_AFTER = 86_400;
+
+/**
+ * `error_description` text: keeps only the characters RFC 6750 §3 allows (`%x20-21 / %x23-5B /
+ * %x5D-7E`), so quotes, backslashes, control characters and non-ASCII text are dropped rather than
+ * escaped (a header value must be Latin-1 for every framework, and ASCII per the RFC). The JSON body
+ * keeps the full message.
+ *
+ * @example
+ * challengeText('You don’t have "access"'); // 'You dont have access'
+ */
+export function challengeText(value: string): string {
+  return value.replace(NOT_DESCRIPTION_CHAR, '').replace(/ {2,}/g, ' ').trim();
+}
+
+/**
+ * The `scope` attribute: each scope reduced to RFC 6750 scope-token characters (`%x21 / %x23-5B /
+ * %x5D-7E`), empty ones left out, joined by single spaces.
+ *
+ * @example
+ * challengeScope(['read:items', 'wr"ite']); // 'read:items write'
+ */
+export function challengeScope(scopes: readonly string[]): string {
+  return scopes
+    .map((scope) => String(scope).replace(NOT_SCOPE_TOKEN_CHAR, ''))
+    .filter((scope) => scope.length > 0)
+    .join(' ');
+}
+
+/** `Retry-After` delay-seconds: a positive integer whatever the error was built with (never NaN). */
+function retryAfterSeconds(value: number | undefined): string {
+  const seconds =
+    typeof value === 'number' && Number.isFinite(value) ? Math.ceil(value) : DEFAULT_RETRY_AFTER;
+  return String(Math.min(MAX_RETRY_AFTER, Math.max(1, seconds)));
+}
+
+/**
+ * Quoted-string content for a challenge: escapes `"` and `\`, drops control characters and anything
+ * outside printable ASCII (no CR/LF ever, and nothing a framework refuses in a header value).
+ */
 export function quote(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/["\\]/g, (c) => `\\${c}`);
+  return value.replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, (c) => `\\${c}`);
 }
 
 /** True for an AuthError, also one created by another copy of this package (dual builds, duplicates). */

@@ -12,12 +12,10 @@ describe('assertKnownKeys', () => {
 
   it('throws a TypeError naming the unknown key, where it was given, and the closest known key', () => {
     expect(() => assertKnownKeys({ scope: ['read'] }, ['scopes', 'optional'], 'route config.auth')).toThrow(
-      new TypeError(
-        'route config.auth: unknown option "scope" (did you mean "scopes"?; known: scopes, optional)',
-      ),
+      new TypeError('route config.auth: unknown option "scope" (did you mean "scopes"?)'),
     );
     expect(() => assertKnownKeys({ zzz: 1 }, ['scopes'], 'f')).toThrow(
-      new TypeError('f: unknown option "zzz" (known: scopes)'),
+      new TypeError('f: unknown option "zzz"'),
     );
   });
 
@@ -26,10 +24,8 @@ describe('assertKnownKeys', () => {
     expect(() => assertKnownKeys({ [Symbol('internal')]: 1 }, ['b'], 'f')).not.toThrow();
   });
 
-  it('rejects a non-object', () => {
-    expect(() => assertKnownKeys(null as never, ['a'], 'f')).toThrow(
-      new TypeError('f: options must be an object'),
-    );
-    expect(() => assertKnownKeys('x' as never, ['a'], 'f')).toThrow(TypeError);
+  it('leaves a non-object to the caller, which validates its own shape', () => {
+    expect(() => assertKnownKeys(null, ['a'], 'f')).not.toThrow();
+    expect(() => assertKnownKeys('x', ['a'], 'f')).not.toThrow();
   });
 });

@@ -52,10 +52,14 @@ describe('createAuthenticator with the real verifier', () => {
       await expect(auth.authenticate(bearer(wrongAud))).rejects.toMatchObject({ status: 401, realm: 'demo' });
       await expect(auth.authenticate(bearer('not-a-jwt'))).rejects.toMatchObject({ status: 401 });
       await expect(
-        auth.authenticate({ headers: { authorization: `Bearer  ${token}` } }),
+        auth.authenticate({ headers: { authorization: `Bearer\t${token}` } }),
       ).rejects.toMatchObject({
         status: 400,
       });
+      // "Bearer" 1*SP b64token: several spaces are valid.
+      await expect(
+        auth.authenticate({ headers: { authorization: `Bearer   ${token}` } }),
+      ).resolves.toMatchObject({ subject: 'user-1' });
       await expect(auth.authenticate({ headers: {} })).rejects.toMatchObject({
         code: 'ERR_AUTH_MISSING_TOKEN',
       });

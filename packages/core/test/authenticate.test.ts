@@ -69,10 +69,25 @@ describe('createAuthenticator with a verifier', () => {
     const { verifier, verify } = fakeVerifier();
     const auth = createAuthenticator(verifier);
     const err = await failure(
-      auth.authenticate({ headers: { authorization: 'Basic abc' } }, { optional: true }),
+      auth.authenticate({ headers: { authorization: 'Bearer' } }, { optional: true }),
     );
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect(err.status).toBe(400);
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  it('treats an unsupported scheme as no credentials (401 without error, or undefined when optional)', async () => {
+    const { verifier, verify } = fakeVerifier();
+    const auth = createAuthenticator(verifier);
+    const basic = { headers: { authorization: 'Basic dXNlcjpwYXNzd29yZA==' } };
+    expect(auth.hasCredentials(basic)).toBe(false);
+    const err = await failure(auth.authenticate(basic));
+    expect(err).toBeInstanceOf(MissingTokenError);
+    expect((err as MissingTokenError).wwwAuthenticate()).toBe('Bearer realm="api"');
+    await expect(auth.authenticate(basic, { optional: true })).resolves.toBeUndefined();
+    await expect(
+      auth.authenticate({ headers: { authorization: 'DPoP abc' } }, { optional: true }),
+    ).resolves.toBeUndefined();
     expect(verify).not.toHaveBeenCalled();
   });
 
@@ -113,6 +128,10 @@ describe('createAuthenticator with a verifier', () => {
     expect(() => createAuthenticator(verifier, { realm: 'a\r\nb' })).toThrow(TypeError);
     expect(() => createAuthenticator(verifier, { realm: 'a\u0000' })).toThrow(/control characters/);
     expect(() => createAuthenticator(verifier, { realm: '' })).toThrow(/realm/);
+    // A realm goes into every challenge header: non-ASCII text would make each one fail to send.
+    expect(() => createAuthenticator(verifier, { realm: 'café' })).toThrow(/printable ASCII/);
+    expect(() => createAuthenticator(verifier, { realm: '角色' })).toThrow(TypeError);
+    expect(createAuthenticator(verifier, { realm: 'demo "realm"' }).realm).toBe('demo "realm"');
     expect(() => createAuthenticator(verifier, { tokenLocations: { query: 'a b' } })).toThrow(/query/);
     expect(() => createAuthenticator(verifier, { apiKey: {} as Authenticator })).toThrow(/apiKey/);
     expect(() => createAuthenticator(null as unknown as Verifier)).toThrow(TypeError);
@@ -157,8 +176,8 @@ describe('anyAuthenticator', () => {
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect(err.status).toBe(400);
     expect(k.authenticate).not.toHaveBeenCalled();
-    // a malformed Authorization header still counts as credentials
-    const err2 = await failure(any.authenticate({ headers: { authorization: 'Basic x', 'x-key': 'good' } }));
+    // a malformed Bearer header still counts as credentials
+    const err2 = await failure(any.authenticate({ headers: { authorization: 'Bearer', 'x-key': 'good' } }));
     expect(err2.status).toBe(400);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AuthError,
+  ForbiddenError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
@@ -54,11 +55,51 @@ describe('AuthError', () => {
     expect(e.wwwAuthenticate()).toBeUndefined();
   });
 
-  it('escapes quotes and backslashes and drops CR/LF in challenge values', () => {
+  it('escapes quotes in the realm; drops quotes, backslashes and CR/LF from error_description', () => {
     const e = new InvalidRequestError('a "quoted"\\ value\r\nX-Injected: 1');
     expect(e.wwwAuthenticate('re"alm')).toBe(
-      'Bearer realm="re\\"alm", error="invalid_request", error_description="a \\"quoted\\"\\\\ valueX-Injected: 1"',
+      'Bearer realm="re\\"alm", error="invalid_request", error_description="a quoted valueX-Injected: 1"',
     );
+    expect(e.toBody().message).toBe('a "quoted"\\ value\r\nX-Injected: 1');
+  });
+
+  // RFC 6750 §3: error-description = *( %x20-21 / %x23-5B / %x5D-7E ). Non-Latin-1 text in a header
+  // makes Node throw ERR_INVALID_CHAR and Fetch's Headers throw a TypeError (a 500 in every framework).
+  it('keeps only RFC 6750 characters in challenge attributes, the full text in the body', () => {
+    const denied = new ForbiddenError(
+      'ERR_AUTH_CLAIM_CHECK_FAILED',
+      'You don’t have access to 角色 (“x”)\t!',
+    );
+    const challenge = denied.wwwAuthenticate() as string;
+    expect(challenge).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="You dont have access to (x)!"',
+    );
+    expect(() => new Headers({ 'www-authenticate': challenge })).not.toThrow();
+    expect(challenge).toMatch(/^[\x20-\x7e]*$/);
+    expect(denied.toBody().message).toBe('You don’t have access to 角色 (“x”)\t!');
+
+    const scoped = new InsufficientScopeError(['read:items', 'wr"ite\\:é', 'ü'], 'Insufficient scope');
+    expect(scoped.wwwAuthenticate()).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="Insufficient scope", scope="read:items write:"',
+    );
+    expect(scoped.toBody().scope).toBe('read:items wr"ite\\:é ü');
+    // Nothing left to describe: the attribute is left out rather than sent empty.
+    expect(new ForbiddenError('ERR_AUTH_FORBIDDEN', '禁止').wwwAuthenticate()).toBe(
+      'Bearer realm="api", error="insufficient_scope"',
+    );
+  });
+
+  it('sends Retry-After as a positive whole number whatever the error was built with', () => {
+    for (const [retryAfter, expected] of [
+      [Number.NaN, '30'],
+      [Number.POSITIVE_INFINITY, '30'],
+      [-5, '1'],
+      [2.2, '3'],
+      [1e12, '86400'],
+    ] as const) {
+      const e = new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'down', { retryAfter });
+      expect(e.responseHeaders()['retry-after']).toBe(expected);
+    }
   });
 
   it('carries status, statusCode and headers for foreign error handlers', () => {

@@ -1,5 +1,6 @@
 import {
   createAuthenticator,
+  isBearerCredentials,
   isAuthenticator,
   MissingTokenError,
   verifierOptionsFromEnv,
@@ -8,7 +9,7 @@ import {
   type Principal,
   type Verifier,
 } from '@auth/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { authFailure, rememberRealm } from './realm.ts';
 
 /** What the middleware authenticates with: options, a verifier, or a ready authenticator (e.g. API keys). */
@@ -22,10 +23,27 @@ function toAuthenticator(source: AuthSource | undefined): Authenticator {
   return isAuthenticator(source) ? source : createAuthenticator(source);
 }
 
+// RFC 6750 §2: a header token beside an `access_token` form parameter is a 400 even when body tokens
+// are off, so an unparsed form body that comes with a Bearer header is read first (bounded like
+// Express's own parser; later parsers see it parsed and skip). Nothing is read for other requests.
+const formParser = express.urlencoded({ extended: false, limit: '100kb' });
+const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+function hasUnparsedFormBeside(req: Request): boolean {
+  if (req.body !== undefined || req.method === 'GET' || req.method === 'HEAD') return false;
+  const type = req.headers['content-type'];
+  const authorization = req.headers.authorization;
+  return (
+    typeof type === 'string' &&
+    FORM.test(type) &&
+    typeof authorization === 'string' &&
+    isBearerCredentials(authorization)
+  );
+}
+
 function middleware(authenticator: Authenticator, optional: boolean): AuthMiddleware {
   const options = optional ? { optional: true } : undefined;
-  const handler = (req: Request, _res: Response, next: NextFunction): void => {
-    rememberRealm(req, authenticator.realm);
+  const run = (req: Request, next: NextFunction): void => {
     // `.then(ok, fail)` rather than async/await: Express 4 does not catch rejected promises.
     authenticator.authenticate(req, options).then(
       (principal) => {
@@ -34,6 +52,14 @@ function middleware(authenticator: Authenticator, optional: boolean): AuthMiddle
       },
       (error: unknown) => next(authFailure(req, error)),
     );
+  };
+  const handler = (req: Request, res: Response, next: NextFunction): void => {
+    rememberRealm(req, authenticator.realm);
+    if (hasUnparsedFormBeside(req)) {
+      formParser(req, res, (error?: unknown) => (error ? next(error) : run(req, next)));
+      return;
+    }
+    run(req, next);
   };
   // Named functions read well in stack traces and in `app._router` dumps.
   Object.defineProperty(handler, 'name', { value: optional ? 'optionalAuth' : 'requireAuth' });

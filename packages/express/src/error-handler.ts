@@ -1,4 +1,4 @@
-import { isAuthError, renderAuthError } from '@auth/core';
+import { assertKnownKeys, isAuthError, renderAuthError, validateRealm } from '@auth/core';
 import type { ErrorRequestHandler } from 'express';
 
 export interface AuthErrorHandlerOptions {
@@ -11,10 +11,16 @@ export interface AuthErrorHandlerOptions {
  * and passes any other error on to the next error handler.
  */
 export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('authErrorHandler(): options must be an object');
+  }
+  assertKnownKeys(options, ['realm'], 'authErrorHandler()');
+  const realm =
+    options.realm === undefined ? undefined : validateRealm(options.realm, 'authErrorHandler(): realm');
   return function authErrorHandler(err, _req, res, next) {
     if (!isAuthError(err) || res.headersSent) return next(err);
     // Pre-rendered per (error, realm): no challenge quoting or body serialization per rejection.
-    const { status, headers, body } = renderAuthError(err, options.realm ?? err.realm);
+    const { status, headers, body } = renderAuthError(err, realm ?? err.realm);
     res.status(status).set(headers).send(body);
   };
 }

@@ -285,3 +285,50 @@ describe('errors', () => {
     expect(reply.body).toEqual({ status: 401, code: 'ERR_AUTH_MISSING_TOKEN', message: expect.any(String) });
   });
 });
+
+describe('option mistakes', () => {
+  // A typo used to be ignored (an option that does nothing); now the factory names it.
+  it('requireAuth and authErrorHandler refuse unknown option names with a TypeError', () => {
+    expect(() => requireAuth({ ...issuer.options, scope: ['read:items'] } as never)).toThrow(
+      /unknown option "scope"/,
+    );
+    expect(() => optionalAuth({ ...issuer.options, relm: 'x' } as never)).toThrow(TypeError);
+    expect(() => authErrorHandler({ relm: 'x' } as never)).toThrow(
+      new TypeError('authErrorHandler(): unknown option "relm" (did you mean "realm"?)'),
+    );
+    expect(() => authErrorHandler({ realm: 'café' })).toThrow(/printable ASCII/);
+  });
+
+  it('does not compile misspelt options', () => {
+    const _typeOnly = () => {
+      // @ts-expect-error: `scope` is not an authenticator option
+      requireAuth({ ...issuer.options, scope: ['read:items'] });
+      // @ts-expect-error: `relm` is not an authErrorHandler option
+      authErrorHandler({ relm: 'x' });
+    };
+    expect(_typeOnly).toBeTypeOf('function');
+  });
+});
+
+describe('a form body beside a header token', () => {
+  it('is read by requireAuth only to refuse a second token; the route still sees the parsed body', async () => {
+    const app = express();
+    app.post('/items', requireAuth(issuer.options), express.urlencoded({ extended: false }), (req, res) => {
+      res.json({ body: req.body });
+    });
+    app.use(authErrorHandler());
+    const url = await serve(app);
+    const post = (body: string, authorization: string) =>
+      fetch(`${url}/items`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    const token = await issuer.token({ scope: 'write:items' });
+    const twice = await post('access_token=abc.def.ghi', `Bearer ${token}`);
+    expect(twice.status).toBe(400);
+    expect(await twice.json()).toMatchObject({ code: 'ERR_AUTH_INVALID_REQUEST' });
+    const ok = await post('name=widget', `Bearer ${token}`);
+    expect(await ok.json()).toEqual({ body: { name: 'widget' } });
+  });
+});

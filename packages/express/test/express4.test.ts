@@ -46,8 +46,21 @@ describe('Express 4', () => {
     });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.code).toBe('ERR_AUTH_INSUFFICIENT_SCOPE');
-    const malformed = await get(`${server.url}/items`, { authorization: 'Basic abc' });
+    const malformed = await get(`${server.url}/items`, { authorization: 'Bearer' });
     expect(malformed.status).toBe(400);
+    const otherScheme = await get(`${server.url}/items`, { authorization: 'Basic abc' });
+    expect(otherScheme.status).toBe(401);
+    expect(otherScheme.body.code).toBe('ERR_AUTH_MISSING_TOKEN');
+    // A header token beside a form access_token: 400 also on Express 4 (body read by requireAuth).
+    const twice = await fetch(`${server.url}/items`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await issuer.token({ scope: 'read:items' })}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'access_token=abc.def.ghi',
+    });
+    expect(twice.status).toBe(400);
     expect((await get(`${server.url}/optional`)).body).toEqual({ subject: null });
   });
 });

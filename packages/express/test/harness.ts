@@ -1,26 +1,51 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConformanceHarness } from '@auth/conformance';
+import type { ConformanceHarness, DemoServer } from '@auth/conformance';
+import { createAuthenticator } from '@auth/core';
+import express, { type Express } from 'express';
 import { createApp } from '../../../apps/express-demo/src/app.ts';
+import { authErrorHandler, authorize, requireAuth } from '../src/index.ts';
+
+async function listen(app: Express, close: () => void): Promise<DemoServer> {
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 /** Builds the Express demo app (apps/express-demo) and serves it on 127.0.0.1, port 0. */
 export const expressHarness: ConformanceHarness = {
   name: 'express',
   async start(config) {
     const { app, close } = createApp(config);
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
+    return listen(app, close);
+  },
+  async startGuarded({ auth, policy }) {
+    const authenticator = createAuthenticator(auth);
+    const app = express();
+    app.get('/guarded', requireAuth(authenticator), authorize(policy), (_req, res) => {
+      res.json({ ok: true });
     });
-    const { port } = server.address() as AddressInfo;
-    return {
-      baseUrl: `http://127.0.0.1:${port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          close();
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
+    app.use(authErrorHandler());
+    return listen(app, () => authenticator.close());
+  },
+  declareRoute(options, auth) {
+    // Express's route-level options are those of requireAuth / optionalAuth.
+    const guard = requireAuth({ ...auth, ...options });
+    express().get('/declared', guard, (_req, res) => {
+      res.json({ ok: true });
+    });
+    guard.authenticator.close();
   },
 };

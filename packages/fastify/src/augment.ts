@@ -7,13 +7,16 @@ import type { FastifyAuthorizers } from './plugin.ts';
 // app that imports @auth/fastify. The principal's claims follow core's `Register` interface.
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The verified principal; `null` before authentication or on an optional route without credentials. */
-    auth: Principal | null;
+    /**
+     * The verified principal; `undefined` before authentication or on an optional route without
+     * credentials (the same value as `req.auth` in @auth/express and `c.var.auth` in @auth/hono).
+     */
+    auth: Principal | undefined;
   }
   interface FastifyInstance extends FastifyAuthorizers {
     /** Hook (onRequest/preHandler): a valid token is required; sets `request.auth`. */
     authenticate: AuthHook;
-    /** Hook: no credentials → `request.auth` stays `null`; bad credentials → 401. */
+    /** Hook: no credentials → `request.auth` stays `undefined`; bad credentials → 401. */
     optionalAuth: AuthHook;
   }
   interface FastifyContextConfig {

@@ -1,5 +1,7 @@
 import {
+  type AuthError,
   assertAllowed,
+  extractToken,
   MissingTokenError,
   missingTokenResponse,
   OPTIONAL_AUTH,
@@ -35,13 +37,25 @@ function policyContext(request: FastifyRequest): PolicyContext {
   };
 }
 
+/**
+ * One log line per failure, named after what failed: a 403 is an authorization denial, not an
+ * authentication failure. Client mistakes are `info`; a 503 (keys, stores or a decision point out of
+ * reach) is the server's problem and `warn`. Code and status only: never the token or the message.
+ */
+function logFailure(reply: FastifyReply, error: AuthError): void {
+  const fields = { code: error.code, status: error.status };
+  if (error.status === 403) reply.log.info(fields, 'authorization denied');
+  else if (error.status >= 500) reply.log.warn(fields, 'authentication unavailable');
+  else reply.log.info(fields, 'authentication failed');
+}
+
 // Answer from the hook so the contract's body survives any app error handler; or hand the error on.
 function fail(state: AuthState | undefined, reply: FastifyReply, cause: unknown): FastifyReply {
   const error = toAuthError(cause);
   const realm = state?.authenticator.realm ?? error.realm;
   error.realm = realm;
   if (state?.throwErrors) throw error;
-  reply.log.info({ code: error.code, status: error.status }, 'authentication failed');
+  logFailure(reply, error);
   return sendAuthError(reply, error, realm);
 }
 
@@ -75,6 +89,24 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
       }
       // No principal here (e.g. a custom authenticator resolving undefined) fails closed in assertAllowed.
       if (policy) await assertAllowed(policy, principal, policyContext(request));
+    } catch (cause) {
+      return fail(state, reply, cause);
+    }
+  };
+}
+
+/**
+ * `preValidation` companion of a hook that ran in `onRequest` (before the body was parsed): a header
+ * token beside an `access_token` form parameter is a 400 even when body tokens are off (RFC 6750 §2).
+ * Only form bodies that a content-type parser turned into something are looked at.
+ */
+export function secondTokenHook(state: AuthState): AuthHook {
+  return async function checkBodyToken(request, reply) {
+    if (request.body === undefined || request.body === null) return;
+    const type = request.headers['content-type'];
+    if (typeof type !== 'string' || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return;
+    try {
+      extractToken(toRequestLike(request));
     } catch (cause) {
       return fail(state, reply, cause);
     }

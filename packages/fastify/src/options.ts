@@ -1,4 +1,5 @@
 import {
+  assertKnownKeys,
   type Authenticator,
   type AuthenticatorOptions,
   createAuthenticator,
@@ -38,6 +39,8 @@ export type FastifyAuthOptions = FastifyAuthPluginSettings &
   (AuthenticatorOptions | { authenticator: Authenticator | Verifier } | { verifier: Verifier } | {});
 
 const PLUGIN_KEYS = ['defaultAuth', 'hook', 'throwErrors'] as const;
+// Read by Fastify's `register` itself, so they may reach the plugin's options.
+const REGISTER_KEYS = ['prefix', 'logLevel', 'logSerializers'] as const;
 
 /** The authenticator to use and whether the plugin owns it (closes it with the server). */
 export function resolveAuthenticator(options: unknown): { authenticator: Authenticator; owned: boolean } {
@@ -49,12 +52,15 @@ export function resolveAuthenticator(options: unknown): { authenticator: Authent
   const record = options as Record<string, unknown>;
   const given = record.authenticator ?? record.verifier;
   if (given !== undefined) {
+    // With a ready authenticator, core options (realm, issuers…) would be ignored: name them instead.
+    const which = record.authenticator !== undefined ? 'authenticator' : 'verifier';
+    assertKnownKeys(record, [which, ...PLUGIN_KEYS, ...REGISTER_KEYS], '@auth/fastify options');
     if (isAuthenticator(given)) return { authenticator: given, owned: false };
     if (isVerifier(given)) return { authenticator: createAuthenticator(given), owned: false };
     throw new TypeError('@auth/fastify: options.authenticator must be an Authenticator or a Verifier');
   }
   const coreOptions: Record<string, unknown> = { ...record };
-  for (const key of PLUGIN_KEYS) delete coreOptions[key];
+  for (const key of [...PLUGIN_KEYS, ...REGISTER_KEYS]) delete coreOptions[key];
   // Nothing but plugin settings: configure from AUTH_* environment variables, like the other adapters.
   if (Object.keys(coreOptions).length === 0) {
     return { authenticator: createAuthenticator(verifierOptionsFromEnv()), owned: true };

@@ -11,7 +11,7 @@ import {
 } from '@auth/core';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AuthHook, authHook } from './hooks.ts';
+import { type AuthHook, authHook, secondTokenHook } from './hooks.ts';
 import { type FastifyAuthOptions, readSettings, resolveAuthenticator } from './options.ts';
 import { type RouteAuthConfig, routeRequirement } from './route-config.ts';
 import { type AuthState, getState, setState } from './state.ts';
@@ -64,7 +64,7 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
 
   // The property exists from the start (stable request shape); hooks only assign it. A nested
   // registration finds the decorators inherited and only shadows the state for its subtree.
-  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
+  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
   for (const [name, value] of Object.entries(decorators)) {
     // Ours already (inherited from an outer registration): keep. Anything else: Fastify's own
     // FST_ERR_DEC_ALREADY_PRESENT rather than silently leaving someone else's `authenticate` in place.
@@ -76,12 +76,18 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
   fastify.addHook('onRoute', function applyRouteAuth(route) {
     if (getState(this) !== state) return; // a nested registration owns this route
     const config = route.config as { auth?: RouteAuthConfig } | undefined;
-    const requirement = routeRequirement(config?.auth, settings.defaultAuth, route.url);
+    const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
+    const requirement = routeRequirement(config?.auth, settings.defaultAuth, `${methods} ${route.url}`);
     if (!requirement) return;
     const hook = authHook(requirement.optional, requirement.policy, state);
     const existing = route[settings.hook];
     // Ours runs first: later hooks and the handler see `request.auth`.
     route[settings.hook] = (existing === undefined ? [hook] : [hook, ...[existing].flat()]) as never;
+    if (settings.hook === 'onRequest') {
+      const check = secondTokenHook(state);
+      const pre = route.preValidation;
+      route.preValidation = (pre === undefined ? [check] : [check, ...[pre].flat()]) as never;
+    }
   });
 
   if (owned) fastify.addHook('onClose', async () => authenticator.close());

@@ -1,5 +1,6 @@
 import {
   allOf,
+  assertKnownKeys,
   type Policy,
   requireAnyGroup,
   requireAnyScope,
@@ -10,10 +11,10 @@ import {
 /** `config: { auth: … }` on a route. `true` = required, `false` = public. */
 export type RouteAuthConfig =
   | boolean
-  | {
+  | ({
       /** Skip authentication for this route, also under `defaultAuth: 'required'`. */
       public?: boolean;
-      /** No credentials → continue with `request.auth === null`; bad credentials → 401. */
+      /** No credentials → continue with `request.auth === undefined`; bad credentials → 401. */
       optional?: boolean;
       /** All of these scopes (403 `insufficient_scope` naming them). */
       scopes?: readonly string[];
@@ -25,7 +26,41 @@ export type RouteAuthConfig =
       anyGroups?: readonly string[];
       /** Any core policy (or several, all must allow). */
       policy?: Policy | readonly Policy[];
-    };
+    } & MisspeltRouteAuthKeys);
+
+/**
+ * Likely misspellings, typed `never` so that they do not compile even where Fastify infers the route's
+ * config type from the literal (which skips the excess-property check). Any other unknown key is
+ * still refused when the route is declared (TypeError).
+ */
+interface MisspeltRouteAuthKeys {
+  /** @deprecated Not an option: did you mean `scopes`? */
+  scope?: never;
+  /** @deprecated Not an option: did you mean `anyScopes`? */
+  anyScope?: never;
+  /** @deprecated Not an option: did you mean `groups`? */
+  group?: never;
+  /** @deprecated Not an option: did you mean `anyGroups`? */
+  anyGroup?: never;
+  /** @deprecated Not an option: did you mean `groups`? */
+  roles?: never;
+  /** @deprecated Not an option: did you mean `policy`? */
+  policies?: never;
+  /** @deprecated Not an option: did you mean `optional`? */
+  optionnal?: never;
+  /** @deprecated Not an option: `true` or no `public` key means required. */
+  required?: never;
+}
+
+const ROUTE_AUTH_KEYS = [
+  'public',
+  'optional',
+  'scopes',
+  'anyScopes',
+  'groups',
+  'anyGroups',
+  'policy',
+] as const;
 
 /** What a route needs, resolved once at registration. `undefined` = no hook for this route. */
 export interface RouteRequirement {
@@ -45,6 +80,22 @@ export function routeRequirement(
   if (config === true) return { optional: false, policy: undefined };
   if (typeof config !== 'object') {
     throw new TypeError(`@auth/fastify: config.auth of route ${routeUrl} must be a boolean or an object`);
+  }
+  // A misspelt key (`scope` for `scopes`) would drop the check it meant to add: refuse the route.
+  assertKnownKeys(config, ROUTE_AUTH_KEYS, `@auth/fastify: config.auth of route ${routeUrl}`);
+  for (const key of ['scopes', 'anyScopes', 'groups', 'anyGroups'] as const) {
+    const value = config[key];
+    if (value !== undefined && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) {
+      throw new TypeError(
+        `@auth/fastify: config.auth.${key} of route ${routeUrl} must be an array of strings`,
+      );
+    }
+  }
+  if (config.public !== undefined && typeof config.public !== 'boolean') {
+    throw new TypeError(`@auth/fastify: config.auth.public of route ${routeUrl} must be a boolean`);
+  }
+  if (config.optional !== undefined && typeof config.optional !== 'boolean') {
+    throw new TypeError(`@auth/fastify: config.auth.optional of route ${routeUrl} must be a boolean`);
   }
   if (config.public === true) return undefined;
   const policies: Policy[] = [];

@@ -1,20 +1,42 @@
 import type { AddressInfo } from 'node:net';
 import type { ConformanceHarness } from '@auth/conformance';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { createApp } from '../../../apps/fastify-demo/src/app.ts';
+import { fastifyAuth } from '../src/index.ts';
+
+async function listen(app: FastifyInstance) {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
 
 /** Builds the Fastify demo app (apps/fastify-demo) and serves it on 127.0.0.1, port 0. */
 export const fastifyHarness: ConformanceHarness = {
   name: 'fastify',
   async start(config) {
-    const app = await createApp(config);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as AddressInfo;
-    return {
-      baseUrl: `http://127.0.0.1:${port}`,
-      close: async () => {
-        app.server.closeAllConnections();
-        await app.close();
-      },
-    };
+    return listen(await createApp(config));
+  },
+  async startGuarded({ auth, policy }) {
+    const app = Fastify();
+    await app.register(fastifyAuth, auth);
+    app.get('/guarded', { config: { auth: { policy } } }, async () => ({ ok: true }));
+    return listen(app);
+  },
+  async declareRoute(options, auth) {
+    // Fastify's route-level options: `config.auth`, checked when the route is declared (onRoute).
+    const app = Fastify();
+    try {
+      await app.register(fastifyAuth, auth);
+      app.get('/declared', { config: { auth: options as never } }, async () => ({ ok: true }));
+      await app.ready();
+    } finally {
+      await app.close();
+    }
   },
 };

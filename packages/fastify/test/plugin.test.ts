@@ -22,13 +22,13 @@ describe('declarative route config', () => {
   async function app(defaultAuth?: 'required' | 'none') {
     const app = newApp();
     await app.register(fastifyAuth, { ...authOptions(), ...(defaultAuth ? { defaultAuth } : {}) });
-    app.get('/open', async (request) => ({ auth: request.auth }));
+    app.get('/open', async (request) => ({ unset: request.auth === undefined, has: 'auth' in request }));
     app.get('/me', { config: { auth: true } }, async (request) => ({ sub: request.auth?.subject }));
     app.get('/public', { config: { auth: { public: true } } }, async () => ({ ok: true }));
     app.get('/items', { config: { auth: { scopes: ['read:items', 'list:items'] } } }, async () => []);
     app.get('/admin', { config: { auth: { groups: ['admin'] } } }, async () => ({ admin: true }));
     app.get('/optional', { config: { auth: { optional: true } } }, async (request) => ({
-      authenticated: request.auth !== null,
+      authenticated: request.auth !== undefined,
     }));
     return app;
   }
@@ -36,7 +36,8 @@ describe('declarative route config', () => {
   it('leaves routes without config.auth open by default', async () => {
     const res = await get(await app(), '/open');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ auth: null });
+    // undefined, as in @auth/express and @auth/hono (the property exists from the start)
+    expect(res.json()).toEqual({ unset: true, has: true });
   });
 
   it('auth: true needs a token and sets request.auth', async () => {
@@ -82,8 +83,12 @@ describe('declarative route config', () => {
     const bad = await get(a, '/optional', { authorization: 'Bearer not.a.jwt' });
     expect(bad.statusCode).toBe(401);
     expect(bad.headers['www-authenticate']).toContain('error="invalid_token"');
-    const malformed = await get(a, '/optional', { authorization: 'Basic abc' });
+    const malformed = await get(a, '/optional', { authorization: 'Bearer' });
     expect(malformed.statusCode).toBe(400);
+    // Another scheme is no bearer credentials at all (RFC 6750 §3.1): like none.
+    expect((await get(a, '/optional', { authorization: 'Basic abc' })).json()).toEqual({
+      authenticated: false,
+    });
   });
 
   it("defaultAuth: 'required' protects unconfigured routes; public: true opts out", async () => {
@@ -128,6 +133,48 @@ describe('declarative route config', () => {
       /throwErrors/,
     );
   });
+
+  // A misspelt key used to be ignored: `scope` instead of `scopes` served a token without scopes.
+  it('refuses a route whose config.auth has an unknown key, naming it', async () => {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    const typo = { scope: ['read:items'] } as never;
+    expect(() => a.get('/items', { config: { auth: typo } }, async () => [])).toThrow(
+      new TypeError(
+        '@auth/fastify: config.auth of route GET /items: unknown option "scope" (did you mean "scopes"?)',
+      ),
+    );
+    expect(() =>
+      a.route({
+        method: ['GET', 'POST'],
+        url: '/g',
+        config: { auth: { group: ['admin'] } as never },
+        handler: async () => 'g',
+      }),
+    ).toThrow(/route GET,POST \/g: unknown option "group"/);
+    expect(() =>
+      a.get('/s', { config: { auth: { scopes: 'read:items' as never } } }, async () => 's'),
+    ).toThrow(/config\.auth\.scopes of route GET \/s must be an array of strings/);
+    expect(() => a.get('/p', { config: { auth: { public: 'yes' as never } } }, async () => 'p')).toThrow(
+      /config\.auth\.public/,
+    );
+    await a.ready();
+    // The route was not registered with a silently missing check.
+    expect((await get(a, '/items', bearer())).statusCode).toBe(404);
+  });
+
+  it('refuses unknown plugin options, also beside a ready authenticator', async () => {
+    const a = newApp();
+    await expect(
+      a.register(fastifyAuth, { ...authOptions(), defaultauth: 'required' } as never),
+    ).rejects.toThrow(/unknown option "defaultauth"/);
+    const b = newApp();
+    const authenticator = createAuthenticator(authOptions());
+    await expect(b.register(fastifyAuth, { authenticator, realm: 'ignored' } as never)).rejects.toThrow(
+      new TypeError('@auth/fastify options: unknown option "realm"'),
+    );
+    authenticator.close();
+  });
 });
 
 describe('decorators', () => {
@@ -165,7 +212,7 @@ describe('decorators', () => {
     const a = newApp();
     await a.register(fastifyAuth, authOptions());
     a.get('/maybe', { onRequest: a.optionalAuth }, async (request) => ({
-      sub: request.auth?.subject ?? null,
+      sub: request.auth === undefined ? 'none' : request.auth.subject,
     }));
     a.get(
       '/claim',
@@ -174,7 +221,7 @@ describe('decorators', () => {
       },
       async () => 'ok',
     );
-    expect((await get(a, '/maybe')).json()).toEqual({ sub: null });
+    expect((await get(a, '/maybe')).json()).toEqual({ sub: 'none' });
     expect((await get(a, '/maybe', bearer())).json()).toEqual({ sub: 'user-1' });
     expect((await get(a, '/claim', bearer())).statusCode).toBe(200);
   });
@@ -417,5 +464,26 @@ describe('token locations', () => {
     });
     on.get('/q', async () => 'q');
     expect((await get(on, `/q?access_token=${token()}`)).statusCode).toBe(200);
+  });
+});
+
+describe('failure logging', () => {
+  // 403s used to be logged as "authentication failed": the token was fine, authorization said no.
+  it('logs a 403 as an authorization denial and a 401 as an authentication failure, without the token', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level: 'info', stream } });
+    apps.push(app);
+    await app.register(fastifyAuth, authOptions());
+    app.get('/items', { config: { auth: { scopes: ['read:items'] } } }, async () => []);
+    const jwt = token();
+    expect((await get(app, '/items', { authorization: `Bearer ${jwt}` })).statusCode).toBe(403);
+    expect((await get(app, '/items')).statusCode).toBe(401);
+    const auth = lines.filter((l) => typeof l.code === 'string');
+    expect(auth.map((l) => [l.msg, l.level, l.status, l.code])).toEqual([
+      ['authorization denied', 30, 403, 'ERR_AUTH_INSUFFICIENT_SCOPE'],
+      ['authentication failed', 30, 401, 'ERR_AUTH_MISSING_TOKEN'],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(jwt);
   });
 });

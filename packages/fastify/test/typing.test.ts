@@ -17,7 +17,7 @@ describe('typing', () => {
       '/typed/:orgId',
       { config: { auth: { scopes: ['a'], groups: ['g'] } }, onRequest: [app.authenticate] },
       async (request) => {
-        expectTypeOf(request.auth).toEqualTypeOf<Principal | null>();
+        expectTypeOf(request.auth).toEqualTypeOf<Principal | undefined>();
         expectTypeOf(request.routeOptions.config.auth).toEqualTypeOf<RouteAuthConfig | undefined>();
         return request.auth?.subject;
       },
@@ -32,6 +32,25 @@ describe('typing', () => {
     const _typeOnly = (app: ReturnType<typeof Fastify>) => {
       app.register(fastifyAuth, { ...authOptions(), defaultAuth: 'required', hook: 'preHandler' });
       app.register(fastifyAuth, { defaultAuth: 'none' });
+    };
+    expectTypeOf(_typeOnly).toBeFunction();
+  });
+
+  // A typo in config.auth used to compile and silently drop the check (also refused at run time).
+  it('does not compile misspelt config.auth keys or plugin options', () => {
+    const _typeOnly = () => {
+      const app = Fastify();
+      // @ts-expect-error: `scope` is not a config.auth key (`scopes` is)
+      app.get('/typo', { config: { auth: { scope: ['read:items'] } } }, async () => 'x');
+      // @ts-expect-error: `group` is not a config.auth key (`groups` is)
+      app.get('/typo2', { config: { auth: { group: ['admin'] } } }, async () => 'x');
+      // @ts-expect-error: `defaultauth` is not a plugin option
+      app.register(fastifyAuth, { issuers: [], defaultauth: 'required' });
+      const config: RouteAuthConfig = {
+        // @ts-expect-error: any unknown key, where the type is not inferred from the literal
+        scopez: ['read:items'],
+      };
+      return config;
     };
     expectTypeOf(_typeOnly).toBeFunction();
   });

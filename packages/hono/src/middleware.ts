@@ -3,6 +3,7 @@ import {
   type Principal,
   type RequestLike,
   assertAllowed,
+  isBearerCredentials,
   MissingTokenError,
   OPTIONAL_AUTH,
   reportsMissingAsUndefined,
@@ -47,10 +48,27 @@ function toRequestLike(c: Context, body: unknown): RequestLike {
   };
 }
 
-async function formBody(c: Context): Promise<unknown> {
+// What a form body may cost when only read to find a second token (RFC 6750 §2: a header token beside
+// an `access_token` form parameter is a 400 even when body tokens are off).
+const MAX_CHECKED_FORM_BYTES = 100 * 1024;
+
+async function formBody(c: Context, readsBody: boolean): Promise<unknown> {
+  const method = c.req.method;
+  if (method === 'GET' || method === 'HEAD') return undefined;
   const type = c.req.header('content-type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded')) return undefined;
-  return c.req.parseBody(); // cached by Hono: the handler can read it again
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return undefined;
+  if (!readsBody) {
+    // Body tokens off: read a form only beside a Bearer header, and only a small declared one.
+    const authorization = c.req.header('authorization');
+    if (authorization === undefined || !isBearerCredentials(authorization)) return undefined;
+    const length = Number(c.req.header('content-length'));
+    if (!Number.isInteger(length) || length > MAX_CHECKED_FORM_BYTES) return undefined;
+  }
+  try {
+    return await c.req.parseBody(); // cached by Hono: the handler can read it again
+  } catch {
+    return undefined; // an unreadable form carries no token: the handler reports its own error
+  }
 }
 
 function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean) {
@@ -64,7 +82,7 @@ function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean)
     (c as WithRealm)[REALM] = authenticator.realm;
     let principal: Principal | undefined;
     try {
-      const body = resolved.readsBody ? await formBody(c) : undefined;
+      const body = await formBody(c, resolved.readsBody);
       principal = await authenticator.authenticate(toRequestLike(c, body), settings);
     } catch (cause) {
       throw toHTTPException(cause, authenticator.realm);

@@ -1,25 +1,43 @@
 import type { AddressInfo } from 'node:net';
-import type { ConformanceHarness } from '@auth/conformance';
+import type { ConformanceHarness, DemoServer } from '@auth/conformance';
+import { createAuthenticator } from '@auth/core';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { createApp } from '../../../apps/hono-demo/src/app.ts';
+import { authorize, requireAuth } from '../src/index.ts';
+
+async function listen(app: Hono, close: () => void): Promise<DemoServer> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        close();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 /** Builds the Hono demo app (apps/hono-demo) and serves it with @hono/node-server on 127.0.0.1, port 0. */
 export const honoHarness: ConformanceHarness = {
   name: 'hono',
   async start(config) {
     const { app, close } = createApp(config);
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    const { port } = server.address() as AddressInfo;
-    return {
-      baseUrl: `http://127.0.0.1:${port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          close();
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close(() => resolve());
-        }),
-    };
+    return listen(app, close);
+  },
+  async startGuarded({ auth, policy }) {
+    const authenticator = createAuthenticator(auth);
+    const app = new Hono();
+    app.get('/guarded', requireAuth(authenticator), authorize(policy), (c) => c.json({ ok: true }));
+    return listen(app, () => authenticator.close());
+  },
+  declareRoute(options, auth) {
+    // Hono's route-level options are those of requireAuth / optionalAuth (nothing is fetched before
+    // a request, so the unused verifier holds no timer).
+    new Hono().get('/declared', requireAuth({ ...auth, ...options }), (c) => c.json({ ok: true }));
   },
 };

@@ -54,7 +54,9 @@ describe('requireAuth / optionalAuth', () => {
     expect(await (await get(app, '/maybe')).json()).toEqual({ sub: null });
     expect(await (await get(app, '/maybe', bearer())).json()).toEqual({ sub: 'user-1' });
     expect((await get(app, '/maybe', { authorization: 'Bearer x.y.z' })).status).toBe(401);
-    expect((await get(app, '/maybe', { authorization: 'Bearer  two-spaces' })).status).toBe(400);
+    expect((await get(app, '/maybe', { authorization: 'Bearer\ttab' })).status).toBe(400);
+    // Another scheme is no bearer credentials: anonymous on an optional route.
+    expect((await get(app, '/maybe', { authorization: 'Basic abc' })).status).toBe(200);
   });
 
   it('uses the authenticator realm, also for later authorization failures', async () => {
@@ -146,7 +148,7 @@ describe('errors', () => {
       return c.text('custom 500', 500);
     });
     app.get('/x', requireAuth(authenticator), (c) => c.text('x'));
-    const res = await get(app, '/x', { authorization: 'Basic abc' });
+    const res = await get(app, '/x', { authorization: 'Bearer' });
     expect(res.status).toBe(400);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="invalid_request"/);
     expect(await res.json()).toMatchObject({ status: 400, code: 'ERR_AUTH_INVALID_REQUEST' });
@@ -259,5 +261,40 @@ describe('configuration from the environment', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+});
+
+describe('option mistakes and second tokens', () => {
+  // A typo used to be ignored; now the factory names it.
+  it('requireAuth refuses unknown option names with a TypeError', () => {
+    expect(() => requireAuth({ issuers: [], scope: ['read:items'] } as never)).toThrow(
+      /unknown option "scope"/,
+    );
+    const _typeOnly = () => {
+      // @ts-expect-error: `scope` is not an authenticator option
+      requireAuth({ issuers: [], scope: ['read:items'] });
+    };
+    expect(_typeOnly).toBeTypeOf('function');
+  });
+
+  it('refuses a header token beside an access_token form parameter, body tokens off', async () => {
+    const app = new Hono();
+    app.post('/x', requireAuth(authenticator), async (c) => c.json(await c.req.parseBody()));
+    const post = (body: string) =>
+      app.request('/x', {
+        method: 'POST',
+        headers: {
+          ...bearer(),
+          'content-type': 'application/x-www-form-urlencoded',
+          // Read only when small and declared (Node's server always has it for a sized body).
+          'content-length': String(body.length),
+        },
+        body,
+      });
+    const twice = await post('access_token=abc.def.ghi');
+    expect(twice.status).toBe(400);
+    expect(await twice.json()).toMatchObject({ code: 'ERR_AUTH_INVALID_REQUEST' });
+    // The handler still reads the (cached) body.
+    expect(await (await post('name=widget')).json()).toEqual({ name: 'widget' });
   });
 });

@@ -1,7 +1,11 @@
+import { expect } from 'vitest';
 import { type Case, bearer } from '../case.ts';
 
 const INVALID_REQUEST = { status: 400, code: 'ERR_AUTH_INVALID_REQUEST', error: 'invalid_request' } as const;
+/** No credentials (RFC 6750 §3.1): also what a header of another scheme amounts to. */
+const MISSING = { status: 401, code: 'ERR_AUTH_MISSING_TOKEN', error: null } as const;
 const ok = { status: 200 } as const;
+const form = 'application/x-www-form-urlencoded';
 
 /** RFC 6750 header parsing and token locations (contract rows 1-2), on `GET /me`. */
 export const headerCases: Case[] = [
@@ -23,22 +27,46 @@ export const headerCases: Case[] = [
     expect: ok,
   },
   {
-    name: 'two spaces after the scheme',
+    name: 'two spaces after the scheme are valid ("Bearer" 1*SP b64token)',
     path: '/me',
     headers: (env) => [['Authorization', `Bearer  ${env.tokens.reader}`]],
+    expect: ok,
+  },
+  {
+    name: 'several spaces after the scheme are valid',
+    path: '/items',
+    headers: (env) => [['Authorization', `Bearer     ${env.tokens.reader}`]],
+    expect: ok,
+  },
+  {
+    name: 'a tab after the scheme is malformed (spaces only)',
+    path: '/me',
+    headers: (env) => [['Authorization', `Bearer\t${env.tokens.reader}`]],
     expect: INVALID_REQUEST,
   },
   {
-    name: 'wrong scheme (Basic)',
+    name: 'unsupported scheme (Basic) is no credentials: 401 without error',
     path: '/me',
     headers: () => [['Authorization', 'Basic dXNlcjpwYXNzd29yZA==']],
-    expect: INVALID_REQUEST,
+    expect: MISSING,
   },
   {
-    name: 'wrong scheme carrying a valid token (Token <jwt>)',
+    name: 'unsupported scheme (DPoP while DPoP is off) is no credentials',
     path: '/me',
+    headers: (env) => [['Authorization', `DPoP ${env.tokens.reader}`]],
+    expect: MISSING,
+  },
+  {
+    name: 'unsupported scheme carrying a valid token (Token <jwt>) is no credentials',
+    path: '/items',
     headers: (env) => [['Authorization', `Token ${env.tokens.reader}`]],
-    expect: INVALID_REQUEST,
+    expect: MISSING,
+  },
+  {
+    name: 'unsupported scheme on an optional route: treated as anonymous',
+    path: '/optional',
+    headers: () => [['Authorization', 'Basic dXNlcjpwYXNzd29yZA==']],
+    expect: { status: 200, check: (json) => expect(json).toEqual({ authenticated: false }) },
   },
   {
     name: 'scheme only',
@@ -94,8 +122,29 @@ export const headerCases: Case[] = [
     expect: { status: 401, code: 'ERR_AUTH_MISSING_TOKEN', error: null },
   },
   {
-    name: 'a query token next to a header token is ignored when query tokens are off',
+    name: 'a header token and an access_token in the query: 400 even with query tokens off',
     path: (env) => `/me?access_token=${env.tokens.writer}`,
+    headers: (env) => bearer(env.tokens.reader),
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'a header token and an empty access_token query parameter: 400',
+    path: '/items?access_token=',
+    headers: (env) => bearer(env.tokens.reader),
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'a header token and an access_token in a form body: 400 even with body tokens off',
+    method: 'POST',
+    path: '/items',
+    contentType: form,
+    body: 'name=widget&access_token=eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJlLXNlY29uZC10b2tlbg',
+    headers: (env) => bearer(env.tokens.writer),
+    expect: INVALID_REQUEST,
+  },
+  {
+    name: 'a header token and other query parameters are fine',
+    path: '/items?page=2&token_hint=x',
     headers: (env) => bearer(env.tokens.reader),
     expect: ok,
   },

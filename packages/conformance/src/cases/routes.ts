@@ -24,7 +24,7 @@ export const routeCases: Case[] = [
     headers: (env) => bearer(env.tokens.reader),
     expect: {
       status: 200,
-      check: (json, env) =>
+      check: (json, _text, env) =>
         expectPrincipal(json, {
           issuer: env.devIssuer,
           clientId: 'reader',
@@ -89,7 +89,7 @@ export const routeCases: Case[] = [
     headers: (env) => bearer(env.tokens.writer),
     expect: {
       status: 200,
-      check: (json, env) => expectPrincipal(json, { issuer: env.devIssuer, clientId: 'writer' }),
+      check: (json, _text, env) => expectPrincipal(json, { issuer: env.devIssuer, clientId: 'writer' }),
     },
   },
   {
@@ -136,7 +136,7 @@ export const routeCases: Case[] = [
     headers: (env) => bearer(env.tokens.reader),
     expect: {
       status: 200,
-      check: (json, env) => expectPrincipal(json, { issuer: env.devIssuer, clientId: 'reader' }),
+      check: (json, _text, env) => expectPrincipal(json, { issuer: env.devIssuer, clientId: 'reader' }),
     },
   },
   { name: 'GET /service without credentials', path: '/service', expect: MISSING },

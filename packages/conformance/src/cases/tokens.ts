@@ -1,7 +1,7 @@
 import { type Case, bearer } from '../case.ts';
 
 const now = () => Math.floor(Date.now() / 1000);
-const invalid = (code: string | readonly string[]) =>
+const invalid = (code: string | readonly string[] | RegExp) =>
   ({ status: 401, code, error: 'invalid_token' }) as const;
 
 /** Tokens that fail verification (contract row 3) and keys that cannot be had (row 6). */
@@ -100,6 +100,20 @@ export const tokenCases: Case[] = [
     path: '/items',
     headers: (env) => env.mint({ aud: 'api://other', scope: '' }).then(bearer),
     expect: invalid('ERR_AUTH_INVALID_AUDIENCE'),
+  },
+  {
+    // RFC 9449 §7.1, RFC 8705 §3: a key-bound token proves nothing without the proof of possession.
+    name: 'a DPoP-bound token (cnf.jkt) sent as a plain Bearer token',
+    path: '/me',
+    headers: (env) => env.mint({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }).then(bearer),
+    expect: invalid(/^ERR_AUTH_/),
+  },
+  {
+    name: 'a certificate-bound token (cnf.x5t#S256) sent as a plain Bearer token',
+    path: '/me',
+    headers: (env) =>
+      env.mint({ cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } }).then(bearer),
+    expect: invalid(/^ERR_AUTH_/),
   },
   {
     name: 'an oversized token',

@@ -17,6 +17,8 @@ import type { Principal, RequestLike } from '../types.ts';
 import { KEY_ID, SECRET, commonSettings, headerName } from './options.ts';
 import type { ApiKeyCommonOptions } from './options.ts';
 import type { CredentialChecker } from './credential-checker.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { API_KEY_AUTH_OPTION_KEYS, API_KEY_HEADER_AUTH_OPTION_KEYS } from '../options/option-keys.ts';
 
 export interface ApiKeyAuthOptions extends ApiKeyCommonOptions {
   /** Header carrying the principal id (default `x-principal-id`). */
@@ -38,6 +40,7 @@ function rethrow(e: unknown, realm: string): never {
 
 /** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
 export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
+  assertKnownKeys(options, API_KEY_AUTH_OPTION_KEYS, 'apiKeyAuth()');
   const { realm, checker } = commonSettings('apiKeyAuth', options, ['idHeader', 'tokenHeader']);
   const idHeader = headerName(options.idHeader, 'apiKeyAuth(): idHeader', 'x-principal-id');
   const tokenHeader = headerName(options.tokenHeader, 'apiKeyAuth(): tokenHeader', 'x-principal-token');
@@ -90,6 +93,7 @@ function repeated(reading: HeaderReading): boolean {
 
 /** One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret. */
 export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticator {
+  assertKnownKeys(options, API_KEY_HEADER_AUTH_OPTION_KEYS, 'apiKeyHeaderAuth()');
   const { realm, checker } = commonSettings('apiKeyHeaderAuth', options, ['header']);
   const header = headerName(options.header, 'apiKeyHeaderAuth(): header', 'x-api-key');
 

@@ -9,6 +9,8 @@
  * lookups fail (503) rather than treat every key as unknown.
  */
 import type { SecretStore } from './store.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { FILE_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
 
 export interface FileSecretStoreOptions {
   /** Minimum time between change checks in ms (default 1 000; 0 checks on every lookup). */
@@ -38,6 +40,7 @@ const loadFs = (): Promise<FsPromises> => {
 export function fileSecretStore(path: string, options: FileSecretStoreOptions = {}): FileSecretStore {
   if (typeof path !== 'string' || path === '')
     throw new TypeError('fileSecretStore(): path must be a non-empty string');
+  assertKnownKeys(options, FILE_SECRET_STORE_OPTION_KEYS, 'fileSecretStore()');
   const interval = options.checkIntervalMs ?? 1_000;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
     throw new TypeError('fileSecretStore(): checkIntervalMs must be a non-negative number');

@@ -2,6 +2,8 @@
  * Secret stores: where API-key records live. A store maps a validated id (already prefixed) to the
  * record's JSON text, or undefined when there is none. A store that throws is treated as down (503).
  */
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { ENV_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
 
 export interface SecretStore {
   get(id: string): Promise<string | undefined>;
@@ -51,6 +53,7 @@ export function envSecretStore(
   options: EnvSecretStoreOptions = {},
 ): SecretStore {
   if (env === null || typeof env !== 'object') throw new TypeError('envSecretStore(): env must be an object');
+  assertKnownKeys(options, ENV_SECRET_STORE_OPTION_KEYS, 'envSecretStore()');
   const prefix = options.prefix ?? 'AUTH_SECRET__';
   if (typeof prefix !== 'string' || !/^[A-Za-z0-9_]*$/.test(prefix)) {
     throw new TypeError('envSecretStore(): prefix must consist of letters, digits and underscores');

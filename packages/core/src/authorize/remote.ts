@@ -7,6 +7,8 @@ import type { AuthErrorCode } from '../errors.ts';
 import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
 import { assertFunction } from './args.ts';
 import { ALLOW, POLICY_UNAVAILABLE, deny, isUnknown, normalizeDecision } from './decision.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { POLICY_OPTION_KEYS } from '../options/option-keys.ts';
 
 export interface PolicyOptions {
   /** Milliseconds to wait for the decision; then the request is denied with 503. Default 5000. */
@@ -34,6 +36,7 @@ export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy 
   assertFunction('policy', 'the decision function', fn);
   if (typeof options !== 'object' || options === null)
     throw new TypeError('policy: options must be an object');
+  assertKnownKeys(options, POLICY_OPTION_KEYS, 'policy');
   const timeoutMs = options.timeoutMs ?? 5000;
   if (
     typeof timeoutMs !== 'number' ||

@@ -10,6 +10,8 @@ import { ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHMS } from '../verify/issuer-co
 import type { Algorithm, IssuerConfig, TokenUseOption, VerifierOptions } from '../verify/options.ts';
 import type { JwksOptions } from '../jwks/types.ts';
 import { bool, fail, httpUrl, integer, list, oneOf, seconds, word } from './parse.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { FROM_ENV_OPTION_KEYS } from '../options/option-keys.ts';
 
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
@@ -83,6 +85,7 @@ export function verifierOptionsFromEnv(
 ): EnvVerifierOptions {
   if (env === null || typeof env !== 'object')
     throw new TypeError('verifierOptionsFromEnv(): env must be an object');
+  assertKnownKeys(options, FROM_ENV_OPTION_KEYS, 'verifierOptionsFromEnv()');
   const prefix = options.prefix ?? 'AUTH';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
     throw new TypeError(

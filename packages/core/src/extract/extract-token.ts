@@ -1,12 +1,16 @@
 /**
  * `extractToken`: finds the bearer token of a request per RFC 6750 and ../shared/contract.md row 2.
  * The Authorization header always counts; the query string (§2.3) and a form body (§2.2) only when
- * enabled. Pure and runtime-neutral (no `node:` imports): it runs on Workers, Deno and Bun too.
+ * enabled. A header token next to an `access_token` in the query or a form body is a 400 whether or
+ * not those locations are enabled (§2: one method per request). Pure and runtime-neutral (no `node:`
+ * imports): it runs on Workers, Deno and Bun too.
  */
 import { InvalidRequestError } from '../errors.ts';
 import type { RequestLike } from '../types.ts';
-import { MESSAGES, TOKEN68, parseBearer } from './bearer.ts';
+import { MESSAGES, TOKEN68, isBearerCredentials, parseBearer } from './bearer.ts';
 import { readHeader } from './headers.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { TOKEN_LOCATION_KEYS } from '../options/option-keys.ts';
 
 export interface TokenLocations {
   /** Accept `?access_token=` (true) or a custom parameter name (string). Off by default. */
@@ -25,6 +29,7 @@ export function validateTokenLocations(options: unknown, name = 'tokenLocations'
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${name} must be an object like { query?: boolean | string, body?: boolean }`);
   }
+  assertKnownKeys(options, TOKEN_LOCATION_KEYS, name);
   const { query, body } = options as Record<string, unknown>;
   if (query !== undefined && typeof query !== 'boolean') {
     if (typeof query !== 'string' || !PARAM_NAME.test(query)) {
@@ -89,22 +94,43 @@ function checkParam(values: readonly unknown[], kind: 'query' | 'body'): string 
 }
 
 /**
- * The bearer token of a request, or undefined when it carries none at all.
- * Throws InvalidRequestError (400) for anything malformed: wrong scheme, empty token, bad spacing,
- * characters outside token68, a repeated Authorization header, or a token in more than one place.
+ * True when a token parameter is sent beside the header token: `access_token` (and a custom query
+ * name) in the query string, or `access_token` in a form body, enabled or not.
+ */
+function hasOtherToken(req: RequestLike, options: TokenLocations | undefined): boolean {
+  const url = req.url;
+  if (typeof url === 'string' && url.indexOf('?') !== -1) {
+    if (queryValues(req, DEFAULT_TOKEN_PARAM).length > 0) return true;
+    const param = queryParamName(options);
+    if (param !== undefined && param !== DEFAULT_TOKEN_PARAM && queryValues(req, param).length > 0)
+      return true;
+  }
+  return bodyValues(req).length > 0;
+}
+
+/**
+ * The bearer token of a request, or undefined when it carries none at all (an Authorization header of
+ * another scheme counts as none). Throws InvalidRequestError (400) for anything malformed: empty token,
+ * bad spacing, characters outside token68, a repeated Authorization header, or a token in more than
+ * one place (a header token beside an `access_token` parameter, even in a location not enabled).
+ *
+ * @example
+ * extractToken({ headers: { authorization: 'Bearer   abc' } }); // 'abc'
+ * extractToken({ headers: { authorization: 'Basic dXNlcjpwdw==' } }); // undefined
  */
 export function extractToken(req: RequestLike, options?: TokenLocations): string | undefined {
   const header = readHeader(req, 'authorization');
   if (header.repeated) throw new InvalidRequestError(MESSAGES.repeated);
   let token = header.present ? parseBearer(header.value ?? '') : undefined;
+  if (token !== undefined) {
+    if (hasOtherToken(req, options)) throw new InvalidRequestError(MESSAGES.locations);
+    return token;
+  }
 
   const param = queryParamName(options);
   if (param !== undefined) {
     const values = queryValues(req, param);
-    if (values.length > 0) {
-      if (token !== undefined) throw new InvalidRequestError(MESSAGES.locations);
-      token = checkParam(values, 'query');
-    }
+    if (values.length > 0) token = checkParam(values, 'query');
   }
 
   if (options?.body === true) {
@@ -118,12 +144,34 @@ export function extractToken(req: RequestLike, options?: TokenLocations): string
 }
 
 /**
+ * True when a request sent beside a header token may carry a second one (a query string naming a
+ * token parameter, or a parsed form body): the token-cache fast path then leaves the request to
+ * `extractToken`, which decides. Cheap: a substring search, no URL parsing.
+ */
+export function mayCarryOtherToken(req: RequestLike, options?: TokenLocations): boolean {
+  const url = req.url;
+  if (typeof url === 'string') {
+    const start = url.indexOf('?');
+    if (start !== -1) {
+      if (url.indexOf(DEFAULT_TOKEN_PARAM, start) !== -1) return true;
+      const param = queryParamName(options);
+      if (param !== undefined && url.indexOf(param, start) !== -1) return true;
+    }
+  }
+  const body = req.body;
+  return body !== undefined && body !== null && isFormRequest(req);
+}
+
+/**
  * True when the request carries bearer credentials in any enabled location, well-formed or not
- * (so that a malformed header is reported as such rather than as "no credentials"). Never throws.
+ * (so that a malformed header is reported as such rather than as "no credentials"). An Authorization
+ * header of another scheme is not bearer credentials. Never throws.
  */
 export function hasToken(req: RequestLike, options?: TokenLocations): boolean {
   try {
-    if (readHeader(req, 'authorization').present) return true;
+    const header = readHeader(req, 'authorization');
+    if (header.repeated) return true;
+    if (header.present && isBearerCredentials(header.value ?? '')) return true;
     const param = queryParamName(options);
     if (param !== undefined && queryValues(req, param).length > 0) return true;
     return options?.body === true && bodyValues(req).length > 0;

@@ -1,5 +1,11 @@
-export { DEFAULT_TOKEN_PARAM, extractToken, hasToken, validateTokenLocations } from './extract-token.ts';
+export {
+  DEFAULT_TOKEN_PARAM,
+  extractToken,
+  hasToken,
+  mayCarryOtherToken,
+  validateTokenLocations,
+} from './extract-token.ts';
 export type { TokenLocations } from './extract-token.ts';
-export { TOKEN68, parseBearer, startsWithBearer } from './bearer.ts';
+export { TOKEN68, isBearerCredentials, parseBearer, startsWithBearer } from './bearer.ts';
 export { countRawHeader, readHeader } from './headers.ts';
 export type { HeaderReading } from './headers.ts';

@@ -1,57 +1,55 @@
-/** Option objects that guard something must not silently ignore a key (a typo would drop a check). */
+/**
+ * Setup check shared by every factory and route declaration that takes an options object: a key the
+ * factory does not know is a TypeError naming it. A typo (`scope` for `scopes`) would otherwise be
+ * ignored and silently remove the check it meant to add.
+ */
 
 /**
- * Throws a `TypeError` naming the first own key of `options` that is not in `allowed` (symbol keys
- * are ignored: they are internal markers, not user options). `where` prefixes the message, e.g. the
- * function or decorator that received the options.
+ * Throws `TypeError('<where>: unknown option "<key>"')` for the first own enumerable string key of
+ * `options` that is not in `allowed` (a close match is suggested). Symbol keys are not options and
+ * are ignored; a non-object `options` is left to the caller's own validation.
  *
  * @example
- * assertKnownKeys({ scope: ['read'] }, ['scopes', 'optional'], 'route config.auth');
- * // TypeError: route config.auth: unknown option "scope" (did you mean "scopes"?; known: scopes, optional)
+ * assertKnownKeys({ scope: ['read:items'] }, ['scopes', 'groups'], 'config.auth of GET /items');
+ * // TypeError: config.auth of GET /items: unknown option "scope" (did you mean "scopes"?)
  */
-export function assertKnownKeys(options: object, allowed: Iterable<string>, where: string): void {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object`);
-  }
-  const known = allowed instanceof Set ? (allowed as ReadonlySet<string>) : new Set(allowed);
+export function assertKnownKeys(options: unknown, allowed: Iterable<string>, where: string): void {
+  if (typeof options !== 'object' || options === null) return;
+  const known: readonly string[] = Array.isArray(allowed) ? allowed : [...allowed];
   for (const key of Object.keys(options)) {
-    if (known.has(key)) continue;
+    if (known.includes(key)) continue;
     const hint = closest(key, known);
     throw new TypeError(
-      `${where}: unknown option ${JSON.stringify(key)} (${hint ? `did you mean "${hint}"?; ` : ''}known: ${[...known].join(', ')})`,
+      `${where}: unknown option ${JSON.stringify(key)}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`,
     );
   }
 }
 
-/** The known key within edit distance 2 of `key` (a typo), if any. */
-function closest(key: string, known: ReadonlySet<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
+/** An allowed key one edit away, or equal ignoring case, if there is exactly one such key. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const near = allowed.filter((a) => a.toLowerCase() === lower || withinOneEdit(a, key));
+  return near.length === 1 ? near[0] : undefined;
 }
 
-/** Levenshtein distance, giving up once every path exceeds `limit`. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
     }
-    if (rowMin >= limit) return limit;
-    previous = current;
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
   }
-  return previous[b.length]!;
+  return edits + (a.length - i) + (b.length - j) <= 1;
 }

@@ -1,5 +1,7 @@
 /** Amazon Cognito user-pool preset: issuer and JWKS from region + pool, token_use/client_id rules. */
 import type { IssuerConfig } from './options.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { COGNITO_OPTION_KEYS } from '../options/option-keys.ts';
 
 export interface CognitoOptions {
   region: string;
@@ -17,7 +19,6 @@ export interface CognitoOptions {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const POOL = /^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/;
-const OPTIONS = new Set(['region', 'userPoolId', 'clientId', 'tokenUse', 'overrides']);
 // Set by the preset itself: an override of them would be silently replaced, so it is refused.
 const OWN = ['issuer', 'cognito', 'audience', 'clientId', 'tokenUse'];
 
@@ -30,9 +31,7 @@ const OWN = ['issuer', 'cognito', 'audience', 'clientId', 'tokenUse'];
  */
 export function cognito(options: CognitoOptions): IssuerConfig {
   if (!options || typeof options !== 'object') throw new TypeError('cognito(): options are required');
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) throw new TypeError(`cognito(): unknown option \`${key}\``);
-  }
+  assertKnownKeys(options, COGNITO_OPTION_KEYS, 'cognito()');
   const { region, userPoolId, clientId, tokenUse = 'access' } = options;
   if (typeof region !== 'string' || !REGION.test(region)) {
     throw new TypeError('cognito(): `region` must be an AWS region such as eu-west-1');

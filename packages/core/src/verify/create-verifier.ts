@@ -34,6 +34,8 @@ import type {
 import { type Narrowing, OverrideError, narrowRules, parseOverrides } from './overrides.ts';
 import { buildPrincipal } from './principal.ts';
 import { TokenCache } from './token-cache.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { JWKS_OPTION_KEYS, VERIFIER_OPTION_KEYS } from '../options/option-keys.ts';
 
 const VERIFIER = Symbol.for('@auth/core.Verifier');
 // Module-local (not Symbol.for): only a verifier of this very copy of the package exposes internals.
@@ -104,6 +106,8 @@ const algNotAllowed = () =>
 export function createVerifier(options: VerifierOptions): Verifier {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('createVerifier(): options are required');
+  assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier()');
+  assertKnownKeys(options.jwks, JWKS_OPTION_KEYS, 'createVerifier(): jwks');
   const crypto =
     ((options as unknown as Record<symbol, unknown>)[CRYPTO_BACKEND] as CryptoBackend) ?? defaultCrypto;
   const clock = options.clock ?? Date.now;

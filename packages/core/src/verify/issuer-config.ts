@@ -7,6 +7,8 @@ import type { FetchLike, JwksOptions } from '../jwks/types.ts';
 import type { Clock } from '../types.ts';
 import type { CryptoBackend, KeyHandle } from './crypto/types.ts';
 import type { Algorithm, IssuerConfig, TokenUseOption } from './options.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
+import { ISSUER_CONFIG_KEYS, JWKS_OPTION_KEYS } from '../options/option-keys.ts';
 
 export const ASYMMETRIC_ALGORITHMS = [
   'RS256',
@@ -109,6 +111,8 @@ export function normalizeIssuer(
 ): IssuerRuntime {
   const at = where(index);
   if (typeof config !== 'object' || config === null) throw new TypeError(`${at} must be an object`);
+  assertKnownKeys(config, ISSUER_CONFIG_KEYS, at);
+  assertKnownKeys(config.jwks, JWKS_OPTION_KEYS, `${at}.jwks`);
   if (typeof config.issuer !== 'string' || config.issuer === '') {
     throw new TypeError(`${at}.issuer must be a non-empty string`);
   }
