@@ -19,11 +19,6 @@ import { TokenCache, type Verified } from './token-cache.ts';
 import { malformed } from './token-errors.ts';
 import { readSettings } from './verifier-settings.ts';
 
-// Where tests and the bench have always imported them from.
-export { verifierInternals, type VerifierInternals } from './internals.ts';
-export { RESOLVED_ISSUERS_MAX } from './issuer-registry.ts';
-export { CRYPTO_BACKEND, DEFAULT_CACHE_SIZE, DEFAULT_MAX_TOKEN_BYTES } from './verifier-settings.ts';
-
 const VERIFIER = Symbol.for('@auth/core.Verifier');
 
 export function createVerifier(options: VerifierOptions): Verifier {
