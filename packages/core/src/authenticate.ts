@@ -14,7 +14,7 @@ import {
   validateTokenLocations,
 } from './extract/index.ts';
 import type { TokenLocations } from './extract/index.ts';
-import { verifierInternals } from './verify/create-verifier.ts';
+import { verifierInternals } from './verify/internals.ts';
 import { createVerifier, isVerifier } from './verify/index.ts';
 import type { Verifier, VerifierOptions } from './verify/index.ts';
 import { brandAuthenticator, isAuthenticator, validateRealm } from './authenticator.ts';

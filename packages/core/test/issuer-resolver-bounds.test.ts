@@ -4,7 +4,9 @@
  * accepted ones (they are remembered separately).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { RESOLVED_ISSUERS_MAX, createVerifier, verifierInternals } from '../src/verify/create-verifier.ts';
+import { createVerifier } from '../src/verify/create-verifier.ts';
+import { verifierInternals } from '../src/verify/internals.ts';
+import { RESOLVED_ISSUERS_MAX } from '../src/verify/issuer-registry.ts';
 import type { IssuerConfig } from '../src/verify/options.ts';
 import { b64u, genKey, json64, signToken, testClock } from './verify-helpers.ts';
 

@@ -1,5 +1,5 @@
 /** Both signature backends, so every verifier suite runs on node:crypto and on WebCrypto. */
-import { CRYPTO_BACKEND } from '../src/verify/create-verifier.ts';
+import { CRYPTO_BACKEND } from '../src/verify/verifier-settings.ts';
 import { backend as nodeBackend } from '../src/verify/crypto/node.ts';
 import type { CryptoBackend } from '../src/verify/crypto/types.ts';
 import { backend as webBackend } from '../src/verify/crypto/web.ts';
