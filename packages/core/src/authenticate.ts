@@ -13,6 +13,7 @@ import {
   validateTokenLocations,
 } from './extract/index.ts';
 import type { TokenLocations } from './extract/index.ts';
+import { usesCustomHeader } from './extract/custom-header.ts';
 import { verifierInternals } from './verify/create-verifier.ts';
 import { createVerifier, isVerifier } from './verify/index.ts';
 import type { Verifier, VerifierOptions } from './verify/index.ts';
@@ -85,11 +86,11 @@ export function createAuthenticator(
   const rethrow = (e: unknown): never => {
     throw withRealm(e, realm);
   };
-  // Token-cache fast path: only when the header is the one token location (else a token sent in two
-  // places must still be a 400) and the verifier is this package's own.
+  // Token-cache fast path: only when the Authorization header is the one token location (else a token
+  // sent in two places must still be a 400) and the verifier is this package's own.
   const internals = verifierInternals(verifier);
   const peek =
-    internals !== undefined && !locations.query && locations.body !== true
+    internals !== undefined && !locations.query && locations.body !== true && !usesCustomHeader(locations)
       ? internals.peek.bind(internals)
       : undefined;
 

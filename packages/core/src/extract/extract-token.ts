@@ -7,8 +7,15 @@ import { InvalidRequestError } from '../errors.ts';
 import type { RequestLike } from '../types.ts';
 import { MESSAGES, TOKEN68, parseBearer } from './bearer.ts';
 import { readHeader } from './headers.ts';
+import {
+  extractWithCustomHeader,
+  hasCustomHeaderToken,
+  usesCustomHeader,
+  validateBearerHeader,
+} from './custom-header.ts';
+import type { BearerHeaderOptions } from './custom-header.ts';
 
-export interface TokenLocations {
+export interface TokenLocations extends BearerHeaderOptions {
   /** Accept `?access_token=` (true) or a custom parameter name (string). Off by default. */
   query?: boolean | string;
   /** Accept `access_token` in an `application/x-www-form-urlencoded` body (not on GET/HEAD). Off by default. */
@@ -32,7 +39,11 @@ export function validateTokenLocations(options: unknown, name = 'tokenLocations'
     }
   }
   if (body !== undefined && typeof body !== 'boolean') throw new TypeError(`${name}.body must be a boolean`);
-  return { query: query as TokenLocations['query'], body: body as boolean | undefined };
+  return {
+    query: query as TokenLocations['query'],
+    body: body as boolean | undefined,
+    ...validateBearerHeader(options as BearerHeaderOptions, name),
+  };
 }
 
 function queryParamName(options: TokenLocations | undefined): string | undefined {
@@ -94,6 +105,7 @@ function checkParam(values: readonly unknown[], kind: 'query' | 'body'): string 
  * characters outside token68, a repeated Authorization header, or a token in more than one place.
  */
 export function extractToken(req: RequestLike, options?: TokenLocations): string | undefined {
+  if (usesCustomHeader(options)) return extractWithCustomHeader(req, options as TokenLocations, extractToken);
   const header = readHeader(req, 'authorization');
   if (header.repeated) throw new InvalidRequestError(MESSAGES.repeated);
   let token = header.present ? parseBearer(header.value ?? '') : undefined;
@@ -122,6 +134,7 @@ export function extractToken(req: RequestLike, options?: TokenLocations): string
  * (so that a malformed header is reported as such rather than as "no credentials"). Never throws.
  */
 export function hasToken(req: RequestLike, options?: TokenLocations): boolean {
+  if (usesCustomHeader(options)) return hasCustomHeaderToken(req, options as TokenLocations, hasToken);
   try {
     if (readHeader(req, 'authorization').present) return true;
     const param = queryParamName(options);
