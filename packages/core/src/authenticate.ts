@@ -14,6 +14,7 @@ import {
   validateTokenLocations,
 } from './extract/index.ts';
 import type { TokenLocations } from './extract/index.ts';
+import { usesCustomHeader } from './extract/custom-header.ts';
 import { verifierInternals } from './verify/internals.ts';
 import { createVerifier, isVerifier } from './verify/index.ts';
 import type { Verifier, VerifierOptions } from './verify/index.ts';
@@ -90,10 +91,12 @@ export function createAuthenticator(
   const rethrow = (e: unknown): never => {
     throw withRealm(e, realm);
   };
-  // Token-cache fast path when the verifier is this package's own; a request that may carry a token in
-  // a second place takes the full path (a token sent in two places must still be a 400).
+  // Token-cache fast path when the verifier is this package's own and the token is read from the
+  // Authorization header; a request that may carry a token in a second place takes the full path (a
+  // token sent in two places must still be a 400).
   const internals = verifierInternals(verifier);
-  const peek = internals !== undefined ? internals.peek.bind(internals) : undefined;
+  const peek =
+    internals !== undefined && !usesCustomHeader(locations) ? internals.peek.bind(internals) : undefined;
 
   const bearer: Authenticator = brandAuthenticator({
     realm,

@@ -65,8 +65,8 @@ export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 // options: validation shared by every adapter's option objects
 export { assertKnownKeys } from './options/assert-known-keys.ts';
 // config: options from environment variables
-export { NO_AUDIENCE, verifierOptionsFromEnv } from './config/index.ts';
-export type { EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';
+export { NO_AUDIENCE, apiKeyOptionsFromEnv, verifierOptionsFromEnv } from './config/index.ts';
+export type { EnvApiKeyOptions, EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';
 // authorize: policies, hierarchical scopes, organizations, combinators, remote decisions
 export {
   ALLOW,

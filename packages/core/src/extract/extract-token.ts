@@ -11,8 +11,15 @@ import { MESSAGES, TOKEN68, isBearerCredentials, parseBearer } from './bearer.ts
 import { readHeader } from './headers.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { TOKEN_LOCATION_KEYS } from '../options/option-keys.ts';
+import {
+  extractWithCustomHeader,
+  hasCustomHeaderToken,
+  usesCustomHeader,
+  validateBearerHeader,
+} from './custom-header.ts';
+import type { BearerHeaderOptions } from './custom-header.ts';
 
-export interface TokenLocations {
+export interface TokenLocations extends BearerHeaderOptions {
   /** Accept `?access_token=` (true) or a custom parameter name (string). Off by default. */
   query?: boolean | string;
   /** Accept `access_token` in an `application/x-www-form-urlencoded` body (not on GET/HEAD). Off by default. */
@@ -37,7 +44,11 @@ export function validateTokenLocations(options: unknown, name = 'tokenLocations'
     }
   }
   if (body !== undefined && typeof body !== 'boolean') throw new TypeError(`${name}.body must be a boolean`);
-  return { query: query as TokenLocations['query'], body: body as boolean | undefined };
+  return {
+    query: query as TokenLocations['query'],
+    body: body as boolean | undefined,
+    ...validateBearerHeader(options as BearerHeaderOptions, name),
+  };
 }
 
 function queryParamName(options: TokenLocations | undefined): string | undefined {
@@ -119,6 +130,7 @@ function hasOtherToken(req: RequestLike, options: TokenLocations | undefined): b
  * extractToken({ headers: { authorization: 'Basic dXNlcjpwdw==' } }); // undefined
  */
 export function extractToken(req: RequestLike, options?: TokenLocations): string | undefined {
+  if (usesCustomHeader(options)) return extractWithCustomHeader(req, options as TokenLocations, extractToken);
   const header = readHeader(req, 'authorization');
   if (header.repeated) throw new InvalidRequestError(MESSAGES.repeated);
   let token = header.present ? parseBearer(header.value ?? '') : undefined;
@@ -168,6 +180,7 @@ export function mayCarryOtherToken(req: RequestLike, options?: TokenLocations): 
  * header of another scheme is not bearer credentials. Never throws.
  */
 export function hasToken(req: RequestLike, options?: TokenLocations): boolean {
+  if (usesCustomHeader(options)) return hasCustomHeaderToken(req, options as TokenLocations, hasToken);
   try {
     const header = readHeader(req, 'authorization');
     if (header.repeated) return true;

@@ -87,7 +87,7 @@ export const JWKS_OPTION_KEYS = keysOf<JwksOptions>()([
   'failureBackoffMaxMs',
 ]);
 
-export const TOKEN_LOCATION_KEYS = keysOf<TokenLocations>()(['query', 'body']);
+export const TOKEN_LOCATION_KEYS = keysOf<TokenLocations>()(['query', 'body', 'tokenHeader', 'tokenPrefix']);
 
 export const COGNITO_OPTION_KEYS = keysOf<CognitoOptions>()([
   'region',
