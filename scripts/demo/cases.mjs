@@ -1,4 +1,4 @@
-// Every route of the contract's demo API (../shared/contract.md) with the right, the wrong and no
+// Every route of the contract's demo API (docs/contract.md) with the right, the wrong and no
 // credentials. `cred` names a demo client token, or one of: none, forged, malformed, apiKey, wrongApiKey.
 
 const isArray = (body) => (Array.isArray(body) ? '' : 'body is not a JSON array');

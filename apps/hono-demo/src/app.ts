@@ -1,5 +1,5 @@
 /**
- * The contract's demo API (../../shared/contract.md) on Hono, written the way an application would
+ * The contract's demo API (docs/contract.md in the repository) on Hono, written the way an application would
  * write it: only the public exports of @auth/core and @auth/hono (demo data: demo-support). Web-standard: runs on any runtime.
  */
 import {

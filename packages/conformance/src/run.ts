@@ -40,7 +40,7 @@ async function runCase(env: Environment, c: Case): Promise<void> {
 }
 
 /**
- * Registers the contract's test suite (../shared/contract.md) for one adapter. Call it at the top level
+ * Registers the contract's test suite (docs/contract.md) for one adapter. Call it at the top level
  * of a vitest test file with a harness that starts that adapter's demo app.
  */
 export function runConformance(harness: ConformanceHarness): void {

@@ -1,7 +1,7 @@
 /**
  * One error model for the whole library: every failure a client can cause is an AuthError with a
  * stable `code`, an HTTP `status`, the RFC 6750 `error` where the challenge has one, and builders for
- * the `WWW-Authenticate` challenge and the JSON body (../shared/contract.md).
+ * the `WWW-Authenticate` challenge and the JSON body (docs/contract.md).
  *
  * Messages are fixed texts chosen by the library: they never repeat a token, a claim value or a secret.
  */

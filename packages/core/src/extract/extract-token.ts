@@ -1,5 +1,5 @@
 /**
- * `extractToken`: finds the bearer token of a request per RFC 6750 and ../shared/contract.md row 2.
+ * `extractToken`: finds the bearer token of a request per RFC 6750 and docs/contract.md row 2.
  * The Authorization header always counts; the query string (§2.3) and a form body (§2.2) only when
  * enabled. A header token next to an `access_token` in the query or a form body is a 400 whether or
  * not those locations are enabled (§2: one method per request). Pure and runtime-neutral (no `node:`
