@@ -31,7 +31,13 @@ import type {
   VerifierOptions,
   VerifyOverrides,
 } from './options.ts';
-import { type Narrowing, OverrideError, narrowRules, parseOverrides } from './overrides.ts';
+import {
+  type Narrowing,
+  OverrideError,
+  assertNarrowerThan,
+  narrowRules,
+  parseOverrides,
+} from './overrides.ts';
 import { buildPrincipal } from './principal.ts';
 import { TokenCache } from './token-cache.ts';
 
@@ -425,7 +431,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verify(token: string, overrides?: VerifyOverrides): Promise<Principal> {
       let r: Verified | Promise<Verified>;
       try {
-        r = verifyToken(token, overrides === undefined ? undefined : parseOverrides(overrides));
+        let narrowing: Narrowing | undefined;
+        if (overrides !== undefined) {
+          narrowing = parseOverrides(overrides);
+          if (staticIssuers) assertNarrowerThan(staticIssuers.values(), narrowing);
+        }
+        r = verifyToken(token, narrowing);
       } catch (e) {
         return Promise.reject(e instanceof OverrideError ? e : toAuthError(e));
       }
