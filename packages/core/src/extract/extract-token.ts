@@ -4,6 +4,7 @@
  * enabled. Pure and runtime-neutral (no `node:` imports): it runs on Workers, Deno and Bun too.
  */
 import { InvalidRequestError } from '../errors.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import type { RequestLike } from '../types.ts';
 import { MESSAGES, TOKEN68, parseBearer } from './bearer.ts';
 import { readHeader } from './headers.ts';
@@ -18,6 +19,7 @@ export interface TokenLocations {
 export const DEFAULT_TOKEN_PARAM = 'access_token';
 const FORM = 'application/x-www-form-urlencoded';
 const PARAM_NAME = /^[A-Za-z0-9\-._~]{1,64}$/;
+const LOCATION_KEYS = ['query', 'body'];
 
 /** Validates `tokenLocations` at setup; throws TypeError naming the option. */
 export function validateTokenLocations(options: unknown, name = 'tokenLocations'): TokenLocations {
@@ -25,6 +27,8 @@ export function validateTokenLocations(options: unknown, name = 'tokenLocations'
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${name} must be an object like { query?: boolean | string, body?: boolean }`);
   }
+  // A misspelt key would silently leave that location off.
+  assertKnownKeys(options, LOCATION_KEYS, name);
   const { query, body } = options as Record<string, unknown>;
   if (query !== undefined && typeof query !== 'boolean') {
     if (typeof query !== 'string' || !PARAM_NAME.test(query)) {
