@@ -28,7 +28,12 @@ const outcomes = new WeakMap<object, Map<Authenticator, Outcome>>();
 // `req`, so `req.auth` holds whichever guard ran last; `@Principal()` reads its own route's entry.
 const routePrincipals = new WeakMap<object, Map<Function, Principal | undefined>>();
 
-/** Whether a guard of this package settled any route on `req` (then `req.auth` is one of theirs). */
+/**
+ * Whether a guard of this package settled any route on `req` (then `req.auth` is one of theirs).
+ *
+ * @example
+ * if (guardsSettled(req) && routePrincipal(req, handler) === undefined) return undefined;
+ */
 export function guardsSettled(req: object): boolean {
   return routePrincipals.has(req);
 }

@@ -101,6 +101,9 @@ function intersect(entry: ReadonlySet<string> | null, narrower: ReadonlySet<stri
 /**
  * Throws an OverrideError when a maxTokenAge override is larger than a (static) entry's: misuse, reported
  * for every call whatever the token, so no client can choose it.
+ *
+ * @example
+ * assertNarrowerThan(staticIssuers.values(), parseOverrides({ maxTokenAge: 600 })); // throws if an entry allows less
  */
 export function assertNarrowerThan(entries: Iterable<readonly IssuerRuntime[]>, n: Narrowing): void {
   if (n.maxTokenAge === undefined) return;

@@ -121,6 +121,9 @@ function poolSize(): number {
  * At most `maxInFlight` `subtle.verify` calls run at once (process-wide); the rest wait here in FIFO
  * order. On Node, WebCrypto runs each check on libuv's pool, which fs, dns and zlib share: unbounded,
  * a flood of forged tokens would queue there and stall them. Same bound as the node:crypto backend.
+ *
+ * @example
+ * webVerifyLimit.maxInFlight; // 8 with the default UV_THREADPOOL_SIZE of 4
  */
 export const webVerifyLimit = { maxInFlight: 2 * poolSize() };
 let inFlight = 0;
