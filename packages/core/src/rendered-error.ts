@@ -46,7 +46,10 @@ export function renderAuthError(error: AuthError, realm: string = error.realm): 
     return render(error, realm);
   }
   const scopes = error.requiredScopes.length === 0 ? '' : error.requiredScopes.join(' ');
-  const key = `${realm}\n${error.status}\n${error.code}\n${error.error}\n${error.challenge}\n${error.retryAfter}\n${scopes}\n${error.message}`;
+  // Free-text fields carry their length: a newline inside one cannot make two errors share a key.
+  const { code, message } = error;
+  const bearerError = error.error ?? '';
+  const key = `${realm.length}:${realm}\n${error.status}\n${code.length}:${code}\n${error.error === null ? '-' : `${bearerError.length}:${bearerError}`}\n${error.challenge}\n${error.retryAfter}\n${error.requiredScopes.length}#${scopes.length}:${scopes}\n${message}`;
   let rendered = cache.get(key);
   if (rendered === undefined) {
     rendered = render(error, realm);

@@ -29,6 +29,16 @@ const outcomes = new WeakMap<object, Map<Authenticator, Outcome>>();
 const routePrincipals = new WeakMap<object, Map<Function, Principal | undefined>>();
 
 /**
+ * Whether a guard of this package settled any route on `req` (then `req.auth` is one of theirs).
+ *
+ * @example
+ * if (guardsSettled(req) && routePrincipal(req, handler) === undefined) return undefined;
+ */
+export function guardsSettled(req: object): boolean {
+  return routePrincipals.has(req);
+}
+
+/**
  * What a guard settled for `handler` on `req`: `{ principal }` (undefined when the route ran without
  * credentials), or undefined when no guard of this package ran for it.
  */

@@ -1,7 +1,7 @@
 import type { Principal as CorePrincipal } from '@auth/core';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { routePrincipal } from './authenticate-request.ts';
+import { guardsSettled, routePrincipal } from './authenticate-request.ts';
 import { httpRequest } from './request.ts';
 import { routeRequirements } from './route-requirements.ts';
 
@@ -16,8 +16,9 @@ const reflector = new Reflector();
 
 /**
  * The principal of this route: what the guards settled for its handler on this request (on GraphQL,
- * fields share `req` and `req.auth` holds the last one), nothing on a `@Public()` route, else `req.auth`
- * (set by your own guard or middleware).
+ * fields share `req` and `req.auth` holds the last one), nothing on a `@Public()` route or on a route
+ * no guard of ours settled while they settled others on this request, else `req.auth` (set by your own
+ * guard or middleware).
  */
 function currentPrincipal(ctx: ExecutionContext): CorePrincipal | undefined {
   const req = httpRequest(ctx);
@@ -25,6 +26,9 @@ function currentPrincipal(ctx: ExecutionContext): CorePrincipal | undefined {
   const settled = routePrincipal(req, ctx.getHandler());
   if (settled !== undefined) return settled.principal;
   if (routeRequirements(reflector, ctx).mode === 'public') return undefined;
+  // Our guards settled other routes of this request (GraphQL fields share it), not this one: their
+  // principal in `req.auth` was never checked for this route.
+  if (guardsSettled(req)) return undefined;
   return req.auth ?? undefined;
 }
 

@@ -76,7 +76,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verify(token: string, overrides?: VerifyOverrides): Promise<Principal> {
       let r: Verified | Promise<Verified>;
       try {
-        r = verifyToken(token, overrides === undefined ? undefined : parseOverrides(overrides));
+        let narrowing: Narrowing | undefined;
+        if (overrides !== undefined) {
+          narrowing = parseOverrides(overrides);
+          registry.checkOverrides(narrowing);
+        }
+        r = verifyToken(token, narrowing);
       } catch (e) {
         return Promise.reject(e instanceof OverrideError ? e : toAuthError(e));
       }

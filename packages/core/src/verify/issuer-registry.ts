@@ -7,6 +7,7 @@ import { type AuthErrorDetail, InvalidTokenError, UnavailableError } from '../er
 import { type IssuerContext, type IssuerRuntime, normalizeIssuer } from './issuer-config.ts';
 import { Lru } from './lru.ts';
 import type { IssuerConfig, IssuerResolver, VerifierOptions } from './options.ts';
+import { type Narrowing, assertNarrowerThan } from './overrides.ts';
 
 /** Resolver answers kept, accepted and rejected issuers each (and so at most this many key sources). */
 export const RESOLVED_ISSUERS_MAX = 1_000;
@@ -14,6 +15,11 @@ export const RESOLVED_ISSUERS_MAX = 1_000;
 export interface IssuerRegistry {
   /** The entries for `iss` (several may share an issuer); throws or rejects when it is not trusted. */
   resolve(iss: string): IssuerRuntime[] | Promise<IssuerRuntime[]>;
+  /**
+   * Throws an OverrideError when per-call overrides would widen a static entry: reported on every call,
+   * whatever the token, so no client can choose it. Resolver entries apply the stricter limit instead.
+   */
+  checkOverrides(narrowing: Narrowing): void;
   /** What the registry holds, for tests of its bounds. */
   stats(): { sources: number; acceptedIssuers: number; rejectedIssuers: number };
   hydrate(): Promise<void>;
@@ -50,6 +56,7 @@ export function createIssuerRegistry(
       if (list === undefined) throw untrusted({ issuer: iss, configuredIssuers: [...entries.keys()] });
       return list;
     },
+    checkOverrides: (narrowing) => assertNarrowerThan(entries.values(), narrowing),
     stats: () => ({ sources: ctx.sources.size, acceptedIssuers: 0, rejectedIssuers: 0 }),
     close() {
       for (const s of ctx.sources.values()) s.close();
@@ -146,6 +153,8 @@ function resolvedIssuers(resolver: IssuerResolver, ctx: IssuerContext): IssuerRe
       return allReady(ctx);
     },
     resolve,
+    // The entry (and so its limits) depends on the token: narrowRules applies the stricter one.
+    checkOverrides: () => {},
     stats: () => ({
       sources: ctx.sources.size,
       acceptedIssuers: resolved.size,

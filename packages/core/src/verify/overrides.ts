@@ -99,9 +99,29 @@ function intersect(entry: ReadonlySet<string> | null, narrower: ReadonlySet<stri
 }
 
 /**
+ * Throws an OverrideError when a maxTokenAge override is larger than a (static) entry's: misuse, reported
+ * for every call whatever the token, so no client can choose it.
+ *
+ * @example
+ * assertNarrowerThan(staticIssuers.values(), parseOverrides({ maxTokenAge: 600 })); // throws if an entry allows less
+ */
+export function assertNarrowerThan(entries: Iterable<readonly IssuerRuntime[]>, n: Narrowing): void {
+  if (n.maxTokenAge === undefined) return;
+  for (const list of entries) {
+    for (const rt of list) {
+      if (rt.maxTokenAge !== null && n.maxTokenAge > rt.maxTokenAge) {
+        throw misuse(
+          `maxTokenAge ${n.maxTokenAge} is larger than issuer ${rt.issuer}'s ${rt.maxTokenAge}; overrides may only narrow`,
+        );
+      }
+    }
+  }
+}
+
+/**
  * An entry's rules with the overrides applied, each one at least as strict as the entry's. Throws an
  * InvalidTokenError when the overrides exclude this entry (another entry of the issuer may match),
- * an OverrideError when they would widen it.
+ * never an OverrideError (the entry is chosen by the token; see `assertNarrowerThan`).
  */
 export function narrowRules(rt: IssuerRuntime, n: Narrowing): IssuerRuntime {
   let tokenUse = rt.tokenUse;
@@ -125,14 +145,11 @@ export function narrowRules(rt: IssuerRuntime, n: Narrowing): IssuerRuntime {
     }
     typ = n.typ;
   }
+  // The stricter limit applies. The entry depends on the (unverified) token's `iss`, so a TypeError here
+  // would let a client choose a 500; static issuers report a too-wide override up front, for every token.
   let maxTokenAge = rt.maxTokenAge;
   if (n.maxTokenAge !== undefined) {
-    if (maxTokenAge !== null && n.maxTokenAge > maxTokenAge) {
-      throw misuse(
-        `maxTokenAge ${n.maxTokenAge} is larger than issuer ${rt.issuer}'s ${maxTokenAge}; overrides may only narrow`,
-      );
-    }
-    maxTokenAge = n.maxTokenAge;
+    maxTokenAge = maxTokenAge === null ? n.maxTokenAge : Math.min(maxTokenAge, n.maxTokenAge);
   }
   return {
     ...rt,

@@ -95,6 +95,36 @@ export const backend: CryptoBackend = {
   async verify(alg, key, signingInput, signature) {
     const k = key as WebKey;
     if (k.alg !== alg) return false;
-    return subtle().verify(k.params, k.key, signature as BufferSource, encoder.encode(signingInput));
+    const data = encoder.encode(signingInput);
+    // A finished check hands its slot straight to the next waiter, so arrivals cannot overtake it.
+    if (inFlight >= webVerifyLimit.maxInFlight) await new Promise<void>((resolve) => waiting.push(resolve));
+    else inFlight++;
+    try {
+      return await subtle().verify(k.params, k.key, signature as BufferSource, data);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else inFlight--;
+    }
   },
 };
+
+/** libuv's pool size as Node reads it (default 4); elsewhere the same default. */
+function poolSize(): number {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.UV_THREADPOOL_SIZE;
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
+}
+
+/**
+ * At most `maxInFlight` `subtle.verify` calls run at once (process-wide); the rest wait here in FIFO
+ * order. On Node, WebCrypto runs each check on libuv's pool, which fs, dns and zlib share: unbounded,
+ * a flood of forged tokens would queue there and stall them. Same bound as the node:crypto backend.
+ *
+ * @example
+ * webVerifyLimit.maxInFlight; // 8 with the default UV_THREADPOOL_SIZE of 4
+ */
+export const webVerifyLimit = { maxInFlight: 2 * poolSize() };
+let inFlight = 0;
+const waiting: (() => void)[] = [];
