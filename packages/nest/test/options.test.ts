@@ -18,7 +18,7 @@ describe('unknown option keys', () => {
         projects() {}
       }
       return Controller;
-    }).toThrow(new TypeError('@OrgPermission: unknown option "parm" (did you mean "param"?; known: param)'));
+    }).toThrow(new TypeError('@OrgPermission: unknown option "parm" (did you mean "param"?)'));
     expect(() => OrgPermission('read', 'projects', loose(null))).toThrow(TypeError);
     expect(() => OrgPermission('read', 'projects', { param: 'org' })).not.toThrow();
   });
