@@ -188,7 +188,8 @@ beforeAll(async () => {
     }
   }
   await writeFile(join(ROOT, 'packages', 'testing', OUT, 'context.d.ts'), CONTEXT);
-});
+  // Loads every package to list its exports: slow while turbo runs the other suites beside it.
+}, 180_000);
 
 afterAll(async () => {
   for (const dir of Object.keys(READMES)) await rm(join(ROOT, dir, OUT), { recursive: true, force: true });
@@ -201,7 +202,7 @@ describe('every README code block compiles, and the runnable ones run', () => {
   });
 
   // One TypeScript program over the blocks and the sources they import: ~15 s of CPU, more on a busy machine.
-  it('every README code block compiles', { timeout: 90_000 }, () => {
+  it('every README code block compiles', { timeout: 180_000 }, () => {
     const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.base.json'), ts.sys.readFile);
     const { options } = ts.parseJsonConfigFileContent({ ...config, include: [] }, ts.sys, ROOT);
     const program = ts.createProgram({
@@ -226,7 +227,7 @@ describe('every README code block compiles, and the runnable ones run', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the runnable README code blocks run', { timeout: 60_000 }, async () => {
+  it('the runnable README code blocks run', { timeout: 120_000 }, async () => {
     const failures: string[] = [];
     for (const block of blocks.filter((b) => b.run)) {
       try {
