@@ -6,7 +6,13 @@ import { afterAll, beforeAll } from 'vitest';
 import { bearer } from './case.ts';
 import { send } from './http.ts';
 import { deadUrl, serveJson } from './json-server.ts';
-import type { ConformanceHarness, DemoConfig, DemoServer, GuardedAppConfig } from './types.ts';
+import type {
+  ConformanceHarness,
+  DemoConfig,
+  DemoServer,
+  GuardedAppConfig,
+  StackedAppConfig,
+} from './types.ts';
 
 export const AUDIENCE = 'api://demo';
 
@@ -51,6 +57,8 @@ export interface Environment {
   auth(): DemoConfig['auth'];
   /** A one-route app of the adapter (`GET /guarded`); closed with the environment. */
   startGuarded(config: GuardedAppConfig): Promise<string>;
+  /** A one-route app of the adapter (`GET /stacked`, optional then required auth); closed with the environment. */
+  startStacked(config: StackedAppConfig): Promise<string>;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -124,6 +132,12 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     env.startGuarded = async (config) => {
       if (!harness.startGuarded) throw new Error(`${harness.name}: the harness has no startGuarded`);
       const server: DemoServer = await harness.startGuarded(config);
+      closers.push(() => server.close());
+      return server.baseUrl;
+    };
+    env.startStacked = async (config) => {
+      if (!harness.startStacked) throw new Error(`${harness.name}: the harness has no startStacked`);
+      const server: DemoServer = await harness.startStacked(config);
       closers.push(() => server.close());
       return server.baseUrl;
     };

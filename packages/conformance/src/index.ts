@@ -10,6 +10,12 @@ export {
   type Failure,
 } from './expectations.ts';
 export { send, type Reply, type SendOptions } from './http.ts';
-export type { ConformanceHarness, DemoConfig, DemoServer, GuardedAppConfig } from './types.ts';
+export type {
+  ConformanceHarness,
+  DemoConfig,
+  DemoServer,
+  GuardedAppConfig,
+  StackedAppConfig,
+} from './types.ts';
 export { describeDemoMain } from './demo-main.ts';
 export * as hs256 from './hs256.ts';

@@ -11,6 +11,7 @@ import { fuzzAuthorization } from './fuzz.ts';
 import { send } from './http.ts';
 import type { ConformanceHarness } from './types.ts';
 import { challengeRows, declarationRows } from './cases/guarded.ts';
+import { stackedRows } from './cases/stacked.ts';
 
 /** All rows, by section. */
 export const conformanceCases: Record<string, readonly Case[]> = {
@@ -56,6 +57,11 @@ export function runConformance(harness: ConformanceHarness): void {
     if (harness.startGuarded) {
       describe('challenge text (RFC 6750 §3 characters; full text in the body)', () => {
         for (const row of challengeRows) it(row.name, () => row.run(env));
+      });
+    }
+    if (harness.startStacked) {
+      describe('optional then required authentication on one request (a memo per authenticator and mode)', () => {
+        for (const row of stackedRows) it(row.name, () => row.run(env));
       });
     }
     const declare = harness.declareRoute?.bind(harness);

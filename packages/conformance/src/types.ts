@@ -23,6 +23,17 @@ export interface GuardedAppConfig {
   policy: Policy;
 }
 
+/**
+ * A one-route app whose route authenticates twice on one request: optionally first, then required
+ * (rows on a memo of "already authenticated" wider than the authenticator and mode it remembers).
+ */
+export interface StackedAppConfig {
+  /** Runs first, optionally: no credentials → continue without a principal. */
+  optional: AuthenticatorOptions;
+  /** Runs second, required. Omitted: the same authenticator (one instance) as `optional`. */
+  required?: AuthenticatorOptions;
+}
+
 /** How the suite starts one adapter's demo app. */
 export interface ConformanceHarness {
   /** Shown in the test names (`express`, `fastify`, …). */
@@ -35,6 +46,14 @@ export interface ConformanceHarness {
    * harness that runs the app elsewhere (another runtime) may leave it out, and those rows with it.
    */
   startGuarded?(config: GuardedAppConfig): Promise<DemoServer>;
+  /**
+   * Serves an app of this adapter with one route, `GET /stacked` → 200 `{"sub": <principal's subject>}`,
+   * behind optional authentication with `config.optional` and then required authentication with
+   * `config.required` (Express/Hono `optionalAuth` then `requireAuth`, Fastify an optional route hook
+   * then `authenticate`, Nest an `@OptionalAuth()` route's guard then the route's own on one request).
+   * Optional like `startGuarded`, and its rows with it.
+   */
+  startStacked?(config: StackedAppConfig): Promise<DemoServer>;
   /**
    * Declares a protected route whose route-level auth options are `options`, in this adapter's idiom
    * (Fastify `config.auth`; the options of Express/Hono `requireAuth`; Nest's module options), with

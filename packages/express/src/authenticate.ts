@@ -48,7 +48,9 @@ function middleware(authenticator: Authenticator, optional: boolean): AuthMiddle
     authenticator.authenticate(req, options).then(
       (principal) => {
         req.auth = principal;
-        next();
+        // A custom authenticator may resolve undefined: a required route never runs without a principal.
+        if (principal === undefined && !optional) next(authFailure(req, new MissingTokenError()));
+        else next();
       },
       (error: unknown) => next(authFailure(req, error)),
     );

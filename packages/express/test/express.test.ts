@@ -109,6 +109,26 @@ describe('requireAuth', () => {
   });
 });
 
+describe('required authentication never passes without a principal', () => {
+  it('requireAuth refuses a custom authenticator that resolves no principal (401, not next())', async () => {
+    const nobody = {
+      realm: 'api',
+      hasCredentials: () => true,
+      authenticate: async () => undefined,
+      close: () => {},
+    };
+    const app = express();
+    app.get('/x', requireAuth(nobody), (req, res) => {
+      res.json({ auth: req.auth ?? null });
+    });
+    app.use(authErrorHandler());
+    const url = await serve(app);
+    const denied = await get(`${url}/x`, bearer(await issuer.token()));
+    expect(denied.status).toBe(401);
+    expect(denied.body.code).toBe('ERR_AUTH_MISSING_TOKEN');
+  });
+});
+
 describe('optionalAuth', () => {
   it('continues without credentials, sets req.auth with good ones, rejects bad ones', async () => {
     const app = express();

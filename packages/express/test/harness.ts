@@ -4,7 +4,7 @@ import type { ConformanceHarness, DemoServer } from '@auth/conformance';
 import { createAuthenticator } from '@auth/core';
 import express, { type Express } from 'express';
 import { createApp } from '../../../apps/express-demo/src/app.ts';
-import { authErrorHandler, authorize, requireAuth } from '../src/index.ts';
+import { authErrorHandler, authorize, optionalAuth, requireAuth } from '../src/index.ts';
 
 async function listen(app: Express, close: () => void): Promise<DemoServer> {
   const server: Server = app.listen(0, '127.0.0.1');
@@ -39,6 +39,19 @@ export const expressHarness: ConformanceHarness = {
     });
     app.use(authErrorHandler());
     return listen(app, () => authenticator.close());
+  },
+  async startStacked({ optional, required }) {
+    const first = createAuthenticator(optional);
+    const second = required === undefined ? first : createAuthenticator(required);
+    const app = express();
+    app.get('/stacked', optionalAuth(first), requireAuth(second), (req, res) => {
+      res.json({ sub: req.auth?.subject });
+    });
+    app.use(authErrorHandler());
+    return listen(app, () => {
+      first.close();
+      if (second !== first) second.close();
+    });
   },
   declareRoute(options, auth) {
     // Express's route-level options are those of requireAuth / optionalAuth.

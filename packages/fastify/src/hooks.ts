@@ -1,5 +1,6 @@
 import {
   type AuthError,
+  type Authenticator,
   assertAllowed,
   extractToken,
   MissingTokenError,
@@ -65,9 +66,15 @@ function sendMissing(state: AuthState, reply: FastifyReply): FastifyReply {
   return sendRendered(reply, rendered);
 }
 
+// Which authenticator set `request.auth`: a hook skips authenticating only when its own authenticator
+// did, so another registration's principal (or anything else that set `request.auth`) never satisfies
+// it. Kept off the request object: nothing a client or another hook sets can look like an entry.
+const authenticatedBy = new WeakMap<FastifyRequest, Authenticator>();
+
 /**
- * One hook: authenticate (unless an earlier hook already did) and apply a policy. `fixed` is the state
- * of the registration that added a route's declarative hook; decorator hooks use the route's scope.
+ * One hook: authenticate (unless an earlier hook already did with the same authenticator) and apply a
+ * policy. `fixed` is the state of the registration that added a route's declarative hook; decorator
+ * hooks use the route's scope.
  */
 export function authHook(optional: boolean, policy: Policy | undefined, fixed?: AuthState): AuthHook {
   const settings = optional ? { optional: true } : undefined;
@@ -75,7 +82,7 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
     const state = fixed ?? getState(request.server);
     try {
       if (!state) throw new MissingTokenError(); // no registration in this scope: fail closed
-      let principal = request.auth;
+      let principal = authenticatedBy.get(request) === state.authenticator ? request.auth : undefined;
       if (!principal) {
         // Our authenticators report "no credentials" as undefined when asked optionally: a required
         // route answering itself then sends the pre-rendered 401 without building a MissingTokenError.
@@ -84,10 +91,16 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
           toRequestLike(request),
           quiet ? OPTIONAL_AUTH : settings,
         );
-        if (found) request.auth = principal = found;
-        else if (quiet) return sendMissing(state, reply);
+        if (found) {
+          request.auth = principal = found;
+          authenticatedBy.set(request, state.authenticator);
+        } else if (quiet) return sendMissing(state, reply);
+        // A required hook never lets a request through without a principal, whatever the authenticator
+        // (a custom one may resolve undefined) or an earlier hook concluded.
+        else if (!optional) throw new MissingTokenError();
+        // Optional and no credentials: no other authenticator's principal stays behind.
+        else request.auth = undefined;
       }
-      // No principal here (e.g. a custom authenticator resolving undefined) fails closed in assertAllowed.
       if (policy) await assertAllowed(policy, principal, policyContext(request));
     } catch (cause) {
       return fail(state, reply, cause);

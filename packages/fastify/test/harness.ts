@@ -28,6 +28,22 @@ export const fastifyHarness: ConformanceHarness = {
     app.get('/guarded', { config: { auth: { policy } } }, async () => ({ ok: true }));
     return listen(app);
   },
+  async startStacked({ optional, required }) {
+    const app = Fastify();
+    await app.register(fastifyAuth, optional);
+    // The route's declarative hook (optional) belongs to this registration; `app.authenticate` uses
+    // whichever registration the route's scope has when the request comes.
+    app.get(
+      '/stacked',
+      { config: { auth: { optional: true } }, preHandler: app.authenticate },
+      async (request) => ({ sub: request.auth?.subject }),
+    );
+    // A second registration in the same scope: later requests authenticate with it in the decorators,
+    // while the route keeps the first one's optional hook. The only way to put two authenticators on
+    // one route: decorators follow the route's scope.
+    if (required !== undefined) await app.register(fastifyAuth, required);
+    return listen(app);
+  },
   async declareRoute(options, auth) {
     // Fastify's route-level options: `config.auth`, checked when the route is declared (onRoute).
     const app = Fastify();

@@ -273,6 +273,64 @@ describe('encapsulation', () => {
   });
 });
 
+describe('authentication remembered per authenticator', () => {
+  // A route whose declarative hook belongs to one registration and whose `authenticate` decorator
+  // finds another registration in its scope: two authenticators on one request.
+  async function twoAuthenticators() {
+    const a = newApp();
+    await a.register(fastifyAuth, authOptions());
+    a.get(
+      '/stacked',
+      { config: { auth: { optional: true } }, preHandler: a.authenticate },
+      async (request) => ({ sub: request.auth?.subject }),
+    );
+    await a.register(fastifyAuth, authOptions({}, 'api://other'));
+    return a;
+  }
+
+  it("another authenticator's principal does not satisfy a required hook", async () => {
+    const a = await twoAuthenticators();
+    const reply = await get(a, '/stacked', bearer());
+    expect(reply.statusCode, reply.body).toBe(401);
+    expect(reply.json().code).toBe('ERR_AUTH_INVALID_AUDIENCE');
+    expect((await get(a, '/stacked')).statusCode).toBe(401);
+    const both = await get(a, '/stacked', bearer({ aud: [AUDIENCE, 'api://other'] }));
+    expect(both.json()).toEqual({ sub: 'user-1' });
+  });
+
+  it('a required hook without a policy refuses a custom authenticator that resolves no principal', async () => {
+    const a = newApp();
+    const authenticator = {
+      realm: 'api',
+      hasCredentials: () => true,
+      authenticate: async () => undefined,
+      close: () => {},
+    };
+    await a.register(fastifyAuth, { authenticator });
+    a.get('/x', { onRequest: a.authenticate }, async () => 'x');
+    a.get('/y', { config: { auth: true } }, async () => 'y');
+    for (const url of ['/x', '/y']) {
+      const res = await get(a, url, bearer());
+      expect(res.statusCode, `${url} ${res.body}`).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'ERR_AUTH_MISSING_TOKEN' });
+    }
+  });
+
+  it('the same authenticator authenticates once when optional and required hooks stack', async () => {
+    const a = newApp();
+    const authenticator = createAuthenticator(authOptions());
+    const spy = vi.spyOn(authenticator, 'authenticate');
+    await a.register(fastifyAuth, { authenticator });
+    a.get('/stacked', { preHandler: [a.optionalAuth, a.authenticate] }, async (request) => ({
+      sub: request.auth?.subject,
+    }));
+    expect((await get(a, '/stacked', bearer())).json()).toEqual({ sub: 'user-1' });
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect((await get(a, '/stacked')).statusCode).toBe(401);
+    authenticator.close();
+  });
+});
+
 describe('setup', () => {
   it('reads AUTH_* variables when given nothing but plugin settings', async () => {
     vi.stubEnv('AUTH_ISSUER', 'https://issuer.env.test');

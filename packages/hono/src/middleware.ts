@@ -88,7 +88,8 @@ function authMiddleware(options: HonoAuthOptions | undefined, optional: boolean)
       throw toHTTPException(cause, authenticator.realm);
     }
     if (principal) c.set('auth', principal);
-    else if (quiet) throw missingTokenException(authenticator.realm);
+    // A custom authenticator may resolve undefined: a required route never runs without a principal.
+    else if (!optional) throw missingTokenException(authenticator.realm);
     await next();
   };
 }

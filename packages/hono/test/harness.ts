@@ -4,7 +4,7 @@ import { createAuthenticator } from '@auth/core';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../../apps/hono-demo/src/app.ts';
-import { authorize, requireAuth } from '../src/index.ts';
+import { authorize, optionalAuth, requireAuth } from '../src/index.ts';
 
 async function listen(app: Hono, close: () => void): Promise<DemoServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -34,6 +34,18 @@ export const honoHarness: ConformanceHarness = {
     const app = new Hono();
     app.get('/guarded', requireAuth(authenticator), authorize(policy), (c) => c.json({ ok: true }));
     return listen(app, () => authenticator.close());
+  },
+  async startStacked({ optional, required }) {
+    const first = createAuthenticator(optional);
+    const second = required === undefined ? first : createAuthenticator(required);
+    const app = new Hono();
+    app.get('/stacked', optionalAuth(first), requireAuth(second), (c) =>
+      c.json({ sub: c.var.auth?.subject }),
+    );
+    return listen(app, () => {
+      first.close();
+      if (second !== first) second.close();
+    });
   },
   declareRoute(options, auth) {
     // Hono's route-level options are those of requireAuth / optionalAuth (nothing is fetched before

@@ -78,6 +78,22 @@ describe('requireAuth / optionalAuth', () => {
   });
 });
 
+describe('required authentication never passes without a principal', () => {
+  it('requireAuth refuses a custom authenticator that resolves no principal', async () => {
+    const nobody = {
+      realm: 'api',
+      hasCredentials: () => true,
+      authenticate: async () => undefined,
+      close: () => {},
+    };
+    const app = new Hono();
+    app.get('/x', requireAuth(nobody), (c) => c.json({ auth: c.var.auth ?? null }));
+    const denied = await get(app, '/x', bearer());
+    expect(denied.status).toBe(401);
+    expect(((await denied.json()) as { code: string }).code).toBe('ERR_AUTH_MISSING_TOKEN');
+  });
+});
+
 describe('token locations', () => {
   it('reads a form-body token when tokenLocations.body is on, and the handler still gets the body', async () => {
     const app = new Hono();
