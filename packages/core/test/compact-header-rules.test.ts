@@ -92,13 +92,29 @@ describe('canonical base64url', () => {
     expect(isCanonicalBase64url(s)).toBe(ok);
   });
 
-  it('rejects a non-canonical segment in each position', () => {
-    const h = freshHeader();
-    expect(rejection(`${h}A.${PAYLOAD}.${SIG}`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
-    expect(rejection(`${h}.${PAYLOAD}B.${SIG}`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
-    // 'AB': two characters whose unused low bits are not zero.
-    expect(rejection(`${h}.${PAYLOAD}.AB`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
-    expect([...parseCompact(`${h}.${PAYLOAD}.AQ`, backend).signature]).toEqual([1]);
+  it('rejects a non-canonical segment in each position, although it decodes to the same bytes', () => {
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Sets an unused low bit of the last character: a second spelling of the same bytes.
+    const malleate = (segment: string) => {
+      expect(segment.length % 4).not.toBe(0);
+      const last = ALPHABET.indexOf(segment.at(-1) as string);
+      return segment.slice(0, -1) + ALPHABET[last | 1];
+    };
+    // JSON lengths that are not multiples of 3, so the segments end with unused bits.
+    let h = freshHeader();
+    while (h.length % 4 === 0) h = freshHeader({ pad: 'x' });
+    const payload = json64({ sub: 'a' });
+    expect(payload.length % 4).not.toBe(0);
+    for (const segment of [h, payload, SIG.slice(0, 11)]) {
+      expect(Buffer.from(malleate(segment), 'base64url')).toEqual(Buffer.from(segment, 'base64url'));
+    }
+    expect(parseCompact(`${h}.${payload}.${SIG}`, backend).payload).toEqual({ sub: 'a' });
+    expect(rejection(`${malleate(h)}.${payload}.${SIG}`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
+    expect(rejection(`${h}.${malleate(payload)}.${SIG}`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
+    expect(rejection(`${h}.${payload}.${malleate(SIG.slice(0, 11))}`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
+    // A length that no byte string encodes to (4n + 1).
+    expect(rejection(`${h}.${payload}.${SIG}A`).code).toBe('ERR_AUTH_MALFORMED_TOKEN');
+    expect([...parseCompact(`${h}.${payload}.AQ`, backend).signature]).toEqual([1]);
   });
 });
 
@@ -185,9 +201,9 @@ describe('header members', () => {
   });
 
   it('accepts b64: true, an unrelated cty, a string typ and kid', () => {
-    const h = freshHeader({ b64: true, cty: 'application/json', typ: 'at+jwt', kid: 'k1' });
+    const h = freshHeader({ b64: true, cty: 'application/json', typ: 'at+jwt', kid: 'k1', x5u: null });
     const { header } = parseCompact(`${h}.${PAYLOAD}.${SIG}`, backend);
-    expect(header).toMatchObject({ b64: true, cty: 'application/json', typ: 'at+jwt', kid: 'k1' });
+    expect(header).toMatchObject({ b64: true, cty: 'application/json', typ: 'at+jwt', kid: 'k1', x5u: null });
   });
 });
 
