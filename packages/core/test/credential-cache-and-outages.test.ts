@@ -45,6 +45,24 @@ describe('cached API-key records', () => {
     auth.close?.();
     await expect(auth.authenticate(creds('svc'))).resolves.toMatchObject({ subject: 'svc' });
   });
+  it('keeps at most maxCacheEntries records: the oldest is read again, the newer ones are not', async () => {
+    const inner = memorySecretStore({ a: { token: TOKEN }, b: { token: TOKEN }, c: { token: TOKEN } });
+    const calls: string[] = [];
+    const store: SecretStore = {
+      get: async (id) => {
+        calls.push(id);
+        return inner.get(id);
+      },
+    };
+    const auth = apiKeyAuth({ store, maxCacheEntries: 2 });
+    for (const id of ['a', 'b', 'c']) await auth.authenticate(creds(id));
+    calls.length = 0;
+    await auth.authenticate(creds('c'));
+    await auth.authenticate(creds('b'));
+    expect(calls).toEqual([]);
+    await auth.authenticate(creds('a'));
+    expect(calls).toEqual(['a']);
+  });
 });
 
 describe('store answers', () => {
