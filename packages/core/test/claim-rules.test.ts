@@ -323,6 +323,27 @@ describe('client id', () => {
   });
 });
 
+describe('client id, edge cases', () => {
+  const ids = { clientIds: new Set(['app-1']) };
+
+  it('a Cognito ID token names the client among several audiences', () => {
+    const r = { ...ids, cognito: true, tokenUse: 'id' as const };
+    expect(codeOf(payload({ token_use: 'id', aud: ['other', 'app-1'] }), r)).toBe('accepted');
+  });
+
+  it('an ID token without aud or client_id is refused, not a crash', () => {
+    const r = { ...ids, tokenUse: 'id' as const, requiredClaims: ['iss'] };
+    expect(codeOf(payload(), r)).toBe('ERR_AUTH_INVALID_CLIENT_ID');
+  });
+});
+
+describe('optional claims', () => {
+  it('accepts a token without sub when the required list omits it', () => {
+    const { sub: _sub, ...p } = payload();
+    expect(codeOf(p, { requiredClaims: ['iss'] })).toBe('accepted');
+  });
+});
+
 describe('claim types', () => {
   it.each([
     ['jti', 5],

@@ -121,6 +121,11 @@ describe('query tokens', () => {
     expect(at('/items?=abc', { query: '' })).toBeUndefined();
   });
 
+  it('reads no query parameter at all unless enabled', () => {
+    expect(at('/items?undefined=abc', {})).toBeUndefined();
+    expect(hasToken({ headers: {}, url: '/items?undefined=abc' }, {})).toBe(false);
+  });
+
   it('ignores a missing or non-string url', () => {
     expect(extract({ headers: {} }, q)).toBeUndefined();
     expect(extract({ headers: {}, url: 5 as unknown as string }, q)).toBeUndefined();
