@@ -231,8 +231,11 @@ describe('hasToken', () => {
     expect(hasToken({ headers: {}, url: '/?tok=abc' }, { query: true })).toBe(false);
   });
 
-  it('sees any Authorization header', () => {
-    expect(hasToken(auth('Basic abc'))).toBe(true);
+  it('sees a Bearer Authorization header, and no credentials in another scheme', () => {
+    expect(hasToken(auth('Bearer abc'))).toBe(true);
+    expect(hasToken(auth('bearer  abc'))).toBe(true);
+    // Another scheme is no credentials (RFC 6750 §3.1): an optional route treats it as anonymous.
+    expect(hasToken(auth('Basic abc'))).toBe(false);
     expect(hasToken({ headers: {} })).toBe(false);
   });
 
