@@ -41,7 +41,7 @@ function rethrow(e: unknown, realm: string): never {
 /** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
 export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
   assertKnownKeys(options, API_KEY_AUTH_OPTION_KEYS, 'apiKeyAuth()');
-  const { realm, checker } = commonSettings('apiKeyAuth', options, ['idHeader', 'tokenHeader']);
+  const { realm, checker } = commonSettings('apiKeyAuth', options);
   const idHeader = headerName(options.idHeader, 'apiKeyAuth(): idHeader', 'x-principal-id');
   const tokenHeader = headerName(options.tokenHeader, 'apiKeyAuth(): tokenHeader', 'x-principal-token');
   if (idHeader === tokenHeader) throw new TypeError('apiKeyAuth(): idHeader and tokenHeader must differ');
@@ -94,7 +94,7 @@ function repeated(reading: HeaderReading): boolean {
 /** One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret. */
 export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticator {
   assertKnownKeys(options, API_KEY_HEADER_AUTH_OPTION_KEYS, 'apiKeyHeaderAuth()');
-  const { realm, checker } = commonSettings('apiKeyHeaderAuth', options, ['header']);
+  const { realm, checker } = commonSettings('apiKeyHeaderAuth', options);
   const header = headerName(options.header, 'apiKeyHeaderAuth(): header', 'x-api-key');
 
   return brandAuthenticator({

@@ -60,30 +60,9 @@ export interface CommonSettings {
   checker: CredentialChecker;
 }
 
-const COMMON_KEYS: readonly (keyof ApiKeyCommonOptions)[] = [
-  'store',
-  'prefix',
-  'cacheTtlMs',
-  'negativeCacheTtlMs',
-  'maxCacheEntries',
-  'realm',
-  'issuer',
-  'clock',
-];
-
-/** `ownKeys`: the option names of this authenticator besides the common ones. */
-export function commonSettings(
-  fn: string,
-  options: ApiKeyCommonOptions,
-  ownKeys: readonly string[] = [],
-): CommonSettings {
+/** Reads the options both API-key authenticators share; their callers have checked the option names. */
+export function commonSettings(fn: string, options: ApiKeyCommonOptions): CommonSettings {
   if (options === null || typeof options !== 'object') throw new TypeError(`${fn}(): options are required`);
-  for (const key of Object.keys(options)) {
-    // A misspelt option would silently keep its default.
-    if (!COMMON_KEYS.includes(key as keyof ApiKeyCommonOptions) && !ownKeys.includes(key)) {
-      throw new TypeError(`${fn}(): unknown option "${key}"`);
-    }
-  }
   const { store } = options;
   if (store === null || typeof store !== 'object' || typeof store.get !== 'function') {
     throw new TypeError(`${fn}(): store must be a SecretStore ({ get(id): Promise<string | undefined> })`);

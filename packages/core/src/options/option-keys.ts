@@ -99,7 +99,8 @@ export const COGNITO_OPTION_KEYS = keysOf<CognitoOptions>()([
 
 export const FROM_ENV_OPTION_KEYS = keysOf<FromEnvOptions>()(['prefix', 'defaults']);
 
-export const API_KEY_AUTH_OPTION_KEYS = keysOf<ApiKeyAuthOptions>()([
+// The options both API-key authenticators share.
+const API_KEY_COMMON_KEYS = [
   'store',
   'prefix',
   'cacheTtlMs',
@@ -108,19 +109,16 @@ export const API_KEY_AUTH_OPTION_KEYS = keysOf<ApiKeyAuthOptions>()([
   'realm',
   'issuer',
   'clock',
+] as const;
+
+export const API_KEY_AUTH_OPTION_KEYS = keysOf<ApiKeyAuthOptions>()([
+  ...API_KEY_COMMON_KEYS,
   'idHeader',
   'tokenHeader',
 ]);
 
 export const API_KEY_HEADER_AUTH_OPTION_KEYS = keysOf<ApiKeyHeaderAuthOptions>()([
-  'store',
-  'prefix',
-  'cacheTtlMs',
-  'negativeCacheTtlMs',
-  'maxCacheEntries',
-  'realm',
-  'issuer',
-  'clock',
+  ...API_KEY_COMMON_KEYS,
   'header',
 ]);
 
