@@ -1,5 +1,5 @@
 // pnpm bench:apikey — API-key verifications/s with a warm cache (sources loaded through tsx, no build).
-// Rows: the floor (one SHA-256 + a 32-byte compare, i.e. the work a request cannot avoid), apiKeyAuth
+// Rows: the floor (one SHA-256 + a 32-byte compare, i.e. the work a request cannot avoid), apiKeyPairAuth
 // (two headers), apiKeyHeaderAuth (x-api-key), the unknown-id path (negative cache) and the WebCrypto
 // backend for comparison; each as ops/s and a ratio to the floor. Then a cold burst: 1,000 concurrent
 // first requests for one id → store calls (target 1). Median of 5 rounds; `--ms=<n>` per round (200).
@@ -10,7 +10,7 @@ const { primitives, DIGEST_BACKEND } = await tsImport(
   '../packages/core/src/apikey/digest.ts',
   import.meta.url,
 );
-const { apiKeyAuth, apiKeyHeaderAuth, generateApiKey, memorySecretStore } = core;
+const { apiKeyPairAuth, apiKeyHeaderAuth, generateApiKey, memorySecretStore } = core;
 
 const MS = Number(process.argv.find((a) => a.startsWith('--ms='))?.slice(5) ?? 200);
 const ROUNDS = 5;
@@ -59,7 +59,7 @@ const store = {
   },
 };
 
-const twoHeaders = apiKeyAuth({ store });
+const twoHeaders = apiKeyPairAuth({ store });
 const oneHeader = apiKeyHeaderAuth({ store });
 const req2 = { headers: { 'x-principal-id': 'svc1', 'x-principal-token': TOKEN } };
 const req1 = { headers: { 'x-api-key': generated.key } };
@@ -69,7 +69,7 @@ const dummy = new Uint8Array(32);
 const wrong = { headers: { 'x-principal-id': 'svc1', 'x-principal-token': `${TOKEN}x` } };
 const results = await run([
   ['floor: sha256 + compare', () => primitives.timingSafeEqual(primitives.sha256(TOKEN), dummy)],
-  ['apiKeyAuth (x-principal-id/token)', () => twoHeaders.authenticate(req2)],
+  ['apiKeyPairAuth (x-principal-id/token)', () => twoHeaders.authenticate(req2)],
   ['apiKeyHeaderAuth (x-api-key)', () => oneHeader.authenticate(req1)],
   ['wrong token → 401', () => twoHeaders.authenticate(wrong).catch(() => 0)],
   ['unknown id (negative cache) → 401', () => twoHeaders.authenticate(unknown).catch(() => 0)],
@@ -96,6 +96,6 @@ const slowStore = {
     return new Promise((resolve) => setTimeout(() => resolve(inner.get(id)), 5));
   },
 };
-const cold = apiKeyAuth({ store: slowStore });
+const cold = apiKeyPairAuth({ store: slowStore });
 await Promise.all(Array.from({ length: 1000 }, () => cold.authenticate(req2)));
 console.log(`  cold burst: 1,000 concurrent requests → ${storeCalls} store call(s) (target 1)`);

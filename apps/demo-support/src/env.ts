@@ -1,6 +1,6 @@
 import {
   type Authenticator,
-  apiKeyAuth,
+  apiKeyPairAuth,
   type EnvLike,
   type EnvVerifierOptions,
   envSecretStore,
@@ -38,10 +38,10 @@ export function demoAuthFromEnv(env: EnvLike = process.env): DemoAuth {
 
   let apiKey: Authenticator | undefined;
   if (names.some((n) => n.startsWith('AUTH_SECRET__'))) {
-    apiKey = apiKeyAuth({ store: envSecretStore(env) });
+    apiKey = apiKeyPairAuth({ store: envSecretStore(env) });
   } else if (LOOPBACK.test(issuer ?? '')) {
     const demoPrincipal = { token: 'demo-service-token-local-only', scopes: ['read:items'] };
-    apiKey = apiKeyAuth({ store: memorySecretStore({ 'svc-demo': demoPrincipal }) });
+    apiKey = apiKeyPairAuth({ store: memorySecretStore({ 'svc-demo': demoPrincipal }) });
   }
   return { auth, issuer, apiKey };
 }

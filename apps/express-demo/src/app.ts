@@ -3,7 +3,7 @@
  * write it: only the public exports of @auth/core and @auth/express (demo data: demo-support).
  */
 import {
-  anyAuthenticator,
+  oneOfAuthenticators,
   createAuthenticator,
   type Authenticator,
   type AuthenticatorOptions,
@@ -41,7 +41,7 @@ export interface DemoApp {
 
 export function createApp(config: DemoConfig): DemoApp {
   const bearer = createAuthenticator(config.auth);
-  const service = config.apiKey ? anyAuthenticator(bearer, config.apiKey) : bearer;
+  const service = config.apiKey ? oneOfAuthenticators(bearer, config.apiKey) : bearer;
 
   const app = express();
   app.disable('x-powered-by');

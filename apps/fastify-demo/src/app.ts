@@ -1,7 +1,7 @@
 import {
   type Authenticator,
   type AuthenticatorOptions,
-  anyAuthenticator,
+  oneOfAuthenticators,
   createAuthenticator,
   orgParam,
 } from '@auth/core';
@@ -82,7 +82,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
 
   // A sibling scope with its own registration: a token or service-principal credentials.
   await app.register(async (service) => {
-    const either = config.apiKey ? anyAuthenticator(bearer, config.apiKey) : bearer;
+    const either = config.apiKey ? oneOfAuthenticators(bearer, config.apiKey) : bearer;
     await service.register(fastifyAuth, { authenticator: either, defaultAuth: 'required' });
     service.get('/service', async (request) => principalJson(request.auth!));
   });

@@ -3,7 +3,7 @@
  * write it: only the public exports of @auth/core and @auth/hono (demo data: demo-support). Web-standard: runs on any runtime.
  */
 import {
-  anyAuthenticator,
+  oneOfAuthenticators,
   type Authenticator,
   type AuthenticatorOptions,
   createAuthenticator,
@@ -36,7 +36,7 @@ export interface DemoApp {
 
 export function createApp(config: DemoConfig): DemoApp {
   const bearer = createAuthenticator(config.auth);
-  const service = config.apiKey ? anyAuthenticator(bearer, config.apiKey) : bearer;
+  const service = config.apiKey ? oneOfAuthenticators(bearer, config.apiKey) : bearer;
 
   const app = new Hono();
 

@@ -1,4 +1,4 @@
-import { anyAuthenticator, type Authenticator, type AuthenticatorOptions } from '@auth/core';
+import { oneOfAuthenticators, type Authenticator, type AuthenticatorOptions } from '@auth/core';
 import { Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule } from '@auth/nest';
@@ -36,7 +36,7 @@ export class AppModule implements OnModuleDestroy {
           provide: SERVICE_AUTHENTICATOR,
           inject: [AUTH_AUTHENTICATOR],
           useFactory: (bearer: Authenticator) =>
-            config.apiKey ? anyAuthenticator(bearer, config.apiKey) : bearer,
+            config.apiKey ? oneOfAuthenticators(bearer, config.apiKey) : bearer,
         },
       ],
     };

@@ -4,8 +4,8 @@
  * unknown id (undefined), and so is a secret that is not an API-key record (a password, an RDS
  * credential, a non-UTF-8 binary): a client must not learn which other secrets exist, and core
  * caches the answer like any unknown id. Any other failure (throttling, network, access denied, an
- * unreadable response) is thrown, which `apiKeyAuth` answers with 503 ERR_AUTH_SECRET_STORE_UNAVAILABLE.
- * Caching is done by `apiKeyAuth` (TTL + negative cache), so a warm API makes no AWS calls.
+ * unreadable response) is thrown, which `apiKeyPairAuth` answers with 503 ERR_AUTH_SECRET_STORE_UNAVAILABLE.
+ * Caching is done by `apiKeyPairAuth` (TTL + negative cache), so a warm API makes no AWS calls.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
@@ -84,11 +84,11 @@ export class SecretStoreError extends Error {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
- * A SecretStore over AWS Secrets Manager for `apiKeyAuth` / `apiKeyHeaderAuth`.
+ * A SecretStore over AWS Secrets Manager for `apiKeyPairAuth` / `apiKeyHeaderAuth`.
  *
  * @example
  * const store = secretsManagerStore({ region: 'eu-west-1', prefix: 'prod/api-keys/' });
- * const keys = apiKeyAuth({ store });
+ * const keys = apiKeyPairAuth({ store });
  */
 export function secretsManagerStore(options: SecretsManagerStoreOptions): SecretsManagerStore {
   if (options === null || typeof options !== 'object') {

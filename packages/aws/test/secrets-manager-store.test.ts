@@ -4,7 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiKeyAuth } from '@auth/core';
+import { apiKeyPairAuth } from '@auth/core';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecretStoreError, secretsManagerStore } from '../src/index.ts';
@@ -283,13 +283,13 @@ describe('secretsManagerStore through the real SDK client', () => {
   });
 });
 
-describe('apiKeyAuth on Secrets Manager', () => {
+describe('apiKeyPairAuth on Secrets Manager', () => {
   const creds = (id: string, token: string) => ({
     headers: { 'x-principal-id': id, 'x-principal-token': token },
   });
 
   it('authenticates, caches, and maps failures to 401 / 503', async () => {
-    const auth = apiKeyAuth({ store: makeStore() });
+    const auth = apiKeyPairAuth({ store: makeStore() });
     await expect(auth.authenticate(creds('svc1', 'token-one-0123456789'))).resolves.toMatchObject({
       subject: 'svc:one',
       tokenUse: 'api_key',
@@ -325,7 +325,7 @@ describe('apiKeyAuth on Secrets Manager', () => {
   });
 
   it('a secret that is not a record answers exactly like an absent one, and that answer is cached', async () => {
-    const auth = apiKeyAuth({ store: makeStore() });
+    const auth = apiKeyPairAuth({ store: makeStore() });
     const rejection = async (id: string) => {
       const e = (await auth.authenticate(creds(id, 'guess-0123456789')).catch((x: unknown) => x)) as {
         toResponse(): unknown;

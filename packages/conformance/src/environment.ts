@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { apiKeyAuth, memorySecretStore, type IssuerConfig } from '@auth/core';
+import { apiKeyPairAuth, memorySecretStore, type IssuerConfig } from '@auth/core';
 import { generateKeyPair, mintToken, startJwksServer } from '@auth/testing';
 import { startDevIdp } from 'dev-idp';
 import { afterAll, beforeAll } from 'vitest';
@@ -122,7 +122,7 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     // A fresh API-key authenticator per app: each app closes its own.
     env.config = (extra = {}) => ({
       auth: { issuers, ...extra },
-      apiKey: apiKeyAuth({
+      apiKey: apiKeyPairAuth({
         store: memorySecretStore({
           [SERVICE_PRINCIPAL.id]: { token: SERVICE_PRINCIPAL.token, scopes: [...SERVICE_PRINCIPAL.scopes] },
         }),

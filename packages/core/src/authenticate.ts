@@ -1,5 +1,5 @@
 /**
- * `createAuthenticator`: extract + verify for bearer tokens, and `anyAuthenticator` to accept one of
+ * `createAuthenticator`: extract + verify for bearer tokens, and `oneOfAuthenticators` to accept one of
  * several credential kinds (e.g. a bearer token or API-key headers, never both). Adapters only call
  * `authenticate(req)` and render the AuthError it throws.
  */
@@ -29,7 +29,7 @@ export interface AuthenticatorSettings {
   realm?: string;
   /** Extra token locations (RFC 6750 §2.2/2.3); only the Authorization header by default. */
   tokenLocations?: TokenLocations;
-  /** Also accept these credentials (e.g. `apiKeyAuth(...)`); sending both kinds is a 400. */
+  /** Also accept these credentials (e.g. `apiKeyPairAuth(...)`); sending both kinds is a 400. */
   apiKey?: Authenticator;
 }
 
@@ -85,7 +85,7 @@ export function createAuthenticator(
   const locations = validateTokenLocations(own.tokenLocations);
   if (own.apiKey !== undefined && !isAuthenticator(own.apiKey)) {
     if (owned) verifier.close();
-    throw new TypeError('apiKey must be an Authenticator, e.g. apiKeyAuth({ store })');
+    throw new TypeError('apiKey must be an Authenticator, e.g. apiKeyPairAuth({ store })');
   }
 
   const rethrow = (e: unknown): never => {
@@ -156,11 +156,11 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  * none → 401 MissingTokenError (or undefined when optional), more than one → 400 invalid_request.
  * The realm is the first authenticator's.
  */
-export function anyAuthenticator(...authenticators: Authenticator[]): Authenticator {
-  if (authenticators.length === 0) throw new TypeError('anyAuthenticator() needs at least one authenticator');
+export function oneOfAuthenticators(...authenticators: Authenticator[]): Authenticator {
+  if (authenticators.length === 0) throw new TypeError('oneOfAuthenticators() needs at least one authenticator');
   authenticators.forEach((a, i) => {
     if (!isAuthenticator(a))
-      throw new TypeError(`anyAuthenticator(): argument ${i + 1} is not an Authenticator`);
+      throw new TypeError(`oneOfAuthenticators(): argument ${i + 1} is not an Authenticator`);
   });
   return anyAuthenticatorWithRealm(authenticators[0]!.realm, authenticators);
 }

@@ -51,7 +51,7 @@ export {
 } from './extract/index.ts';
 export type { HeaderReading, TokenLocations } from './extract/index.ts';
 // authenticate: extract + verify, and one-of-several credential kinds
-export { anyAuthenticator, createAuthenticator } from './authenticate.ts';
+export { oneOfAuthenticators, createAuthenticator } from './authenticate.ts';
 export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
 export { isAuthenticator, validateRealm } from './authenticator.ts';
 export {
@@ -83,7 +83,7 @@ export {
   not,
   orgParam,
   parseScope,
-  policy,
+  remotePolicy,
   requireAnyGroup,
   requireAnyScope,
   requireClaim,
@@ -102,9 +102,9 @@ export type {
   OrgRole,
   ParsedScope,
   PermissionScope,
-  PolicyCallOptions,
-  PolicyFunction,
-  PolicyOptions,
+  RemotePolicyCallOptions,
+  RemotePolicyFunction,
+  RemotePolicyOptions,
   RoleScope,
 } from './authorize/index.ts';
 
@@ -132,7 +132,7 @@ export type {
 export {
   API_KEY_ID,
   API_KEY_ISSUER,
-  apiKeyAuth,
+  apiKeyPairAuth,
   apiKeyHeaderAuth,
   envSecretStore,
   fileSecretStore,
@@ -140,7 +140,7 @@ export {
   memorySecretStore,
 } from './apikey/index.ts';
 export type {
-  ApiKeyAuthOptions,
+  ApiKeyPairAuthOptions,
   ApiKeyCommonOptions,
   ApiKeyHeaderAuthOptions,
   ApiKeyRecord,

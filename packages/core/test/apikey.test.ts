@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DIGEST_BACKEND, fromBase64Url, primitives, toBase64Url } from '../src/apikey/digest.ts';
-import { apiKeyAuth, apiKeyHeaderAuth, generateApiKey, memorySecretStore } from '../src/apikey/index.ts';
+import { apiKeyPairAuth, apiKeyHeaderAuth, generateApiKey, memorySecretStore } from '../src/apikey/index.ts';
 import type { SecretStore } from '../src/apikey/index.ts';
-import { anyAuthenticator, createAuthenticator } from '../src/authenticate.ts';
+import { oneOfAuthenticators, createAuthenticator } from '../src/authenticate.ts';
 import {
   InvalidApiKeyError,
   InvalidRequestError,
@@ -54,10 +54,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('apiKeyAuth', () => {
+describe('apiKeyPairAuth', () => {
   it('authenticates a valid principal id and token', async () => {
     const { store } = countingStore({ 'svc-billing': record });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const p = (await auth.authenticate(creds('svc-billing', TOKEN))) as Principal;
     expect(p).toMatchObject({
       subject: 'svc:billing',
@@ -77,14 +77,14 @@ describe('apiKeyAuth', () => {
   });
 
   it('defaults the subject to the key id and reads Fetch Headers', async () => {
-    const auth = apiKeyAuth({ store: memorySecretStore({ k1: { token: TOKEN } }) });
+    const auth = apiKeyPairAuth({ store: memorySecretStore({ k1: { token: TOKEN } }) });
     const headers = new Headers({ 'X-Principal-Id': 'k1', 'X-Principal-Token': TOKEN });
     await expect(auth.authenticate({ headers })).resolves.toMatchObject({ subject: 'k1', scopes: [] });
   });
 
   it('uses the store prefix and custom header names', async () => {
     const { store, calls } = countingStore({ 'prod/keys/k1': record });
-    const auth = apiKeyAuth({ store, prefix: 'prod/keys/', idHeader: 'X-Client', tokenHeader: 'x-secret' });
+    const auth = apiKeyPairAuth({ store, prefix: 'prod/keys/', idHeader: 'X-Client', tokenHeader: 'x-secret' });
     await expect(auth.authenticate(req({ 'x-client': 'k1', 'x-secret': TOKEN }))).resolves.toMatchObject({
       subject: 'svc:billing',
     });
@@ -92,7 +92,7 @@ describe('apiKeyAuth', () => {
   });
 
   it('rejects a wrong token and an unknown id identically', async () => {
-    const auth = apiKeyAuth({ store: memorySecretStore({ k1: record }) });
+    const auth = apiKeyPairAuth({ store: memorySecretStore({ k1: record }) });
     const wrong = await failure(auth.authenticate(creds('k1', `${TOKEN}x`)));
     const unknown = await failure(auth.authenticate(creds('k2', TOKEN)));
     for (const e of [wrong, unknown]) {
@@ -110,7 +110,7 @@ describe('apiKeyAuth', () => {
   });
 
   it('runs the same digest and compare operations for unknown ids and wrong tokens', async () => {
-    const auth = apiKeyAuth({
+    const auth = apiKeyPairAuth({
       store: memorySecretStore({ k1: record }),
       cacheTtlMs: 0,
       negativeCacheTtlMs: 0,
@@ -139,7 +139,7 @@ describe('apiKeyAuth', () => {
   });
 
   it('statistically: unknown and wrong take the same path many times over', async () => {
-    const auth = apiKeyAuth({ store: memorySecretStore({ k1: record }) });
+    const auth = apiKeyPairAuth({ store: memorySecretStore({ k1: record }) });
     const eq = vi.spyOn(primitives, 'timingSafeEqual');
     const outcomes = new Map<string, number>();
     for (let i = 0; i < 200; i++) {
@@ -170,13 +170,13 @@ describe('apiKeyAuth', () => {
     vi.spyOn(primitives, 'sha256').mockImplementation(primitives.webSha256);
     const gen = await generateApiKey();
     const store = memorySecretStore({ k1: record, [gen.id]: gen.record });
-    await expect(apiKeyAuth({ store }).authenticate(creds('k1', TOKEN))).resolves.toMatchObject({
+    await expect(apiKeyPairAuth({ store }).authenticate(creds('k1', TOKEN))).resolves.toMatchObject({
       subject: 'svc:billing',
     });
     await expect(
       apiKeyHeaderAuth({ store }).authenticate(req({ 'x-api-key': gen.key })),
     ).resolves.toBeDefined();
-    await failure(apiKeyAuth({ store }).authenticate(creds('k1', 'wrong')));
+    await failure(apiKeyPairAuth({ store }).authenticate(creds('k1', 'wrong')));
   });
 
   it('compares in constant time regardless of where digests differ', () => {
@@ -190,7 +190,7 @@ describe('apiKeyAuth', () => {
 
   it('distinguishes no credentials, one header missing and duplicate headers', async () => {
     const { store, calls } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     expect(await failure(auth.authenticate(req({})))).toBeInstanceOf(MissingTokenError);
     await expect(auth.authenticate(req({}), { optional: true })).resolves.toBeUndefined();
     const oneMissing = await failure(auth.authenticate(req({ 'x-principal-id': 'k1' })));
@@ -242,7 +242,7 @@ describe('apiKeyAuth', () => {
     ['unicode', 'ké'],
   ])('rejects an id with %s before any store call', async (name, id) => {
     const { store, calls } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const e = await failure(auth.authenticate(creds(id, TOKEN)));
     expect(e).toBeInstanceOf(name.startsWith('comma') ? InvalidRequestError : InvalidApiKeyError);
     expect(calls).toEqual([]);
@@ -250,7 +250,7 @@ describe('apiKeyAuth', () => {
 
   it('rejects empty, oversized or non-printable tokens before any store call', async () => {
     const { store, calls } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     for (const token of ['', 'a'.repeat(1025), 'has space', 'tab\t', 'é']) {
       expect(await failure(auth.authenticate(creds('k1', token)))).toBeInstanceOf(InvalidApiKeyError);
     }
@@ -260,7 +260,7 @@ describe('apiKeyAuth', () => {
   it('caches records for cacheTtlMs and unknown ids for negativeCacheTtlMs', async () => {
     let now = 1_000_000;
     const { store, calls, inner } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store, cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, clock: () => now });
+    const auth = apiKeyPairAuth({ store, cacheTtlMs: 60_000, negativeCacheTtlMs: 1_000, clock: () => now });
     for (let i = 0; i < 5; i++) await auth.authenticate(creds('k1', TOKEN));
     for (let i = 0; i < 5; i++) await failure(auth.authenticate(creds('nobody', TOKEN)));
     expect(calls).toEqual(['k1', 'nobody']);
@@ -278,7 +278,7 @@ describe('apiKeyAuth', () => {
 
   it('makes one store call for concurrent cold lookups of the same id', async () => {
     const { store, calls } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     await Promise.all(Array.from({ length: 50 }, () => auth.authenticate(creds('k1', TOKEN))));
     expect(calls).toEqual(['k1']);
   });
@@ -291,7 +291,7 @@ describe('apiKeyAuth', () => {
         return JSON.stringify(record);
       },
     };
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const e = await failure(auth.authenticate(creds('k1', TOKEN)));
     expect(e).toBeInstanceOf(UnavailableError);
     expect(e.status).toBe(503);
@@ -319,7 +319,7 @@ describe('apiKeyAuth', () => {
     ['bad expiresAt', '{"token":"t","expiresAt":"tomorrow"}'],
     ['bad organizations', '{"token":"t","organizations":[{"scopes":[]}]}'],
   ])('answers 503 for a malformed record: %s', async (_name, raw) => {
-    const auth = apiKeyAuth({ store: memorySecretStore({ k1: raw }) });
+    const auth = apiKeyPairAuth({ store: memorySecretStore({ k1: raw }) });
     const e = await failure(auth.authenticate(creds('k1', 't')));
     expect(e.status).toBe(503);
     expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
@@ -327,7 +327,7 @@ describe('apiKeyAuth', () => {
 
   it('honours record expiry, organizations and claims without letting claims override identity', async () => {
     let now = 1_000_000_000;
-    const auth = apiKeyAuth({
+    const auth = apiKeyPairAuth({
       clock: () => now,
       store: memorySecretStore({
         // JSON text: JSON.parse makes `__proto__` an own key, the case that must not leak
@@ -349,22 +349,22 @@ describe('apiKeyAuth', () => {
 
   it('validates its options with TypeErrors naming them', () => {
     const store = memorySecretStore();
-    expect(() => apiKeyAuth(undefined as never)).toThrow(/options/);
-    expect(() => apiKeyAuth({ store: {} as SecretStore })).toThrow(/store/);
-    expect(() => apiKeyAuth({ store, idHeader: 'bad header' })).toThrow(/idHeader/);
-    expect(() => apiKeyAuth({ store, tokenHeader: 'Authorization' })).toThrow(/tokenHeader/);
-    expect(() => apiKeyAuth({ store, idHeader: 'x-a', tokenHeader: 'X-A' })).toThrow(/differ/);
-    expect(() => apiKeyAuth({ store, cacheTtlMs: -1 })).toThrow(/cacheTtlMs/);
-    expect(() => apiKeyAuth({ store, negativeCacheTtlMs: Number.NaN })).toThrow(/negativeCacheTtlMs/);
-    expect(() => apiKeyAuth({ store, realm: 'a\nb' })).toThrow(/realm/);
-    expect(() => apiKeyAuth({ store, prefix: 'a\u0000' })).toThrow(/prefix/);
+    expect(() => apiKeyPairAuth(undefined as never)).toThrow(/options/);
+    expect(() => apiKeyPairAuth({ store: {} as SecretStore })).toThrow(/store/);
+    expect(() => apiKeyPairAuth({ store, idHeader: 'bad header' })).toThrow(/idHeader/);
+    expect(() => apiKeyPairAuth({ store, tokenHeader: 'Authorization' })).toThrow(/tokenHeader/);
+    expect(() => apiKeyPairAuth({ store, idHeader: 'x-a', tokenHeader: 'X-A' })).toThrow(/differ/);
+    expect(() => apiKeyPairAuth({ store, cacheTtlMs: -1 })).toThrow(/cacheTtlMs/);
+    expect(() => apiKeyPairAuth({ store, negativeCacheTtlMs: Number.NaN })).toThrow(/negativeCacheTtlMs/);
+    expect(() => apiKeyPairAuth({ store, realm: 'a\nb' })).toThrow(/realm/);
+    expect(() => apiKeyPairAuth({ store, prefix: 'a\u0000' })).toThrow(/prefix/);
   });
 
   it('a typo that silently disables a setting: an unknown option key is a TypeError at setup', () => {
     const store = memorySecretStore();
     // A misspelt TTL or bound silently kept the default; the other authenticator's header was ignored.
     for (const typo of ['negativeCacheTTLMs', 'cacheTtl', 'maxEntries', 'header']) {
-      expect(() => apiKeyAuth({ store, [typo]: 0 } as never)).toThrow(new RegExp(`unknown option "${typo}"`));
+      expect(() => apiKeyPairAuth({ store, [typo]: 0 } as never)).toThrow(new RegExp(`unknown option "${typo}"`));
     }
     for (const typo of ['negativeCacheTTLMs', 'idHeader', 'tokenHeader']) {
       expect(() => apiKeyHeaderAuth({ store, [typo]: 'x-a' } as never)).toThrow(
@@ -379,7 +379,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
 
   it('a burst of bogus ids does not evict a good record (the negative cache is separate)', async () => {
     const { store, calls } = countingStore({ good: record });
-    const auth = apiKeyAuth({ store, maxCacheEntries: 100 });
+    const auth = apiKeyPairAuth({ store, maxCacheEntries: 100 });
     await auth.authenticate(creds('good', TOKEN));
     for (const id of ids(1_000, 'bogus')) await failure(auth.authenticate(creds(id, TOKEN)));
     await expect(auth.authenticate(creds('good', TOKEN))).resolves.toBeDefined();
@@ -388,7 +388,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
 
   it('the record cache is bounded and LRU: a hit keeps a record, the least recently used goes', async () => {
     const { store, calls } = countingStore({ a: record, b: record, c: record });
-    const auth = apiKeyAuth({ store, maxCacheEntries: 2 });
+    const auth = apiKeyPairAuth({ store, maxCacheEntries: 2 });
     for (const id of ['a', 'b', 'a', 'c']) await auth.authenticate(creds(id, TOKEN));
     expect(calls).toEqual(['a', 'b', 'c']);
     await auth.authenticate(creds('a', TOKEN)); // kept: used after b
@@ -399,7 +399,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
 
   it('the negative cache is bounded and LRU too', async () => {
     const { store, calls } = countingStore({});
-    const auth = apiKeyAuth({ store, maxCacheEntries: 2 });
+    const auth = apiKeyPairAuth({ store, maxCacheEntries: 2 });
     for (const id of ['x', 'y', 'x', 'z', 'x']) await failure(auth.authenticate(creds(id, TOKEN)));
     expect(calls).toEqual(['x', 'y', 'z']);
     await failure(auth.authenticate(creds('y', TOKEN)));
@@ -409,7 +409,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
   it('known and unknown ids are remembered for the same time by default (timing tells nothing)', async () => {
     let now = 1_000_000;
     const { store, calls } = countingStore({ known: record });
-    const auth = apiKeyAuth({ store, cacheTtlMs: 30_000, clock: () => now });
+    const auth = apiKeyPairAuth({ store, cacheTtlMs: 30_000, clock: () => now });
     const both = async () => {
       await auth.authenticate(creds('known', TOKEN));
       await failure(auth.authenticate(creds('unknown', TOKEN)));
@@ -427,7 +427,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
 
   it('close() empties both caches: a revoked key is refused and a new key accepted at once', async () => {
     const { store, calls, inner } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     await auth.authenticate(creds('k1', TOKEN));
     await failure(auth.authenticate(creds('k2', TOKEN)));
     inner.delete('k1');
@@ -454,7 +454,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
         return value;
       },
     };
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const first = auth.authenticate(creds('k1', TOKEN));
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     inner.delete('k1');
@@ -473,7 +473,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
         return new Promise<undefined>(() => {}); // a blackholed connection, no timeout
       },
     };
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const pending = ids(1_024, 'flood').map((id) => auth.authenticate(creds(id, TOKEN)));
     for (const p of pending) p.catch(() => {});
     await vi.waitFor(() => expect(calls).toHaveLength(1_024));
@@ -499,7 +499,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
         return null as unknown as undefined;
       },
     };
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     for (let i = 0; i < 3; i++) {
       const e = await failure(auth.authenticate(creds('k1', TOKEN)));
       expect(e).toBeInstanceOf(InvalidApiKeyError);
@@ -509,14 +509,14 @@ describe('API-key caches: no existence leak, no flushing', () => {
   });
 
   it('every 503 carries Retry-After: a store that throws and a malformed record', async () => {
-    const throwing = apiKeyAuth({
+    const throwing = apiKeyPairAuth({
       store: {
         get: async () => {
           throw new Error('down');
         },
       },
     });
-    const malformed = apiKeyAuth({ store: memorySecretStore({ k1: '{"token":""}' }) });
+    const malformed = apiKeyPairAuth({ store: memorySecretStore({ k1: '{"token":""}' }) });
     for (const auth of [throwing, malformed]) {
       const e = await failure(auth.authenticate(creds('k1', TOKEN)));
       expect(e).toBeInstanceOf(UnavailableError);
@@ -594,7 +594,7 @@ describe('API keys with bearer tokens', () => {
 
   it('createAuthenticator({ apiKey }) accepts either kind but never both', async () => {
     const auth = createAuthenticator(verifier, {
-      apiKey: apiKeyAuth({ store: memorySecretStore({ k1: record }) }),
+      apiKey: apiKeyPairAuth({ store: memorySecretStore({ k1: record }) }),
     });
     await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toMatchObject({ tokenUse: 'api_key' });
     await expect(auth.authenticate(req({ authorization: 'Bearer abc' }))).resolves.toMatchObject({
@@ -610,10 +610,10 @@ describe('API keys with bearer tokens', () => {
     expect((await failure(auth.authenticate(req({})))).status).toBe(401);
   });
 
-  it('anyAuthenticator combines the two API-key styles too', async () => {
+  it('oneOfAuthenticators combines the two API-key styles too', async () => {
     const gen = await generateApiKey();
     const store = memorySecretStore({ k1: record, [gen.id]: gen.record });
-    const any = anyAuthenticator(apiKeyAuth({ store }), apiKeyHeaderAuth({ store }));
+    const any = oneOfAuthenticators(apiKeyPairAuth({ store }), apiKeyHeaderAuth({ store }));
     await expect(any.authenticate(req({ 'x-api-key': gen.key }))).resolves.toBeDefined();
     await expect(any.authenticate(creds('k1', TOKEN))).resolves.toBeDefined();
   });
@@ -622,7 +622,7 @@ describe('API keys with bearer tokens', () => {
 describe('API-key properties', () => {
   it('no header values make authenticate fail with anything but a 400/401 AuthError, and only valid ids reach the store', async () => {
     const { store, calls } = countingStore({ k1: record });
-    const auth = apiKeyAuth({ store, negativeCacheTtlMs: 0 });
+    const auth = apiKeyPairAuth({ store, negativeCacheTtlMs: 0 });
     const single = apiKeyHeaderAuth({ store, negativeCacheTtlMs: 0 });
     const value = fc.oneof(
       fc.string({ maxLength: 40 }),

@@ -3,7 +3,7 @@
 import { generateKeyPair, mintCognitoToken, mintToken, startJwksServer } from '@auth/testing';
 import type { JwksServer, TestKeyPair } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyAuth, memorySecretStore } from '../src/apikey/index.ts';
+import { apiKeyPairAuth, memorySecretStore } from '../src/apikey/index.ts';
 import { createAuthenticator } from '../src/authenticate.ts';
 import { verifierOptionsFromEnv } from '../src/config/index.ts';
 import { createVerifier } from '../src/verify/index.ts';
@@ -117,7 +117,7 @@ describe('createAuthenticator with the real verifier', () => {
       issuers: [{ issuer: ISSUER, audience: 'api://demo', jwksUri: server.jwksUri, algorithms: ['ES256'] }],
     });
     const auth = createAuthenticator(verifier, {
-      apiKey: apiKeyAuth({
+      apiKey: apiKeyPairAuth({
         store: memorySecretStore({ svc: { token: 'svc-token-123', scopes: ['read:items'] } }),
       }),
     });

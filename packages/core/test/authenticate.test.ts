@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { anyAuthenticator, createAuthenticator } from '../src/authenticate.ts';
+import { oneOfAuthenticators, createAuthenticator } from '../src/authenticate.ts';
 import { isAuthenticator } from '../src/authenticator.ts';
 import type { Authenticator } from '../src/authenticator.ts';
 import {
@@ -155,11 +155,11 @@ function keyAuth(realm = 'api'): Authenticator & { authenticate: ReturnType<type
   };
 }
 
-describe('anyAuthenticator', () => {
+describe('oneOfAuthenticators', () => {
   it('delegates to the one authenticator whose credentials are present', async () => {
     const b = createAuthenticator(fakeVerifier().verifier);
     const k = keyAuth();
-    const any = anyAuthenticator(b, k);
+    const any = oneOfAuthenticators(b, k);
     await expect(any.authenticate(bearer('t'))).resolves.toMatchObject({ subject: 'user:t' });
     await expect(any.authenticate({ headers: { 'x-key': 'good' } })).resolves.toMatchObject({
       tokenUse: 'api_key',
@@ -171,7 +171,7 @@ describe('anyAuthenticator', () => {
 
   it('rejects credentials of two kinds with 400 invalid_request', async () => {
     const k = keyAuth();
-    const any = anyAuthenticator(createAuthenticator(fakeVerifier().verifier), k);
+    const any = oneOfAuthenticators(createAuthenticator(fakeVerifier().verifier), k);
     const err = await failure(any.authenticate({ headers: { authorization: 'Bearer t', 'x-key': 'good' } }));
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect(err.status).toBe(400);
@@ -182,7 +182,7 @@ describe('anyAuthenticator', () => {
   });
 
   it('throws MissingTokenError without any credentials, unless optional', async () => {
-    const any = anyAuthenticator(
+    const any = oneOfAuthenticators(
       createAuthenticator(fakeVerifier().verifier, { realm: 'r1' }),
       keyAuth('r2'),
     );
@@ -207,7 +207,7 @@ describe('anyAuthenticator', () => {
       close: vi.fn(),
     };
     const k = keyAuth();
-    const any = anyAuthenticator(broken, k);
+    const any = oneOfAuthenticators(broken, k);
     expect(any.hasCredentials({ headers: {} })).toBe(true);
     const err = await failure(any.authenticate({ headers: {} }));
     expect(err.status).toBe(401);
@@ -217,8 +217,8 @@ describe('anyAuthenticator', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => anyAuthenticator()).toThrow(TypeError);
-    expect(() => anyAuthenticator({} as Authenticator)).toThrow(/argument 1/);
+    expect(() => oneOfAuthenticators()).toThrow(TypeError);
+    expect(() => oneOfAuthenticators({} as Authenticator)).toThrow(/argument 1/);
   });
 
   it('is what createAuthenticator builds when apiKey is set', async () => {

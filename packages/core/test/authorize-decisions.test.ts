@@ -5,7 +5,7 @@ import {
   decisionToError,
   evaluatePolicy,
   not,
-  policy,
+  remotePolicy,
   requireClaim,
   requireGroups,
   requireOrgPermission,
@@ -31,33 +31,33 @@ async function rejection(promise: Promise<unknown>): Promise<AuthError> {
   throw new Error('expected a rejection');
 }
 
-describe('policy(): remote decision points fail closed', () => {
+describe('remotePolicy(): remote decision points fail closed', () => {
   const who = principal();
 
   it('maps true / false / a Decision', async () => {
-    expect(await policy(async () => true)(who)).toEqual({ allowed: true });
-    expect(await policy(async () => false)(who)).toEqual({
+    expect(await remotePolicy(async () => true)(who)).toEqual({ allowed: true });
+    expect(await remotePolicy(async () => false)(who)).toEqual({
       allowed: false,
       code: 'ERR_AUTH_FORBIDDEN',
       reason: 'Forbidden by policy',
     });
     expect(
-      await policy(() => false, { code: 'ERR_AUTH_MISSING_PERMISSION', reason: 'Denied by FGA' })(who),
+      await remotePolicy(() => false, { code: 'ERR_AUTH_MISSING_PERMISSION', reason: 'Denied by FGA' })(who),
     ).toEqual({
       allowed: false,
       code: 'ERR_AUTH_MISSING_PERMISSION',
       reason: 'Denied by FGA',
     });
     const custom: Decision = { allowed: false, code: 'ERR_AUTH_MISSING_ORG_ROLE', reason: 'Not a manager' };
-    expect(await policy(async () => custom)(who)).toEqual(custom);
-    expect(await policy(async () => ({ allowed: false }) as Decision)(who)).toMatchObject({
+    expect(await remotePolicy(async () => custom)(who)).toEqual(custom);
+    expect(await remotePolicy(async () => ({ allowed: false }) as Decision)(who)).toMatchObject({
       code: 'ERR_AUTH_FORBIDDEN',
     });
   });
 
   it('passes the principal and context', async () => {
     const seen: unknown[] = [];
-    await policy(async (p, ctx) => {
+    await remotePolicy(async (p, ctx) => {
       seen.push(p.subject, ctx?.params?.orgId);
       return true;
     })(who, { params: { orgId: 'o1' } });
@@ -67,7 +67,7 @@ describe('policy(): remote decision points fail closed', () => {
   it('times out with a 503 denial and aborts the signal', async () => {
     let signal: AbortSignal | undefined;
     const started = Date.now();
-    const d = await policy(
+    const d = await remotePolicy(
       (_p, _c, options) => {
         signal = options.signal;
         return new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 500));
@@ -86,7 +86,7 @@ describe('policy(): remote decision points fail closed', () => {
 
   it('a late allow after the timeout does not change the answer', async () => {
     let release!: (v: boolean) => void;
-    const p = policy(() => new Promise<boolean>((r) => (release = r)), { timeoutMs: 10 });
+    const p = remotePolicy(() => new Promise<boolean>((r) => (release = r)), { timeoutMs: 10 });
     const d = await p(who);
     release(true);
     expect(d.allowed).toBe(false);
@@ -120,7 +120,7 @@ describe('policy(): remote decision points fail closed', () => {
       async () => ({ allowed: false, status: 500 }) as unknown as boolean,
     ],
   ])('%s fails closed with 503', async (_, fn) => {
-    expect(await policy(fn as never, { timeoutMs: 1000 })(who)).toMatchObject({
+    expect(await remotePolicy(fn as never, { timeoutMs: 1000 })(who)).toMatchObject({
       allowed: false,
       code: 'ERR_AUTH_POLICY_UNAVAILABLE',
       status: 503,
@@ -128,7 +128,7 @@ describe('policy(): remote decision points fail closed', () => {
   });
 
   it('not() of an unusable answer stays closed', async () => {
-    const weird = policy(async () => ({ allowed: 'yes' }) as unknown as boolean);
+    const weird = remotePolicy(async () => ({ allowed: 'yes' }) as unknown as boolean);
     expect(await not(weird)(who)).toMatchObject({ allowed: false, status: 503 });
   });
 
@@ -141,29 +141,29 @@ describe('policy(): remote decision points fail closed', () => {
         },
       }) as unknown as boolean;
     // Before: the throw escaped as an unhandled rejection and the request waited for the timeout.
-    expect(await policy(fn, { timeoutMs: 60_000 })(who)).toMatchObject({ allowed: false, status: 503 });
+    expect(await remotePolicy(fn, { timeoutMs: 60_000 })(who)).toMatchObject({ allowed: false, status: 503 });
   });
 
   it('inversion of a malformed answer: not() of a codeless 503 from the decision function stays closed', async () => {
-    const down = policy(async () => ({ allowed: false, status: 503 }) as unknown as boolean);
+    const down = remotePolicy(async () => ({ allowed: false, status: 503 }) as unknown as boolean);
     expect(await not(down)(who)).toMatchObject({ allowed: false, status: 503 });
   });
 
   it('not() of a failed decision point stays closed', async () => {
-    const down = policy(async () => Promise.reject(new Error('x')));
+    const down = remotePolicy(async () => Promise.reject(new Error('x')));
     expect(await not(down)(who)).toMatchObject({ allowed: false, status: 503 });
     await expect(assertAllowed(not(down), who)).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it.each([
-    ['non-function', () => policy('x' as never)],
-    ['zero timeout', () => policy(async () => true, { timeoutMs: 0 })],
-    ['negative timeout', () => policy(async () => true, { timeoutMs: -1 })],
-    ['NaN timeout', () => policy(async () => true, { timeoutMs: Number.NaN })],
-    ['infinite timeout', () => policy(async () => true, { timeoutMs: Number.POSITIVE_INFINITY })],
-    ['string timeout', () => policy(async () => true, { timeoutMs: '100' as never })],
-    ['bad code', () => policy(async () => true, { code: 'FORBIDDEN' as never })],
-    ['null options', () => policy(async () => true, null as never)],
+    ['non-function', () => remotePolicy('x' as never)],
+    ['zero timeout', () => remotePolicy(async () => true, { timeoutMs: 0 })],
+    ['negative timeout', () => remotePolicy(async () => true, { timeoutMs: -1 })],
+    ['NaN timeout', () => remotePolicy(async () => true, { timeoutMs: Number.NaN })],
+    ['infinite timeout', () => remotePolicy(async () => true, { timeoutMs: Number.POSITIVE_INFINITY })],
+    ['string timeout', () => remotePolicy(async () => true, { timeoutMs: '100' as never })],
+    ['bad code', () => remotePolicy(async () => true, { code: 'FORBIDDEN' as never })],
+    ['null options', () => remotePolicy(async () => true, null as never)],
   ])('throws TypeError at creation for %s', (_, make) => {
     expect(make).toThrow(TypeError);
   });
@@ -271,7 +271,7 @@ describe('assertAllowed / evaluatePolicy', () => {
     await expect(assertAllowed(requireScopes('a'), principal({ scopes: ['a'] }))).resolves.toBeUndefined();
     await expect(
       assertAllowed(
-        policy(async () => true),
+        remotePolicy(async () => true),
         principal(),
         { params: { orgId: 'x' } },
       ),
@@ -288,7 +288,7 @@ describe('assertAllowed / evaluatePolicy', () => {
   });
 
   it('times out to a 503 UnavailableError', async () => {
-    const slow = policy(() => new Promise<boolean>((r) => setTimeout(() => r(true), 300)), { timeoutMs: 20 });
+    const slow = remotePolicy(() => new Promise<boolean>((r) => setTimeout(() => r(true), 300)), { timeoutMs: 20 });
     const e = await rejection(assertAllowed(slow, principal()));
     expect(e).toBeInstanceOf(UnavailableError);
     expect(e.status).toBe(503);

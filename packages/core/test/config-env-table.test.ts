@@ -126,7 +126,7 @@ describe('env table: Cognito app client opt-out', () => {
 });
 
 describe('env table: API-key header variables', () => {
-  it('reads both header names (lower-cased, as apiKeyAuth uses them)', () => {
+  it('reads both header names (lower-cased, as apiKeyPairAuth uses them)', () => {
     expect(
       apiKeyOptionsFromEnv({
         AUTH_PRINCIPAL_ID_HEADER: 'X-Service-Id',

@@ -1,10 +1,10 @@
 /**
- * The API-key credential checker seen through apiKeyAuth: `close()` forgets cached records (a revoked
+ * The API-key credential checker seen through apiKeyPairAuth: `close()` forgets cached records (a revoked
  * key stops working at once), a store answering `null` means an unknown key, and a store outage or an
  * unusable record is a 503 that tells the client when to retry.
  */
 import { describe, expect, it } from 'vitest';
-import { apiKeyAuth, memorySecretStore } from '../src/apikey/index.ts';
+import { apiKeyPairAuth, memorySecretStore } from '../src/apikey/index.ts';
 import type { SecretStore } from '../src/apikey/index.ts';
 import { AuthError } from '../src/errors.ts';
 import type { RequestLike } from '../src/types.ts';
@@ -26,7 +26,7 @@ async function failure(p: Promise<unknown>): Promise<AuthError> {
 describe('cached API-key records', () => {
   it('close() empties the cache: a key removed from the store is refused afterwards', async () => {
     const store = memorySecretStore({ svc: { token: TOKEN } });
-    const auth = apiKeyAuth({ store, cacheTtlMs: 60_000 });
+    const auth = apiKeyPairAuth({ store, cacheTtlMs: 60_000 });
     await expect(auth.authenticate(creds('svc'))).resolves.toMatchObject({ subject: 'svc' });
     store.delete('svc');
     // Still cached: the store is not asked again within the TTL.
@@ -39,7 +39,7 @@ describe('cached API-key records', () => {
 
   it('close() also forgets unknown ids: a key added to the store works afterwards', async () => {
     const store = memorySecretStore({});
-    const auth = apiKeyAuth({ store, negativeCacheTtlMs: 60_000 });
+    const auth = apiKeyPairAuth({ store, negativeCacheTtlMs: 60_000 });
     expect((await failure(auth.authenticate(creds('svc')))).code).toBe('ERR_AUTH_INVALID_API_KEY');
     store.set('svc', { token: TOKEN });
     auth.close?.();
@@ -54,7 +54,7 @@ describe('cached API-key records', () => {
         return inner.get(id);
       },
     };
-    const auth = apiKeyAuth({ store, maxCacheEntries: 2 });
+    const auth = apiKeyPairAuth({ store, maxCacheEntries: 2 });
     for (const id of ['a', 'b', 'c']) await auth.authenticate(creds(id));
     calls.length = 0;
     await auth.authenticate(creds('c'));
@@ -69,7 +69,7 @@ describe('store answers', () => {
   it.each([null, undefined])('a store returning %s means an unknown key (401)', async (answer) => {
     // A JavaScript store (or a client library) may answer null for a missing key.
     const store: SecretStore = { get: async () => answer as string | undefined };
-    const e = await failure(apiKeyAuth({ store }).authenticate(creds('svc')));
+    const e = await failure(apiKeyPairAuth({ store }).authenticate(creds('svc')));
     expect(e.code).toBe('ERR_AUTH_INVALID_API_KEY');
     expect(e.status).toBe(401);
   });
@@ -80,7 +80,7 @@ describe('store answers', () => {
         throw new Error('connection refused');
       },
     };
-    const e = await failure(apiKeyAuth({ store }).authenticate(creds('svc')));
+    const e = await failure(apiKeyPairAuth({ store }).authenticate(creds('svc')));
     expect(e.status).toBe(503);
     expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
     expect(e.retryAfter).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe('store answers', () => {
 
   it('an unusable record is a 503 with a retry delay', async () => {
     const store: SecretStore = { get: async () => '{"not-a-record":' };
-    const e = await failure(apiKeyAuth({ store }).authenticate(creds('svc')));
+    const e = await failure(apiKeyPairAuth({ store }).authenticate(creds('svc')));
     expect(e.status).toBe(503);
     expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
     expect(e.retryAfter).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyAuth, envSecretStore, fileSecretStore, memorySecretStore } from '../src/apikey/index.ts';
+import { apiKeyPairAuth, envSecretStore, fileSecretStore, memorySecretStore } from '../src/apikey/index.ts';
 
 describe('memorySecretStore', () => {
   it('serves JSON texts for objects and strings, and can be changed', async () => {
@@ -45,8 +45,8 @@ describe('envSecretStore', () => {
     expect(() => envSecretStore(env, { prefix: 'bad-prefix' })).toThrow(/prefix/);
   });
 
-  it('backs apiKeyAuth', async () => {
-    const auth = apiKeyAuth({ store: envSecretStore(env) });
+  it('backs apiKeyPairAuth', async () => {
+    const auth = apiKeyPairAuth({ store: envSecretStore(env) });
     await expect(
       auth.authenticate({ headers: { 'x-principal-id': 'svc_demo', 'x-principal-token': 't' } }),
     ).resolves.toMatchObject({ subject: 'svc_demo', tokenUse: 'api_key' });
@@ -108,16 +108,16 @@ describe('fileSecretStore', () => {
   it('fails (store unavailable → 503) when no good file was ever read', async () => {
     const store = fileSecretStore(join(dir, 'missing.json'), { checkIntervalMs: 0 });
     await expect(store.get('a')).rejects.toThrow(/no usable secrets file/);
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     await expect(
       auth.authenticate({ headers: { 'x-principal-id': 'a', 'x-principal-token': 't' } }),
     ).rejects.toMatchObject({ status: 503, code: 'ERR_AUTH_SECRET_STORE_UNAVAILABLE' });
   });
 
-  it('picks up a rotated token through apiKeyAuth once caches expire', async () => {
+  it('picks up a rotated token through apiKeyPairAuth once caches expire', async () => {
     const path = join(dir, 'rotate.json');
     await writeFile(path, JSON.stringify({ svc: { token: 'old-token' } }));
-    const auth = apiKeyAuth({ store: fileSecretStore(path, { checkIntervalMs: 0 }), cacheTtlMs: 0 });
+    const auth = apiKeyPairAuth({ store: fileSecretStore(path, { checkIntervalMs: 0 }), cacheTtlMs: 0 });
     const creds = (t: string) => ({ headers: { 'x-principal-id': 'svc', 'x-principal-token': t } });
     await expect(auth.authenticate(creds('old-token'))).resolves.toBeDefined();
     await writeFile(path, JSON.stringify({ svc: { token: 'new-token' } }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  apiKeyAuth,
+  apiKeyPairAuth,
   apiKeyHeaderAuth,
   assertKnownKeys,
   cognito,
@@ -9,7 +9,7 @@ import {
   envSecretStore,
   fileSecretStore,
   memorySecretStore,
-  policy,
+  remotePolicy,
   verifierOptionsFromEnv,
 } from '../src/index.ts';
 import type { AuthenticatorOptions, IssuerConfig, VerifierOptions } from '../src/index.ts';
@@ -79,9 +79,9 @@ describe('every factory rejects unknown option names with a TypeError naming the
       /tokenLocations: unknown option "querry"/,
     ],
     [
-      'apiKeyAuth',
-      () => apiKeyAuth(typo({ store }, 'idheader')),
-      /apiKeyAuth\(\): unknown option "idheader"/,
+      'apiKeyPairAuth',
+      () => apiKeyPairAuth(typo({ store }, 'idheader')),
+      /apiKeyPairAuth\(\): unknown option "idheader"/,
     ],
     [
       'apiKeyHeaderAuth',
@@ -98,7 +98,7 @@ describe('every factory rejects unknown option names with a TypeError naming the
       () => verifierOptionsFromEnv({ AUTH_ISSUER: 'https://i.test', AUTH_AUDIENCE: 'a' }, typo({}, 'prefx')),
       /unknown option "prefx"/,
     ],
-    ['policy', () => policy(() => true, typo({}, 'timeout')), /policy: unknown option "timeout"/],
+    ['remotePolicy', () => remotePolicy(() => true, typo({}, 'timeout')), /remotePolicy: unknown option "timeout"/],
     [
       'fileSecretStore',
       () => fileSecretStore('/nonexistent', typo({}, 'interval')),
@@ -131,8 +131,8 @@ describe('option types are exact', () => {
       createAuthenticator({ ...base, relm: 'x' });
       // @ts-expect-error: `querry` is not a token location
       createAuthenticator({ ...base, tokenLocations: { querry: true } });
-      // @ts-expect-error: `idheader` is not an apiKeyAuth option
-      apiKeyAuth({ store, idheader: 'x-id' });
+      // @ts-expect-error: `idheader` is not an apiKeyPairAuth option
+      apiKeyPairAuth({ store, idheader: 'x-id' });
       // @ts-expect-error: `audiance` is not an issuer option
       createVerifier({ issuers: [{ issuer: 'https://i', audience: 'a', audiance: 'b' }] });
     };

@@ -27,7 +27,7 @@ export interface FastifyAuthorizers {
   requireOrgPermission: (...args: Parameters<typeof requireOrgPermission>) => AuthHook;
   requireOrgRole: (...args: Parameters<typeof requireOrgRole>) => AuthHook;
   requireClaim: (...args: Parameters<typeof requireClaim>) => AuthHook;
-  /** Any core policy (`allOf`, `anyOf`, `not`, `policy(fn)`…) as a hook. */
+  /** Any core policy (`allOf`, `anyOf`, `not`, `remotePolicy(fn)`…) as a hook. */
   authorize: (policy: Policy) => AuthHook;
 }
 

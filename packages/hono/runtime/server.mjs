@@ -2,12 +2,12 @@
 // Deno, with their own HTTP servers. Started by conformance.test.ts; prints {"port"} once listening.
 // Config (JSON in CONFORMANCE_CONFIG): the conformance suite's authenticator options, plus the service
 // principal for the API-key authenticator (an object cannot cross the process boundary).
-import { apiKeyAuth, memorySecretStore } from '@auth/core';
+import { apiKeyPairAuth, memorySecretStore } from '@auth/core';
 import { createApp } from '../../../apps/hono-demo/dist/app.js';
 
 const env = globalThis.Deno ? globalThis.Deno.env.toObject() : globalThis.process.env;
 const { auth, principal } = JSON.parse(env.CONFORMANCE_CONFIG);
-const apiKey = apiKeyAuth({
+const apiKey = apiKeyPairAuth({
   store: memorySecretStore({ [principal.id]: { token: principal.token, scopes: principal.scopes } }),
 });
 const { app } = createApp({ auth, apiKey });

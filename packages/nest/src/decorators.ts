@@ -35,7 +35,7 @@ export const AuthenticatorMetadata = Reflector.createDecorator<InjectionToken>({
 
 /**
  * Authenticate this route or controller with another provider's Authenticator (e.g. core's
- * `anyAuthenticator(bearer, apiKeys)` for a service endpoint) instead of the module's.
+ * `oneOfAuthenticators(bearer, apiKeys)` for a service endpoint) instead of the module's.
  */
 export const AuthenticateWith = (token: InjectionToken): CustomDecorator => {
   if (token === undefined || token === null) throw new TypeError('AuthenticateWith: token is required');
@@ -90,7 +90,7 @@ export const OrgPermission = (
   );
 };
 
-/** Any core policy (`allOf`, `anyOf`, `requireClaim`, `policy(fn)`, …). */
+/** Any core policy (`allOf`, `anyOf`, `requireClaim`, `remotePolicy(fn)`, …). */
 export const Authorize = (policy: Policy): CustomDecorator => {
   if (typeof policy !== 'function') throw new TypeError('Authorize: policy must be a core Policy function');
   return requirementKinds.authorize(policy);

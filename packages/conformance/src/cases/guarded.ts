@@ -1,4 +1,4 @@
-import { type Policy, policy, requireClaim } from '@auth/core';
+import { type Policy, remotePolicy, requireClaim } from '@auth/core';
 import { expect } from 'vitest';
 import { bearer } from '../case.ts';
 import type { Environment } from '../environment.ts';
@@ -36,7 +36,7 @@ export const challengeRows: ChallengeRow[] = [
     run: (env) =>
       denied(
         env,
-        policy((p) =>
+        remotePolicy((p) =>
           p.claims.ok === true ? true : { allowed: false, code: 'ERR_AUTH_FORBIDDEN', reason: REASON },
         ),
         {},

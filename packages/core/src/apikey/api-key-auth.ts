@@ -1,5 +1,5 @@
 /**
- * API-key authenticators. `apiKeyAuth`: a principal id and a token in two headers
+ * API-key authenticators. `apiKeyPairAuth`: a principal id and a token in two headers
  * (`x-principal-id` / `x-principal-token`). `apiKeyHeaderAuth`: one `x-api-key: <keyId>.<secret>`
  * header. Both produce a Principal with `tokenUse: 'api_key'` that every core policy accepts.
  *
@@ -18,9 +18,9 @@ import { KEY_ID, SECRET, commonSettings, headerName } from './options.ts';
 import type { ApiKeyCommonOptions } from './options.ts';
 import type { CredentialChecker } from './credential-checker.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
-import { API_KEY_AUTH_OPTION_KEYS, API_KEY_HEADER_AUTH_OPTION_KEYS } from '../options/option-keys.ts';
+import { API_KEY_PAIR_AUTH_OPTION_KEYS, API_KEY_HEADER_AUTH_OPTION_KEYS } from '../options/option-keys.ts';
 
-export interface ApiKeyAuthOptions extends ApiKeyCommonOptions {
+export interface ApiKeyPairAuthOptions extends ApiKeyCommonOptions {
   /** Header carrying the principal id (default `x-principal-id`). */
   idHeader?: string;
   /** Header carrying the token (default `x-principal-token`). */
@@ -39,12 +39,12 @@ function rethrow(e: unknown, realm: string): never {
 }
 
 /** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
-export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
-  assertKnownKeys(options, API_KEY_AUTH_OPTION_KEYS, 'apiKeyAuth()');
-  const { realm, checker } = commonSettings('apiKeyAuth', options);
-  const idHeader = headerName(options.idHeader, 'apiKeyAuth(): idHeader', 'x-principal-id');
-  const tokenHeader = headerName(options.tokenHeader, 'apiKeyAuth(): tokenHeader', 'x-principal-token');
-  if (idHeader === tokenHeader) throw new TypeError('apiKeyAuth(): idHeader and tokenHeader must differ');
+export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
+  assertKnownKeys(options, API_KEY_PAIR_AUTH_OPTION_KEYS, 'apiKeyPairAuth()');
+  const { realm, checker } = commonSettings('apiKeyPairAuth', options);
+  const idHeader = headerName(options.idHeader, 'apiKeyPairAuth(): idHeader', 'x-principal-id');
+  const tokenHeader = headerName(options.tokenHeader, 'apiKeyPairAuth(): tokenHeader', 'x-principal-token');
+  if (idHeader === tokenHeader) throw new TypeError('apiKeyPairAuth(): idHeader and tokenHeader must differ');
 
   return brandAuthenticator({
     realm,

@@ -1,5 +1,5 @@
-export { apiKeyAuth, apiKeyHeaderAuth } from './api-key-auth.ts';
-export type { ApiKeyAuthOptions, ApiKeyHeaderAuthOptions } from './api-key-auth.ts';
+export { apiKeyPairAuth, apiKeyHeaderAuth } from './api-key-auth.ts';
+export type { ApiKeyPairAuthOptions, ApiKeyHeaderAuthOptions } from './api-key-auth.ts';
 export { DEFAULT_ISSUER as API_KEY_ISSUER, KEY_ID as API_KEY_ID } from './options.ts';
 export type { ApiKeyCommonOptions } from './options.ts';
 export { generateApiKey } from './generate.ts';

@@ -116,8 +116,8 @@ const NOT_DENIAL = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
  *
  * @example
  * const notSuspended = not(requireClaim('suspended', { equals: true }));
- * // A predicate is not a policy: not(() => user.banned) denies everyone; wrap it with policy().
- * const notBanned = not(policy((p) => isBanned(p.subject)));
+ * // A predicate is not a policy: not(() => user.banned) denies everyone; wrap it with remotePolicy().
+ * const notBanned = not(remotePolicy((p) => isBanned(p.subject)));
  */
 export function not(policy: Policy, denial?: { code: AuthErrorCode; reason: string }): Policy {
   if (typeof policy !== 'function') throw new TypeError('not: policy must be a function');

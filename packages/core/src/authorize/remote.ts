@@ -1,5 +1,5 @@
 /**
- * `policy(fn, { timeoutMs })`: a decision from outside (Authress, OpenFGA, Cerbos, a database). It
+ * `remotePolicy(fn, { timeoutMs })`: a decision from outside (Authress, OpenFGA, Cerbos, a database). It
  * fails closed: a timeout, a throw or an unusable answer is a 503 ERR_AUTH_POLICY_UNAVAILABLE denial,
  * never an allow.
  */
@@ -8,9 +8,9 @@ import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
 import { assertFunction } from './args.ts';
 import { ALLOW, POLICY_UNAVAILABLE, deny, isUnknown, normalizeDecision } from './decision.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
-import { POLICY_OPTION_KEYS } from '../options/option-keys.ts';
+import { REMOTE_POLICY_OPTION_KEYS } from '../options/option-keys.ts';
 
-export interface PolicyOptions {
+export interface RemotePolicyOptions {
   /** Milliseconds to wait for the decision; then the request is denied with 503. Default 5000. */
   timeoutMs?: number;
   /** Code of the denial when the function answers `false` (default ERR_AUTH_FORBIDDEN). */
@@ -20,23 +20,23 @@ export interface PolicyOptions {
 }
 
 /** The third argument handed to the function: aborted when the timeout fires. */
-export interface PolicyCallOptions {
+export interface RemotePolicyCallOptions {
   signal: AbortSignal;
 }
 
-export type PolicyFunction = (
+export type RemotePolicyFunction = (
   principal: Principal,
   context: PolicyContext | undefined,
-  options: PolicyCallOptions,
+  options: RemotePolicyCallOptions,
 ) => boolean | Decision | Promise<boolean | Decision>;
 
 const MAX_TIMEOUT = 2_147_483_647;
 
-export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy {
-  assertFunction('policy', 'the decision function', fn);
+export function remotePolicy(fn: RemotePolicyFunction, options: RemotePolicyOptions = {}): Policy {
+  assertFunction('remotePolicy', 'the decision function', fn);
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('policy: options must be an object');
-  assertKnownKeys(options, POLICY_OPTION_KEYS, 'policy');
+    throw new TypeError('remotePolicy: options must be an object');
+  assertKnownKeys(options, REMOTE_POLICY_OPTION_KEYS, 'remotePolicy');
   const timeoutMs = options.timeoutMs ?? 5000;
   if (
     typeof timeoutMs !== 'number' ||
@@ -44,14 +44,14 @@ export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy 
     timeoutMs <= 0 ||
     timeoutMs > MAX_TIMEOUT
   ) {
-    throw new TypeError('policy: option "timeoutMs" must be a positive number of milliseconds');
+    throw new TypeError('remotePolicy: option "timeoutMs" must be a positive number of milliseconds');
   }
   const code = options.code ?? 'ERR_AUTH_FORBIDDEN';
   if (typeof code !== 'string' || !code.startsWith('ERR_AUTH_')) {
-    throw new TypeError('policy: option "code" must be an ERR_AUTH_… code');
+    throw new TypeError('remotePolicy: option "code" must be an ERR_AUTH_… code');
   }
   const reason = options.reason ?? 'Forbidden by policy';
-  if (typeof reason !== 'string') throw new TypeError('policy: option "reason" must be a string');
+  if (typeof reason !== 'string') throw new TypeError('remotePolicy: option "reason" must be a string');
   const denial = deny(code, reason);
 
   const toDecision = (value: unknown): Decision => {
@@ -71,7 +71,7 @@ export function policy(fn: PolicyFunction, options: PolicyOptions = {}): Policy 
     return POLICY_UNAVAILABLE;
   };
 
-  return function remotePolicy(principal: Principal, context?: PolicyContext): Promise<Decision> {
+  return function decideRemotely(principal: Principal, context?: PolicyContext): Promise<Decision> {
     return new Promise<Decision>((resolve) => {
       const controller = new AbortController();
       let settled = false;

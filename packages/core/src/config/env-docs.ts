@@ -50,7 +50,7 @@ export function renderEnvDocs(prefix = 'AUTH'): string {
     '',
     '### API-key headers (`apiKeyOptionsFromEnv()`)',
     '',
-    table(API_KEY_ENV_FIELDS, prefix, (f) => `\`apiKeyAuth({ ${f.option} })\``),
+    table(API_KEY_ENV_FIELDS, prefix, (f) => `\`apiKeyPairAuth({ ${f.option} })\``),
   ].join('\n');
 }
 

@@ -18,7 +18,7 @@ const TOKEN_USES: readonly TokenUseOption[] = ['access', 'id', 'any'];
 
 /**
  * Where a variable's value goes: an issuer entry (`IssuerConfig`, also per named entry), the inputs
- * of the `cognito()` preset, the verifier/authenticator options, or `apiKeyAuth()` options.
+ * of the `cognito()` preset, the verifier/authenticator options, or `apiKeyPairAuth()` options.
  */
 export type EnvTarget = 'issuer' | 'cognito' | 'verifier' | 'apiKey';
 
@@ -406,7 +406,7 @@ export const VERIFIER_ENV_FIELDS: readonly EnvField[] = [
   },
 ];
 
-/** `apiKeyAuth()` header names (read by `apiKeyOptionsFromEnv`). */
+/** `apiKeyPairAuth()` header names (read by `apiKeyOptionsFromEnv`). */
 export const API_KEY_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'PRINCIPAL_ID_HEADER',

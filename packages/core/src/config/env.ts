@@ -147,19 +147,19 @@ export function verifierOptionsFromEnv(
   return { issuers, ...settings };
 }
 
-/** `apiKeyAuth()` options that have a variable (the two header names). */
+/** `apiKeyPairAuth()` options that have a variable (the two header names). */
 export interface EnvApiKeyOptions {
   idHeader?: string;
   tokenHeader?: string;
 }
 
 /**
- * `apiKeyAuth()` header names from `<PREFIX>_PRINCIPAL_ID_HEADER` / `<PREFIX>_PRINCIPAL_TOKEN_HEADER`
+ * `apiKeyPairAuth()` header names from `<PREFIX>_PRINCIPAL_ID_HEADER` / `<PREFIX>_PRINCIPAL_TOKEN_HEADER`
  * (unset ones are left out, so the defaults `x-principal-id` / `x-principal-token` apply). Throws a
  * TypeError naming the variable for a bad header name, `Authorization`, or the same name twice.
  *
  * @example
- * const service = apiKeyAuth({ store: envSecretStore(process.env), ...apiKeyOptionsFromEnv() });
+ * const service = apiKeyPairAuth({ store: envSecretStore(process.env), ...apiKeyOptionsFromEnv() });
  */
 export function apiKeyOptionsFromEnv(
   env: EnvLike = defaultEnv(),

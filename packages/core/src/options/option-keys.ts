@@ -3,11 +3,11 @@
  * interface both ways at compile time: a listed name must exist, and a new option added to the
  * interface without being listed here fails `tsc` (rather than being rejected at run time).
  */
-import type { ApiKeyAuthOptions, ApiKeyHeaderAuthOptions } from '../apikey/api-key-auth.ts';
+import type { ApiKeyPairAuthOptions, ApiKeyHeaderAuthOptions } from '../apikey/api-key-auth.ts';
 import type { FileSecretStoreOptions } from '../apikey/file-store.ts';
 import type { EnvSecretStoreOptions } from '../apikey/store.ts';
 import type { AuthenticatorSettings } from '../authenticate.ts';
-import type { PolicyOptions } from '../authorize/remote.ts';
+import type { RemotePolicyOptions } from '../authorize/remote.ts';
 import type { FromEnvOptions } from '../config/env.ts';
 import type { TokenLocations } from '../extract/extract-token.ts';
 import type { JwksOptions } from '../jwks/types.ts';
@@ -111,7 +111,7 @@ const API_KEY_COMMON_KEYS = [
   'clock',
 ] as const;
 
-export const API_KEY_AUTH_OPTION_KEYS = keysOf<ApiKeyAuthOptions>()([
+export const API_KEY_PAIR_AUTH_OPTION_KEYS = keysOf<ApiKeyPairAuthOptions>()([
   ...API_KEY_COMMON_KEYS,
   'idHeader',
   'tokenHeader',
@@ -122,7 +122,7 @@ export const API_KEY_HEADER_AUTH_OPTION_KEYS = keysOf<ApiKeyHeaderAuthOptions>()
   'header',
 ]);
 
-export const POLICY_OPTION_KEYS = keysOf<PolicyOptions>()(['timeoutMs', 'code', 'reason']);
+export const REMOTE_POLICY_OPTION_KEYS = keysOf<RemotePolicyOptions>()(['timeoutMs', 'code', 'reason']);
 
 export const FILE_SECRET_STORE_OPTION_KEYS = keysOf<FileSecretStoreOptions>()(['checkIntervalMs', 'clock']);
 
