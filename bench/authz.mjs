@@ -60,8 +60,8 @@ const principal = (scopes, organizations = []) => ({
   scopes,
   groups: [],
   organizations,
-  expiresAt: null,
-  issuedAt: null,
+  expiresAtSeconds: null,
+  issuedAtSeconds: null,
   claims: {},
 });
 

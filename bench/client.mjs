@@ -88,8 +88,8 @@ const baseOptions = {
   const source = clientCredentials({
     ...baseOptions,
     onRefresh: (t) => {
-      if (lastObtained !== undefined) refreshAges.push((t.obtainedAt - lastObtained) / 1000);
-      lastObtained = t.obtainedAt;
+      if (lastObtained !== undefined) refreshAges.push((t.obtainedAtMs - lastObtained) / 1000);
+      lastObtained = t.obtainedAtMs;
     },
   });
   const call = authFetch(source, { allowedOrigins: [api.url] });
@@ -125,10 +125,10 @@ const baseOptions = {
       ...baseOptions,
       clock: fleetClock,
       onRefresh: (t) => {
-        if (first === undefined) first = t.obtainedAt;
+        if (first === undefined) first = t.obtainedAtMs;
         else if (!seen) {
           seen = true;
-          firstRefresh.push((t.obtainedAt - first) / 1000);
+          firstRefresh.push((t.obtainedAtMs - first) / 1000);
         }
       },
     });

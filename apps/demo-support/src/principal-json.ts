@@ -9,7 +9,7 @@ export const principalJson = (p: Principal) => ({
   scopes: p.scopes,
   groups: p.groups,
   organizations: p.organizations,
-  expiresAt: p.expiresAt,
+  expiresAtSeconds: p.expiresAtSeconds,
 });
 
 export type PrincipalJson = ReturnType<typeof principalJson>;

@@ -157,7 +157,8 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  * The realm is the first authenticator's.
  */
 export function oneOfAuthenticators(...authenticators: Authenticator[]): Authenticator {
-  if (authenticators.length === 0) throw new TypeError('oneOfAuthenticators() needs at least one authenticator');
+  if (authenticators.length === 0)
+    throw new TypeError('oneOfAuthenticators() needs at least one authenticator');
   authenticators.forEach((a, i) => {
     if (!isAuthenticator(a))
       throw new TypeError(`oneOfAuthenticators(): argument ${i + 1} is not an Authenticator`);

@@ -65,7 +65,7 @@ export interface AuthErrorOptions {
   /** Scopes to list in an `insufficient_scope` challenge. */
   requiredScopes?: readonly string[];
   /** Seconds for `Retry-After` (503 responses). */
-  retryAfter?: number;
+  retryAfterSeconds?: number;
   /** Whether to send a `WWW-Authenticate` challenge at all (503s do not). */
   challenge?: boolean;
   cause?: unknown;
@@ -122,7 +122,7 @@ export class AuthError extends Error {
   readonly status: number;
   readonly error: BearerErrorCode | null;
   readonly requiredScopes: readonly string[];
-  readonly retryAfter: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
   readonly challenge: boolean;
   /** Realm used by `headers`; an adapter sets it from its options before handing the error on. */
   realm: string = DEFAULT_REALM;
@@ -151,7 +151,7 @@ export class AuthError extends Error {
     this.status = options.status ?? 401;
     this.error = options.error === undefined ? defaultBearerError(this.status) : options.error;
     this.requiredScopes = Object.freeze([...(options.requiredScopes ?? [])]);
-    this.retryAfter = options.retryAfter;
+    this.retryAfterSeconds = options.retryAfterSeconds;
     this.challenge = options.challenge ?? (this.status === 400 || this.status === 401 || this.status === 403);
     Object.defineProperty(this, BRAND, { value: true });
     if (options.detail !== undefined) {
@@ -192,7 +192,7 @@ export class AuthError extends Error {
     const challenge = this.wwwAuthenticate(realm);
     if (challenge) headers['www-authenticate'] = challenge;
     if (this.status === 503 || this.status === 429)
-      headers['retry-after'] = retryAfterSeconds(this.retryAfter);
+      headers['retry-after'] = retryAfterSeconds(this.retryAfterSeconds);
     return headers;
   }
 
@@ -349,7 +349,7 @@ export class UnavailableError extends AuthError {
   constructor(
     code: AuthErrorCode = 'ERR_AUTH_KEYS_UNAVAILABLE',
     message = 'Signing keys are unavailable',
-    options: { retryAfter?: number; cause?: unknown; detail?: AuthErrorDetail } = {},
+    options: { retryAfterSeconds?: number; cause?: unknown; detail?: AuthErrorDetail } = {},
   ) {
     super(code, message, { ...options, status: 503, error: null, challenge: false });
   }

@@ -49,7 +49,7 @@ export function renderAuthError(error: AuthError, realm: string = error.realm): 
   // Free-text fields carry their length: a newline inside one cannot make two errors share a key.
   const { code, message } = error;
   const bearerError = error.error ?? '';
-  const key = `${realm.length}:${realm}\n${error.status}\n${code.length}:${code}\n${error.error === null ? '-' : `${bearerError.length}:${bearerError}`}\n${error.challenge}\n${error.retryAfter}\n${error.requiredScopes.length}#${scopes.length}:${scopes}\n${message}`;
+  const key = `${realm.length}:${realm}\n${error.status}\n${code.length}:${code}\n${error.error === null ? '-' : `${bearerError.length}:${bearerError}`}\n${error.challenge}\n${error.retryAfterSeconds}\n${error.requiredScopes.length}#${scopes.length}:${scopes}\n${message}`;
   let rendered = cache.get(key);
   if (rendered === undefined) {
     rendered = render(error, realm);

@@ -50,9 +50,9 @@ export interface Principal {
   groups: readonly string[];
   organizations: readonly Organization[];
   /** Seconds since the epoch (`exp`), null when the credential does not expire. */
-  expiresAt: number | null;
+  expiresAtSeconds: number | null;
   /** Seconds since the epoch (`iat`), null when unknown. */
-  issuedAt: number | null;
+  issuedAtSeconds: number | null;
   /** A null-prototype copy of the verified claims. */
   claims: Claims;
 }

@@ -67,7 +67,7 @@ describe('apiKeyPairAuth', () => {
       scopes: ['read:items', 'write:items'],
       groups: ['services'],
       organizations: [],
-      expiresAt: null,
+      expiresAtSeconds: null,
     });
     expect(Object.getPrototypeOf(p.claims)).toBeNull();
     expect(p.claims.sub).toBe('svc:billing');
@@ -84,7 +84,12 @@ describe('apiKeyPairAuth', () => {
 
   it('uses the store prefix and custom header names', async () => {
     const { store, calls } = countingStore({ 'prod/keys/k1': record });
-    const auth = apiKeyPairAuth({ store, prefix: 'prod/keys/', idHeader: 'X-Client', tokenHeader: 'x-secret' });
+    const auth = apiKeyPairAuth({
+      store,
+      prefix: 'prod/keys/',
+      idHeader: 'X-Client',
+      tokenHeader: 'x-secret',
+    });
     await expect(auth.authenticate(req({ 'x-client': 'k1', 'x-secret': TOKEN }))).resolves.toMatchObject({
       subject: 'svc:billing',
     });
@@ -316,7 +321,9 @@ describe('apiKeyPairAuth', () => {
     ['scopes not an array', '{"token":"t","scopes":"read"}'],
     ['groups with numbers', '{"token":"t","groups":[1]}'],
     ['empty id', '{"token":"t","id":""}'],
-    ['bad expiresAt', '{"token":"t","expiresAt":"tomorrow"}'],
+    ['bad expiresAtSeconds', '{"token":"t","expiresAtSeconds":"tomorrow"}'],
+    // The field's old name is refused, not ignored: ignoring it would make an expiring key eternal.
+    ['the renamed expiresAt', '{"token":"t","expiresAt":1}'],
     ['bad organizations', '{"token":"t","organizations":[{"scopes":[]}]}'],
   ])('answers 503 for a malformed record: %s', async (_name, raw) => {
     const auth = apiKeyPairAuth({ store: memorySecretStore({ k1: raw }) });
@@ -331,7 +338,7 @@ describe('apiKeyPairAuth', () => {
       clock: () => now,
       store: memorySecretStore({
         // JSON text: JSON.parse makes `__proto__` an own key, the case that must not leak
-        k1: `{"token":"${TOKEN}","expiresAt":1000100,"organizations":[{"id":"org_1","scopes":["read:projects"]}],
+        k1: `{"token":"${TOKEN}","expiresAtSeconds":1000100,"organizations":[{"id":"org_1","scopes":["read:projects"]}],
           "claims":{"tenant":"t1","sub":"spoofed","__proto__":{"polluted":true}}}`,
       }),
     });
@@ -339,7 +346,7 @@ describe('apiKeyPairAuth', () => {
     expect(p.organizations).toEqual([{ id: 'org_1', scopes: ['read:projects'] }]);
     expect(p.claims.tenant).toBe('t1');
     expect(p.claims.sub).toBe('k1');
-    expect(p.expiresAt).toBe(1_000_100);
+    expect(p.expiresAtSeconds).toBe(1_000_100);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(p.claims)).not.toContain('__proto__');
     expect((p.claims as Record<string, unknown>).polluted).toBeUndefined();
@@ -364,7 +371,9 @@ describe('apiKeyPairAuth', () => {
     const store = memorySecretStore();
     // A misspelt TTL or bound silently kept the default; the other authenticator's header was ignored.
     for (const typo of ['negativeCacheTTLMs', 'cacheTtl', 'maxEntries', 'header']) {
-      expect(() => apiKeyPairAuth({ store, [typo]: 0 } as never)).toThrow(new RegExp(`unknown option "${typo}"`));
+      expect(() => apiKeyPairAuth({ store, [typo]: 0 } as never)).toThrow(
+        new RegExp(`unknown option "${typo}"`),
+      );
     }
     for (const typo of ['negativeCacheTTLMs', 'idHeader', 'tokenHeader']) {
       expect(() => apiKeyHeaderAuth({ store, [typo]: 'x-a' } as never)).toThrow(
@@ -520,7 +529,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
     for (const auth of [throwing, malformed]) {
       const e = await failure(auth.authenticate(creds('k1', TOKEN)));
       expect(e).toBeInstanceOf(UnavailableError);
-      expect(e.retryAfter).toBe(5);
+      expect(e.retryAfterSeconds).toBe(5);
       expect(e.toResponse().headers['retry-after']).toBe('5');
     }
   });
@@ -583,8 +592,8 @@ describe('API keys with bearer tokens', () => {
       scopes: [],
       groups: [],
       organizations: [],
-      expiresAt: null,
-      issuedAt: null,
+      expiresAtSeconds: null,
+      issuedAtSeconds: null,
       claims: Object.create(null),
     }),
     hydrate: async () => {},

@@ -21,8 +21,8 @@ const principal = (subject: string): Principal => ({
   scopes: [],
   groups: [],
   organizations: [],
-  expiresAt: null,
-  issuedAt: null,
+  expiresAtSeconds: null,
+  issuedAtSeconds: null,
   claims: Object.create(null),
 });
 

@@ -288,7 +288,9 @@ describe('assertAllowed / evaluatePolicy', () => {
   });
 
   it('times out to a 503 UnavailableError', async () => {
-    const slow = remotePolicy(() => new Promise<boolean>((r) => setTimeout(() => r(true), 300)), { timeoutMs: 20 });
+    const slow = remotePolicy(() => new Promise<boolean>((r) => setTimeout(() => r(true), 300)), {
+      timeoutMs: 20,
+    });
     const e = await rejection(assertAllowed(slow, principal()));
     expect(e).toBeInstanceOf(UnavailableError);
     expect(e.status).toBe(503);

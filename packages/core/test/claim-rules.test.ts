@@ -19,9 +19,9 @@ const rules = (extra: Partial<ClaimRules> = {}): ClaimRules => ({
   tokenUse: 'access',
   clientIds: null,
   typ: null,
-  clockTolerance: 0,
-  maxTokenAge: null,
-  maxLifetime: null,
+  clockToleranceSeconds: 0,
+  maxTokenAgeSeconds: null,
+  maxLifetimeSeconds: null,
   requiredClaims: ['iss', 'sub', 'exp', 'iat'],
   cognito: false,
   ...extra,
@@ -119,32 +119,32 @@ describe('time claims', () => {
 
   it('expires after exp plus the tolerance, not before', () => {
     const p = payload({ exp: NOW - 5 });
-    expect(codeOf(p, { clockTolerance: 5 })).toBe('accepted');
-    expect(codeOf(p, { clockTolerance: 4 })).toBe('ERR_AUTH_TOKEN_EXPIRED');
-    expect(messageOf(p, { clockTolerance: 4 })).toBe('The token has expired');
+    expect(codeOf(p, { clockToleranceSeconds: 5 })).toBe('accepted');
+    expect(codeOf(p, { clockToleranceSeconds: 4 })).toBe('ERR_AUTH_TOKEN_EXPIRED');
+    expect(messageOf(p, { clockToleranceSeconds: 4 })).toBe('The token has expired');
     expect(codeOf(payload({ exp: NOW }))).toBe('accepted');
   });
 
   it('is not valid before nbf minus the tolerance', () => {
     const p = payload({ nbf: NOW + 5 });
-    expect(codeOf(p, { clockTolerance: 5 })).toBe('accepted');
-    expect(codeOf(p, { clockTolerance: 4 })).toBe('ERR_AUTH_TOKEN_NOT_YET_VALID');
-    expect(messageOf(p, { clockTolerance: 4 })).toBe('The token is not yet valid');
+    expect(codeOf(p, { clockToleranceSeconds: 5 })).toBe('accepted');
+    expect(codeOf(p, { clockToleranceSeconds: 4 })).toBe('ERR_AUTH_TOKEN_NOT_YET_VALID');
+    expect(messageOf(p, { clockToleranceSeconds: 4 })).toBe('The token is not yet valid');
     expect(codeOf(payload({ nbf: NOW }))).toBe('accepted');
   });
 
   it('rejects iat in the future beyond the tolerance', () => {
     const p = payload({ iat: NOW + 5 });
-    expect(codeOf(p, { clockTolerance: 5 })).toBe('accepted');
-    expect(codeOf(p, { clockTolerance: 4 })).toBe('ERR_AUTH_TOKEN_ISSUED_IN_FUTURE');
-    expect(messageOf(p, { clockTolerance: 4 })).toBe('The token is issued in the future');
+    expect(codeOf(p, { clockToleranceSeconds: 5 })).toBe('accepted');
+    expect(codeOf(p, { clockToleranceSeconds: 4 })).toBe('ERR_AUTH_TOKEN_ISSUED_IN_FUTURE');
+    expect(messageOf(p, { clockToleranceSeconds: 4 })).toBe('The token is issued in the future');
     expect(codeOf(payload({ iat: NOW }))).toBe('accepted');
   });
 
   it('reports the validity window with the tolerance', () => {
-    const v = checkClaims(header(), payload({ nbf: NOW - 20 }), rules({ clockTolerance: 3 }), NOW);
+    const v = checkClaims(header(), payload({ nbf: NOW - 20 }), rules({ clockToleranceSeconds: 3 }), NOW);
     expect(v).toEqual({ kind: null, validFrom: NOW - 10 - 3, validUntil: NOW + 600 + 3 });
-    const w = checkClaims(header(), payload({ nbf: NOW - 5 }), rules({ clockTolerance: 3 }), NOW);
+    const w = checkClaims(header(), payload({ nbf: NOW - 5 }), rules({ clockToleranceSeconds: 3 }), NOW);
     expect(w.validFrom).toBe(NOW - 5 - 3);
     const { iat: _iat, ...noIat } = payload();
     const x = checkClaims(header(), noIat, rules({ requiredClaims: [] }), NOW);
@@ -152,34 +152,41 @@ describe('time claims', () => {
   });
 });
 
-describe('maxTokenAge and maxLifetime', () => {
-  it('accepts a token younger than maxTokenAge and shortens the validity window to it', () => {
-    const v = checkClaims(header(), payload(), rules({ maxTokenAge: 60, clockTolerance: 2 }), NOW);
+describe('maxTokenAgeSeconds and maxLifetimeSeconds', () => {
+  it('accepts a token younger than maxTokenAgeSeconds and shortens the validity window to it', () => {
+    const v = checkClaims(
+      header(),
+      payload(),
+      rules({ maxTokenAgeSeconds: 60, clockToleranceSeconds: 2 }),
+      NOW,
+    );
     expect(v.validUntil).toBe(NOW - 10 + 60 + 2);
-    const long = checkClaims(header(), payload({ exp: NOW + 5 }), rules({ maxTokenAge: 600 }), NOW);
+    const long = checkClaims(header(), payload({ exp: NOW + 5 }), rules({ maxTokenAgeSeconds: 600 }), NOW);
     expect(long.validUntil).toBe(NOW + 5);
   });
 
-  it('rejects a token older than maxTokenAge plus the tolerance', () => {
-    expect(codeOf(payload(), { maxTokenAge: 10 })).toBe('accepted');
-    expect(codeOf(payload(), { maxTokenAge: 9 })).toBe('ERR_AUTH_TOKEN_TOO_OLD');
-    expect(messageOf(payload(), { maxTokenAge: 9 })).toBe('The token is too old');
-    expect(codeOf(payload(), { maxTokenAge: 8, clockTolerance: 2 })).toBe('accepted');
+  it('rejects a token older than maxTokenAgeSeconds plus the tolerance', () => {
+    expect(codeOf(payload(), { maxTokenAgeSeconds: 10 })).toBe('accepted');
+    expect(codeOf(payload(), { maxTokenAgeSeconds: 9 })).toBe('ERR_AUTH_TOKEN_TOO_OLD');
+    expect(messageOf(payload(), { maxTokenAgeSeconds: 9 })).toBe('The token is too old');
+    expect(codeOf(payload(), { maxTokenAgeSeconds: 8, clockToleranceSeconds: 2 })).toBe('accepted');
   });
 
-  it('needs iat for maxTokenAge and for maxLifetime, even when the list omits it', () => {
+  it('needs iat for maxTokenAgeSeconds and for maxLifetimeSeconds, even when the list omits it', () => {
     const { iat: _iat, ...p } = payload();
     const r = { requiredClaims: ['iss'] };
-    expect(codeOf(p, { ...r, maxTokenAge: 600 })).toBe('ERR_AUTH_MISSING_CLAIM');
-    expect(messageOf(p, { ...r, maxTokenAge: 600 })).toBe('The token has no issue time');
-    expect(codeOf(p, { ...r, maxLifetime: 6000 })).toBe('ERR_AUTH_MISSING_CLAIM');
-    expect(messageOf(p, { ...r, maxLifetime: 6000 })).toBe('The token has no issue time');
+    expect(codeOf(p, { ...r, maxTokenAgeSeconds: 600 })).toBe('ERR_AUTH_MISSING_CLAIM');
+    expect(messageOf(p, { ...r, maxTokenAgeSeconds: 600 })).toBe('The token has no issue time');
+    expect(codeOf(p, { ...r, maxLifetimeSeconds: 6000 })).toBe('ERR_AUTH_MISSING_CLAIM');
+    expect(messageOf(p, { ...r, maxLifetimeSeconds: 6000 })).toBe('The token has no issue time');
   });
 
-  it('rejects a lifetime (exp - iat) above maxLifetime', () => {
-    expect(codeOf(payload(), { maxLifetime: 610 })).toBe('accepted');
-    expect(codeOf(payload(), { maxLifetime: 609 })).toBe('ERR_AUTH_TOKEN_LIFETIME_TOO_LONG');
-    expect(messageOf(payload(), { maxLifetime: 609 })).toBe('The token lifetime exceeds the allowed maximum');
+  it('rejects a lifetime (exp - iat) above maxLifetimeSeconds', () => {
+    expect(codeOf(payload(), { maxLifetimeSeconds: 610 })).toBe('accepted');
+    expect(codeOf(payload(), { maxLifetimeSeconds: 609 })).toBe('ERR_AUTH_TOKEN_LIFETIME_TOO_LONG');
+    expect(messageOf(payload(), { maxLifetimeSeconds: 609 })).toBe(
+      'The token lifetime exceeds the allowed maximum',
+    );
   });
 });
 

@@ -98,7 +98,7 @@ describe('expiry', () => {
     ep.queue.push(tokenReply(token, { expires_in: 3600 }));
     const source = cc();
     const set = await source.getTokenSet();
-    expect(set.expiresAt).toBe((now + 120) * 1000);
+    expect(set.expiresAtMs).toBe((now + 120) * 1000);
   });
 
   it('uses expires_in when it is earlier than the JWT exp', async () => {
@@ -106,13 +106,13 @@ describe('expiry', () => {
     const token = await jwt({ sub: 'svc', exp: now + 3600 });
     ep.queue.push(tokenReply(token, { expires_in: 300 }));
     const set = await cc().getTokenSet();
-    expect(set.expiresAt).toBe(time.now + 300_000);
+    expect(set.expiresAtMs).toBe(time.now + 300_000);
   });
 
   it('an opaque token without expires_in gets the short default lifetime', async () => {
     ep.queue.push({ json: { access_token: 'opaque', token_type: 'bearer' } });
-    const set = await cc({ defaultLifetime: 45 }).getTokenSet();
-    expect(set.expiresAt).toBe(time.now + 45_000);
+    const set = await cc({ defaultLifetimeSeconds: 45 }).getTokenSet();
+    expect(set.expiresAtMs).toBe(time.now + 45_000);
   });
 });
 
@@ -143,7 +143,7 @@ describe('retries', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenEndpointError);
     expect((error as TokenEndpointError).httpStatus).toBe(429);
-    expect((error as TokenEndpointError).retryAfter).toBe(120);
+    expect((error as TokenEndpointError).retryAfterSeconds).toBe(120);
     expect(ep.requests).toHaveLength(1);
   });
 
@@ -377,9 +377,9 @@ describe('option errors', () => {
         tokenEndpoint: ep.tokenEndpoint,
         clientId: 'x',
         clientSecret: 'y',
-        refreshBuffer: -1,
+        refreshBufferSeconds: -1,
       }),
-    ).toThrow(/refreshBuffer/);
+    ).toThrow(/refreshBufferSeconds must be/);
     expect(() => refreshTokens({ issuer: ep.url, clientId: 'x', tokens: { refresh_token: '' } })).toThrow(
       /refresh_token/,
     );

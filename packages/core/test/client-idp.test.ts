@@ -82,7 +82,7 @@ describe('client credentials against the dev IdP', () => {
   });
 
   it('discovery metadata is fetched once per TTL and shared by sources', async () => {
-    const cache = new DiscoveryCache({ ttl: 300 });
+    const cache = new DiscoveryCache({ ttlSeconds: 300 });
     const c = idp.clients.reader!;
     const opts = { ...common(), clientId: c.clientId, clientSecret: c.clientSecret, discoveryCache: cache };
     await Promise.all([

@@ -60,7 +60,7 @@ describe('discovery', () => {
 
   it('caches metadata for the TTL, then refetches; serves stale metadata if the refetch fails', async () => {
     const time = fakeTime();
-    const cache = new DiscoveryCache({ ttl: 60, clock: time.clock });
+    const cache = new DiscoveryCache({ ttlSeconds: 60, clock: time.clock });
     ep.fallback = (req) => (req.url.startsWith('/.well-known') ? { json: metadata() } : tokenReply('at'));
     const opts = {
       issuer: ep.url,
@@ -118,7 +118,12 @@ describe('revocation and introspection errors', () => {
       token: 'abc',
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenEndpointError);
-    expect(error).toMatchObject({ endpoint: 'revocation', httpStatus: 503, retryable: true, retryAfter: 7 });
+    expect(error).toMatchObject({
+      endpoint: 'revocation',
+      httpStatus: 503,
+      retryable: true,
+      retryAfterSeconds: 7,
+    });
     expect(ep.requests[0]?.body.get('token')).toBe('abc');
   });
 

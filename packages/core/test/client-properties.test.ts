@@ -51,14 +51,14 @@ describe('backoff', () => {
         fc.integer({ min: 0, max: 30 }),
         fc.double({ min: 0, max: 0.999, noNaN: true }),
         fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
-        (n, rand, retryAfter) => {
-          const d = backoffDelay(n, r, () => rand, retryAfter);
-          if (retryAfter === undefined) {
+        (n, rand, retryAfterSeconds) => {
+          const d = backoffDelay(n, r, () => rand, retryAfterSeconds);
+          if (retryAfterSeconds === undefined) {
             expect(d).toBeGreaterThanOrEqual(0);
             expect(d).toBeLessThanOrEqual(Math.min(5000, 100 * 2 ** n));
           } else {
-            expect(d).toBeGreaterThanOrEqual(retryAfter * 1000);
-            expect(d).toBeLessThanOrEqual(retryAfter * 1000 + 100);
+            expect(d).toBeGreaterThanOrEqual(retryAfterSeconds * 1000);
+            expect(d).toBeLessThanOrEqual(retryAfterSeconds * 1000 + 100);
           }
         },
       ),

@@ -63,7 +63,7 @@ describe('env table: JWKS refetch and backoff variables', () => {
 
   it('leaves the options out when unset, so the JWKS defaults (5 s, 1, 0.5 s, 1.5 s) apply', () => {
     expect(verifierOptionsFromEnv(base).jwks).toBeUndefined();
-    expect(verifierOptionsFromEnv({ ...base, AUTH_JWKS_TTL: '60' }).jwks).toEqual({ ttl: 60_000 });
+    expect(verifierOptionsFromEnv({ ...base, AUTH_JWKS_TTL: '60' }).jwks).toEqual({ ttlMs: 60_000 });
   });
 
   it.each([
@@ -91,7 +91,9 @@ describe('env table: JWKS refetch and backoff variables', () => {
   });
 
   it('the deprecated AUTH_JWKS_COOLDOWN cannot be combined with AUTH_JWKS_REFETCH_INTERVAL', () => {
-    expect(verifierOptionsFromEnv({ ...base, AUTH_JWKS_COOLDOWN: '7' }).jwks).toEqual({ cooldown: 7000 });
+    expect(verifierOptionsFromEnv({ ...base, AUTH_JWKS_COOLDOWN: '7' }).jwks).toEqual({
+      unknownKidRefetchIntervalMs: 7000,
+    });
     expect(
       message(() =>
         verifierOptionsFromEnv({ ...base, AUTH_JWKS_COOLDOWN: '7', AUTH_JWKS_REFETCH_INTERVAL: '5' }),

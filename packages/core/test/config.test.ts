@@ -47,13 +47,13 @@ describe('verifierOptionsFromEnv: one issuer', () => {
         audience: ['api://a', 'api://b'],
         jwksUri: 'https://idp.test/jwks',
         algorithms: ['RS256', 'ES256', 'EdDSA'],
-        clockTolerance: 10,
+        clockToleranceSeconds: 10,
         userIdClaim: 'email',
         tokenUse: 'any',
         clientId: ['c1', 'c2'],
         typ: 'at+jwt',
-        maxTokenAge: 3600,
-        maxLifetime: 86400,
+        maxTokenAgeSeconds: 3600,
+        maxLifetimeSeconds: 86400,
         requiredClaims: ['iss', 'sub', 'exp', 'iat', 'jti'],
         groupsClaims: ['groups', 'realm_access.roles'],
         organizationsClaim: 'orgs',
@@ -81,7 +81,12 @@ describe('verifierOptionsFromEnv: one issuer', () => {
       maxTokenBytes: 4096,
       signatureVerification: 'sync',
       tokenLocations: { query: 'token', body: true },
-      jwks: { ttl: 600_000, cooldown: 30_000, timeout: 2500, staleIfError: 3_600_000 },
+      jwks: {
+        ttlMs: 600_000,
+        unknownKidRefetchIntervalMs: 30_000,
+        timeoutMs: 2500,
+        staleIfErrorMs: 3_600_000,
+      },
     });
     expect(verifierOptionsFromEnv({ ...base, AUTH_TOKEN_QUERY: 'yes' }).tokenLocations).toEqual({
       query: true,
@@ -250,13 +255,13 @@ describe('verifierOptionsFromEnv: several issuers', () => {
         audience: null,
         jwksUri: 'http://127.0.0.1:9/jwks',
         algorithms: ['RS256'],
-        clockTolerance: 2,
+        clockToleranceSeconds: 2,
       },
       {
         issuer: 'https://partner.test',
         audience: ['api://partner'],
         algorithms: ['RS256'],
-        clockTolerance: 0,
+        clockToleranceSeconds: 0,
       },
     ]);
   });

@@ -83,7 +83,7 @@ describe('store answers', () => {
     const e = await failure(apiKeyPairAuth({ store }).authenticate(creds('svc')));
     expect(e.status).toBe(503);
     expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
-    expect(e.retryAfter).toBeGreaterThan(0);
+    expect(e.retryAfterSeconds).toBeGreaterThan(0);
   });
 
   it('an unusable record is a 503 with a retry delay', async () => {
@@ -91,6 +91,6 @@ describe('store answers', () => {
     const e = await failure(apiKeyPairAuth({ store }).authenticate(creds('svc')));
     expect(e.status).toBe(503);
     expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
-    expect(e.retryAfter).toBeGreaterThan(0);
+    expect(e.retryAfterSeconds).toBeGreaterThan(0);
   });
 });

@@ -47,7 +47,7 @@ const STRICTER = new Set([
   'access token as an id token',
   'typ at+jwt with token_use id',
   'unknown token_use',
-  'lifetime over maxLifetime',
+  'lifetime over maxLifetimeSeconds',
   'oversize token',
 ]);
 
@@ -102,7 +102,7 @@ async function joseAccepts(token: string, issuer: Partial<IssuerConfig>) {
       currentDate: new Date(clock()),
       requiredClaims: ['iss', 'sub', 'exp', 'iat'],
       ...(issuer.typ ? { typ: issuer.typ } : {}),
-      ...(issuer.maxTokenAge ? { maxTokenAge: issuer.maxTokenAge } : {}),
+      ...(issuer.maxTokenAgeSeconds ? { maxTokenAge: issuer.maxTokenAgeSeconds } : {}),
     });
     return true;
   } catch {

@@ -46,7 +46,7 @@ describe('AuthError', () => {
 
   it('sends Retry-After and no challenge on 503', () => {
     const e = new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', {
-      retryAfter: 12.2,
+      retryAfterSeconds: 12.2,
     });
     expect(e.toResponse().headers).toEqual({
       'content-type': 'application/json; charset=utf-8',
@@ -90,14 +90,14 @@ describe('AuthError', () => {
   });
 
   it('sends Retry-After as a positive whole number whatever the error was built with', () => {
-    for (const [retryAfter, expected] of [
+    for (const [retryAfterSeconds, expected] of [
       [Number.NaN, '30'],
       [Number.POSITIVE_INFINITY, '30'],
       [-5, '1'],
       [2.2, '3'],
       [1e12, '86400'],
     ] as const) {
-      const e = new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'down', { retryAfter });
+      const e = new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'down', { retryAfterSeconds });
       expect(e.responseHeaders()['retry-after']).toBe(expected);
     }
   });

@@ -388,16 +388,16 @@ export const cases: Case[] = [
     expect: 'ERR_AUTH_TOKEN_ISSUED_IN_FUTURE',
   },
   {
-    name: 'too old (maxTokenAge)',
+    name: 'too old (maxTokenAgeSeconds)',
     token: () => rsToken({ iat: NOW - 3600 }),
     expect: 'ERR_AUTH_TOKEN_TOO_OLD',
-    issuer: { maxTokenAge: 600 },
+    issuer: { maxTokenAgeSeconds: 600 },
   },
   {
-    name: 'lifetime over maxLifetime',
+    name: 'lifetime over maxLifetimeSeconds',
     token: () => rsToken({ exp: NOW + 86_400 }),
     expect: 'ERR_AUTH_TOKEN_LIFETIME_TOO_LONG',
-    issuer: { maxLifetime: 3600 },
+    issuer: { maxLifetimeSeconds: 3600 },
   },
   // issuer
   {

@@ -31,13 +31,13 @@ afterEach(async () => {
 interface Outcome {
   status: number;
   code: string;
-  retryAfter?: number | undefined;
+  retryAfterSeconds?: number | undefined;
   error?: AuthError;
 }
 const outcome = (p: Promise<unknown>): Promise<Outcome> =>
   p.then(
     () => ({ status: 200, code: 'OK' }),
-    (e: AuthError) => ({ status: e.status, code: e.code, retryAfter: e.retryAfter, error: e }),
+    (e: AuthError) => ({ status: e.status, code: e.code, retryAfterSeconds: e.retryAfterSeconds, error: e }),
   );
 
 async function setup(opts: { clock?: Clock; jwks?: JwksOptions } = {}) {
@@ -78,10 +78,10 @@ describe('unknown kid while the JWKS endpoint is down', () => {
       const r = await outcome(verifier.verify(rotated));
       expect(r).toMatchObject({ status: 503, code: 'ERR_AUTH_KEYS_UNAVAILABLE' });
       expect(r.error).toBeInstanceOf(UnavailableError);
-      expect(r.retryAfter).toBeGreaterThanOrEqual(1);
-      expect(r.retryAfter).toBeLessThanOrEqual(2);
+      expect(r.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(r.retryAfterSeconds).toBeLessThanOrEqual(2);
       const headers = (r.error as UnavailableError).toResponse().headers;
-      expect(headers['retry-after']).toBe(String(r.retryAfter));
+      expect(headers['retry-after']).toBe(String(r.retryAfterSeconds));
       expect(headers['www-authenticate']).toBeUndefined();
       await expect(verifier.verify(known)).resolves.toMatchObject({ subject: 'u' });
       clock.advance(400);
@@ -215,7 +215,7 @@ describe('unknown-kid refetch limit (token bucket: burst 1, one per 5 s)', () =>
     expect(srv().counters.jwks).toBeGreaterThanOrEqual(12);
   });
 
-  it('options are validated at setup and the deprecated cooldown still sets the interval', () => {
+  it('options are validated at setup; the removed cooldown alias is refused', () => {
     const bad: JwksOptions[] = [
       { unknownKidRefetchIntervalMs: -1 },
       { unknownKidRefetchIntervalMs: Number.NaN },
@@ -225,7 +225,6 @@ describe('unknown-kid refetch limit (token bucket: burst 1, one per 5 s)', () =>
       { failureBackoffMinMs: -5 },
       { failureBackoffMaxMs: Number.POSITIVE_INFINITY },
       { failureBackoffMinMs: 2_000, failureBackoffMaxMs: 1_000 },
-      { cooldown: -1 },
     ];
     for (const options of bad) expect(() => resolveJwksOptions(options)).toThrow(TypeError);
     expect(() =>
@@ -239,12 +238,7 @@ describe('unknown-kid refetch limit (token bucket: burst 1, one per 5 s)', () =>
       failureBackoffMinMs: 500,
       failureBackoffMaxMs: 1_500,
     });
-    expect(resolveJwksOptions({ cooldown: 30_000 }).unknownKidRefetchIntervalMs).toBe(30_000);
-    expect(
-      resolveJwksOptions({ cooldown: 30_000 }, { unknownKidRefetchIntervalMs: 2_000 })
-        .unknownKidRefetchIntervalMs,
-    ).toBe(2_000);
-    expect(resolveJwksOptions({ cooldown: 30_000 })).not.toHaveProperty('cooldown');
+    expect(() => resolveJwksOptions({ cooldown: 30_000 } as JwksOptions)).toThrow(TypeError);
   });
 
   it('a typo that silently disables a setting: an unknown jwks option key is a TypeError at setup', () => {

@@ -23,7 +23,7 @@ describe.each(BACKENDS)('with @auth/testing (%s backend)', (_name, backend) => {
       withBackend(
         {
           issuers: [
-            { issuer: server.issuer, audience: AUD, jwksUri: server.jwksUri, jwks: { timeout: 300 } },
+            { issuer: server.issuer, audience: AUD, jwksUri: server.jwksUri, jwks: { timeoutMs: 300 } },
           ],
         },
         backend,

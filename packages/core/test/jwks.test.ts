@@ -26,7 +26,7 @@ const rejection = (p: Promise<unknown>) =>
     () => {
       throw new Error('expected a rejection');
     },
-    (e: unknown) => e as { code: string; status: number; retryAfter?: number },
+    (e: unknown) => e as { code: string; status: number; retryAfterSeconds?: number },
   );
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
@@ -111,7 +111,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   });
 
   it('serves the last good keys for a bounded time when refreshes fail (stale-if-error)', async () => {
-    const { srv, clock, verifier, mint } = await setup({ jwks: { staleIfError: 60_000 } });
+    const { srv, clock, verifier, mint } = await setup({ jwks: { staleIfErrorMs: 60_000 } });
     await verifier.hydrate();
     srv.fail('down');
     clock.advance(10 * 60_000 + 1);
@@ -122,7 +122,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
     expect(e).toBeInstanceOf(UnavailableError);
     expect(e.code).toBe('ERR_AUTH_KEYS_UNAVAILABLE');
     expect(e.status).toBe(503);
-    expect(e.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(e.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(verifier.ready).toBe(false);
   });
 
@@ -158,7 +158,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   });
 
   it('times out a hanging endpoint', async () => {
-    const { srv, verifier, mint } = await setup({ jwks: { timeout: 150 } });
+    const { srv, verifier, mint } = await setup({ jwks: { timeoutMs: 150 } });
     srv.fail('hang');
     const started = performance.now();
     const e = await rejection(verifier.verify(mint()));
@@ -167,7 +167,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   });
 
   it('honours Cache-Control max-age within the configured bounds', async () => {
-    const { srv, clock, verifier, mint } = await setup({ jwks: { maxTtl: 15 * 60_000 } });
+    const { srv, clock, verifier, mint } = await setup({ jwks: { maxTtlMs: 15 * 60_000 } });
     srv.setCacheControl('public, max-age=3600');
     await verifier.hydrate();
     clock.advance(11 * 60_000); // past the default TTL's refresh point, before 80% of 15 min

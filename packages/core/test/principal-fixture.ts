@@ -11,8 +11,8 @@ export function principal(overrides: Partial<Principal> = {}): Principal {
     scopes: [],
     groups: [],
     organizations: [],
-    expiresAt: null,
-    issuedAt: null,
+    expiresAtSeconds: null,
+    issuedAtSeconds: null,
     claims: Object.assign(Object.create(null), { sub: 'user_1' }),
     ...overrides,
   };

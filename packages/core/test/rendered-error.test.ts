@@ -24,7 +24,7 @@ const samples = (): AuthError[] => [
   new InvalidTokenError('ERR_AUTH_TOKEN_EXPIRED', 'The token has expired'),
   new InsufficientScopeError(['read:items', 'write:items']),
   new ForbiddenError('ERR_AUTH_MISSING_GROUP', 'Needs "admin" \\ group'),
-  new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', { retryAfter: 7 }),
+  new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', { retryAfterSeconds: 7 }),
 ];
 
 describe('pre-rendered error responses', () => {
@@ -61,7 +61,7 @@ describe('pre-rendered error responses', () => {
     const otherMessage = renderAuthError(new InvalidTokenError('ERR_AUTH_TOKEN_EXPIRED', 'Expired'), 'api');
     expect(JSON.parse(otherMessage.body).message).toBe('Expired');
     const retry = (s: number) =>
-      renderAuthError(new UnavailableError(undefined, undefined, { retryAfter: s }), 'api');
+      renderAuthError(new UnavailableError(undefined, undefined, { retryAfterSeconds: s }), 'api');
     expect(retry(3).headers['retry-after']).toBe('3');
     expect(retry(9).headers['retry-after']).toBe('9');
   });

@@ -135,7 +135,7 @@ describe.each(BACKENDS)('token cache hits re-check the verifying key (%s backend
       code: 'ERR_AUTH_MISSING_CLAIM',
     });
     t.clock.advance(60_000);
-    await expect(t.verifier.verify(token, { maxTokenAge: 30 })).rejects.toMatchObject({
+    await expect(t.verifier.verify(token, { maxTokenAgeSeconds: 30 })).rejects.toMatchObject({
       code: 'ERR_AUTH_TOKEN_TOO_OLD',
     });
     await expect(t.verifier.verify(token)).resolves.toMatchObject({ subject: 'u' });

@@ -12,6 +12,8 @@ import {
   remotePolicy,
   verifierOptionsFromEnv,
 } from '../src/index.ts';
+import * as core from '../src/index.ts';
+import { DiscoveryCache, clientCredentials } from '../src/client/index.ts';
 import type { AuthenticatorOptions, IssuerConfig, VerifierOptions } from '../src/index.ts';
 
 const issuer = {
@@ -98,7 +100,11 @@ describe('every factory rejects unknown option names with a TypeError naming the
       () => verifierOptionsFromEnv({ AUTH_ISSUER: 'https://i.test', AUTH_AUDIENCE: 'a' }, typo({}, 'prefx')),
       /unknown option "prefx"/,
     ],
-    ['remotePolicy', () => remotePolicy(() => true, typo({}, 'timeout')), /remotePolicy: unknown option "timeout"/],
+    [
+      'remotePolicy',
+      () => remotePolicy(() => true, typo({}, 'timeout')),
+      /remotePolicy: unknown option "timeout"/,
+    ],
     [
       'fileSecretStore',
       () => fileSecretStore('/nonexistent', typo({}, 'interval')),
@@ -116,10 +122,83 @@ describe('every factory rejects unknown option names with a TypeError naming the
   });
 
   it('still accepts every documented option name', () => {
-    const v = createVerifier({ ...base, maxTokenBytes: 4096, cacheSize: 10, jwks: { ttl: 60_000 } });
+    const v = createVerifier({ ...base, maxTokenBytes: 4096, cacheSize: 10, jwks: { ttlMs: 60_000 } });
     v.close();
     createAuthenticator(base, { realm: 'r', tokenLocations: { query: 'token', body: false } }).close();
     apiKeyHeaderAuth({ store, header: 'x-key', realm: 'r', cacheTtlMs: 0 }).close();
+  });
+});
+
+// Renamed before 1.0 so that names say what they do and durations say their unit. An old name must
+// fail loudly at setup: silently ignored, it would put a default in place of the user's setting.
+describe('renamed options are refused with a TypeError naming the new name', () => {
+  const jwks: [string, string][] = [
+    ['ttl', 'ttlMs'],
+    ['minTtl', 'minTtlMs'],
+    ['maxTtl', 'maxTtlMs'],
+    ['staleIfError', 'staleIfErrorMs'],
+    ['timeout', 'timeoutMs'],
+    ['cooldown', 'unknownKidRefetchIntervalMs'],
+  ];
+  it.each(jwks)('jwks.%s → %s (verifier-wide and per issuer)', (old, name) => {
+    const hint = `unknown option "${old}" (did you mean "${name}"?)`;
+    expect(() => createVerifier({ ...base, jwks: { [old]: 1000 } })).toThrow(
+      new TypeError(`createVerifier(): jwks: ${hint}`),
+    );
+    expect(() => createVerifier({ issuers: [{ ...issuer, jwks: { [old]: 1000 } } as IssuerConfig] })).toThrow(
+      new TypeError(`issuers[0].jwks: ${hint}`),
+    );
+  });
+
+  const issuerOptions: [string, string][] = [
+    ['clockTolerance', 'clockToleranceSeconds'],
+    ['maxTokenAge', 'maxTokenAgeSeconds'],
+    ['maxLifetime', 'maxLifetimeSeconds'],
+  ];
+  it.each(issuerOptions)('issuers[].%s → %s', (old, name) => {
+    expect(() => createVerifier({ issuers: [{ ...issuer, [old]: 60 } as IssuerConfig] })).toThrow(
+      new TypeError(`issuers[0]: unknown option "${old}" (did you mean "${name}"?)`),
+    );
+  });
+
+  it('verify(token, { maxTokenAge }) → maxTokenAgeSeconds', async () => {
+    const verifier = createVerifier(base);
+    const overrides = { maxTokenAge: 60 } as never;
+    await expect(verifier.verify('a.b.c', overrides)).rejects.toThrow(
+      /unknown option "maxTokenAge" \(did you mean "maxTokenAgeSeconds"\?\)/,
+    );
+    verifier.close();
+  });
+
+  it('remotePolicy({ timeout }) → timeoutMs', () => {
+    expect(() => remotePolicy(() => true, { timeout: 100 } as never)).toThrow(
+      new TypeError('remotePolicy: unknown option "timeout" (did you mean "timeoutMs"?)'),
+    );
+  });
+
+  const tokenSource: [string, string][] = [
+    ['refreshBuffer', 'refreshBufferSeconds'],
+    ['refreshJitter', 'refreshJitterSeconds'],
+    ['defaultLifetime', 'defaultLifetimeSeconds'],
+  ];
+  it.each(tokenSource)('clientCredentials({ %s }) → %s', (old, name) => {
+    const options = { tokenEndpoint: 'https://idp.test/token', clientId: 'c', clientSecret: 's', [old]: 10 };
+    expect(() => clientCredentials(options as never)).toThrow(
+      new TypeError(`token source: unknown option "${old}" (did you mean "${name}"?)`),
+    );
+  });
+
+  it('new DiscoveryCache({ ttl }) → ttlSeconds', () => {
+    expect(() => new DiscoveryCache({ ttl: 60 } as never)).toThrow(
+      new TypeError('new DiscoveryCache(): unknown option "ttl" (did you mean "ttlSeconds"?)'),
+    );
+  });
+
+  it('the renamed functions are gone from the barrel, not kept as aliases', () => {
+    for (const old of ['apiKeyAuth', 'anyAuthenticator', 'policy']) expect(core).not.toHaveProperty(old);
+    expect(core).toHaveProperty('apiKeyPairAuth');
+    expect(core).toHaveProperty('oneOfAuthenticators');
+    expect(core).toHaveProperty('remotePolicy');
   });
 });
 

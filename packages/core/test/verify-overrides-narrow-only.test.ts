@@ -40,10 +40,14 @@ describe('verify overrides that would widen the rules are TypeErrors', () => {
     ['clientId: null', { clientId: null }, { clientId: 'app' }],
     ['requiredClaims: [] (drops nothing, adds nothing)', { requiredClaims: [] }],
     ["tokenUse: 'any' on an access-token issuer", { tokenUse: 'any' }],
-    ['a larger maxTokenAge than the issuer’s', { maxTokenAge: 600 }, { maxTokenAge: 300 }],
-    ['a string where a number belongs', { maxTokenAge: '60' }],
-    ['a negative maxTokenAge', { maxTokenAge: -1 }],
-    ['clockTolerance (not an override: it can only widen)', { clockTolerance: 3_600 }],
+    [
+      'a larger maxTokenAgeSeconds than the issuer’s',
+      { maxTokenAgeSeconds: 600 },
+      { maxTokenAgeSeconds: 300 },
+    ],
+    ['a string where a number belongs', { maxTokenAgeSeconds: '60' }],
+    ['a negative maxTokenAgeSeconds', { maxTokenAgeSeconds: -1 }],
+    ['clockToleranceSeconds (not an override: it can only widen)', { clockToleranceSeconds: 3_600 }],
     ['an unknown key (typo)', { audiences: 'api://a' }],
     ['an empty audience list', { audience: [] }],
     ['a non-string typ', { typ: 1 }],
@@ -137,13 +141,13 @@ describe('verify overrides narrow, never replace, the issuer’s rules', () => {
     });
   });
 
-  it('a smaller maxTokenAge narrows', async () => {
-    const t = setup({ maxTokenAge: 300 });
+  it('a smaller maxTokenAgeSeconds narrows', async () => {
+    const t = setup({ maxTokenAgeSeconds: 300 });
     const token = t.token();
     t.clock.advance(120_000);
-    await expect(t.verifier.verify(token, { maxTokenAge: 60 })).rejects.toMatchObject({
+    await expect(t.verifier.verify(token, { maxTokenAgeSeconds: 60 })).rejects.toMatchObject({
       code: 'ERR_AUTH_TOKEN_TOO_OLD',
     });
-    await expect(t.verifier.verify(token, { maxTokenAge: 300 })).resolves.toBeDefined();
+    await expect(t.verifier.verify(token, { maxTokenAgeSeconds: 300 })).resolves.toBeDefined();
   });
 });

@@ -43,23 +43,25 @@ describe('verify overrides: misuse is not chosen by the token', () => {
     return { verifier, token };
   };
 
-  it('static issuers: a maxTokenAge wider than any entry is a TypeError for every token', async () => {
-    const t = setup([entry(A), entry(B, { maxTokenAge: 300 })]);
+  it('static issuers: a maxTokenAgeSeconds wider than any entry is a TypeError for every token', async () => {
+    const t = setup([entry(A), entry(B, { maxTokenAgeSeconds: 300 })]);
     // Issuer A has no age limit: the override is still misuse, and reported as such for A's tokens too.
-    const forA = await outcome(t.verifier.verify(t.token(A), { maxTokenAge: 3_600 }));
+    const forA = await outcome(t.verifier.verify(t.token(A), { maxTokenAgeSeconds: 3_600 }));
     expect(forA).toBeInstanceOf(TypeError);
-    const forB = await outcome(t.verifier.verify(t.token(B, forger), { maxTokenAge: 3_600 }));
+    const forB = await outcome(t.verifier.verify(t.token(B, forger), { maxTokenAgeSeconds: 3_600 }));
     expect(forB).toBeInstanceOf(TypeError);
   });
 
   it('issuer resolver: a forged token naming a stricter issuer gets a 401, not a TypeError', async () => {
-    const t = setup((iss) => (iss === A ? entry(A) : iss === B ? entry(B, { maxTokenAge: 300 }) : undefined));
-    await expect(t.verifier.verify(t.token(A), { maxTokenAge: 3_600 })).resolves.toBeDefined();
-    const forged = await outcome(t.verifier.verify(t.token(B, forger), { maxTokenAge: 3_600 }));
+    const t = setup((iss) =>
+      iss === A ? entry(A) : iss === B ? entry(B, { maxTokenAgeSeconds: 300 }) : undefined,
+    );
+    await expect(t.verifier.verify(t.token(A), { maxTokenAgeSeconds: 3_600 })).resolves.toBeDefined();
+    const forged = await outcome(t.verifier.verify(t.token(B, forger), { maxTokenAgeSeconds: 3_600 }));
     expect(isAuthError(forged)).toBe(true);
     expect(forged).toMatchObject({ status: 401 });
     // The issuer's own, stricter limit still applies to its real tokens.
-    const real = await outcome(t.verifier.verify(t.token(B), { maxTokenAge: 3_600 }));
+    const real = await outcome(t.verifier.verify(t.token(B), { maxTokenAgeSeconds: 3_600 }));
     expect(real).toMatchObject({ code: 'ERR_AUTH_TOKEN_TOO_OLD' });
   });
 });

@@ -54,12 +54,12 @@ describe('options validation (TypeError at creation)', () => {
     ['short secret', { issuers: [{ issuer: ISS, audience: AUD, secret: 'short' }] }, /secret/],
     ['bad tokenUse', { issuers: [{ issuer: ISS, audience: AUD, tokenUse: 'refresh' }] }, /tokenUse/],
     [
-      'negative clockTolerance',
-      { issuers: [{ issuer: ISS, audience: AUD, clockTolerance: -1 }] },
-      /clockTolerance/,
+      'negative clockToleranceSeconds',
+      { issuers: [{ issuer: ISS, audience: AUD, clockToleranceSeconds: -1 }] },
+      /clockToleranceSeconds/,
     ],
     ['bad jwksUri', { issuers: [{ issuer: ISS, audience: AUD, jwksUri: 'file:///etc/passwd' }] }, /jwksUri/],
-    ['bad jwks ttl', { issuers: [{ issuer: ISS, audience: AUD }], jwks: { ttl: -5 } }, /ttl/],
+    ['bad jwks ttl', { issuers: [{ issuer: ISS, audience: AUD }], jwks: { ttlMs: -5 } }, /ttlMs/],
     ['bad cacheSize', { issuers: [{ issuer: ISS, audience: AUD }], cacheSize: -1 }, /cacheSize/],
     ['bad maxTokenBytes', { issuers: [{ issuer: ISS, audience: AUD }], maxTokenBytes: 1.5 }, /maxTokenBytes/],
   ];
@@ -107,8 +107,8 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
       scopes: ['read:items', 'write:items'],
       groups: ['admin', 'ops', 'auditor', 'namespaced'],
       organizations: [{ id: 'org_1', scopes: ['read:projects'], title: 'One' }],
-      expiresAt: clock.seconds() + 600,
-      issuedAt: clock.seconds(),
+      expiresAtSeconds: clock.seconds() + 600,
+      issuedAtSeconds: clock.seconds(),
     });
     expect(Object.isFrozen(p)).toBe(true);
     expect(Object.isFrozen(p.scopes)).toBe(true);

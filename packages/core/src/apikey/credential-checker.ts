@@ -104,7 +104,7 @@ export function createCredentialChecker(options: CheckerOptions): CredentialChec
       raw = await store.get(key);
     } catch (cause) {
       throw new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', UNAVAILABLE, {
-        retryAfter: RETRY_AFTER,
+        retryAfterSeconds: RETRY_AFTER,
         cause,
       });
     }
@@ -122,7 +122,7 @@ export function createCredentialChecker(options: CheckerOptions): CredentialChec
       if (!(cause instanceof MalformedRecordError)) throw cause;
       // An unusable record is an operator error: fail closed with 503 and never cache it.
       throw new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', UNAVAILABLE, {
-        retryAfter: RETRY_AFTER,
+        retryAfterSeconds: RETRY_AFTER,
         cause,
       });
     }
@@ -141,7 +141,9 @@ export function createCredentialChecker(options: CheckerOptions): CredentialChec
       // A store that hangs would otherwise keep one lookup per attacker-chosen id forever.
       if (inflight.size >= MAX_INFLIGHT) {
         return Promise.reject(
-          new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', UNAVAILABLE, { retryAfter: RETRY_AFTER }),
+          new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', UNAVAILABLE, {
+            retryAfterSeconds: RETRY_AFTER,
+          }),
         );
       }
       const started: Promise<ParsedRecord | null> = load(id, key).finally(() => {
@@ -162,7 +164,7 @@ export function createCredentialChecker(options: CheckerOptions): CredentialChec
       const presented = hashed instanceof Uint8Array ? hashed : await hashed;
       const equal = primitives.timingSafeEqual(presented, record === null ? DUMMY_DIGEST : record.digest);
       if (record === null || !equal) return undefined;
-      if (record.expiresAt !== null && clock() >= record.expiresAt * 1000) return undefined;
+      if (record.expiresAtSeconds !== null && clock() >= record.expiresAtSeconds * 1000) return undefined;
       return record.principal;
     },
     clear(): void {

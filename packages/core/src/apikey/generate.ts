@@ -13,7 +13,7 @@ export interface GenerateApiKeyOptions {
   scopes?: string[];
   groups?: string[];
   /** Seconds since the epoch after which the key stops working. */
-  expiresAt?: number;
+  expiresAtSeconds?: number;
 }
 
 export interface GeneratedApiKey {
@@ -47,6 +47,6 @@ export async function generateApiKey(options: GenerateApiKeyOptions = {}): Promi
   if (options.subject !== undefined) record.id = options.subject;
   if (options.scopes !== undefined) record.scopes = [...options.scopes];
   if (options.groups !== undefined) record.groups = [...options.groups];
-  if (options.expiresAt !== undefined) record.expiresAt = options.expiresAt;
+  if (options.expiresAtSeconds !== undefined) record.expiresAtSeconds = options.expiresAtSeconds;
   return { key: `${id}.${secret}`, id, record };
 }

@@ -3,7 +3,7 @@
  *
  * ```json
  * { "id": "svc:billing", "token": "…" | "hash": "sha256:<base64url>", "scopes": [], "groups": [],
- *   "organizations": [{ "id": "org_1", "scopes": ["read:projects"] }], "claims": {}, "expiresAt": 1767225600 }
+ *   "organizations": [{ "id": "org_1", "scopes": ["read:projects"] }], "claims": {}, "expiresAtSeconds": 1767225600 }
  * ```
  * Exactly one of `token` (the shared secret itself) and `hash` (SHA-256 of it, base64url) is set.
  */
@@ -22,14 +22,14 @@ export interface ApiKeyRecord {
   organizations?: { id: string; scopes?: string[] }[];
   claims?: Record<string, unknown>;
   /** Seconds since the epoch after which the key stops working. */
-  expiresAt?: number;
+  expiresAtSeconds?: number;
 }
 
 /** A usable record: the digest to compare with and the principal to hand out. */
 export interface ParsedRecord {
   digest: Uint8Array;
   principal: Principal;
-  expiresAt: number | null;
+  expiresAtSeconds: number | null;
 }
 
 /** Thrown for a record that cannot be used; the caller turns it into a 503 (operator error). */
@@ -78,7 +78,7 @@ export async function parseRecord(
     }
   }
   if (!isObject(value)) throw new MalformedRecordError('the record must be a JSON object');
-  const { id, token, hash, scopes, groups, organizations, claims, expiresAt } = value;
+  const { id, token, hash, scopes, groups, organizations, claims, expiresAtSeconds } = value;
 
   if (id !== undefined && (typeof id !== 'string' || id === '')) {
     throw new MalformedRecordError('"id" must be a non-empty string');
@@ -101,8 +101,13 @@ export async function parseRecord(
     }
     digest = bytes;
   }
-  if (expiresAt !== undefined && (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))) {
-    throw new MalformedRecordError('"expiresAt" must be a number of seconds since the epoch');
+  // The field's old name: ignoring it would turn an expiring key into one that never expires.
+  if ('expiresAt' in value) throw new MalformedRecordError('"expiresAt" is now "expiresAtSeconds"');
+  if (
+    expiresAtSeconds !== undefined &&
+    (typeof expiresAtSeconds !== 'number' || !Number.isFinite(expiresAtSeconds))
+  ) {
+    throw new MalformedRecordError('"expiresAtSeconds" must be a number of seconds since the epoch');
   }
   if (claims !== undefined && !isObject(claims)) throw new MalformedRecordError('"claims" must be an object');
   let orgs: readonly Organization[] = Object.freeze([]);
@@ -129,7 +134,7 @@ export async function parseRecord(
     token_use: 'api_key',
     scope: scopeList.join(' '),
   });
-  if (expiresAt !== undefined) claimSet.exp = expiresAt;
+  if (expiresAtSeconds !== undefined) claimSet.exp = expiresAtSeconds;
   const principal: Principal = Object.freeze({
     subject,
     issuer: defaults.issuer,
@@ -139,9 +144,9 @@ export async function parseRecord(
     scopes: scopeList,
     groups: stringArray(groups, 'groups'),
     organizations: orgs,
-    expiresAt: (expiresAt as number | undefined) ?? null,
-    issuedAt: null,
+    expiresAtSeconds: (expiresAtSeconds as number | undefined) ?? null,
+    issuedAtSeconds: null,
     claims: Object.freeze(claimSet) as Claims,
   });
-  return { digest, principal, expiresAt: (expiresAt as number | undefined) ?? null };
+  return { digest, principal, expiresAtSeconds: (expiresAtSeconds as number | undefined) ?? null };
 }

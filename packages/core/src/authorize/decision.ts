@@ -87,7 +87,7 @@ export function decisionToError(decision: Decision): AuthError {
   }
   if (decision.allowed === true) throw new TypeError('decisionToError: the decision allows access');
   const d = normalizeDecision(decision) as Denial;
-  if (d.status === 503) return new UnavailableError(d.code, d.reason, { retryAfter: 5 });
+  if (d.status === 503) return new UnavailableError(d.code, d.reason, { retryAfterSeconds: 5 });
   const scopes = d.requiredScopes ?? [];
   if (d.code === 'ERR_AUTH_INSUFFICIENT_SCOPE') return new InsufficientScopeError(scopes, d.reason);
   if (scopes.length > 0) {
@@ -137,7 +137,7 @@ export async function assertAllowed(
   } catch (error) {
     if (isAuthError(error)) throw error;
     throw new UnavailableError(POLICY_UNAVAILABLE.code, POLICY_UNAVAILABLE.reason, {
-      retryAfter: 5,
+      retryAfterSeconds: 5,
       cause: error,
     });
   }

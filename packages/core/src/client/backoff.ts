@@ -31,12 +31,12 @@ export function backoffDelay(
   retry: number,
   r: ResolvedRetry,
   random: RandomSource,
-  retryAfterSec?: number,
+  retryAfterSeconds?: number,
 ): number {
   const ceiling = Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** retry);
   const jittered = random() * ceiling;
-  if (retryAfterSec === undefined) return jittered;
-  const floor = retryAfterSec * 1000;
+  if (retryAfterSeconds === undefined) return jittered;
+  const floor = retryAfterSeconds * 1000;
   return floor + random() * Math.min(r.baseDelayMs, floor * 0.1 + 1);
 }
 

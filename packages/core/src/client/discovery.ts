@@ -6,6 +6,7 @@
 import * as oauth from 'oauth4webapi';
 import { DiscoveryError } from './errors.ts';
 import type { ClientClock, FetchLike } from './types.ts';
+import { refuseRenamedOptions } from '../options/renamed-options.ts';
 
 export type AuthorizationServerMetadata = oauth.AuthorizationServer;
 
@@ -21,13 +22,13 @@ export interface DiscoverOptions {
 
 export interface DiscoveryCacheOptions {
   /** Seconds to keep metadata (default 3600). */
-  ttl?: number;
+  ttlSeconds?: number;
   clock?: ClientClock;
 }
 
 interface Entry {
   metadata: AuthorizationServerMetadata;
-  expiresAt: number;
+  expiresAtMs: number;
 }
 
 export class DiscoveryCache {
@@ -39,8 +40,9 @@ export class DiscoveryCache {
   requests = 0;
 
   constructor(options: DiscoveryCacheOptions = {}) {
-    const ttl = options.ttl ?? 3600;
-    if (!Number.isFinite(ttl) || ttl < 0) throw new TypeError('ttl must be a number of seconds >= 0');
+    refuseRenamedOptions(options, { ttl: 'ttlSeconds' }, 'new DiscoveryCache()');
+    const ttl = options.ttlSeconds ?? 3600;
+    if (!Number.isFinite(ttl) || ttl < 0) throw new TypeError('ttlSeconds must be a number of seconds >= 0');
     this.#ttlMs = ttl * 1000;
     this.#clock = options.clock ?? Date.now;
   }
@@ -48,12 +50,12 @@ export class DiscoveryCache {
   async get(issuer: string, options: DiscoverOptions = {}): Promise<AuthorizationServerMetadata> {
     const key = `${options.algorithm ?? 'oidc'} ${issuer}`;
     const entry = this.#entries.get(key);
-    if (entry && this.#clock() < entry.expiresAt) return entry.metadata;
+    if (entry && this.#clock() < entry.expiresAtMs) return entry.metadata;
     let pending = this.#inflight.get(key);
     if (!pending) {
       pending = this.#load(issuer, options)
         .then((metadata) => {
-          this.#entries.set(key, { metadata, expiresAt: this.#clock() + this.#ttlMs });
+          this.#entries.set(key, { metadata, expiresAtMs: this.#clock() + this.#ttlMs });
           return metadata;
         })
         .catch((error: unknown) => {

@@ -22,7 +22,7 @@ export interface TokenEndpointErrorDetails {
   /** True for 5xx, 429, network failures and timeouts: worth another attempt. */
   retryable?: boolean;
   /** Seconds from the server's `Retry-After` header, when it sent one. */
-  retryAfter?: number;
+  retryAfterSeconds?: number;
   /** True when the request was aborted by the client's own timeout. */
   timedOut?: boolean;
   cause?: unknown;
@@ -44,7 +44,7 @@ export class TokenEndpointError extends AuthError {
       status: 502,
       error: null,
       challenge: false,
-      retryAfter: details.retryAfter,
+      retryAfterSeconds: details.retryAfterSeconds,
       cause: redactCause(details.cause),
     });
     this.endpoint = details.endpoint ?? 'token';

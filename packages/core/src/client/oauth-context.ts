@@ -122,7 +122,7 @@ export function createOAuthContext(options: OAuthContextOptions): OAuthContext {
         endpoint,
         httpStatus: response.status,
         retryable: true,
-        retryAfter: parseRetryAfter(response.headers.get('retry-after'), clock()),
+        retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), clock()),
         oauthError: body?.error,
         errorDescription: body?.error_description,
       });

@@ -97,8 +97,8 @@ function toInitialSet(tokens: InitialTokens, clock: () => number, subject: strin
     accessToken: tokens.access_token ?? '',
     tokenType: (tokens.token_type ?? 'bearer').toLowerCase(),
     // Without an access token (or its lifetime) the first getToken refreshes straight away.
-    expiresAt: initialExpiry(tokens.access_token, tokens.expires_in, now),
-    obtainedAt: now,
+    expiresAtMs: initialExpiry(tokens.access_token, tokens.expires_in, now),
+    obtainedAtMs: now,
     refreshToken: tokens.refresh_token,
   };
   if (tokens.id_token) set.idToken = tokens.id_token;

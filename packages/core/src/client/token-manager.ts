@@ -10,6 +10,7 @@ import { backoffDelay, defaultSleep, type ResolvedRetry, resolveRetry } from './
 import { TokenEndpointError } from './errors.ts';
 import { jwtExpiry } from './jwt.ts';
 import { MemoryTokenStore } from './token-store.ts';
+import { refuseRenamedOptions } from '../options/renamed-options.ts';
 import type {
   ClientClock,
   GetTokenOptions,
@@ -22,14 +23,21 @@ import type {
   TokenStore,
 } from './types.ts';
 
+// Renamed before 1.0 (units in names): refused with the new name rather than silently ignored.
+const RENAMED_TOKEN_MANAGER_OPTIONS = {
+  refreshBuffer: 'refreshBufferSeconds',
+  refreshJitter: 'refreshJitterSeconds',
+  defaultLifetime: 'defaultLifetimeSeconds',
+} as const;
+
 /** Options every token source accepts. */
 export interface TokenManagerOptions {
   /** Refresh this many seconds before expiry (default 60), capped at a tenth of the token's lifetime. */
-  refreshBuffer?: number;
+  refreshBufferSeconds?: number;
   /** Up to this many extra seconds earlier, at random (default 30), capped at the buffer. */
-  refreshJitter?: number;
+  refreshJitterSeconds?: number;
   /** Lifetime in seconds when the response has neither `expires_in` nor a JWT `exp` (default 60). */
-  defaultLifetime?: number;
+  defaultLifetimeSeconds?: number;
   retry?: RetryOptions;
   /** Where tokens live (default: a private in-memory store). */
   store?: TokenStore;
@@ -102,9 +110,10 @@ export class TokenManager implements ManagedTokenSource {
         throw new TypeError(`${name} must be a number >= 0`);
       return v * 1000;
     };
-    this.#bufferMs = seconds('refreshBuffer', options.refreshBuffer, 60);
-    this.#jitterMs = seconds('refreshJitter', options.refreshJitter, 30);
-    this.#defaultLifetimeMs = seconds('defaultLifetime', options.defaultLifetime, 60);
+    refuseRenamedOptions(options, RENAMED_TOKEN_MANAGER_OPTIONS, 'token source');
+    this.#bufferMs = seconds('refreshBufferSeconds', options.refreshBufferSeconds, 60);
+    this.#jitterMs = seconds('refreshJitterSeconds', options.refreshJitterSeconds, 30);
+    this.#defaultLifetimeMs = seconds('defaultLifetimeSeconds', options.defaultLifetimeSeconds, 60);
     this.#retry = resolveRetry(options.retry);
     for (const k of ['onRefresh', 'onRefreshError', 'clock', 'random', 'sleep'] as const) {
       if (options[k] !== undefined && typeof options[k] !== 'function')
@@ -123,7 +132,7 @@ export class TokenManager implements ManagedTokenSource {
 
   peek(): string | undefined {
     const s = this.#state;
-    return s && this.#clock() < s.tokens.expiresAt ? s.tokens.accessToken : undefined;
+    return s && this.#clock() < s.tokens.expiresAtMs ? s.tokens.accessToken : undefined;
   }
 
   async getToken(options: GetTokenOptions = {}): Promise<string> {
@@ -139,12 +148,12 @@ export class TokenManager implements ManagedTokenSource {
     const s = this.#state;
     if (this.#dead) {
       // A dead grant still serves its last token until that token truly expires.
-      if (s && !options.forceRefresh && now < s.tokens.expiresAt) return s.tokens;
+      if (s && !options.forceRefresh && now < s.tokens.expiresAtMs) return s.tokens;
       throw this.#dead;
     }
     if (options.forceRefresh) return this.#refresh();
     if (s && now < s.refreshAt) return s.tokens;
-    if (s && now < s.tokens.expiresAt) {
+    if (s && now < s.tokens.expiresAtMs) {
       // In the refresh window: refresh in the background, serve the cached token meanwhile.
       if (now >= this.#nextAttemptAt) this.#refresh().catch(() => {});
       return s.tokens;
@@ -165,7 +174,7 @@ export class TokenManager implements ManagedTokenSource {
     if (this.#loaded) return undefined;
     this.#initial ??= (async () => {
       const stored = await this.#store.get(this.#key);
-      if (stored && (!this.#state || stored.obtainedAt >= this.#state.tokens.obtainedAt)) {
+      if (stored && (!this.#state || stored.obtainedAtMs >= this.#state.tokens.obtainedAtMs)) {
         this.#state = this.#schedule(stored);
       } else if (this.#state) {
         await this.#store.set(this.#key, this.#state.tokens);
@@ -193,14 +202,14 @@ export class TokenManager implements ManagedTokenSource {
       stored &&
       previous &&
       stored.accessToken !== previous.accessToken &&
-      stored.obtainedAt > previous.obtainedAt &&
+      stored.obtainedAtMs > previous.obtainedAtMs &&
       this.#clock() < this.#computeRefreshAt(stored)
     ) {
       this.#state = this.#schedule(stored);
       return stored;
     }
     // Refresh from the newest set we know of: a replica may have rotated the refresh token.
-    const current = stored && (!previous || stored.obtainedAt > previous.obtainedAt) ? stored : previous;
+    const current = stored && (!previous || stored.obtainedAtMs > previous.obtainedAtMs) ? stored : previous;
     for (let attempt = 0; ; attempt++) {
       const sentAt = this.#clock();
       try {
@@ -229,7 +238,7 @@ export class TokenManager implements ManagedTokenSource {
             attempt,
             this.#retry,
             this.#random,
-            (error as TokenEndpointError).retryAfter,
+            (error as TokenEndpointError).retryAfterSeconds,
           );
           if (delay <= this.#retry.maxRetryAfterMs) {
             await this.#sleep(delay);
@@ -250,10 +259,10 @@ export class TokenManager implements ManagedTokenSource {
       if (isAuthError(error) && error.code === 'ERR_AUTH_SUBJECT_MISMATCH') this.#state = undefined;
     }
     // Cool down before the next cycle so failing callers do not hammer the endpoint.
-    const retryAfter = error instanceof TokenEndpointError ? error.retryAfter : undefined;
+    const retryAfterSeconds = error instanceof TokenEndpointError ? error.retryAfterSeconds : undefined;
     this.#lastError = final;
     const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** attempt);
-    this.#nextAttemptAt = this.#clock() + Math.max(ceiling, (retryAfter ?? 0) * 1000);
+    this.#nextAttemptAt = this.#clock() + Math.max(ceiling, (retryAfterSeconds ?? 0) * 1000);
     this.#onRefreshError?.(final);
     return final;
   }
@@ -270,8 +279,8 @@ export class TokenManager implements ManagedTokenSource {
     const tokens: TokenSet = {
       accessToken: result.access_token,
       tokenType: result.token_type,
-      expiresAt,
-      obtainedAt: sentAt,
+      expiresAtMs: expiresAt,
+      obtainedAtMs: sentAt,
     };
     // Rotation: keep the old refresh token when the response omits one.
     const refreshToken = result.refresh_token ?? current?.refreshToken;
@@ -286,10 +295,10 @@ export class TokenManager implements ManagedTokenSource {
   }
 
   #computeRefreshAt(tokens: TokenSet): number {
-    const lifetime = Math.max(0, tokens.expiresAt - tokens.obtainedAt);
+    const lifetime = Math.max(0, tokens.expiresAtMs - tokens.obtainedAtMs);
     const buffer = Math.min(this.#bufferMs, lifetime / 10);
     const jitter = this.#random() * Math.min(this.#jitterMs, buffer);
-    return tokens.expiresAt - buffer - jitter;
+    return tokens.expiresAtMs - buffer - jitter;
   }
 
   #schedule(tokens: TokenSet): State {

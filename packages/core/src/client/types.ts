@@ -18,9 +18,9 @@ export interface TokenSet {
   /** Lower-cased `token_type` (`bearer`). */
   tokenType: string;
   /** When the access token stops being usable, ms since the epoch: min(expires_in, JWT `exp`). */
-  expiresAt: number;
+  expiresAtMs: number;
   /** When it was obtained, ms since the epoch. */
-  obtainedAt: number;
+  obtainedAtMs: number;
   refreshToken?: string;
   idToken?: string;
   /** `sub` of the ID token, kept to detect a subject change on refresh. */

@@ -26,7 +26,7 @@ export interface EnvField {
   /** Variable name without the prefix: `<PREFIX>_<variable>` (and `<PREFIX>__ISSUERS__<NAME>__<variable>` for issuer rows). */
   readonly variable: string;
   readonly target: EnvTarget;
-  /** Option path inside the target, dot-separated (`jwks.ttl`). */
+  /** Option path inside the target, dot-separated (`jwks.ttlMs`). */
   readonly option: string;
   /** Kind of value, for the docs (`seconds`, `list`, `URL`, …). */
   readonly type: string;
@@ -174,7 +174,7 @@ export const ISSUER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'CLOCK_TOLERANCE',
     target: 'issuer',
-    option: 'clockTolerance',
+    option: 'clockToleranceSeconds',
     type: 'seconds',
     parse: (name, value) => seconds(name, value),
     default: '5',
@@ -183,7 +183,7 @@ export const ISSUER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'MAX_TOKEN_AGE',
     target: 'issuer',
-    option: 'maxTokenAge',
+    option: 'maxTokenAgeSeconds',
     type: 'seconds > 0',
     parse: (name, value) => seconds(name, value, { positive: true }),
     default: '—',
@@ -192,7 +192,7 @@ export const ISSUER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'MAX_LIFETIME',
     target: 'issuer',
-    option: 'maxLifetime',
+    option: 'maxLifetimeSeconds',
     type: 'seconds > 0',
     parse: (name, value) => seconds(name, value, { positive: true }),
     default: '—',
@@ -335,7 +335,7 @@ export const VERIFIER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'JWKS_TTL',
     target: 'verifier',
-    option: 'jwks.ttl',
+    option: 'jwks.ttlMs',
     type: 'seconds',
     parse: millis(),
     default: '600',
@@ -362,11 +362,11 @@ export const VERIFIER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'JWKS_COOLDOWN',
     target: 'verifier',
-    option: 'jwks.cooldown',
+    option: 'jwks.unknownKidRefetchIntervalMs',
     type: 'seconds',
     parse: millis(),
     default: '—',
-    description: 'deprecated alias of `JWKS_REFETCH_INTERVAL` (not both)',
+    description: 'former name of `JWKS_REFETCH_INTERVAL` (not both)',
   },
   {
     variable: 'JWKS_BACKOFF_MIN',
@@ -389,7 +389,7 @@ export const VERIFIER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'JWKS_TIMEOUT',
     target: 'verifier',
-    option: 'jwks.timeout',
+    option: 'jwks.timeoutMs',
     type: 'seconds',
     parse: millis(),
     default: '5',
@@ -398,7 +398,7 @@ export const VERIFIER_ENV_FIELDS: readonly EnvField[] = [
   {
     variable: 'JWKS_STALE_IF_ERROR',
     target: 'verifier',
-    option: 'jwks.staleIfError',
+    option: 'jwks.staleIfErrorMs',
     type: 'seconds',
     parse: millis(),
     default: '3600',

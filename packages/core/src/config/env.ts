@@ -130,7 +130,10 @@ export function verifierOptionsFromEnv(
   const jwks = settings.jwks;
   if (jwks !== undefined) {
     // Rules spanning two variables, checked here so the error names variables, not options.
-    if (jwks.cooldown !== undefined && jwks.unknownKidRefetchIntervalMs !== undefined) {
+    if (
+      get(`${prefix}_JWKS_COOLDOWN`) !== undefined &&
+      get(`${prefix}_JWKS_REFETCH_INTERVAL`) !== undefined
+    ) {
       fail(
         `${prefix}_JWKS_COOLDOWN`,
         `cannot be combined with ${prefix}_JWKS_REFETCH_INTERVAL (its new name)`,

@@ -15,33 +15,31 @@ import { FetchFailure, fetchJson } from './fetch-json.ts';
 import type { FetchLike, Jwk, JwksCacheEntry, JwksCacheStore, JwksOptions } from './types.ts';
 
 export const JWKS_DEFAULTS = {
-  ttl: 10 * 60_000,
-  minTtl: 60_000,
-  maxTtl: 24 * 60 * 60_000,
+  ttlMs: 10 * 60_000,
+  minTtlMs: 60_000,
+  maxTtlMs: 24 * 60 * 60_000,
   unknownKidRefetchIntervalMs: 5_000,
   unknownKidRefetchBurst: 1,
   failureBackoffMinMs: 500,
   failureBackoffMaxMs: 1_500,
   refreshAhead: 0.8,
-  staleIfError: 60 * 60_000,
-  timeout: 5_000,
+  staleIfErrorMs: 60 * 60_000,
+  timeoutMs: 5_000,
   maxBytes: 256 * 1024,
   maxKeys: 100,
 } as const;
 
 const OPTION_KEYS: ReadonlySet<string> = new Set<keyof JwksOptions>([
   ...(Object.keys(JWKS_DEFAULTS) as (keyof typeof JWKS_DEFAULTS)[]),
-  'cooldown',
   'store',
 ]);
 
-export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store' | 'cooldown'>> & {
+export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'store'>> & {
   store: JwksCacheStore | undefined;
 };
 
 export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): ResolvedJwksOptions {
   const out: Record<string, unknown> = { ...JWKS_DEFAULTS, store: undefined };
-  let interval: unknown;
   for (const layer of layers) {
     if (!layer) continue;
     for (const [k, v] of Object.entries(layer)) {
@@ -49,25 +47,17 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
       if (!OPTION_KEYS.has(k)) throw new TypeError(`jwks: unknown option "${k}"`);
       if (v !== undefined) out[k] = v;
     }
-    // The deprecated `cooldown` still sets the refetch interval unless the new name is given.
-    if (layer.unknownKidRefetchIntervalMs !== undefined) interval = layer.unknownKidRefetchIntervalMs;
-    else if (layer.cooldown !== undefined && interval === undefined) interval = layer.cooldown;
   }
-  if (interval !== undefined) out.unknownKidRefetchIntervalMs = interval;
-  if (out.cooldown !== undefined && (typeof out.cooldown !== 'number' || !(out.cooldown >= 0))) {
-    throw new TypeError('jwks.cooldown must be a non-negative finite number');
-  }
-  delete out.cooldown;
   const o = out as ResolvedJwksOptions;
   for (const name of [
-    'ttl',
-    'minTtl',
-    'maxTtl',
+    'ttlMs',
+    'minTtlMs',
+    'maxTtlMs',
     'unknownKidRefetchIntervalMs',
     'failureBackoffMinMs',
     'failureBackoffMaxMs',
-    'staleIfError',
-    'timeout',
+    'staleIfErrorMs',
+    'timeoutMs',
     'maxBytes',
     'maxKeys',
   ] as const) {
@@ -79,7 +69,7 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
   if (typeof o.refreshAhead !== 'number' || !(o.refreshAhead > 0 && o.refreshAhead <= 1)) {
     throw new TypeError('jwks.refreshAhead must be a number in (0, 1]');
   }
-  if (o.minTtl > o.maxTtl) throw new TypeError('jwks.minTtl must not exceed jwks.maxTtl');
+  if (o.minTtlMs > o.maxTtlMs) throw new TypeError('jwks.minTtlMs must not exceed jwks.maxTtlMs');
   if (!Number.isInteger(o.unknownKidRefetchBurst) || o.unknownKidRefetchBurst < 1) {
     throw new TypeError('jwks.unknownKidRefetchBurst must be an integer >= 1');
   }
@@ -150,7 +140,7 @@ export class JwksSource {
   /** True while usable keys are held. */
   get ready(): boolean {
     const set = this.set;
-    return set !== undefined && this.init.clock() < set.expiresAt + this.init.options.staleIfError;
+    return set !== undefined && this.init.clock() < set.expiresAt + this.init.options.staleIfErrorMs;
   }
 
   /** The JWKS URL: configured, or once discovered (undefined before discovery). */
@@ -181,7 +171,7 @@ export class JwksSource {
   /** Whether a (verified) token's kid still names a key of the current set: the token cache asks this. */
   hasKid(kid: string | undefined, now = this.init.clock()): boolean {
     const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError) return false;
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfErrorMs) return false;
     // Token-cache hits never reach getKey: refresh from here too, so a key dropped from the JWKS
     // stops passing after the next refresh even when every request is a cache hit.
     if (now >= set.refreshAt && this.inflight === undefined && now >= this.nextAttemptAt) {
@@ -194,7 +184,7 @@ export class JwksSource {
   getKey(kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
     const set = this.set;
-    if (set !== undefined && now < set.expiresAt + this.init.options.staleIfError) {
+    if (set !== undefined && now < set.expiresAt + this.init.options.staleIfErrorMs) {
       if (now >= set.refreshAt && this.inflight === undefined && now >= this.nextAttemptAt) {
         // Ahead of expiry (or past it, serving stale): refresh without making this request wait.
         this.refresh().catch(() => {});
@@ -252,7 +242,7 @@ export class JwksSource {
   private lookupAfterKidRefetch(kid: string, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
     const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError)
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfErrorMs)
       throw this.unavailable(now);
     const found = this.lookup(set, kid, alg);
     if (found !== undefined) return found;
@@ -287,12 +277,12 @@ export class JwksSource {
     try {
       if (this.set === undefined && options.store) {
         const entry = await safeStoreGet(options.store, this.init.uri ?? this.init.issuer);
-        if (entry && clock() < entry.expiresAt && Array.isArray(entry.keys)) {
-          this.install(entry.keys.slice(0, options.maxKeys), entry.fetchedAt, entry.expiresAt);
+        if (entry && clock() < entry.expiresAtMs && Array.isArray(entry.keys)) {
+          this.install(entry.keys.slice(0, options.maxKeys), entry.fetchedAtMs, entry.expiresAtMs);
           return;
         }
       }
-      const limits = { timeout: options.timeout, maxBytes: options.maxBytes };
+      const limits = { timeout: options.timeoutMs, maxBytes: options.maxBytes };
       if (this.uri === undefined) this.uri = await discoverJwksUri(this.init.fetch, this.init.issuer, limits);
       this.fetches++;
       const { value, maxAge } = await fetchJson(this.init.fetch, this.uri, limits);
@@ -300,15 +290,15 @@ export class JwksSource {
       const now = clock();
       const ttl =
         maxAge === undefined
-          ? options.ttl
-          : Math.min(options.maxTtl, Math.max(options.minTtl, maxAge * 1000));
+          ? options.ttlMs
+          : Math.min(options.maxTtlMs, Math.max(options.minTtlMs, maxAge * 1000));
       if (this.closed) return;
       this.install(keys, now, now + ttl);
       this.failures = 0;
       this.lastFailure = undefined;
       this.nextAttemptAt = Number.NEGATIVE_INFINITY;
       if (options.store) {
-        const entry: JwksCacheEntry = { keys, fetchedAt: now, expiresAt: now + ttl };
+        const entry: JwksCacheEntry = { keys, fetchedAtMs: now, expiresAtMs: now + ttl };
         try {
           await options.store.set(this.init.uri ?? this.init.issuer, entry);
         } catch {
@@ -359,7 +349,7 @@ export class JwksSource {
   ): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
     const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfError)
+    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfErrorMs)
       throw this.unavailable(now);
     const found = this.lookup(set, kid, alg);
     if (found === undefined) throw keyNotFound();
@@ -434,9 +424,9 @@ export class JwksSource {
   }
 
   private unavailable(now: number, cause: unknown = this.lastFailure): UnavailableError {
-    const retryAfter = Math.max(1, Math.ceil((this.nextAttemptAt - now) / 1000));
+    const retryAfterSeconds = Math.max(1, Math.ceil((this.nextAttemptAt - now) / 1000));
     return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', {
-      retryAfter: Number.isFinite(retryAfter) ? retryAfter : 1,
+      retryAfterSeconds: Number.isFinite(retryAfterSeconds) ? retryAfterSeconds : 1,
       cause,
     });
   }

@@ -20,9 +20,9 @@ export interface Jwk {
 export interface JwksCacheEntry {
   keys: readonly Jwk[];
   /** Milliseconds since the epoch. */
-  fetchedAt: number;
+  fetchedAtMs: number;
   /** Milliseconds since the epoch after which the entry should be refreshed. */
-  expiresAt: number;
+  expiresAtMs: number;
 }
 
 /**
@@ -39,11 +39,11 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 /** Tuning of a JWKS key source. All durations in milliseconds. */
 export interface JwksOptions {
   /** How long fetched keys are fresh (default 10 min). `Cache-Control: max-age` overrides within bounds. */
-  ttl?: number;
+  ttlMs?: number;
   /** Lower bound applied to a `Cache-Control: max-age` (default 1 min). */
-  minTtl?: number;
+  minTtlMs?: number;
   /** Upper bound applied to a `Cache-Control: max-age` (default 24 h). */
-  maxTtl?: number;
+  maxTtlMs?: number;
   /**
    * Unknown-`kid` refetches are a token bucket: one token per this many ms (default 5,000), at most
    * `unknownKidRefetchBurst` saved. Only successful fetches spend a token. Over a duration D an attacker
@@ -59,14 +59,12 @@ export interface JwksOptions {
   failureBackoffMinMs?: number;
   /** Cap of the failed-fetch backoff: a JWKS endpoint that comes back is used within it (default 1,500 ms). */
   failureBackoffMaxMs?: number;
-  /** @deprecated alias of `unknownKidRefetchIntervalMs` (ms), used when that one is not given. */
-  cooldown?: number;
   /** Refresh in the background once this fraction of the TTL has elapsed (default 0.8). */
   refreshAhead?: number;
   /** How long the last good keys keep serving after refreshes fail (default 1 h). */
-  staleIfError?: number;
+  staleIfErrorMs?: number;
   /** Fetch timeout (default 5 s). */
-  timeout?: number;
+  timeoutMs?: number;
   /** Maximum JWKS response size in bytes (default 256 KiB). */
   maxBytes?: number;
   /** Maximum number of keys in a JWKS (default 100). */

@@ -1,3 +1,5 @@
+import { renamedTo } from './renamed-options.ts';
+
 /**
  * Setup check shared by every factory and route declaration that takes an options object: a key the
  * factory does not know is a TypeError naming it. A typo (`scope` for `scopes`) would otherwise be
@@ -6,7 +8,7 @@
 
 /**
  * Throws `TypeError('<where>: unknown option "<key>"')` for the first own enumerable string key of
- * `options` that is not in `allowed` (a close match is suggested). Symbol keys are not options and
+ * `options` that is not in `allowed` (a close match, or the new name of a renamed option, is suggested). Symbol keys are not options and
  * are ignored; a non-object `options` is left to the caller's own validation.
  *
  * @example
@@ -18,7 +20,7 @@ export function assertKnownKeys(options: unknown, allowed: Iterable<string>, whe
   const known: readonly string[] = Array.isArray(allowed) ? allowed : [...allowed];
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const hint = closest(key, known);
+    const hint = renamedTo(key, known) ?? closest(key, known);
     throw new TypeError(
       `${where}: unknown option ${JSON.stringify(key)}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`,
     );

@@ -81,7 +81,7 @@ export function checkClaims(
   rules: ClaimRules,
   now: number,
 ): ClaimsVerdict {
-  const tol = rules.clockTolerance;
+  const tol = rules.clockToleranceSeconds;
 
   // Kind: an id token never passes as an access token, nor the reverse.
   const kind = tokenKind(header, payload);
@@ -119,16 +119,17 @@ export function checkClaims(
     throw fail('ERR_AUTH_TOKEN_ISSUED_IN_FUTURE', 'The token is issued in the future');
   }
   let validUntil = exp + tol;
-  if (rules.maxTokenAge !== null) {
+  if (rules.maxTokenAgeSeconds !== null) {
     if (iat === undefined)
       throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no issue time', { claim: 'iat' });
-    if (now > iat + rules.maxTokenAge + tol) throw fail('ERR_AUTH_TOKEN_TOO_OLD', 'The token is too old');
-    validUntil = Math.min(validUntil, iat + rules.maxTokenAge + tol);
+    if (now > iat + rules.maxTokenAgeSeconds + tol)
+      throw fail('ERR_AUTH_TOKEN_TOO_OLD', 'The token is too old');
+    validUntil = Math.min(validUntil, iat + rules.maxTokenAgeSeconds + tol);
   }
-  if (rules.maxLifetime !== null) {
+  if (rules.maxLifetimeSeconds !== null) {
     if (iat === undefined)
       throw fail('ERR_AUTH_MISSING_CLAIM', 'The token has no issue time', { claim: 'iat' });
-    if (exp - iat > rules.maxLifetime) {
+    if (exp - iat > rules.maxLifetimeSeconds) {
       throw fail('ERR_AUTH_TOKEN_LIFETIME_TOO_LONG', 'The token lifetime exceeds the allowed maximum');
     }
   }

@@ -13,7 +13,7 @@ export interface CognitoOptions {
   clientId: string | readonly string[] | null;
   /** `access` (default) or `id`. */
   tokenUse?: 'access' | 'id';
-  /** Anything else to override (clockTolerance, jwks tuning, groupsClaims, …). */
+  /** Anything else to override (clockToleranceSeconds, jwks tuning, groupsClaims, …). */
   overrides?: Partial<Omit<IssuerConfig, 'issuer' | 'cognito' | 'audience' | 'clientId' | 'tokenUse'>>;
 }
 

@@ -36,9 +36,9 @@ export interface ClaimRules {
   clientIds: ReadonlySet<string> | null;
   /** Normalised (lower case, no `application/`), or null when not required. */
   typ: string | null;
-  clockTolerance: number;
-  maxTokenAge: number | null;
-  maxLifetime: number | null;
+  clockToleranceSeconds: number;
+  maxTokenAgeSeconds: number | null;
+  maxLifetimeSeconds: number | null;
   requiredClaims: readonly string[];
   cognito: boolean;
 }
@@ -220,9 +220,9 @@ export function normalizeIssuer(
     tokenUse,
     clientIds,
     typ: config.typ === undefined ? null : normalizeTypOption(config.typ),
-    clockTolerance: seconds(config.clockTolerance, `${at}.clockTolerance`, 5)!,
-    maxTokenAge: seconds(config.maxTokenAge, `${at}.maxTokenAge`, null),
-    maxLifetime: seconds(config.maxLifetime, `${at}.maxLifetime`, null),
+    clockToleranceSeconds: seconds(config.clockToleranceSeconds, `${at}.clockToleranceSeconds`, 5)!,
+    maxTokenAgeSeconds: seconds(config.maxTokenAgeSeconds, `${at}.maxTokenAgeSeconds`, null),
+    maxLifetimeSeconds: seconds(config.maxLifetimeSeconds, `${at}.maxLifetimeSeconds`, null),
     requiredClaims: [...requiredClaims],
     cognito: config.cognito === true,
     algorithms: new Set<Algorithm>(algorithms),

@@ -170,7 +170,7 @@ function resolvedIssuers(resolver: IssuerResolver, ctx: IssuerContext): IssuerRe
 
 function resolverFailed(cause: unknown, issuer: string): UnavailableError {
   return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'The issuer configuration is unavailable', {
-    retryAfter: 5,
+    retryAfterSeconds: 5,
     cause,
     detail: { issuer, resolver: 'failed' },
   });

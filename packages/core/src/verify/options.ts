@@ -44,11 +44,11 @@ export interface IssuerConfig {
   /** Required `typ` header (e.g. `at+jwt`, RFC 9068): case-insensitive, `application/` prefix optional. */
   typ?: string;
   /** Seconds of leeway for exp/nbf/iat (default 5). */
-  clockTolerance?: number;
+  clockToleranceSeconds?: number;
   /** Maximum age in seconds since `iat` (makes `iat` required). */
-  maxTokenAge?: number;
+  maxTokenAgeSeconds?: number;
   /** Maximum `exp - iat` in seconds (makes `iat` required). */
-  maxLifetime?: number;
+  maxLifetimeSeconds?: number;
   /** Claims that must be present (default for access tokens: iss, sub, exp, iat; id tokens: iss, sub, aud, exp, iat). */
   requiredClaims?: readonly string[];
   /** Claim that becomes `principal.subject` (default `sub`). */
@@ -103,7 +103,7 @@ export interface VerifierOptions {
 
 /**
  * Per-call narrowing of an issuer's rules: each one can only make the check stricter. Anything that
- * would widen it (`audience: null`, `tokenUse: 'any'`, `requiredClaims: []`, a `maxTokenAge` larger
+ * would widen it (`audience: null`, `tokenUse: 'any'`, `requiredClaims: []`, a `maxTokenAgeSeconds` larger
  * than the issuer's), a wrong type or an unknown key rejects the call with a `TypeError`.
  *
  * @example
@@ -118,8 +118,8 @@ export interface VerifyOverrides {
   tokenUse?: 'access' | 'id';
   /** Required `typ`; an entry that requires another `typ` does not match. */
   typ?: string;
-  /** Maximum age in seconds; at most the issuer's own `maxTokenAge`. */
-  maxTokenAge?: number;
+  /** Maximum age in seconds; at most the issuer's own `maxTokenAgeSeconds`. */
+  maxTokenAgeSeconds?: number;
   /** Claims required in addition to the issuer's (non-empty). */
   requiredClaims?: readonly string[];
 }

@@ -1,11 +1,12 @@
 /**
  * Per-call `VerifyOverrides`: they may only narrow an issuer entry's rules, never widen them. Shape
  * mistakes and widenings (`audience: null`, `tokenUse: 'any'`, `requiredClaims: []`, a larger
- * `maxTokenAge`, a wrong type, an unknown key) reject the call with an `OverrideError` (a TypeError),
+ * `maxTokenAgeSeconds`, a wrong type, an unknown key) reject the call with an `OverrideError` (a TypeError),
  * not a 401: they are programming errors, and a silently ignored or widening override would weaken
  * the check without anyone noticing.
  */
 import { InvalidTokenError } from '../errors.ts';
+import { renamedTo } from '../options/renamed-options.ts';
 import { POSSESSION, type ProofOfPossession } from './confirmation.ts';
 import {
   type IssuerRuntime,
@@ -26,12 +27,12 @@ export interface Narrowing {
   clientIds: ReadonlySet<string> | undefined;
   tokenUse: 'access' | 'id' | undefined;
   typ: string | undefined;
-  maxTokenAge: number | undefined;
+  maxTokenAgeSeconds: number | undefined;
   requiredClaims: readonly string[] | undefined;
   possession: ProofOfPossession | undefined;
 }
 
-const KNOWN = new Set(['audience', 'clientId', 'tokenUse', 'typ', 'maxTokenAge', 'requiredClaims']);
+const KNOWN = new Set(['audience', 'clientId', 'tokenUse', 'typ', 'maxTokenAgeSeconds', 'requiredClaims']);
 
 const misuse = (message: string) => new OverrideError(`verify() overrides: ${message}`);
 
@@ -52,7 +53,9 @@ export function parseOverrides(o: VerifyOverrides): Narrowing {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw misuse('must be an object');
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key)) {
-      throw misuse(`unknown option "${key}" (known: ${[...KNOWN].join(', ')})`);
+      const renamed = renamedTo(key, [...KNOWN]);
+      const hint = renamed === undefined ? '' : ` (did you mean "${renamed}"?)`;
+      throw misuse(`unknown option "${key}"${hint} (known: ${[...KNOWN].join(', ')})`);
     }
   }
   const tokenUse = o.tokenUse;
@@ -66,9 +69,9 @@ export function parseOverrides(o: VerifyOverrides): Narrowing {
   if (o.typ !== undefined && (typeof o.typ !== 'string' || o.typ === '')) {
     throw misuse('typ must be a non-empty string');
   }
-  const age = o.maxTokenAge;
+  const age = o.maxTokenAgeSeconds;
   if (age !== undefined && (typeof age !== 'number' || !Number.isFinite(age) || age < 0)) {
-    throw misuse('maxTokenAge must be a non-negative number of seconds');
+    throw misuse('maxTokenAgeSeconds must be a non-negative number of seconds');
   }
   const required = o.requiredClaims;
   if (
@@ -87,7 +90,7 @@ export function parseOverrides(o: VerifyOverrides): Narrowing {
     clientIds: stringSet(o.clientId, 'clientId'),
     tokenUse,
     typ: o.typ === undefined ? undefined : normalizeTypOption(o.typ),
-    maxTokenAge: age,
+    maxTokenAgeSeconds: age,
     requiredClaims: required === undefined ? undefined : [...required],
     possession,
   };
@@ -99,19 +102,19 @@ function intersect(entry: ReadonlySet<string> | null, narrower: ReadonlySet<stri
 }
 
 /**
- * Throws an OverrideError when a maxTokenAge override is larger than a (static) entry's: misuse, reported
+ * Throws an OverrideError when a maxTokenAgeSeconds override is larger than a (static) entry's: misuse, reported
  * for every call whatever the token, so no client can choose it.
  *
  * @example
- * assertNarrowerThan(staticIssuers.values(), parseOverrides({ maxTokenAge: 600 })); // throws if an entry allows less
+ * assertNarrowerThan(staticIssuers.values(), parseOverrides({ maxTokenAgeSeconds: 600 })); // throws if an entry allows less
  */
 export function assertNarrowerThan(entries: Iterable<readonly IssuerRuntime[]>, n: Narrowing): void {
-  if (n.maxTokenAge === undefined) return;
+  if (n.maxTokenAgeSeconds === undefined) return;
   for (const list of entries) {
     for (const rt of list) {
-      if (rt.maxTokenAge !== null && n.maxTokenAge > rt.maxTokenAge) {
+      if (rt.maxTokenAgeSeconds !== null && n.maxTokenAgeSeconds > rt.maxTokenAgeSeconds) {
         throw misuse(
-          `maxTokenAge ${n.maxTokenAge} is larger than issuer ${rt.issuer}'s ${rt.maxTokenAge}; overrides may only narrow`,
+          `maxTokenAgeSeconds ${n.maxTokenAgeSeconds} is larger than issuer ${rt.issuer}'s ${rt.maxTokenAgeSeconds}; overrides may only narrow`,
         );
       }
     }
@@ -147,16 +150,17 @@ export function narrowRules(rt: IssuerRuntime, n: Narrowing): IssuerRuntime {
   }
   // The stricter limit applies. The entry depends on the (unverified) token's `iss`, so a TypeError here
   // would let a client choose a 500; static issuers report a too-wide override up front, for every token.
-  let maxTokenAge = rt.maxTokenAge;
-  if (n.maxTokenAge !== undefined) {
-    maxTokenAge = maxTokenAge === null ? n.maxTokenAge : Math.min(maxTokenAge, n.maxTokenAge);
+  let maxTokenAgeSeconds = rt.maxTokenAgeSeconds;
+  if (n.maxTokenAgeSeconds !== undefined) {
+    maxTokenAgeSeconds =
+      maxTokenAgeSeconds === null ? n.maxTokenAgeSeconds : Math.min(maxTokenAgeSeconds, n.maxTokenAgeSeconds);
   }
   return {
     ...rt,
     tokenUse,
     requiredClaims,
     typ,
-    maxTokenAge,
+    maxTokenAgeSeconds,
     audience: n.audience === undefined ? rt.audience : intersect(rt.audience, n.audience),
     clientIds: n.clientIds === undefined ? rt.clientIds : intersect(rt.clientIds, n.clientIds),
   };

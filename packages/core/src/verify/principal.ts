@@ -133,8 +133,8 @@ export function buildPrincipal(
     scopes: scopes.length === 0 ? EMPTY : Object.freeze(scopes as string[]),
     groups: groupsOf(payload, rt),
     organizations: organizationsOf(payload[rt.organizationsClaim]),
-    expiresAt: payload.exp as number,
-    issuedAt: typeof payload.iat === 'number' ? payload.iat : null,
+    expiresAtSeconds: payload.exp as number,
+    issuedAtSeconds: typeof payload.iat === 'number' ? payload.iat : null,
     claims: copy(payload, 0) as Claims,
   });
 }

@@ -70,7 +70,11 @@ function keyFailure(
   };
   const err: AuthError =
     e.status === 503
-      ? new UnavailableError(e.code, e.message, { retryAfter: e.retryAfter, cause: e.cause, detail })
+      ? new UnavailableError(e.code, e.message, {
+          retryAfterSeconds: e.retryAfterSeconds,
+          cause: e.cause,
+          detail,
+        })
       : new InvalidTokenError(e.code, e.message, { cause: e.cause, detail });
   return err;
 }

@@ -18,8 +18,8 @@ export function principal(subject: string, extra: Partial<Principal> = {}): Prin
     scopes: [],
     groups: [],
     organizations: [],
-    expiresAt: null,
-    issuedAt: null,
+    expiresAtSeconds: null,
+    issuedAtSeconds: null,
     claims: { sub: subject },
     ...extra,
   };
