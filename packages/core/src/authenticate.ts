@@ -24,6 +24,12 @@ import type { Principal, RequestLike } from './types.ts';
 import { assertKnownKeys } from './options/assert-known-keys.ts';
 import { AUTHENTICATOR_OPTION_KEYS, AUTHENTICATOR_SETTING_KEYS } from './options/option-keys.ts';
 
+/**
+ * Request-side settings of `createAuthenticator` (realm, token locations, API keys).
+ *
+ * @example
+ * const auth = createAuthenticator(verifier, { realm: 'orders', tokenLocations: { query: true } } satisfies AuthenticatorSettings);
+ */
 export interface AuthenticatorSettings {
   /** Realm of the `WWW-Authenticate` challenge (default `api`). */
   realm?: string;
@@ -33,6 +39,16 @@ export interface AuthenticatorSettings {
   apiKey?: Authenticator;
 }
 
+/**
+ * Options of `createAuthenticator`: verifier options plus the request-side settings.
+ *
+ * @example
+ * const options: AuthenticatorOptions = {
+ *   issuers: [{ issuer: 'https://idp.example', audience: 'api://orders' }],
+ *   realm: 'orders',
+ * };
+ * const auth = createAuthenticator(options);
+ */
 export type AuthenticatorOptions = VerifierOptions & AuthenticatorSettings;
 
 const MULTIPLE_METHODS = 'Credentials were sent for more than one authentication method';
@@ -55,6 +71,10 @@ function withRealm(e: unknown, realm: string): AuthError {
  * A bearer-token Authenticator from verifier options (a verifier is created and owned: `close()`
  * closes it) or from an existing Verifier (not closed by `close()`: its owner closes it). The second
  * argument sets realm/token locations/API keys when the first is a Verifier.
+ *
+ * @example
+ * const auth = createAuthenticator({ issuers: [{ issuer: 'https://idp.example', audience: 'api://orders' }] });
+ * const principal = await auth.authenticate({ headers: { authorization: `Bearer ${token}` } });
  */
 export function createAuthenticator(
   options: AuthenticatorOptions | Verifier,
@@ -155,6 +175,10 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  * One Authenticator accepting any of several credential kinds. Exactly one kind may be present:
  * none → 401 MissingTokenError (or undefined when optional), more than one → 400 invalid_request.
  * The realm is the first authenticator's.
+ *
+ * @example
+ * const either = oneOfAuthenticators(bearer, apiKeyHeaderAuth({ store }));
+ * // bearer token or API key; both at once is a 400
  */
 export function oneOfAuthenticators(...authenticators: Authenticator[]): Authenticator {
   if (authenticators.length === 0)

@@ -6,11 +6,24 @@
 import { DEFAULT_REALM } from './errors.ts';
 import type { Principal, RequestLike } from './types.ts';
 
+/**
+ * Per-call options of `Authenticator.authenticate`.
+ *
+ * @example
+ * const principal = await auth.authenticate(req, { optional: true }); // undefined without credentials
+ */
 export interface AuthenticateOptions {
   /** Resolve undefined instead of throwing MissingTokenError when the request has no credentials at all. */
   optional?: boolean;
 }
 
+/**
+ * Finds and checks the credentials of a request: a Principal, or an AuthError thrown.
+ *
+ * @example
+ * const auth: Authenticator = createAuthenticator({ issuers: [{ issuer: 'https://idp.example', audience: 'api://orders' }] });
+ * const principal = await auth.authenticate({ headers: { authorization: `Bearer ${token}` } });
+ */
 export interface Authenticator {
   readonly realm: string;
   /** true when the request carries credentials this authenticator handles (never throws) */
@@ -28,7 +41,12 @@ export function brandAuthenticator<T extends Authenticator>(authenticator: T): T
   return authenticator;
 }
 
-/** True for an Authenticator: ours (branded, across package copies) or any object with the same shape. */
+/**
+ * True for an Authenticator: ours (branded, across package copies) or any object with the same shape.
+ *
+ * @example
+ * const auth = isAuthenticator(value) ? value : createAuthenticator(value);
+ */
 export function isAuthenticator(value: unknown): value is Authenticator {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<PropertyKey, unknown>;

@@ -6,6 +6,12 @@
  * Messages are fixed texts chosen by the library: they never repeat a token, a claim value or a secret.
  */
 
+/**
+ * The stable codes of AuthError (`err.code`), safe to branch on.
+ *
+ * @example
+ * if (err.code === ('ERR_AUTH_TOKEN_EXPIRED' satisfies AuthErrorCode)) metrics.increment('auth.expired');
+ */
 export type AuthErrorCode =
   // request shape (extract)
   | 'ERR_AUTH_MISSING_TOKEN'
@@ -54,9 +60,20 @@ export type AuthErrorCode =
   | 'ERR_AUTH_ORIGIN_NOT_ALLOWED'
   | 'ERR_AUTH_CLIENT_ERROR';
 
-/** The RFC 6750 §3.1 error codes. */
+/**
+ * The RFC 6750 §3.1 error codes.
+ *
+ * @example
+ * const error: BearerErrorCode | null = new InsufficientScopeError(['read:items']).error; // 'insufficient_scope'
+ */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
+/**
+ * The third argument of `new AuthError(code, message, options)`.
+ *
+ * @example
+ * new AuthError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', { status: 503, retryAfterSeconds: 5 } satisfies AuthErrorOptions);
+ */
 export interface AuthErrorOptions {
   /** HTTP status; defaults from the kind of error. */
   status?: number;
@@ -77,6 +94,9 @@ export interface AuthErrorOptions {
  * Server-side context of a failure, for logs: which claim, which issuer was seen and which are
  * configured, which key and JWKS URL, the HTTP status of a failed fetch. Never part of `message`, the
  * JSON body or the challenge, never the token itself.
+ *
+ * @example
+ * if (isAuthError(err)) logger.warn({ code: err.code, detail: err.detail }); // never sent to clients
  */
 export interface AuthErrorDetail {
   /** The claim that is missing or invalid. */
@@ -98,7 +118,12 @@ export interface AuthErrorDetail {
   readonly [key: string]: unknown;
 }
 
-/** The JSON body of an error response (contract: status, code, message, error when the challenge has one). */
+/**
+ * The JSON body of an error response (contract: status, code, message, error when the challenge has one).
+ *
+ * @example
+ * const body: AuthErrorBody = new MissingTokenError().toBody(); // { status: 401, code: 'ERR_AUTH_MISSING_TOKEN', message }
+ */
 export interface AuthErrorBody {
   status: number;
   code: AuthErrorCode;
@@ -107,6 +132,12 @@ export interface AuthErrorBody {
   scope?: string;
 }
 
+/**
+ * What `err.toResponse(realm)` returns: status, headers and the JSON body.
+ *
+ * @example
+ * const { status, headers, body }: AuthErrorResponse = err.toResponse('orders');
+ */
 export interface AuthErrorResponse {
   status: number;
   headers: Record<string, string>;
@@ -114,8 +145,21 @@ export interface AuthErrorResponse {
 }
 
 const BRAND = Symbol.for('@auth/core.AuthError');
+/**
+ * The realm of `WWW-Authenticate` challenges when none is configured (`api`).
+ *
+ * @example
+ * new MissingTokenError().wwwAuthenticate(DEFAULT_REALM); // 'Bearer realm="api"'
+ */
 export const DEFAULT_REALM = 'api';
 
+/**
+ * The error every failure a client can cause becomes: stable `code`, HTTP `status`, RFC 6750 challenge.
+ *
+ * @example
+ * const err = new AuthError('ERR_AUTH_FORBIDDEN', 'Forbidden', { status: 403 });
+ * const { status, headers, body } = err.toResponse('api'); // 403, WWW-Authenticate, JSON body
+ */
 export class AuthError extends Error {
   override name = 'AuthError';
   readonly code: AuthErrorCode;
@@ -269,12 +313,20 @@ function retryAfterSeconds(value: number | undefined): string {
 /**
  * Quoted-string content for a challenge: escapes `"` and `\`, drops control characters and anything
  * outside printable ASCII (no CR/LF ever, and nothing a framework refuses in a header value).
+ *
+ * @example
+ * const challenge = `Bearer realm="${quote(realm)}"`;
  */
 export function quote(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, (c) => `\\${c}`);
 }
 
-/** True for an AuthError, also one created by another copy of this package (dual builds, duplicates). */
+/**
+ * True for an AuthError, also one created by another copy of this package (dual builds, duplicates).
+ *
+ * @example
+ * if (isAuthError(err)) res.status(err.status).json(err.toBody());
+ */
 export function isAuthError(value: unknown): value is AuthError {
   return (
     value instanceof AuthError ||
@@ -285,6 +337,9 @@ export function isAuthError(value: unknown): value is AuthError {
 /**
  * Any thrown value as an AuthError. Unknown failures inside verification fail closed as 401
  * `invalid_token` (never a 500 for something a client sent), without leaking the original message.
+ *
+ * @example
+ * const err = toAuthError(caught); // an AuthError as is; anything else a 401 invalid_token, message not leaked
  */
 export function toAuthError(value: unknown): AuthError {
   if (isAuthError(value)) return value;
@@ -295,7 +350,12 @@ export function toAuthError(value: unknown): AuthError {
 
 // ---- kinds: each fixes status and challenge, the code stays precise ----
 
-/** 401 without an `error` attribute: the request carried no credentials (RFC 6750 §3.1). */
+/**
+ * 401 without an `error` attribute: the request carried no credentials (RFC 6750 §3.1).
+ *
+ * @example
+ * throw new MissingTokenError(); // 401, WWW-Authenticate: Bearer realm="api"
+ */
 export class MissingTokenError extends AuthError {
   override name = 'MissingTokenError';
   constructor(message = 'Authentication required') {
@@ -303,7 +363,12 @@ export class MissingTokenError extends AuthError {
   }
 }
 
-/** 400 `invalid_request`: a malformed Authorization header or token location. */
+/**
+ * 400 `invalid_request`: a malformed Authorization header or token location.
+ *
+ * @example
+ * throw new InvalidRequestError('Credentials were sent in more than one place'); // 400 invalid_request
+ */
 export class InvalidRequestError extends AuthError {
   override name = 'InvalidRequestError';
   constructor(message: string, options: Omit<AuthErrorOptions, 'status' | 'error'> = {}) {
@@ -311,7 +376,12 @@ export class InvalidRequestError extends AuthError {
   }
 }
 
-/** 401 `invalid_token`: the token failed verification. */
+/**
+ * 401 `invalid_token`: the token failed verification.
+ *
+ * @example
+ * throw new InvalidTokenError('ERR_AUTH_TOKEN_REJECTED', 'The token was revoked'); // 401 invalid_token
+ */
 export class InvalidTokenError extends AuthError {
   override name = 'InvalidTokenError';
   constructor(
@@ -323,7 +393,12 @@ export class InvalidTokenError extends AuthError {
   }
 }
 
-/** 403 `insufficient_scope` naming the required scopes. */
+/**
+ * 403 `insufficient_scope` naming the required scopes.
+ *
+ * @example
+ * throw new InsufficientScopeError(['write:items']); // 403, WWW-Authenticate: … scope="write:items"
+ */
 export class InsufficientScopeError extends AuthError {
   override name = 'InsufficientScopeError';
   constructor(requiredScopes: readonly string[], message = 'Insufficient scope') {
@@ -335,7 +410,12 @@ export class InsufficientScopeError extends AuthError {
   }
 }
 
-/** 403 `insufficient_scope` for a missing group, role, org permission or claim. */
+/**
+ * 403 `insufficient_scope` for a missing group, role, org permission or claim.
+ *
+ * @example
+ * throw new ForbiddenError('ERR_AUTH_MISSING_GROUP', 'Admins only');
+ */
 export class ForbiddenError extends AuthError {
   override name = 'ForbiddenError';
   constructor(code: AuthErrorCode = 'ERR_AUTH_FORBIDDEN', message = 'Forbidden') {
@@ -343,7 +423,12 @@ export class ForbiddenError extends AuthError {
   }
 }
 
-/** 503 with `Retry-After` and no challenge: keys, secrets or a decision point cannot be reached. */
+/**
+ * 503 with `Retry-After` and no challenge: keys, secrets or a decision point cannot be reached.
+ *
+ * @example
+ * throw new UnavailableError('ERR_AUTH_POLICY_UNAVAILABLE', 'Decision point unreachable', { retryAfterSeconds: 5 });
+ */
 export class UnavailableError extends AuthError {
   override name = 'UnavailableError';
   constructor(
@@ -355,7 +440,12 @@ export class UnavailableError extends AuthError {
   }
 }
 
-/** 401 `Bearer realm` challenge without `error`: wrong or unknown API key / service-principal credentials. */
+/**
+ * 401 `Bearer realm` challenge without `error`: wrong or unknown API key / service-principal credentials.
+ *
+ * @example
+ * throw new InvalidApiKeyError(); // 401 ERR_AUTH_INVALID_API_KEY
+ */
 export class InvalidApiKeyError extends AuthError {
   override name = 'InvalidApiKeyError';
   constructor(message = 'Invalid API key credentials') {

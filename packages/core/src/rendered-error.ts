@@ -6,7 +6,12 @@
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import { AuthError, MissingTokenError } from './errors.ts';
 
-/** The contract's response for an AuthError, ready to send. Frozen and shared: copy before changing. */
+/**
+ * The contract's response for an AuthError, ready to send. Frozen and shared: copy before changing.
+ *
+ * @example
+ * const { status, headers, body }: RenderedAuthError = renderAuthError(err, 'api');
+ */
 export interface RenderedAuthError {
   readonly status: number;
   /** `content-type`, `www-authenticate` (when the error challenges), `retry-after` (503). */
@@ -74,7 +79,12 @@ export function missingTokenResponse(realm: string): RenderedAuthError {
 }
 const missingTokenError = new MissingTokenError();
 
-/** `{ optional: true }`, frozen: the options to ask with when `reportsMissingAsUndefined`. */
+/**
+ * `{ optional: true }`, frozen: the options to ask with when `reportsMissingAsUndefined`.
+ *
+ * @example
+ * const principal = await auth.authenticate(req, OPTIONAL_AUTH); // undefined without credentials
+ */
 export const OPTIONAL_AUTH: AuthenticateOptions = Object.freeze({ optional: true });
 
 const AUTHENTICATOR = Symbol.for('@auth/core.Authenticator');

@@ -20,6 +20,12 @@ import type { CredentialChecker } from './credential-checker.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { API_KEY_PAIR_AUTH_OPTION_KEYS, API_KEY_HEADER_AUTH_OPTION_KEYS } from '../options/option-keys.ts';
 
+/**
+ * Options of `apiKeyPairAuth`: a key id and its secret in two headers.
+ *
+ * @example
+ * apiKeyPairAuth({ store, idHeader: 'x-client-id', tokenHeader: 'x-client-secret' } satisfies ApiKeyPairAuthOptions);
+ */
 export interface ApiKeyPairAuthOptions extends ApiKeyCommonOptions {
   /** Header carrying the principal id (default `x-principal-id`). */
   idHeader?: string;
@@ -27,6 +33,12 @@ export interface ApiKeyPairAuthOptions extends ApiKeyCommonOptions {
   tokenHeader?: string;
 }
 
+/**
+ * Options of `apiKeyHeaderAuth`: one header holding `<keyId>.<secret>`.
+ *
+ * @example
+ * const keys = apiKeyHeaderAuth({ store, header: 'x-api-key' } satisfies ApiKeyHeaderAuthOptions);
+ */
 export interface ApiKeyHeaderAuthOptions extends ApiKeyCommonOptions {
   /** Header carrying `<keyId>.<secret>` (default `x-api-key`). */
   header?: string;
@@ -38,7 +50,13 @@ function rethrow(e: unknown, realm: string): never {
   throw err;
 }
 
-/** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
+/**
+ * Two-header service-principal credentials: `x-principal-id` + `x-principal-token`.
+ *
+ * @example
+ * const services = apiKeyPairAuth({ store: envSecretStore(process.env) });
+ * // accepts `x-principal-id: svc-billing` + `x-principal-token: <secret>`
+ */
 export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
   assertKnownKeys(options, API_KEY_PAIR_AUTH_OPTION_KEYS, 'apiKeyPairAuth()');
   const { realm, checker } = commonSettings('apiKeyPairAuth', options);
@@ -91,7 +109,13 @@ function repeated(reading: HeaderReading): boolean {
   return reading.repeated || (reading.value?.includes(',') ?? false);
 }
 
-/** One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret. */
+/**
+ * One-header API keys: `x-api-key: <keyId>.<secret>`, the store holding only a SHA-256 of the secret.
+ *
+ * @example
+ * const keys = apiKeyHeaderAuth({ store: memorySecretStore({ k1: { token: 's3cret' } }) });
+ * // accepts `x-api-key: k1.s3cret`
+ */
 export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticator {
   assertKnownKeys(options, API_KEY_HEADER_AUTH_OPTION_KEYS, 'apiKeyHeaderAuth()');
   const { realm, checker } = commonSettings('apiKeyHeaderAuth', options);

@@ -12,6 +12,12 @@ import type { SecretStore } from './store.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { FILE_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
 
+/**
+ * Options of `fileSecretStore`.
+ *
+ * @example
+ * const store = fileSecretStore('/run/secrets/api-keys.json', { checkIntervalMs: 5_000 } satisfies FileSecretStoreOptions);
+ */
 export interface FileSecretStoreOptions {
   /** Minimum time between change checks in ms (default 1 000; 0 checks on every lookup). */
   checkIntervalMs?: number;
@@ -19,6 +25,13 @@ export interface FileSecretStoreOptions {
   clock?: () => number;
 }
 
+/**
+ * A SecretStore over a JSON file, re-read when it changes.
+ *
+ * @example
+ * const store: FileSecretStore = fileSecretStore('/run/secrets/api-keys.json');
+ * await store.reload(); // false (keeping the last good content) when the file is unusable
+ */
 export interface FileSecretStore extends SecretStore {
   /** Re-reads the file now; resolves false (keeping the last good content) when it is unusable. */
   reload(): Promise<boolean>;
@@ -37,6 +50,12 @@ const loadFs = (): Promise<FsPromises> => {
   return fsPromise;
 };
 
+/**
+ * A SecretStore over a JSON file (`{ "<id>": <record> }`), re-read when the file changes.
+ *
+ * @example
+ * const keys = apiKeyHeaderAuth({ store: fileSecretStore('/run/secrets/api-keys.json') });
+ */
 export function fileSecretStore(path: string, options: FileSecretStoreOptions = {}): FileSecretStore {
   if (typeof path !== 'string' || path === '')
     throw new TypeError('fileSecretStore(): path must be a non-empty string');

@@ -5,6 +5,12 @@
 import { primitives, toBase64Url } from './digest.ts';
 import type { ApiKeyRecord } from './record.ts';
 
+/**
+ * Options of `generateApiKey`.
+ *
+ * @example
+ * const generated = await generateApiKey({ prefix: 'sk_live_', scopes: ['read:invoices'], expiresAtSeconds: 1_767_225_600 } satisfies GenerateApiKeyOptions);
+ */
 export interface GenerateApiKeyOptions {
   /** Prefix of the key id, e.g. `sk_live_` (letters, digits, `_`, `-`; at most 32). */
   prefix?: string;
@@ -16,6 +22,13 @@ export interface GenerateApiKeyOptions {
   expiresAtSeconds?: number;
 }
 
+/**
+ * What `generateApiKey` returns: the key for the client, and what to store.
+ *
+ * @example
+ * const { key, id, record }: GeneratedApiKey = await generateApiKey({ prefix: 'sk_live_' });
+ * store.set(id, record); // then hand `key` to the client, once
+ */
 export interface GeneratedApiKey {
   /** The full key to hand to the client once: `<id>.<secret>`. */
   key: string;
@@ -31,6 +44,13 @@ function randomBase64Url(bytes: number): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
+/**
+ * A new random API key and the record to store for it (a hash, never the secret).
+ *
+ * @example
+ * const { key, id, record } = await generateApiKey({ prefix: 'sk_live_', scopes: ['read:invoices'] });
+ * store.set(id, record); // hand `key` to the client once: only its hash is stored
+ */
 export async function generateApiKey(options: GenerateApiKeyOptions = {}): Promise<GeneratedApiKey> {
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {

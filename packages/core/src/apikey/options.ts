@@ -5,6 +5,12 @@ import { createCredentialChecker } from './credential-checker.ts';
 import type { CredentialChecker } from './credential-checker.ts';
 import type { SecretStore } from './store.ts';
 
+/**
+ * Options both API-key authenticators accept.
+ *
+ * @example
+ * const common: ApiKeyCommonOptions = { store: memorySecretStore(), cacheTtlMs: 30_000, realm: 'orders' };
+ */
 export interface ApiKeyCommonOptions {
   /** Where records live. */
   store: SecretStore;
@@ -27,9 +33,20 @@ export interface ApiKeyCommonOptions {
   clock?: Clock;
 }
 
+/**
+ * `principal.issuer` of API-key principals unless `issuer` is set; exported as `API_KEY_ISSUER`.
+ *
+ * @example
+ * principal.issuer === API_KEY_ISSUER; // true for an API-key principal without `issuer` set
+ */
 export const DEFAULT_ISSUER = 'urn:auth:api-key';
 
-/** Key ids: what may reach a store. Anything else is rejected before any lookup. */
+/**
+ * Key ids: what may reach a store. Anything else is rejected before any lookup.
+ *
+ * @example
+ * API_KEY_ID.test('sk_live_4f9a'); // true: letters, digits, `_` and `-`, at most 128
+ */
 export const KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Presented secrets: visible ASCII but the comma (Fetch joins repeated headers with ", "), bounded. */
 export const SECRET = /^[\x21-\x2b\x2d-\x7e]{1,1024}$/;

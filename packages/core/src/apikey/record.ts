@@ -10,6 +10,14 @@
 import type { Claims, Organization, Principal } from '../types.ts';
 import { fromBase64Url, primitives } from './digest.ts';
 
+/**
+ * What a secret store holds for one key id (as JSON text or an object).
+ *
+ * @example
+ * const store = memorySecretStore({
+ *   'svc-billing': { id: 'svc:billing', token: 's3cret', scopes: ['read:invoices'] } satisfies ApiKeyRecord,
+ * });
+ */
 export interface ApiKeyRecord {
   /** Principal identifier (`principal.subject`); defaults to the key id. */
   id?: string;

@@ -5,10 +5,24 @@
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { ENV_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
 
+/**
+ * Where API-key records live: `get(id)` resolves the JSON record text, or undefined.
+ *
+ * @example
+ * const store: SecretStore = { get: async (id) => (await redis.get(`apikey:${id}`)) ?? undefined };
+ * const keys = apiKeyHeaderAuth({ store });
+ */
 export interface SecretStore {
   get(id: string): Promise<string | undefined>;
 }
 
+/**
+ * An in-memory SecretStore that can be changed at run time (tests, seeding).
+ *
+ * @example
+ * const store: MemorySecretStore = memorySecretStore();
+ * store.set('svc-billing', { token: 's3cret', scopes: ['read:invoices'] });
+ */
 export interface MemorySecretStore extends SecretStore {
   set(id: string, record: string | object): void;
   delete(id: string): boolean;
@@ -20,7 +34,12 @@ function serialize(record: unknown, id: string): string {
   throw new TypeError(`memorySecretStore(): the record for "${id}" must be a JSON string or an object`);
 }
 
-/** An in-memory store (tests, demos, or records loaded by your own code). Values: JSON text or objects. */
+/**
+ * An in-memory store (tests, demos, or records loaded by your own code). Values: JSON text or objects.
+ *
+ * @example
+ * const keys = apiKeyHeaderAuth({ store: memorySecretStore({ k1: { token: 's3cret', scopes: ['read:items'] } }) });
+ */
 export function memorySecretStore(
   records: Readonly<Record<string, string | object>> | ReadonlyMap<string, string | object> = {},
 ): MemorySecretStore {
@@ -40,6 +59,12 @@ export function memorySecretStore(
   };
 }
 
+/**
+ * Options of `envSecretStore`: variable names of the records.
+ *
+ * @example
+ * const store = envSecretStore(process.env, { prefix: 'APIKEY__', normalize: true } satisfies EnvSecretStoreOptions);
+ */
 export interface EnvSecretStoreOptions {
   /** Variable prefix (default `AUTH_SECRET__`): the record of `svc_demo` is `AUTH_SECRET__svc_demo`. */
   prefix?: string;
@@ -47,7 +72,12 @@ export interface EnvSecretStoreOptions {
   normalize?: boolean;
 }
 
-/** Records from environment variables (or Workers bindings): `AUTH_SECRET__<ID>` holds the JSON record. */
+/**
+ * Records from environment variables (or Workers bindings): `AUTH_SECRET__<ID>` holds the JSON record.
+ *
+ * @example
+ * const keys = apiKeyHeaderAuth({ store: envSecretStore(process.env) }); // AUTH_SECRET__<id> holds the record
+ */
 export function envSecretStore(
   env: Readonly<Record<string, string | undefined>> = defaultEnv(),
   options: EnvSecretStoreOptions = {},

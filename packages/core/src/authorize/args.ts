@@ -3,6 +3,12 @@
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
+/**
+ * Trailing options of `requireGroups` / `requireAnyGroup`.
+ *
+ * @example
+ * const admins = requireGroups('Admins', { caseInsensitive: true } satisfies MatchOptions);
+ */
 export interface MatchOptions {
   /** Compare names case-insensitively (default: exact). */
   caseInsensitive?: boolean;

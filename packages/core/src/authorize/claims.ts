@@ -6,8 +6,21 @@ import type { Decision, Policy, Principal } from '../types.ts';
 import { ALLOW, deny } from './decision.ts';
 import { splitScopes } from './scope-index.ts';
 
+/**
+ * A claim value `requireClaim` can compare with.
+ *
+ * @example
+ * const plans: ClaimPrimitive[] = ['gold', 'platinum'];
+ * const premium = requireClaim('plan', { oneOf: plans });
+ */
 export type ClaimPrimitive = string | number | boolean | null;
 
+/**
+ * How `requireClaim` compares a claim.
+ *
+ * @example
+ * const premium = requireClaim('plan', { oneOf: ['gold', 'platinum'] } satisfies ClaimMatcher);
+ */
 export type ClaimMatcher =
   /** The claim is strictly equal to this value. */
   | { equals: ClaimPrimitive }
@@ -105,6 +118,9 @@ function compile(matcher: unknown): (value: unknown) => boolean {
  * `requireClaim('roles', { includes: 'editor' })`, `requireClaim('tenant.tier', { oneOf: ['gold'] })`,
  * `requireClaim('age', { test: (v) => typeof v === 'number' && v >= 18 })`. Without a matcher the
  * claim must be present (not undefined or null).
+ *
+ * @example
+ * const verified = requireClaim('email_verified', { equals: true });
  */
 export function requireClaim(path: string | readonly string[], matcher?: ClaimMatcher): Policy {
   const segments = parsePath(path);

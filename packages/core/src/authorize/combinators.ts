@@ -42,7 +42,12 @@ function checkPolicies(maker: string, policies: readonly unknown[]): readonly Po
   return [...(policies as Policy[])];
 }
 
-/** Allows when every policy allows; returns the first denial (later policies are not run). */
+/**
+ * Allows when every policy allows; returns the first denial (later policies are not run).
+ *
+ * @example
+ * const canEdit = allOf(requireScopes('write:items'), requireGroups('editors'));
+ */
 export function allOf(...policies: Policy[]): Policy {
   const list = checkPolicies('allOf', policies);
   const from = (i: number, principal: Principal, context?: PolicyContext): Decision | Promise<Decision> => {
@@ -65,6 +70,9 @@ export function allOf(...policies: Policy[]): Policy {
  * Allows when any policy allows (later policies are not run). When all deny: a 503 denial if a
  * decision point failed, else the malformed-answer denial if a policy answered garbage (either way the
  * answer is unknown, so `not` keeps it closed), otherwise the first denial.
+ *
+ * @example
+ * const canRead = anyOf(requireScopes('read:items'), requireGroups('admins'));
  */
 export function anyOf(...policies: Policy[]): Policy {
   const list = checkPolicies('anyOf', policies);

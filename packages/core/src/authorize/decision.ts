@@ -13,11 +13,29 @@ import {
 } from '../errors.ts';
 import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
 
+/**
+ * A denying Decision.
+ *
+ * @example
+ * const decision = await evaluatePolicy(policy, principal);
+ * if (isDenial(decision)) logger.info({ code: decision.code, reason: decision.reason });
+ */
 export type Denial = Extract<Decision, { allowed: false }>;
 
+/**
+ * The allowing Decision, shared and frozen.
+ *
+ * @example
+ * const everyone: Policy = () => ALLOW;
+ */
 export const ALLOW: Decision = Object.freeze({ allowed: true });
 
-/** A frozen denial (build them once, when a policy is created, not per check). */
+/**
+ * A frozen denial (build them once, when a policy is created, not per check).
+ *
+ * @example
+ * const weekdaysOnly: Policy = () => ([0, 6].includes(new Date().getDay()) ? deny('ERR_AUTH_FORBIDDEN', 'Weekdays only') : ALLOW);
+ */
 export function deny(
   code: AuthErrorCode,
   reason: string,
@@ -54,6 +72,13 @@ export function isUnknown(decision: Decision): boolean {
   return decision === MALFORMED || (decision.allowed !== true && (decision as Denial).status === 503);
 }
 
+/**
+ * Whether a Decision denies.
+ *
+ * @example
+ * const decision = await evaluatePolicy(policy, principal);
+ * if (isDenial(decision)) logger.info(decision.code);
+ */
 export function isDenial(decision: Decision): decision is Denial {
   return decision.allowed !== true;
 }
@@ -80,6 +105,10 @@ export function normalizeDecision(value: unknown): Decision {
 /**
  * The AuthError for a denial: 503 UnavailableError when a decision point failed, InsufficientScopeError
  * (with `scope="…"`) when scopes were the reason, ForbiddenError(code, reason) otherwise.
+ *
+ * @example
+ * const decision = await evaluatePolicy(policy, principal);
+ * if (!decision.allowed) throw decisionToError(decision); // 403 or 503
  */
 export function decisionToError(decision: Decision): AuthError {
   if (typeof decision !== 'object' || decision === null) {
@@ -104,6 +133,9 @@ export function decisionToError(decision: Decision): AuthError {
 /**
  * Runs a policy and always resolves to a Decision. A policy that throws (anything but an AuthError)
  * fails closed as 503 ERR_AUTH_POLICY_UNAVAILABLE; an AuthError it throws is rethrown as is.
+ *
+ * @example
+ * const decision = await evaluatePolicy(requireScopes('read:items'), principal);
  */
 export async function evaluatePolicy(
   policy: Policy,
@@ -123,6 +155,9 @@ export async function evaluatePolicy(
  * Resolves when `policy` allows `principal`; otherwise throws the AuthError to render (403 or 503).
  * Without a principal (optional authentication that found no credentials) it throws 401
  * MissingTokenError: authorization needs someone to authorize.
+ *
+ * @example
+ * await assertAllowed(requireScopes('read:items'), principal); // else throws 403 InsufficientScopeError
  */
 export async function assertAllowed(
   policy: Policy,

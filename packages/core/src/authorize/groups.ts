@@ -37,6 +37,9 @@ const MISSING_GROUP = deny('ERR_AUTH_MISSING_GROUP', 'Missing required group');
 /**
  * Allows when the principal is in every one of `groups`.
  * `requireGroups('admin')`, `requireGroups('admin', 'ops', { caseInsensitive: true })`.
+ *
+ * @example
+ * const admins = requireGroups('admins');
  */
 export function requireGroups(...groups: GroupArgs): Policy {
   const { names, ci } = prepare('requireGroups', groups);
@@ -47,7 +50,12 @@ export function requireGroups(...groups: GroupArgs): Policy {
   };
 }
 
-/** Allows when the principal is in at least one of `groups` (options as for `requireGroups`). */
+/**
+ * Allows when the principal is in at least one of `groups` (options as for `requireGroups`).
+ *
+ * @example
+ * const staff = requireAnyGroup('admins', 'support');
+ */
 export function requireAnyGroup(...groups: GroupArgs): Policy {
   const { names, ci } = prepare('requireAnyGroup', groups);
   return function requireAnyGroupPolicy(principal: Principal): Decision {

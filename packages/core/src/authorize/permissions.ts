@@ -8,7 +8,12 @@ import { ALLOW, deny } from './decision.ts';
 import { type OrgRole, ROLES, isName, isRole, parseResource } from './scope-grammar.ts';
 import { grantingScopes, holdsAny, scopeSetOf } from './scope-index.ts';
 
-/** An organization id, or a function reading it from the request context (route params). */
+/**
+ * An organization id, or a function reading it from the request context (route params).
+ *
+ * @example
+ * const canRead = requireOrgPermission(orgParam('orgId') satisfies OrgIdSource, 'read', 'projects');
+ */
 export type OrgIdSource = string | ((context: PolicyContext | undefined) => string | null | undefined);
 
 function checkActionResource(maker: string, action: unknown, resource: unknown): string[] {
@@ -64,7 +69,12 @@ export function findOrganization(principal: Principal | undefined, id: string): 
   return byId.get(id);
 }
 
-/** `(ctx) => ctx.params[name]`: the organization id from a route parameter (default `orgId`). */
+/**
+ * `(ctx) => ctx.params[name]`: the organization id from a route parameter (default `orgId`).
+ *
+ * @example
+ * const canRead = requireOrgPermission(orgParam('orgId'), 'read', 'projects'); // org id from the route
+ */
 export function orgParam(name = 'orgId'): (context: PolicyContext | undefined) => string | undefined {
   if (typeof name !== 'string' || name.length === 0)
     throw new TypeError('orgParam: name must be a non-empty string');
@@ -79,6 +89,9 @@ export function orgParam(name = 'orgId'): (context: PolicyContext | undefined) =
  * Allows when the token's own scopes grant `action` on `resource`:
  * `requirePermission('read', 'projects')` is granted by `projects:read`, `projects:*`, `projects:**`,
  * `*:read`, `*:*` or `*:**`. A denial names the exact scope (`scope="projects:read"`).
+ *
+ * @example
+ * const canRead = requirePermission('read', 'projects'); // granted by projects:read, projects:*, …
  */
 export function requirePermission(action: string, resource: string): Policy {
   const keys = grantingScopes(action, checkActionResource('requirePermission', action, resource));
@@ -99,6 +112,9 @@ const MISSING_ORG_ROLE = deny('ERR_AUTH_MISSING_ORG_ROLE', 'Missing required org
 /**
  * Allows when the organization's own scopes grant `action` on `resource`:
  * `requireOrgPermission(orgParam('orgId'), 'read', 'projects')`.
+ *
+ * @example
+ * const canRead = requireOrgPermission(orgParam('orgId'), 'read', 'projects');
  */
 export function requireOrgPermission(orgId: OrgIdSource, action: string, resource: string): Policy {
   const resolve = orgResolver('requireOrgPermission', orgId);
@@ -115,6 +131,9 @@ export function requireOrgPermission(orgId: OrgIdSource, action: string, resourc
  * Allows when the principal holds `role` in the organization (any of them, given an array).
  * `owner` and `admin` need that exact role scope in the organization's scopes (no wildcard grants a
  * role, and one role does not imply another); membership of any kind satisfies `member`.
+ *
+ * @example
+ * const orgAdmins = requireOrgRole(['owner', 'admin'], orgParam('orgId'));
  */
 export function requireOrgRole(role: OrgRole | readonly OrgRole[], orgId: OrgIdSource): Policy {
   const roles = Array.isArray(role) ? [...role] : [role];

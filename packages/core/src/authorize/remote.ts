@@ -10,6 +10,12 @@ import { ALLOW, POLICY_UNAVAILABLE, deny, isUnknown, normalizeDecision } from '.
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { REMOTE_POLICY_OPTION_KEYS } from '../options/option-keys.ts';
 
+/**
+ * Options of `remotePolicy`: how long to wait and how to name a "no".
+ *
+ * @example
+ * const canView = remotePolicy(check, { timeoutMs: 500, code: 'ERR_AUTH_MISSING_PERMISSION' } satisfies RemotePolicyOptions);
+ */
 export interface RemotePolicyOptions {
   /** Milliseconds to wait for the decision; then the request is denied with 503. Default 5000. */
   timeoutMs?: number;
@@ -19,11 +25,25 @@ export interface RemotePolicyOptions {
   reason?: string;
 }
 
-/** The third argument handed to the function: aborted when the timeout fires. */
+/**
+ * The third argument handed to the function: aborted when the timeout fires.
+ *
+ * @example
+ * const check = async (p: Principal, _ctx: unknown, { signal }: RemotePolicyCallOptions) =>
+ *   (await fetch(`https://pdp.example/check?sub=${encodeURIComponent(p.subject)}`, { signal })).ok;
+ */
 export interface RemotePolicyCallOptions {
   signal: AbortSignal;
 }
 
+/**
+ * The decision function `remotePolicy` calls: `true`, `false` or a Decision, sync or async.
+ *
+ * @example
+ * const check: RemotePolicyFunction = async (p, _ctx, { signal }) =>
+ *   (await fetch(`https://pdp.example/check?sub=${encodeURIComponent(p.subject)}`, { signal })).ok;
+ * const canView = remotePolicy(check);
+ */
 export type RemotePolicyFunction = (
   principal: Principal,
   context: PolicyContext | undefined,
@@ -32,6 +52,15 @@ export type RemotePolicyFunction = (
 
 const MAX_TIMEOUT = 2_147_483_647;
 
+/**
+ * A policy decided outside (OpenFGA, Cerbos, a database). Fails closed: a timeout, a throw or an unusable answer is a 503 denial.
+ *
+ * @example
+ * const canView = remotePolicy(async (p, ctx, { signal }) => {
+ *   const res = await fetch(`https://pdp.example/check?sub=${encodeURIComponent(p.subject)}`, { signal });
+ *   return res.ok;
+ * }, { timeoutMs: 500 });
+ */
 export function remotePolicy(fn: RemotePolicyFunction, options: RemotePolicyOptions = {}): Policy {
   assertFunction('remotePolicy', 'the decision function', fn);
   if (typeof options !== 'object' || options === null)

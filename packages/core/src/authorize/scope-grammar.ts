@@ -13,16 +13,42 @@
  * does not parse (`users.*:read`, `users:`, `a:b:c`, ` users:read`) is `null` and never grants.
  */
 
+/**
+ * A role in an organization: `owner`, `admin` or `member`.
+ *
+ * @example
+ * const admins = requireOrgRole('admin' satisfies OrgRole, orgParam('orgId'));
+ */
 export type OrgRole = 'owner' | 'admin' | 'member';
 
+/**
+ * The organization roles, in order: `owner`, `admin`, `member`.
+ *
+ * @example
+ * const isOrgRole = (value: string): value is OrgRole => (ROLES as readonly string[]).includes(value);
+ */
 export const ROLES: readonly OrgRole[] = Object.freeze(['owner', 'admin', 'member']);
 
+/**
+ * A role scope: `owner`, `admin` or `member`.
+ *
+ * @example
+ * const parsed = parseScope('admin');
+ * if (parsed?.kind === 'role') console.log(parsed.role); // 'admin'
+ */
 export interface RoleScope {
   readonly kind: 'role';
   readonly scope: string;
   readonly role: OrgRole;
 }
 
+/**
+ * A permission scope: `<resource>:<action>`.
+ *
+ * @example
+ * const parsed = parseScope('projects:read');
+ * if (parsed?.kind === 'permission') console.log(parsed.resource, parsed.action);
+ */
 export interface PermissionScope {
   readonly kind: 'permission';
   readonly scope: string;
@@ -32,6 +58,12 @@ export interface PermissionScope {
   readonly action: string;
 }
 
+/**
+ * A scope in the grammar: a role or a permission.
+ *
+ * @example
+ * const parsed: ParsedScope | null = parseScope('projects:read'); // { kind: 'permission', resource: ['projects'], action: 'read', … }
+ */
 export type ParsedScope = RoleScope | PermissionScope;
 
 /** One resource segment or action name: letters, digits, `_` and `-`. */
@@ -45,7 +77,12 @@ export function isName(value: unknown): value is string {
   return typeof value === 'string' && NAME.test(value);
 }
 
-/** Parses one scope string; `null` when it is not in the grammar (and so never grants). */
+/**
+ * Parses one scope string; `null` when it is not in the grammar (and so never grants).
+ *
+ * @example
+ * parseScope('projects:read'); // { kind: 'permission', resource: ['projects'], action: 'read', … }
+ */
 export function parseScope(s: string): ParsedScope | null {
   if (typeof s !== 'string' || s.length === 0) return null;
   if (isRole(s)) return Object.freeze({ kind: 'role', scope: s, role: s });

@@ -63,6 +63,9 @@ export function holdsAny(set: ReadonlySet<unknown>, keys: readonly string[]): bo
 /**
  * Whether `scopes` grant `action` on `resource` (`'users.keys'` or `['users', 'keys']`). Malformed
  * input (a wildcard or illegal character in the action or resource) is never granted.
+ *
+ * @example
+ * hasAccess(principal.scopes, 'read', 'projects'); // true for projects:read, projects:*, *:read, …
  */
 export function hasAccess(
   scopes: readonly string[] | string | null | undefined,
@@ -81,7 +84,12 @@ function checkSegments(resource: unknown): readonly string[] | null {
   return resource;
 }
 
-/** Whether `scopes` hold the role scope `role` (exactly; no wildcard grants a role). */
+/**
+ * Whether `scopes` hold the role scope `role` (exactly; no wildcard grants a role).
+ *
+ * @example
+ * hasRole(org.scopes, 'admin');
+ */
 export function hasRole(scopes: readonly string[] | string | null | undefined, role: OrgRole): boolean {
   return isRole(role) && scopeSetOf(scopes).has(role);
 }

@@ -4,7 +4,12 @@ import { isScopeToken, namesAndOptions } from './args.ts';
 import { ALLOW, deny } from './decision.ts';
 import { scopeSetOf } from './scope-index.ts';
 
-/** Allows when the principal holds every one of `scopes` (`requireScopes('read:items', 'write:items')`). */
+/**
+ * Allows when the principal holds every one of `scopes` (`requireScopes('read:items', 'write:items')`).
+ *
+ * @example
+ * const canWrite = requireScopes('write:items');
+ */
 export function requireScopes(...scopes: (string | readonly string[])[]): Policy {
   const { names } = namesAndOptions('requireScopes', 'scope', scopes, isScopeToken, false);
   const denial = deny('ERR_AUTH_INSUFFICIENT_SCOPE', 'Insufficient scope', { requiredScopes: names });
@@ -15,7 +20,12 @@ export function requireScopes(...scopes: (string | readonly string[])[]): Policy
   };
 }
 
-/** Allows when the principal holds at least one of `scopes`. */
+/**
+ * Allows when the principal holds at least one of `scopes`.
+ *
+ * @example
+ * const canRead = requireAnyScope('read:items', 'admin:items');
+ */
 export function requireAnyScope(...scopes: (string | readonly string[])[]): Policy {
   const { names } = namesAndOptions('requireAnyScope', 'scope', scopes, isScopeToken, false);
   const denial = deny('ERR_AUTH_INSUFFICIENT_SCOPE', 'Insufficient scope', { requiredScopes: names });

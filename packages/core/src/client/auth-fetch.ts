@@ -7,6 +7,12 @@ import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
 import type { FetchLike, TokenSource } from './types.ts';
 
+/**
+ * Options of `authFetch`: where the token may go, and an optional API key.
+ *
+ * @example
+ * authFetch(tokens, { allowedOrigins: ['https://api.example.com'], maxRedirects: 5 } satisfies AuthFetchOptions);
+ */
 export interface AuthFetchOptions {
   /** Underlying fetch (default: the global one at call time). */
   fetch?: FetchLike;
@@ -19,10 +25,25 @@ export interface AuthFetchOptions {
   maxRedirects?: number;
 }
 
+/**
+ * A fetch-compatible function that adds the token (see `authFetch`).
+ *
+ * @example
+ * const api: AuthFetch = authFetch(tokens, { allowedOrigins: ['https://api.example.com'] });
+ * const res = await api('https://api.example.com/items');
+ */
 export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * A fetch that sends `Authorization: Bearer <token>` to allowed origins only and retries one 401 after a forced refresh.
+ *
+ * @example
+ * const tokens = clientCredentials({ issuer: 'https://idp.example', clientId: 'orders', clientSecret: 's3cret' });
+ * const api = authFetch(tokens, { allowedOrigins: ['https://inventory.example'] });
+ * const res = await api('https://inventory.example/items');
+ */
 export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): AuthFetch {
   if (typeof tokenSource?.getToken !== 'function')
     throw new TypeError('tokenSource must have a getToken() method');

@@ -5,11 +5,29 @@
  */
 import * as oauth from 'oauth4webapi';
 
+/**
+ * How the client authenticates at the token, revocation and introspection endpoints.
+ *
+ * @example
+ * clientCredentials({ issuer, clientId: 'orders', privateKey, clientAuth: 'private_key_jwt' satisfies ClientAuthMethod });
+ */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
-/** A WebCrypto private key, a private JWK, a PKCS#8 PEM string, or `{ key, kid }`. */
+/**
+ * A WebCrypto private key, a private JWK, a PKCS#8 PEM string, or `{ key, kid }`.
+ *
+ * @example
+ * const tokens = clientCredentials({ issuer, clientId: 'orders', privateKey: { key: cryptoKey, kid: 'key-1' } satisfies PrivateKeyInput });
+ */
 export type PrivateKeyInput = CryptoKey | JsonWebKey | string | { key: CryptoKey; kid?: string };
 
+/**
+ * Who the client is and how it proves it (secret, private key, or none).
+ *
+ * @example
+ * const client: ClientAuthOptions = { clientId: 'orders', clientSecret: 's3cret' };
+ * const tokens = clientCredentials({ issuer: 'https://idp.example', ...client });
+ */
 export interface ClientAuthOptions {
   clientId: string;
   /** Defaults to client_secret_basic with a secret, private_key_jwt with a key, none otherwise. */

@@ -4,6 +4,18 @@ import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts
 import { TokenManager, type TokenManagerOptions } from './token-manager.ts';
 import type { ManagedTokenSource } from './types.ts';
 
+/**
+ * Options of `clientCredentials`: the server, the client, what to ask for, and token-source tuning.
+ *
+ * @example
+ * const options: ClientCredentialsOptions = {
+ *   issuer: 'https://idp.example',
+ *   clientId: 'orders',
+ *   clientSecret: 's3cret',
+ *   scope: ['read:inventory'],
+ * };
+ * const tokens = clientCredentials(options);
+ */
 export interface ClientCredentialsOptions extends OAuthContextOptions, TokenManagerOptions {
   /** Space-separated string or a list. */
   scope?: string | readonly string[];
@@ -15,6 +27,13 @@ export interface ClientCredentialsOptions extends OAuthContextOptions, TokenMana
   extraParams?: Record<string, string>;
 }
 
+/**
+ * A managed token source over the client credentials grant (RFC 6749 §4.4).
+ *
+ * @example
+ * const tokens = clientCredentials({ issuer: 'https://idp.example', clientId: 'orders', clientSecret: 's3cret' });
+ * const token = await tokens.getToken(); // cached, refreshed ahead of expiry
+ */
 export function clientCredentials(options: ClientCredentialsOptions): ManagedTokenSource {
   if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
   const ctx = createOAuthContext(options);

@@ -8,8 +8,21 @@ import { DiscoveryError } from './errors.ts';
 import type { ClientClock, FetchLike } from './types.ts';
 import { refuseRenamedOptions } from '../options/renamed-options.ts';
 
+/**
+ * An authorization server's discovery document (RFC 8414 / OpenID Connect Discovery).
+ *
+ * @example
+ * const metadata: AuthorizationServerMetadata = await discover('https://idp.example');
+ * console.log(metadata.token_endpoint);
+ */
 export type AuthorizationServerMetadata = oauth.AuthorizationServer;
 
+/**
+ * Options of `discover`: which document, how to fetch it.
+ *
+ * @example
+ * const metadata = await discover('https://idp.example', { algorithm: 'oauth2', timeoutMs: 3_000 } satisfies DiscoverOptions);
+ */
 export interface DiscoverOptions {
   fetch?: FetchLike;
   /** 'oidc' reads /.well-known/openid-configuration (default), 'oauth2' the RFC 8414 document. */
@@ -20,6 +33,12 @@ export interface DiscoverOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Options of `new DiscoveryCache()`.
+ *
+ * @example
+ * const cache = new DiscoveryCache({ ttlSeconds: 600 } satisfies DiscoveryCacheOptions);
+ */
 export interface DiscoveryCacheOptions {
   /** Seconds to keep metadata (default 3600). */
   ttlSeconds?: number;
@@ -31,6 +50,13 @@ interface Entry {
   expiresAtMs: number;
 }
 
+/**
+ * A cache of discovery documents per issuer, with one fetch in flight per issuer.
+ *
+ * @example
+ * const cache = new DiscoveryCache({ ttlSeconds: 600 });
+ * const metadata = await cache.get('https://idp.example');
+ */
 export class DiscoveryCache {
   readonly #ttlMs: number;
   readonly #clock: ClientClock;
@@ -100,10 +126,20 @@ export class DiscoveryCache {
   }
 }
 
-/** The process-wide cache used when a source is not given its own. */
+/**
+ * The process-wide cache used when a source is not given its own.
+ *
+ * @example
+ * const metadata = await defaultDiscoveryCache.get('https://idp.example');
+ */
 export const defaultDiscoveryCache = new DiscoveryCache();
 
-/** Fetches (or reads from the default cache) the metadata of `issuer`. Throws DiscoveryError. */
+/**
+ * Fetches (or reads from the default cache) the metadata of `issuer`. Throws DiscoveryError.
+ *
+ * @example
+ * const { token_endpoint } = await discover('https://idp.example');
+ */
 export function discover(
   issuer: string,
   options: DiscoverOptions & { cache?: DiscoveryCache } = {},

@@ -8,9 +8,20 @@
 import { AuthError } from '../errors.ts';
 import { redactCause } from './redact-cause.ts';
 
-/** Which endpoint of the authorization server failed. */
+/**
+ * Which endpoint of the authorization server failed.
+ *
+ * @example
+ * if (err instanceof TokenEndpointError && err.endpoint === ('revocation' satisfies OAuthEndpoint)) retryLater();
+ */
 export type OAuthEndpoint = 'token' | 'revocation' | 'introspection';
 
+/**
+ * The second argument of `new TokenEndpointError(message, details)`.
+ *
+ * @example
+ * throw new TokenEndpointError('Token endpoint unavailable', { httpStatus: 503, retryable: true, retryAfterSeconds: 5 } satisfies TokenEndpointErrorDetails);
+ */
 export interface TokenEndpointErrorDetails {
   endpoint?: OAuthEndpoint;
   /** The OAuth `error` code from the response body or challenge (e.g. `invalid_grant`). */
@@ -28,7 +39,15 @@ export interface TokenEndpointErrorDetails {
   cause?: unknown;
 }
 
-/** 502: the token, revocation or introspection endpoint answered with an error or could not be reached. */
+/**
+ * 502: the token, revocation or introspection endpoint answered with an error or could not be reached.
+ *
+ * @example
+ * await tokens.getToken().catch((err) => {
+ *   if (err instanceof TokenEndpointError) logger.warn({ endpoint: err.endpoint, httpStatus: err.httpStatus });
+ *   throw err;
+ * });
+ */
 export class TokenEndpointError extends AuthError {
   static override readonly keepsStack = true;
   override name = 'TokenEndpointError';
@@ -60,6 +79,12 @@ export class TokenEndpointError extends AuthError {
  * A refresh-token source could not produce a usable access token. 401 when the grant is gone
  * (`invalid_grant`: the user must sign in again), 502 for every other upstream failure.
  * `cause` holds the underlying TokenEndpointError or DiscoveryError.
+ *
+ * @example
+ * await tokens.getToken().catch((err) => {
+ *   if (err instanceof RefreshError) return redirectToLogin();
+ *   throw err;
+ * });
  */
 export class RefreshError extends AuthError {
   static override readonly keepsStack = true;
@@ -79,7 +104,12 @@ export class RefreshError extends AuthError {
   }
 }
 
-/** 401: a refresh returned an ID token for a different subject than the original one. The source stops. */
+/**
+ * 401: a refresh returned an ID token for a different subject than the original one. The source stops.
+ *
+ * @example
+ * await tokens.getToken().catch((err) => (err instanceof SubjectMismatchError ? endSession() : Promise.reject(err)));
+ */
 export class SubjectMismatchError extends AuthError {
   static override readonly keepsStack = true;
   override name = 'SubjectMismatchError';
@@ -88,7 +118,15 @@ export class SubjectMismatchError extends AuthError {
   }
 }
 
-/** 502: OIDC / OAuth metadata discovery failed (unreachable, not JSON, issuer mismatch, missing endpoint). */
+/**
+ * 502: OIDC / OAuth metadata discovery failed (unreachable, not JSON, issuer mismatch, missing endpoint).
+ *
+ * @example
+ * await discover('https://idp.example').catch((err) => {
+ *   if (err instanceof DiscoveryError) logger.error({ code: err.code, cause: err.cause });
+ *   throw err;
+ * });
+ */
 export class DiscoveryError extends AuthError {
   static override readonly keepsStack = true;
   override name = 'DiscoveryError';
@@ -102,7 +140,12 @@ export class DiscoveryError extends AuthError {
   }
 }
 
-/** 502: `authFetch` refused to send a token to an origin outside `allowedOrigins` (nothing was sent). */
+/**
+ * 502: `authFetch` refused to send a token to an origin outside `allowedOrigins` (nothing was sent).
+ *
+ * @example
+ * await api('https://other.example/').catch((err) => err instanceof OriginNotAllowedError); // true: the token was not sent
+ */
 export class OriginNotAllowedError extends AuthError {
   static override readonly keepsStack = true;
   override name = 'OriginNotAllowedError';

@@ -11,6 +11,12 @@ import { type AuthorizationServerMetadata, type DiscoveryCache, discover, httpOp
 import { DiscoveryError, type OAuthEndpoint, TokenEndpointError } from './errors.ts';
 import type { ClientClock, FetchLike } from './types.ts';
 
+/**
+ * Where the authorization server is (discovery from `issuer`, or fixed endpoints) and how to reach it.
+ *
+ * @example
+ * const tokens = clientCredentials({ tokenEndpoint: 'https://idp.example/oauth/token', timeoutMs: 5_000, clientId: 'orders', clientSecret: 's3cret' });
+ */
 export interface EndpointOptions {
   /** The issuer: metadata is discovered from it (and ID tokens must carry it as `iss`). */
   issuer?: string;

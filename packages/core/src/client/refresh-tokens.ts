@@ -10,7 +10,12 @@ import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts
 import { type GrantResult, TokenManager, type TokenManagerOptions } from './token-manager.ts';
 import type { ManagedTokenSource, TokenSet } from './types.ts';
 
-/** Tokens as a token endpoint returns them, or a TokenSet from `onRefresh` / a store. */
+/**
+ * Tokens as a token endpoint returns them, or a TokenSet from `onRefresh` / a store.
+ *
+ * @example
+ * const tokens = refreshTokens({ issuer, clientId: 'web', tokens: { refresh_token: session.refreshToken } satisfies InitialTokens });
+ */
 export type InitialTokens =
   | {
       access_token?: string;
@@ -22,6 +27,12 @@ export type InitialTokens =
     }
   | TokenSet;
 
+/**
+ * Options of `refreshTokens`: the server, the client, the tokens to start from, and token-source tuning.
+ *
+ * @example
+ * const tokens = refreshTokens({ issuer, clientId: 'web', tokens: { refresh_token: rt }, onRefresh: saveSession } satisfies RefreshTokensOptions);
+ */
 export interface RefreshTokensOptions extends OAuthContextOptions, TokenManagerOptions {
   tokens: InitialTokens;
   /** Expected subject; defaults to the `sub` of the initial ID token. */
@@ -31,6 +42,13 @@ export interface RefreshTokensOptions extends OAuthContextOptions, TokenManagerO
   resource?: string | readonly string[];
 }
 
+/**
+ * Keeps a user's access token fresh with the refresh token grant, following rotation and checking the subject.
+ *
+ * @example
+ * const tokens = refreshTokens({ issuer: 'https://idp.example', clientId: 'web', tokens: { refresh_token: rt }, onRefresh: saveSession });
+ * const accessToken = await tokens.getToken();
+ */
 export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource {
   if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
   if (!options.issuer) throw new TypeError('issuer is required (ID tokens are checked against it)');

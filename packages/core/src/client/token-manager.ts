@@ -30,7 +30,13 @@ const RENAMED_TOKEN_MANAGER_OPTIONS = {
   defaultLifetime: 'defaultLifetimeSeconds',
 } as const;
 
-/** Options every token source accepts. */
+/**
+ * Options every token source accepts.
+ *
+ * @example
+ * const tuning: TokenManagerOptions = { refreshBufferSeconds: 120, retry: { attempts: 2 } };
+ * const tokens = clientCredentials({ ...options, ...tuning });
+ */
 export interface TokenManagerOptions {
   /** Refresh this many seconds before expiry (default 60), capped at a tenth of the token's lifetime. */
   refreshBufferSeconds?: number;

@@ -1,6 +1,11 @@
 import type { TokenSet, TokenStore } from './types.ts';
 
-/** The default store: one Map per token source, nothing shared, nothing persisted. */
+/**
+ * The default store: one Map per token source, nothing shared, nothing persisted.
+ *
+ * @example
+ * const tokens = clientCredentials({ ...options, store: new MemoryTokenStore() });
+ */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, TokenSet>();
 

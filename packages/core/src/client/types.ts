@@ -1,18 +1,44 @@
 /** Public shapes of the client side: token sets, token sources, stores, and the injectable I/O. */
 
-/** A fetch-compatible function (the global `fetch`, undici's, or a test double). */
+/**
+ * A fetch-compatible function (the global `fetch`, undici's, or a test double).
+ *
+ * @example
+ * const verifier = createVerifier({ issuers, fetch: (url, init) => fetch(url, init) });
+ */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** Milliseconds since the epoch. */
+/**
+ * Milliseconds since the epoch.
+ *
+ * @example
+ * const tokens = clientCredentials({ ...options, clock: () => Date.now() });
+ */
 export type ClientClock = () => number;
 
-/** A number in [0, 1), like `Math.random`; injected for deterministic jitter in tests. */
+/**
+ * A number in [0, 1), like `Math.random`; injected for deterministic jitter in tests.
+ *
+ * @example
+ * const tokens = clientCredentials({ ...options, random: () => 0.5 }); // fixed jitter in tests
+ */
 export type RandomSource = () => number;
 
-/** Waits `ms` milliseconds; injected so tests can run retries and backoff without real time. */
+/**
+ * Waits `ms` milliseconds; injected so tests can run retries and backoff without real time.
+ *
+ * @example
+ * const tokens = clientCredentials({ ...options, sleep: async () => {} }); // retries without waiting in tests
+ */
 export type Sleep = (ms: number) => Promise<void>;
 
-/** What a token source holds after a successful grant. Plain data: safe to put in a shared store. */
+/**
+ * What a token source holds after a successful grant. Plain data: safe to put in a shared store.
+ *
+ * @example
+ * const set: TokenSet = await tokens.getTokenSet();
+ * const secondsLeft = (set.expiresAtMs - Date.now()) / 1000;
+ */
 export interface TokenSet {
   accessToken: string;
   /** Lower-cased `token_type` (`bearer`). */
@@ -28,19 +54,38 @@ export interface TokenSet {
   scope?: string;
 }
 
+/**
+ * Options of `TokenSource.getToken`.
+ *
+ * @example
+ * const token = await tokens.getToken({ forceRefresh: true } satisfies GetTokenOptions);
+ */
 export interface GetTokenOptions {
   /** Skip the cache and get a new token (joins a refresh already in flight). */
   forceRefresh?: boolean;
 }
 
-/** Anything that hands out access tokens; `authFetch` needs only `getToken`. */
+/**
+ * Anything that hands out access tokens; `authFetch` needs only `getToken`.
+ *
+ * @example
+ * const fixed: TokenSource = { getToken: async () => process.env.STATIC_TOKEN ?? '' };
+ * const api = authFetch(fixed, { allowedOrigins: ['https://api.example.com'] });
+ */
 export interface TokenSource {
   getToken(options?: GetTokenOptions): Promise<string>;
   /** The cached access token without any I/O, undefined when there is none or it has expired. */
   peek?(): string | undefined;
 }
 
-/** The token source returned by `clientCredentials` and `refreshTokens`. */
+/**
+ * The token source returned by `clientCredentials` and `refreshTokens`.
+ *
+ * @example
+ * const tokens: ManagedTokenSource = clientCredentials({ issuer, clientId: 'orders', clientSecret: 's3cret' });
+ * const token = await tokens.getToken();
+ * console.log(tokens.stats.refreshes);
+ */
 export interface ManagedTokenSource extends TokenSource {
   peek(): string | undefined;
   /** The whole cached token set (refresh token, ID token, expiry), after an optional fetch. */
@@ -51,6 +96,12 @@ export interface ManagedTokenSource extends TokenSource {
   readonly stats: TokenSourceStats;
 }
 
+/**
+ * Counters of a managed token source (`tokens.stats`).
+ *
+ * @example
+ * const { requests, refreshes, failures }: TokenSourceStats = tokens.stats;
+ */
 export interface TokenSourceStats {
   /** Grant requests sent to the token endpoint (each retry counts). */
   requests: number;
@@ -63,6 +114,13 @@ export interface TokenSourceStats {
 /**
  * Where a token source keeps its tokens. Memory by default; implement it over Redis or similar to
  * share tokens between replicas. Methods may be sync or async.
+ *
+ * @example
+ * const store: TokenStore = {
+ *   get: async (key) => JSON.parse((await redis.get(key)) ?? 'null') ?? undefined,
+ *   set: async (key, tokens) => void (await redis.set(key, JSON.stringify(tokens))),
+ *   delete: async (key) => void (await redis.del(key)),
+ * };
  */
 export interface TokenStore {
   get(key: string): Promise<TokenSet | undefined> | TokenSet | undefined;
@@ -70,6 +128,12 @@ export interface TokenStore {
   delete(key: string): Promise<void> | void;
 }
 
+/**
+ * How a token source retries a failed grant.
+ *
+ * @example
+ * const tokens = clientCredentials({ ...options, retry: { attempts: 3, baseDelayMs: 100 } satisfies RetryOptions });
+ */
 export interface RetryOptions {
   /** Total attempts per refresh, first one included (default 4). */
   attempts?: number;

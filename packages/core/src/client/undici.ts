@@ -18,6 +18,12 @@ import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
 import type { TokenSource } from './types.ts';
 
+/**
+ * Options of `authInterceptor`: where the token may go, and an optional API key.
+ *
+ * @example
+ * const interceptor = authInterceptor(tokens, { allowedOrigins: ['https://api.example.com'] } satisfies AuthInterceptorOptions);
+ */
 export interface AuthInterceptorOptions {
   allowedOrigins: readonly string[];
   apiKey?: string;
@@ -30,6 +36,13 @@ type Headers = Record<string, string | string[] | undefined>;
 
 const MAX_BUFFERED_401 = 64 * 1024;
 
+/**
+ * The `authFetch` rules as an undici interceptor (`Agent#compose`).
+ *
+ * @example
+ * const agent = new Agent().compose(authInterceptor(tokens, { allowedOrigins: ['https://api.example.com'] }));
+ * const { body } = await request('https://api.example.com/items', { dispatcher: agent });
+ */
 export function authInterceptor(
   tokenSource: TokenSource,
   options: AuthInterceptorOptions,

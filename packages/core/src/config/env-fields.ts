@@ -10,7 +10,12 @@ import { ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHMS } from '../verify/issuer-co
 import type { Algorithm, TokenUseOption } from '../verify/options.ts';
 import { bool, fail, httpUrl, integer, list, oneOf, seconds, word } from './parse.ts';
 
-/** The audience / client-id spelling that opts out of the check explicitly. */
+/**
+ * The audience / client-id spelling that opts out of the check explicitly.
+ *
+ * @example
+ * verifierOptionsFromEnv({ AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: NO_AUDIENCE }); // audience: null
+ */
 export const NO_AUDIENCE = 'none';
 
 export const ALGORITHMS: readonly Algorithm[] = [...ASYMMETRIC_ALGORITHMS, ...SYMMETRIC_ALGORITHMS];

@@ -16,8 +16,21 @@ import { FROM_ENV_OPTION_KEYS } from '../options/option-keys.ts';
 
 export { ALGORITHMS, NO_AUDIENCE } from './env-fields.ts';
 
+/**
+ * Environment variables as `process.env` (or a Workers `env`) holds them.
+ *
+ * @example
+ * const env: EnvLike = { AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'api://orders' };
+ * const options = verifierOptionsFromEnv(env);
+ */
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Options of `verifierOptionsFromEnv` / `apiKeyOptionsFromEnv`: variable prefix and defaults.
+ *
+ * @example
+ * const options = verifierOptionsFromEnv(process.env, { prefix: 'ORDERS', defaults: { ORDERS_ISSUER: 'http://localhost:9000' } } satisfies FromEnvOptions);
+ */
 export interface FromEnvOptions {
   /** Variable prefix (default `AUTH`): `AUTH_ISSUER`, `AUTH__ISSUERS__<NAME>__ISSUER`. */
   prefix?: string;
@@ -25,7 +38,13 @@ export interface FromEnvOptions {
   defaults?: EnvLike;
 }
 
-/** Verifier options plus the authenticator settings that have a variable (realm, token locations). */
+/**
+ * Verifier options plus the authenticator settings that have a variable (realm, token locations).
+ *
+ * @example
+ * const options: EnvVerifierOptions = verifierOptionsFromEnv();
+ * const auth = createAuthenticator(options);
+ */
 export type EnvVerifierOptions = VerifierOptions & { realm?: string; tokenLocations?: TokenLocations };
 
 /** Per-issuer settings: `<P>_<FIELD>` (single issuer / defaults) or `<P>__ISSUERS__<NAME>__<FIELD>`. */
@@ -150,7 +169,12 @@ export function verifierOptionsFromEnv(
   return { issuers, ...settings };
 }
 
-/** `apiKeyPairAuth()` options that have a variable (the two header names). */
+/**
+ * `apiKeyPairAuth()` options that have a variable (the two header names).
+ *
+ * @example
+ * const services = apiKeyPairAuth({ store, ...(apiKeyOptionsFromEnv() satisfies EnvApiKeyOptions) });
+ */
 export interface EnvApiKeyOptions {
   idHeader?: string;
   tokenHeader?: string;

@@ -7,7 +7,12 @@
  */
 import { InvalidRequestError } from '../errors.ts';
 
-/** token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+/**
+ * token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+ *
+ * @example
+ * TOKEN68.test('mF_9.B5f-4.1JqM'); // true
+ */
 export const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export const MESSAGES = Object.freeze({
@@ -68,6 +73,9 @@ export function startsWithBearer(value: string): boolean {
 /**
  * Parses one Authorization header value; returns the token, undefined for another scheme (no bearer
  * credentials), or throws InvalidRequestError for a malformed Bearer header.
+ *
+ * @example
+ * parseBearer('Bearer mF_9.B5f-4.1JqM'); // 'mF_9.B5f-4.1JqM'
  */
 export function parseBearer(value: string): string | undefined {
   // Fast path for the well-formed case: a token68 contains no whitespace or comma, so every check of

@@ -19,6 +19,12 @@ import {
 } from './custom-header.ts';
 import type { BearerHeaderOptions } from './custom-header.ts';
 
+/**
+ * Where besides the Authorization header a token may be (RFC 6750 §2.2-2.3), and a custom header.
+ *
+ * @example
+ * const auth = createAuthenticator(options, { tokenLocations: { query: 'token', body: true } satisfies TokenLocations });
+ */
 export interface TokenLocations extends BearerHeaderOptions {
   /** Accept `?access_token=` (true) or a custom parameter name (string). Off by default. */
   query?: boolean | string;
@@ -26,11 +32,22 @@ export interface TokenLocations extends BearerHeaderOptions {
   body?: boolean;
 }
 
+/**
+ * The query / form parameter of RFC 6750 §2.2-2.3 (`access_token`).
+ *
+ * @example
+ * createAuthenticator(options, { tokenLocations: { query: true } }); // reads ?access_token= (DEFAULT_TOKEN_PARAM)
+ */
 export const DEFAULT_TOKEN_PARAM = 'access_token';
 const FORM = 'application/x-www-form-urlencoded';
 const PARAM_NAME = /^[A-Za-z0-9\-._~]{1,64}$/;
 
-/** Validates `tokenLocations` at setup; throws TypeError naming the option. */
+/**
+ * Validates `tokenLocations` at setup; throws TypeError naming the option.
+ *
+ * @example
+ * const locations = validateTokenLocations({ query: true }); // throws TypeError on a typo
+ */
 export function validateTokenLocations(options: unknown, name = 'tokenLocations'): TokenLocations {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -178,6 +195,9 @@ export function mayCarryOtherToken(req: RequestLike, options?: TokenLocations): 
  * True when the request carries bearer credentials in any enabled location, well-formed or not
  * (so that a malformed header is reported as such rather than as "no credentials"). An Authorization
  * header of another scheme is not bearer credentials. Never throws.
+ *
+ * @example
+ * if (!hasToken(req)) return next(); // no credentials: let a public route through
  */
 export function hasToken(req: RequestLike, options?: TokenLocations): boolean {
   if (usesCustomHeader(options)) return hasCustomHeaderToken(req, options as TokenLocations, hasToken);

@@ -11,7 +11,12 @@ function isGetter(headers: HeadersLike): headers is HeaderGetter {
   return typeof (headers as HeaderGetter).get === 'function';
 }
 
-/** What a request carries for one header name. */
+/**
+ * What a request carries for one header name.
+ *
+ * @example
+ * const { value, present, repeated }: HeaderReading = readHeader(req, 'authorization');
+ */
 export interface HeaderReading {
   /** The value when it appears exactly once (a joined value is returned as is; callers check commas). */
   value: string | undefined;
@@ -23,7 +28,12 @@ export interface HeaderReading {
 
 const ABSENT: HeaderReading = Object.freeze({ value: undefined, present: false, repeated: false });
 
-/** Counts a header in Node's `rawHeaders` (name, value, name, value…), case-insensitively. */
+/**
+ * Counts a header in Node's `rawHeaders` (name, value, name, value…), case-insensitively.
+ *
+ * @example
+ * countRawHeader(req.rawHeaders, 'authorization'); // 2 when the header is repeated
+ */
 export function countRawHeader(rawHeaders: readonly string[] | undefined, name: string): number {
   if (!Array.isArray(rawHeaders)) return 0;
   let count = 0;
@@ -37,6 +47,9 @@ export function countRawHeader(rawHeaders: readonly string[] | undefined, name: 
 /**
  * Reads one header. `name` must be lowercase. Never throws: a header object that misbehaves (a
  * getter that throws) reads as a repeated header, which every caller rejects as malformed.
+ *
+ * @example
+ * const { value, repeated } = readHeader(req, 'authorization');
  */
 export function readHeader(req: RequestLike, name: string): HeaderReading {
   const headers = req?.headers;

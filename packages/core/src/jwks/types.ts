@@ -1,7 +1,12 @@
 /** Types of the per-issuer JWKS key source and its pluggable cache store. */
 import type { Clock } from '../types.ts';
 
-/** A JSON Web Key as found in a JWKS document (only the members we read are typed). */
+/**
+ * A JSON Web Key as found in a JWKS document (only the members we read are typed).
+ *
+ * @example
+ * const kids = entry.keys.map((jwk: Jwk) => jwk.kid);
+ */
 export interface Jwk {
   kty?: unknown;
   kid?: unknown;
@@ -16,7 +21,12 @@ export interface Jwk {
   [member: string]: unknown;
 }
 
-/** What a cache store keeps for one JWKS URI: the raw key set and when it was fetched / expires. */
+/**
+ * What a cache store keeps for one JWKS URI: the raw key set and when it was fetched / expires.
+ *
+ * @example
+ * const remaining = (entry: JwksCacheEntry) => entry.expiresAtMs - Date.now(); // ms a stored key set stays fresh
+ */
 export interface JwksCacheEntry {
   keys: readonly Jwk[];
   /** Milliseconds since the epoch. */
@@ -28,15 +38,33 @@ export interface JwksCacheEntry {
 /**
  * A shared cache for JWKS documents (e.g. Redis), consulted before the network and written after a
  * successful fetch. Errors thrown by a store are ignored (the network remains the source of truth).
+ *
+ * @example
+ * const store: JwksCacheStore = {
+ *   get: async (uri) => JSON.parse((await redis.get(`jwks:${uri}`)) ?? 'null') ?? undefined,
+ *   set: async (uri, entry) => void (await redis.set(`jwks:${uri}`, JSON.stringify(entry))),
+ * };
+ * const verifier = createVerifier({ issuers, jwks: { store } });
  */
 export interface JwksCacheStore {
   get(uri: string): Promise<JwksCacheEntry | undefined> | JwksCacheEntry | undefined;
   set(uri: string, entry: JwksCacheEntry): Promise<void> | void;
 }
 
+/**
+ * A fetch-compatible function (the global `fetch`, undici's, or a test double).
+ *
+ * @example
+ * const verifier = createVerifier({ issuers, fetch: (url, init) => fetch(url, init) });
+ */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** Tuning of a JWKS key source. All durations in milliseconds. */
+/**
+ * Tuning of a JWKS key source. All durations in milliseconds.
+ *
+ * @example
+ * const verifier = createVerifier({ issuers, jwks: { ttlMs: 5 * 60_000, timeoutMs: 2_000 } satisfies JwksOptions });
+ */
 export interface JwksOptions {
   /** How long fetched keys are fresh (default 10 min). `Cache-Control: max-age` overrides within bounds. */
   ttlMs?: number;

@@ -3,6 +3,12 @@ import type { IssuerConfig } from './options.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { COGNITO_OPTION_KEYS } from '../options/option-keys.ts';
 
+/**
+ * Options of the `cognito()` issuer preset.
+ *
+ * @example
+ * const verifier = createVerifier({ issuers: [cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123', clientId: 'app-client-id' } satisfies CognitoOptions)] });
+ */
 export interface CognitoOptions {
   region: string;
   userPoolId: string;

@@ -21,6 +21,13 @@ import { readSettings } from './verifier-settings.ts';
 
 const VERIFIER = Symbol.for('@auth/core.Verifier');
 
+/**
+ * A verifier for bearer tokens of the given issuers (JWKS fetched, cached and refreshed).
+ *
+ * @example
+ * const verifier = createVerifier({ issuers: [{ issuer: 'https://idp.example', audience: 'api://orders' }] });
+ * const principal = await verifier.verify(token);
+ */
 export function createVerifier(options: VerifierOptions): Verifier {
   const settings = readSettings(options);
   const { clock, maxTokenBytes, customCheck } = settings;
@@ -101,6 +108,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return verifier;
 }
 
+/**
+ * Whether a value is a Verifier made by `createVerifier` (any copy of this library).
+ *
+ * @example
+ * const auth = isVerifier(value) ? createAuthenticator(value) : createAuthenticator(verifierOptionsFromEnv());
+ */
 export function isVerifier(value: unknown): value is Verifier {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[VERIFIER] === true;
 }

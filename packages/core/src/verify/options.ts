@@ -5,6 +5,12 @@
 import type { FetchLike, JwksOptions } from '../jwks/types.ts';
 import type { Clock, Principal } from '../types.ts';
 
+/**
+ * A public-key JWS algorithm (keys from a JWKS).
+ *
+ * @example
+ * const entry: IssuerConfig = { issuer, audience: 'api://orders', algorithms: ['EdDSA'] };
+ */
 export type AsymmetricAlgorithm =
   | 'RS256'
   | 'RS384'
@@ -16,13 +22,36 @@ export type AsymmetricAlgorithm =
   | 'ES384'
   | 'ES512'
   | 'EdDSA';
+/**
+ * An HMAC JWS algorithm (a shared `secret`).
+ *
+ * @example
+ * const entry: IssuerConfig = { issuer, audience: 'api://orders', secret, algorithms: ['HS256'] };
+ */
 export type SymmetricAlgorithm = 'HS256' | 'HS384' | 'HS512';
+/**
+ * Any JWS algorithm an issuer entry may allow.
+ *
+ * @example
+ * const algorithms: Algorithm[] = ['RS256', 'ES256'];
+ */
 export type Algorithm = AsymmetricAlgorithm | SymmetricAlgorithm;
 
-/** Which kind of token an issuer entry accepts. */
+/**
+ * Which kind of token an issuer entry accepts.
+ *
+ * @example
+ * const entry: IssuerConfig = { issuer, audience: 'web', tokenUse: 'id' satisfies TokenUseOption };
+ */
 export type TokenUseOption = 'access' | 'id' | 'any';
 
-/** One trusted issuer. */
+/**
+ * One trusted issuer.
+ *
+ * @example
+ * const entry: IssuerConfig = { issuer: 'https://idp.example', audience: 'api://orders', clockToleranceSeconds: 10 };
+ * const verifier = createVerifier({ issuers: [entry] });
+ */
 export interface IssuerConfig {
   /** Exact `iss` value (no normalisation: a trailing slash, case or scheme difference is a different issuer). */
   issuer: string;
@@ -63,12 +92,29 @@ export interface IssuerConfig {
   cognito?: boolean;
 }
 
-/** Multi-tenant routing: return the configuration for an (unverified) `iss`, or undefined to reject it. */
+/**
+ * Multi-tenant routing: return the configuration for an (unverified) `iss`, or undefined to reject it.
+ *
+ * @example
+ * const resolve: IssuerResolver = (iss) =>
+ *   iss.startsWith('https://idp.example/tenants/') ? { issuer: iss, audience: 'api://orders' } : undefined;
+ * const verifier = createVerifier({ issuers: resolve });
+ */
 export type IssuerResolver = (
   issuer: string,
 ) => IssuerConfig | undefined | null | Promise<IssuerConfig | undefined | null>;
 
-/** Decoded JOSE header handed to `customCheck`. */
+/**
+ * Decoded JOSE header handed to `customCheck`.
+ *
+ * @example
+ * const verifier = createVerifier({
+ *   issuers,
+ *   customCheck: (_principal, header: JoseHeader) => {
+ *     if (header.kid === 'retired-key') throw new InvalidTokenError();
+ *   },
+ * });
+ */
 export interface JoseHeader {
   alg: string;
   kid?: string;
@@ -76,6 +122,13 @@ export interface JoseHeader {
   [member: string]: unknown;
 }
 
+/**
+ * Options of `createVerifier`: the trusted issuers and verifier-wide tuning.
+ *
+ * @example
+ * const options: VerifierOptions = { issuers: [{ issuer: 'https://idp.example', audience: 'api://orders' }], cacheSize: 1_000 };
+ * const verifier = createVerifier(options);
+ */
 export interface VerifierOptions {
   /** Trusted issuers, or a resolver function for multi-tenant apps. */
   issuers: readonly IssuerConfig[] | IssuerResolver;
@@ -124,6 +177,14 @@ export interface VerifyOverrides {
   requiredClaims?: readonly string[];
 }
 
+/**
+ * Verifies bearer tokens (JWS) against the configured issuers.
+ *
+ * @example
+ * const verifier: Verifier = createVerifier({ issuers: [{ issuer: 'https://idp.example', audience: 'api://orders' }] });
+ * await verifier.hydrate();
+ * const principal = await verifier.verify(token);
+ */
 export interface Verifier {
   /** Verifies a compact JWS; resolves a Principal or rejects with an AuthError. */
   verify(token: string, overrides?: VerifyOverrides): Promise<Principal>;
