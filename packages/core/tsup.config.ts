@@ -4,6 +4,7 @@ export default packageBuild(
   {
     index: 'src/index.ts',
     errors: 'src/errors.ts',
+    internal: 'src/internal.ts',
     'client/index': 'src/client/index.ts',
     'client/undici': 'src/client/undici.ts',
     'crypto/node': 'src/verify/crypto/node.ts',

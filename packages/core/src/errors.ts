@@ -124,8 +124,12 @@ export class AuthError extends Error {
   readonly requiredScopes: readonly string[];
   readonly retryAfter: number | undefined;
   readonly challenge: boolean;
-  /** Realm used by `headers`; an adapter sets it from its options before handing the error on. */
-  realm: string = DEFAULT_REALM;
+  /**
+   * Realm used by `headers` and by rendering when no realm is given. Errors are immutable: an adapter
+   * that authenticates in another realm hands on `error.withRealm(realm)`, a copy, so an error object
+   * shared between requests or adapters never changes under another one.
+   */
+  declare readonly realm: string;
   /** Safe to show to clients (the convention of http-errors and Express error handlers). */
   readonly expose = true;
   /**
@@ -157,6 +161,23 @@ export class AuthError extends Error {
     if (options.detail !== undefined) {
       Object.defineProperty(this, 'detail', { value: Object.freeze({ ...options.detail }) });
     }
+  }
+
+  /**
+   * This error in `realm`: itself when the realm is already that one, else a copy (same class, code,
+   * message, cause and detail) whose `realm` is `realm`. The original is never changed.
+   *
+   * @example
+   * ```ts
+   * const error = new MissingTokenError().withRealm('orders');
+   * error.headers['www-authenticate']; // 'Bearer realm="orders"'
+   * ```
+   */
+  withRealm(realm: string): this {
+    if (realm === this.realm) return this;
+    const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+    Object.defineProperty(copy, 'realm', { value: realm, enumerable: true });
+    return copy as this;
   }
 
   /** Alias of `status`, for frameworks and error handlers that read `statusCode`. */
@@ -218,6 +239,10 @@ export class AuthError extends Error {
     return this.toBody();
   }
 }
+
+// The default realm lives on the prototype, read-only: no per-error cost, and assigning a realm to an
+// error throws (in strict code) instead of changing an object other requests may share.
+Object.defineProperty(AuthError.prototype, 'realm', { value: DEFAULT_REALM, writable: false });
 
 function defaultBearerError(status: number): BearerErrorCode | null {
   if (status === 400) return 'invalid_request';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertKnownKeys } from '../src/index.ts';
+import { assertKnownKeys } from '../src/internal.ts';
 
 describe('assertKnownKeys', () => {
   it('accepts known keys (all, some or none)', () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   apiKeyAuth,
   apiKeyHeaderAuth,
-  assertKnownKeys,
   cognito,
   createAuthenticator,
   createVerifier,
@@ -13,6 +12,7 @@ import {
   verifierOptionsFromEnv,
 } from '../src/index.ts';
 import type { AuthenticatorOptions, IssuerConfig, VerifierOptions } from '../src/index.ts';
+import { assertKnownKeys } from '../src/internal.ts';
 
 const issuer = {
   issuer: 'https://issuer.test',

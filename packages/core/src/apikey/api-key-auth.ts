@@ -33,9 +33,7 @@ export interface ApiKeyHeaderAuthOptions extends ApiKeyCommonOptions {
 }
 
 function rethrow(e: unknown, realm: string): never {
-  const err = toAuthError(e);
-  err.realm = realm;
-  throw err;
+  throw toAuthError(e).withRealm(realm);
 }
 
 /** Two-header service-principal credentials: `x-principal-id` + `x-principal-token`. */
