@@ -5,7 +5,14 @@
  */
 import { normalizeDecision, POLICY_UNAVAILABLE, decisionToError } from '../authorize/decision.ts';
 import { peekOf, type Authenticator } from '../authenticator.ts';
-import { type AuthError, isAuthError, MissingTokenError, toAuthError, UnavailableError } from '../errors.ts';
+import {
+  type AuthError,
+  DEFAULT_REALM,
+  isAuthError,
+  MissingTokenError,
+  toAuthError,
+  UnavailableError,
+} from '../errors.ts';
 import {
   OPTIONAL_AUTH,
   renderAuthError,
@@ -167,20 +174,7 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     policy: Policy,
   ): AuthOutcome | Promise<AuthOutcome> {
     if (principal === undefined) return missing; // a requirement needs someone to authorize
-    let decision: Decision | PromiseLike<Decision>;
-    try {
-      decision = policy(principal, contextOf(req));
-    } catch (cause) {
-      return fail(policyFailed(cause));
-    }
-    const settle = (d: unknown): AuthOutcome => {
-      const normalized = normalizeDecision(d);
-      return normalized.allowed === true ? principal : fail(decisionToError(normalized));
-    };
-    if (isThenable(decision)) {
-      return Promise.resolve(decision).then(settle, (cause: unknown) => fail(policyFailed(cause)));
-    }
-    return settle(decision);
+    return authorizePrincipal(principal, policy, () => contextOf(req), realm);
   }
 
   const afterAuthentication = (
@@ -213,6 +207,51 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
       if (owned) authenticator.close();
     },
   });
+}
+
+const missingByRealm = new Map<string, AuthError>();
+
+/**
+ * Applies `policy` to `principal` (undefined → 401 `MissingTokenError`): the principal when allowed,
+ * else the AuthError to render in `realm` (403, or 503 when the policy throws or rejects). Synchronous
+ * when the policy is. For adapters whose authorization step runs apart from authentication (Express
+ * and Hono middleware after `requireAuth`).
+ *
+ * @example
+ * ```ts
+ * const outcome = authorizePrincipal(req.auth, requireScopes('read:items'), () => contextOf(req), 'api');
+ * ```
+ */
+export function authorizePrincipal(
+  principal: Principal | undefined,
+  policy: Policy,
+  contextOf: () => PolicyContext,
+  realm: string = DEFAULT_REALM,
+): AuthOutcome | Promise<AuthOutcome> {
+  if (principal === undefined || principal === null) {
+    let missing = missingByRealm.get(realm);
+    if (missing === undefined) {
+      missing = new MissingTokenError().withRealm(realm);
+      // Realms are fixed at setup (validated, a handful per app), so this map stays small.
+      if (missingByRealm.size < 64) missingByRealm.set(realm, missing);
+    }
+    return missing;
+  }
+  const fail = (cause: unknown): AuthError => toAuthError(cause).withRealm(realm);
+  let decision: Decision | PromiseLike<Decision>;
+  try {
+    decision = policy(principal, contextOf());
+  } catch (cause) {
+    return fail(policyFailed(cause));
+  }
+  const settle = (d: unknown): AuthOutcome => {
+    const normalized = normalizeDecision(d);
+    return normalized.allowed === true ? principal : fail(decisionToError(normalized));
+  };
+  if (isThenable(decision)) {
+    return Promise.resolve(decision).then(settle, (cause: unknown) => fail(policyFailed(cause)));
+  }
+  return settle(decision);
 }
 
 function weakMemo<Req>(): RequestMemo<Req> {

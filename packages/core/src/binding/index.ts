@@ -1,5 +1,5 @@
 // binding: what an adapter needs to bind core to a framework (internal entry `@auth/core/internal`).
-export { createAuthBinding } from './auth-binding.ts';
+export { authorizePrincipal, createAuthBinding } from './auth-binding.ts';
 export type {
   AuthBinding,
   AuthOutcome,
