@@ -4,7 +4,7 @@ import { createAuthenticator } from '@auth/core';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../../apps/hono-demo/src/app.ts';
-import { authorize, optionalAuth, requireAuth } from '../src/index.ts';
+import { authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
 async function listen(app: Hono, close: () => void): Promise<DemoServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -46,6 +46,16 @@ export const honoHarness: ConformanceHarness = {
       first.close();
       if (second !== first) second.close();
     });
+  },
+  async startDeclared({ auth, route }) {
+    // Hono's idiom for a declared route: the auth middleware, then the requirement middleware.
+    const authenticator = createAuthenticator(auth);
+    const app = new Hono();
+    const authenticate = route.optional ? optionalAuth(authenticator) : requireAuth(authenticator);
+    app.get('/declared', authenticate, requireScopes(...(route.scopes ?? [])), (c) =>
+      c.json({ sub: c.var.auth?.subject ?? null }),
+    );
+    return listen(app, () => authenticator.close());
   },
   declareRoute(options, auth) {
     // Hono's route-level options are those of requireAuth / optionalAuth (nothing is fetched before
