@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConformanceHarness, DemoServer } from '@auth/conformance';
 import { createAuthenticator } from '@auth/core';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { createApp } from '../../../apps/hono-demo/src/app.ts';
 import { authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
@@ -51,10 +51,10 @@ export const honoHarness: ConformanceHarness = {
     // Hono's idiom for a declared route: the auth middleware, then the requirement middleware.
     const authenticator = createAuthenticator(auth);
     const app = new Hono();
-    const authenticate = route.optional ? optionalAuth(authenticator) : requireAuth(authenticator);
-    app.get('/declared', authenticate, requireScopes(...(route.scopes ?? [])), (c) =>
-      c.json({ sub: c.var.auth?.subject ?? null }),
-    );
+    const requirement = requireScopes(...(route.scopes ?? []));
+    const reply = (c: Context) => c.json({ sub: c.get('auth')?.subject ?? null });
+    if (route.optional) app.get('/declared', optionalAuth(authenticator), requirement, reply);
+    else app.get('/declared', requireAuth(authenticator), requirement, reply);
     return listen(app, () => authenticator.close());
   },
   declareRoute(options, auth) {
