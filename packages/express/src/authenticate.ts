@@ -1,7 +1,7 @@
 import { type AuthSource, OPTIONAL, REQUIRED, type RouteRequirement } from '@auth/core/internal';
 import { type Authenticator, MissingTokenError, type Principal } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { bind, realmOf, rememberRealm, settle, withFormBody } from './binding.ts';
+import { bind, needsFormBody, readFormBody, realmOf, rememberRealm, settle } from './binding.ts';
 
 /** What the middleware authenticates with: core's options, a Verifier, an Authenticator, or `{ authenticator }`. */
 export type { AuthSource };
@@ -14,12 +14,9 @@ function middleware(source: AuthSource | undefined, route: RouteRequirement, nam
   const { realm } = binding;
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     rememberRealm(req, realm);
-    withFormBody(req, res, next, () =>
-      settle(binding.run(req, route), next, (principal) => {
-        // Optional and no credentials: no earlier middleware's principal stays behind.
-        req.auth = principal;
-      }),
-    );
+    if (needsFormBody(req))
+      readFormBody(req, res, next, () => settle(req, binding.run(req, route), next, true));
+    else settle(req, binding.run(req, route), next, true);
   };
   // Named functions read well in stack traces and in `app._router` dumps.
   Object.defineProperty(handler, 'name', { value: name });

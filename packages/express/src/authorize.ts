@@ -8,7 +8,7 @@ export interface AuthorizeMiddleware extends RequestHandler {}
 
 function named(policy: Policy, name: string): AuthorizeMiddleware {
   const handler = (req: Request, _res: Response, next: NextFunction): void => {
-    settle(authorizeRequest(req, policy), next);
+    settle(req, authorizeRequest(req, policy), next, false);
   };
   Object.defineProperty(handler, 'name', { value: name });
   return handler;

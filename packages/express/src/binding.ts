@@ -5,7 +5,7 @@ import {
   createAuthBinding,
   isBearerCredentials,
 } from '@auth/core/internal';
-import { type AuthError, DEFAULT_REALM, isAuthError, type Policy, type PolicyContext } from '@auth/core';
+import { DEFAULT_REALM, isAuthError, type Policy, type PolicyContext } from '@auth/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 // The framework-specific pieces: how Express's request reads for core, its policy context, and where
@@ -44,20 +44,23 @@ export function authorizeRequest(req: Request, policy: Policy): AuthOutcome | Pr
   return authorizePrincipal(req.auth, policy, () => contextOf(req), realmOf(req));
 }
 
-/** Continues the chain with an outcome: an AuthError goes to `next(err)`, anything else to `next()`. */
+/** Continues the chain: an AuthError goes to `next(err)`; a principal (or none) to `req.auth`, then `next()`. */
+export function finish(req: Request, outcome: AuthOutcome, next: NextFunction, setsAuth: boolean): void {
+  if (isAuthError(outcome)) return next(outcome);
+  // Optional and no credentials: no earlier middleware's principal stays behind.
+  if (setsAuth) req.auth = outcome;
+  next();
+}
+
+/** `finish` now or when the run settles (`.then`: Express 4 does not catch rejected promises; a run never rejects). */
 export function settle(
+  req: Request,
   outcome: AuthOutcome | Promise<AuthOutcome>,
   next: NextFunction,
-  onPrincipal?: (outcome: Exclude<AuthOutcome, AuthError>) => void,
+  setsAuth: boolean,
 ): void {
-  const finish = (o: AuthOutcome): void => {
-    if (isAuthError(o)) return next(o);
-    onPrincipal?.(o);
-    next();
-  };
-  // `.then` rather than async/await: Express 4 does not catch rejected promises (a run never rejects).
-  if (outcome instanceof Promise) outcome.then(finish);
-  else finish(outcome);
+  if (outcome instanceof Promise) outcome.then((o) => finish(req, o, next, setsAuth));
+  else finish(req, outcome, next, setsAuth);
 }
 
 // RFC 6750 §2: a header token beside an `access_token` form parameter is a 400 even when body tokens
@@ -66,20 +69,19 @@ export function settle(
 const formParser = express.urlencoded({ extended: false, limit: '100kb' });
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
-export function withFormBody(req: Request, res: Response, next: NextFunction, run: () => void): void {
+/** Whether an unparsed form body must be read first (nothing is read for other requests). */
+export function needsFormBody(req: Request): boolean {
+  if (req.body !== undefined || req.method === 'GET' || req.method === 'HEAD') return false;
   const type = req.headers['content-type'];
   const authorization = req.headers.authorization;
-  if (
-    req.body !== undefined ||
-    req.method === 'GET' ||
-    req.method === 'HEAD' ||
-    typeof type !== 'string' ||
-    !FORM.test(type) ||
-    typeof authorization !== 'string' ||
-    !isBearerCredentials(authorization)
-  ) {
-    run();
-    return;
-  }
-  formParser(req, res, (error?: unknown) => (error ? next(error) : run()));
+  return (
+    typeof type === 'string' &&
+    FORM.test(type) &&
+    typeof authorization === 'string' &&
+    isBearerCredentials(authorization)
+  );
+}
+
+export function readFormBody(req: Request, res: Response, next: NextFunction, then: () => void): void {
+  formParser(req, res, (error?: unknown) => (error ? next(error) : then()));
 }
