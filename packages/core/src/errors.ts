@@ -45,14 +45,8 @@ export type AuthErrorCode =
   | 'ERR_AUTH_KEYS_UNAVAILABLE'
   | 'ERR_AUTH_SECRET_STORE_UNAVAILABLE'
   // API keys / service principals
-  | 'ERR_AUTH_INVALID_API_KEY'
-  // client side (outgoing calls)
-  | 'ERR_AUTH_TOKEN_ENDPOINT'
-  | 'ERR_AUTH_REFRESH_FAILED'
-  | 'ERR_AUTH_SUBJECT_MISMATCH'
-  | 'ERR_AUTH_DISCOVERY_FAILED'
-  | 'ERR_AUTH_ORIGIN_NOT_ALLOWED'
-  | 'ERR_AUTH_CLIENT_ERROR';
+  | 'ERR_AUTH_INVALID_API_KEY';
+// Failures of outgoing calls (`@auth/core/client`) are not answers to a caller: AuthClientErrorCode.
 
 /** The RFC 6750 §3.1 error codes. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
@@ -139,8 +133,8 @@ export class AuthError extends Error {
    */
   declare readonly detail: AuthErrorDetail | undefined;
   /**
-   * Whether instances capture a stack trace. Off for request rejections (an answer, not a fault);
-   * on for the client's errors about outgoing calls, where the caller's stack matters.
+   * Whether instances capture a stack trace. Off for request rejections (an answer, not a fault).
+   * (The client's errors about outgoing calls are AuthClientErrors, which always keep theirs.)
    */
   static readonly keepsStack: boolean = false;
 

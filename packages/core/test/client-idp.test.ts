@@ -118,7 +118,7 @@ describe('refresh tokens against the dev IdP', () => {
     await expect(idp.refresh(login.refresh_token)).rejects.toMatchObject({ status: 400 });
     const error = await source.getToken({ forceRefresh: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefreshError);
-    expect(error).toMatchObject({ status: 401, oauthError: 'invalid_grant' });
+    expect(error).toMatchObject({ code: 'ERR_AUTH_REFRESH_FAILED', oauthError: 'invalid_grant' });
     expect(errors).toHaveLength(1);
   });
 });
