@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type AuthError, InvalidTokenError } from '../src/errors.ts';
 import { createVerifier } from '../src/verify/create-verifier.ts';
 import type { VerifierOptions } from '../src/verify/options.ts';
-import { genKey, signToken, testClock } from './verify-helpers.ts';
+import { genKey, signToken, testClock } from './fixtures/verify-helpers.ts';
 
 const ISS = 'https://issuer.detail.test';
 const AUD = 'api://detail';
