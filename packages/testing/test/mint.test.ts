@@ -136,6 +136,26 @@ describe('signRaw', () => {
     expect(signRaw({ alg: 'RS256' }, { a: 1 }, rsa, { signature: 'AAAA' }).endsWith('.AAAA')).toBe(true);
   });
 
+  it('encoded: true signs string segments verbatim, non-canonical ones included', async () => {
+    const header = Buffer.from('{"alg":"RS256"}').toString('base64url');
+    const token = signRaw(header, 'eyJzdWIiOiJzIn0=', rsa, { encoded: true });
+    const [h, p, s] = segments(token);
+    expect([h, p]).toEqual([header, 'eyJzdWIiOiJzIn0=']);
+    // the signature covers the verbatim input: it verifies over exactly these bytes
+    const { createPublicKey, verify } = await import('node:crypto');
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${h}.${p}`),
+      createPublicKey({ key: rsa.publicJwk, format: 'jwk' }),
+      Buffer.from(s ?? '', 'base64url'),
+    );
+    expect(ok).toBe(true);
+    // objects are still encoded
+    expect(decodeSegment(segments(signRaw({ alg: 'none' }, 'e30', null, { encoded: true }))[0])).toBe(
+      '{"alg":"none"}',
+    );
+  });
+
   it('signs a header string with options.alg, and refuses unknown algs without a signature', async () => {
     const token = signRaw('{"alg":"RS256"}', '{"sub":"s"}', rsa);
     await expect(jwtVerify(token, rsa.publicKey)).resolves.toBeTruthy();

@@ -11,7 +11,8 @@ import { extractToken, hasToken, validateTokenLocations } from '../../src/extrac
 import type { TokenLocations } from '../../src/extract/index.ts';
 import type { RequestLike } from '../../src/types.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
-import { genKey, signToken } from '../fixtures/verify-helpers.ts';
+import { generateKeyPair } from '@auth/testing';
+import { signToken } from '../fixtures/jws.ts';
 
 const X = { tokenHeader: 'X-Auth-Token', tokenPrefix: '' } satisfies TokenLocations;
 const JWT = { tokenPrefix: 'JWT' } satisfies TokenLocations;
@@ -169,9 +170,11 @@ describe('custom bearer header: environment variables', () => {
   });
 });
 
+const headerSuiteKey = await generateKeyPair('RS256', { kid: 'k1' });
+
 describe('custom bearer header: authenticator', () => {
   const ISS = 'https://issuer.header.test';
-  const key = genKey('RS256', 'k1');
+  const key = headerSuiteKey;
   const now = Math.floor(Date.now() / 1000);
   const token = signToken(key, { iss: ISS, sub: 'svc', aud: 'api', iat: now, exp: now + 600 });
   const verifierOptions = {

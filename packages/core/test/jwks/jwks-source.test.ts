@@ -9,19 +9,14 @@ import type { JwksCacheEntry, JwksCacheStore } from '../../src/jwks/types.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { IssuerConfig, VerifierOptions } from '../../src/verify/options.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
-import {
-  type TestJwksServer,
-  genKey,
-  signToken,
-  startTestJwksServer,
-  testClock,
-} from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair, type JwksServer, startJwksServer } from '@auth/testing';
+import { signToken } from '../fixtures/jws.ts';
 
 const AUD = 'api://test';
-const k1 = genKey('RS256', 'k1');
-const k2 = genKey('ES256', 'k2');
+const k1 = await generateKeyPair('RS256', { kid: 'k1' });
+const k2 = await generateKeyPair('ES256', { kid: 'k2' });
 
-let server: TestJwksServer | undefined;
+let server: JwksServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -37,9 +32,13 @@ const rejection = (p: Promise<unknown>) =>
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
-  async function setup(issuer: Partial<IssuerConfig> = {}, extra: Partial<VerifierOptions> = {}) {
-    server = await startTestJwksServer([k1.publicJwk]);
-    const clock = testClock(Date.now());
+  async function setup(
+    issuer: Partial<IssuerConfig> = {},
+    extra: Partial<VerifierOptions> = {},
+    headers: Record<string, string> = {},
+  ) {
+    server = await startJwksServer({ keys: [k1.publicJwk], headers });
+    const clock = createClock();
     const verifier = createVerifier(
       withBackend(
         {
@@ -108,7 +107,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   it('refreshes in the background: a warm verifier does not wait on a slow endpoint', async () => {
     const { srv, clock, verifier, mint } = await setup();
     await verifier.hydrate();
-    srv.fail('slow'); // 1.5 s responses
+    srv.fail('slow', { delayMs: 1_500 }); // 1.5 s responses
     clock.advance(8.5 * 60_000);
     const started = performance.now();
     await verifier.verify(mint());
@@ -119,7 +118,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   it('serves the last good keys for a bounded time when refreshes fail (stale-if-error)', async () => {
     const { srv, clock, verifier, mint } = await setup({ jwks: { staleIfError: 60_000 } });
     await verifier.hydrate();
-    srv.fail('down');
+    srv.fail('error500', { status: 503 });
     clock.advance(10 * 60_000 + 1);
     await expect(verifier.verify(mint())).resolves.toBeDefined();
     await tick(50);
@@ -134,7 +133,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
 
   it('a down endpoint with nothing cached is a 503 with Retry-After, and is not hammered', async () => {
     const { srv, clock, verifier, mint } = await setup();
-    srv.fail('down');
+    srv.fail('error500', { status: 503 });
     const e = await rejection(verifier.verify(mint()));
     expect(e.code).toBe('ERR_AUTH_KEYS_UNAVAILABLE');
     expect(e.status).toBe(503);
@@ -144,20 +143,24 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
     expect((e as unknown as UnavailableError).toResponse().headers['www-authenticate']).toBeUndefined();
     await rejection(verifier.verify(mint()));
     expect(srv.counters.jwks).toBe(1);
-    srv.fail('none');
+    srv.fail(null);
     clock.advance(2_000);
     await expect(verifier.verify(mint())).resolves.toBeDefined();
     expect(srv.counters.jwks).toBe(2);
   });
 
   it.each([
-    ['redirecting', 'redirect'],
-    ['malformed', 'malformed'],
-    ['huge', 'huge'],
-    ['listing too many keys', 'too-many-keys'],
-  ] as const)('a %s JWKS endpoint yields 503, never a crash', async (_label, mode) => {
+    ['redirecting', (srv: JwksServer) => srv.fail('redirect')],
+    ['malformed', (srv: JwksServer) => srv.fail('malformed')],
+    ['huge', (srv: JwksServer) => srv.fail('huge', { bytes: 2 * 1024 * 1024 })],
+    [
+      'listing too many keys',
+      (srv: JwksServer) =>
+        srv.setKeys({ keys: Array.from({ length: 1000 }, (_, i) => ({ ...k1.publicJwk, kid: `k${i}` })) }),
+    ],
+  ] as const)('a %s JWKS endpoint yields 503, never a crash', async (_label, misbehave) => {
     const { srv, verifier, mint } = await setup();
-    srv.fail(mode);
+    misbehave(srv);
     const e = await rejection(verifier.verify(mint()));
     expect(e.code).toBe('ERR_AUTH_KEYS_UNAVAILABLE');
     expect(srv.counters.jwks).toBe(1);
@@ -165,7 +168,7 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
 
   it('times out a hanging endpoint', async () => {
     const { srv, verifier, mint } = await setup({ jwks: { timeout: 150 } });
-    srv.fail('hang');
+    srv.fail('slow', { delayMs: 60_000 }); // hangs until close()
     const started = performance.now();
     const e = await rejection(verifier.verify(mint()));
     expect(e.code).toBe('ERR_AUTH_KEYS_UNAVAILABLE');
@@ -173,8 +176,11 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   });
 
   it('honours Cache-Control max-age within the configured bounds', async () => {
-    const { srv, clock, verifier, mint } = await setup({ jwks: { maxTtl: 15 * 60_000 } });
-    srv.setCacheControl('public, max-age=3600');
+    const { srv, clock, verifier, mint } = await setup(
+      { jwks: { maxTtl: 15 * 60_000 } },
+      {},
+      { 'cache-control': 'public, max-age=3600' },
+    );
     await verifier.hydrate();
     clock.advance(11 * 60_000); // past the default TTL's refresh point, before 80% of 15 min
     await verifier.verify(mint());
@@ -198,13 +204,13 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
 
   it('hydrate() rejects with UnavailableError when the endpoint is down', async () => {
     const { srv, verifier } = await setup();
-    srv.fail('down');
+    srv.fail('error500', { status: 503 });
     await expect(verifier.hydrate()).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it('discovers the JWKS URI once when none is configured', async () => {
-    server = await startTestJwksServer([k1.publicJwk]);
-    const clock = testClock(Date.now());
+    server = await startJwksServer({ keys: [k1.publicJwk] });
+    const clock = createClock();
     const verifier = createVerifier(
       withBackend({ issuers: [{ issuer: server.issuer, audience: AUD }], clock, cacheSize: 0 }, backend),
     );
@@ -217,8 +223,8 @@ describe.each(BACKENDS)('JWKS key source (%s backend)', (_name, backend) => {
   });
 
   it('rejects a discovery document naming another issuer', async () => {
-    server = await startTestJwksServer([k1.publicJwk]);
-    server.setDiscoveryIssuer('https://evil.example');
+    server = await startJwksServer({ keys: [k1.publicJwk] });
+    server.setDiscovery({ issuer: 'https://evil.example' });
     const verifier = createVerifier(
       withBackend({ issuers: [{ issuer: server.issuer, audience: AUD }] }, backend),
     );

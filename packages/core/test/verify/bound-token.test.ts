@@ -11,16 +11,17 @@ import { POSSESSION } from '../../src/verify/confirmation.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { VerifyOverrides } from '../../src/verify/options.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
-import { genKey, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.bound.test';
 const AUD = 'api://bound';
-const rs = genKey('RS256', 'bound');
+const rs = await generateKeyPair('RS256', { kid: 'bound' });
 const JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
 const X5T = 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2';
 
 describe.each(BACKENDS)('bound tokens need proof of possession (%s backend)', (_name, backend) => {
-  const clock = testClock();
+  const clock = createClock(T0);
   const now = clock.seconds();
   const claims = { iss: ISS, sub: 'u', aud: AUD, iat: now, exp: now + 600 };
   const verifier = createVerifier(

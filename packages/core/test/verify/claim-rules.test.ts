@@ -8,7 +8,8 @@ import { checkClaims } from '../../src/verify/claims.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { ClaimRules } from '../../src/verify/issuer-config.ts';
 import type { JoseHeader } from '../../src/verify/options.ts';
-import { genKey, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.claims.test';
 const NOW = 1_900_000_000;
@@ -373,10 +374,12 @@ describe('claim types', () => {
   });
 });
 
+const claimsEs = await generateKeyPair('ES256', { kid: 'claims-es' });
+
 describe('through the verifier', () => {
-  const es = genKey('ES256', 'claims-es');
+  const es = claimsEs;
   it('an ID token marked only by typ is refused by an access-token verifier', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const now = clock.seconds();
     const verifier = createVerifier({
       issuers: [{ issuer: ISS, audience: 'api', jwksUri: `${ISS}/jwks` }],

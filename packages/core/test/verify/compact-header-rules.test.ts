@@ -9,10 +9,11 @@ import { isCanonicalBase64url, parseCompact } from '../../src/verify/compact.ts'
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import { backend } from '../../src/verify/crypto/node.ts';
 import type { CryptoBackend } from '../../src/verify/crypto/types.ts';
-import { b64u, genKey, json64, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { b64u, json64, signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.compact.test';
-const es = genKey('ES256', 'compact-es');
+const es = await generateKeyPair('ES256', { kid: 'compact-es' });
 let unique = 0;
 /** A header segment no other test has parsed (the header cache is shared by the whole module). */
 const freshHeader = (extra: Record<string, unknown> = {}) =>
@@ -52,7 +53,7 @@ describe('segment count', () => {
   it('rejects a fourth segment made by splitting the signature on a 4-character boundary', async () => {
     // base64url decoders skip the dot, so the split signature still decodes to the signed bytes: only
     // the segment count tells this token from the valid one.
-    const clock = testClock();
+    const clock = createClock(T0);
     const now = clock.seconds();
     const token = signToken(es, { iss: ISS, sub: 'u', iat: now, exp: now + 60 });
     const d2 = token.lastIndexOf('.');

@@ -3,18 +3,18 @@
  * overrides, HS secrets and the Cognito preset (with @auth/testing's Cognito-shaped tokens).
  */
 import { createHmac } from 'node:crypto';
-import { generateKeyPair, jwksFetch, mintCognitoToken } from '@auth/testing';
+import { createClock, generateKeyPair, jwksFetch, mintCognitoToken } from '@auth/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { ForbiddenError, isAuthError } from '../../src/errors.ts';
 import { cognito } from '../../src/verify/cognito.ts';
 import { createVerifier, isVerifier } from '../../src/verify/create-verifier.ts';
 import type { IssuerConfig, VerifierOptions } from '../../src/verify/options.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
-import { genKey, json64, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { json64, signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.verify.test';
 const AUD = 'api://test';
-const rs = genKey('RS256', 'rs');
+const rs = await generateKeyPair('RS256', { kid: 'rs' });
 const keysFetch = (keys: Record<string, unknown>[] = [rs.publicJwk]) =>
   vi.fn(async (_url: string, _init?: RequestInit) => Response.json({ keys }));
 
@@ -79,7 +79,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
     createVerifier(withBackend(baseOptions(issuer, extra), backend));
 
   it('maps claims to a frozen principal', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make(
       { groupsClaims: ['groups', 'cognito:groups', 'realm_access.roles', 'https://x.example/roles'] },
       { clock },
@@ -116,7 +116,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('reads scp arrays, organization maps and a custom user id claim', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make({ userIdClaim: 'email', organizationsClaim: 'orgs' }, { clock });
     const p = await v.verify(
       signToken(
@@ -137,7 +137,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('caches verified tokens: same principal, no re-verification, expiry re-checked on a hit', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make({}, { clock });
     const token = signToken(rs, claimsAt(clock.seconds(), { exp: clock.seconds() + 60 }));
     const a = await v.verify(token);
@@ -147,7 +147,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('re-checks nbf on a cache hit too, and never caches failures', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make({}, { clock });
     const now = clock.seconds();
     const early = signToken(rs, claimsAt(now, { nbf: now + 30 }));
@@ -157,14 +157,14 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('a key dropped from the JWKS stops passing cache hits after the next refresh', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     let keys: Record<string, unknown>[] = [rs.publicJwk];
     const fetch = vi.fn(async (_url: string, _init?: RequestInit) => Response.json({ keys }));
     const v = make({}, { clock, fetch });
     const token = signToken(rs, claimsAt(clock.seconds(), { exp: clock.seconds() + 3_600 }));
     const first = await v.verify(token);
     expect(await v.verify(token)).toBe(first); // a cache hit
-    keys = [genKey('ES256', 'replacement').publicJwk];
+    keys = [(await generateKeyPair('ES256', { kid: 'replacement' })).publicJwk];
     clock.advance(9 * 60_000); // past the refresh point (80 % of the 10 min TTL), before expiry
     await v.verify(token).catch(() => undefined); // this hit starts the background refresh
     await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
@@ -173,14 +173,14 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('cacheSize 0 disables the cache', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make({}, { clock, cacheSize: 0 });
     const token = signToken(rs, claimsAt(clock.seconds()));
     expect(await v.verify(token)).not.toBe(await v.verify(token));
   });
 
   it('runs customCheck on every request, cache hits included', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const revoked = new Set<string>();
     const customCheck = vi.fn(async (principal: { claims: { jti?: unknown } }, _header: unknown) => {
       if (revoked.has(String(principal.claims.jti)))
@@ -197,7 +197,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('turns a non-AuthError from customCheck into a 401 token rejection', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make(
       {},
       {
@@ -214,7 +214,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('per-call overrides narrow the rules', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = make({}, { clock });
     const token = signToken(rs, claimsAt(clock.seconds(), { client_id: 'app' }));
     await expect(v.verify(token, { clientId: 'other' })).rejects.toMatchObject({
@@ -227,7 +227,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('routes through a resolver for multi-tenant issuers, caching its answers', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const resolver = vi.fn((iss: string) =>
       iss.startsWith('https://tenant-') ? { issuer: iss, audience: AUD, jwksUri: `${iss}/jwks` } : undefined,
     );
@@ -250,7 +250,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('shares one async resolver call between concurrent first requests', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const resolver = vi.fn(async (iss: string) => ({ issuer: iss, audience: AUD, jwksUri: `${iss}/jwks` }));
     const v = createVerifier(withBackend({ issuers: resolver, clock, fetch: keysFetch() }, backend));
     const token = signToken(rs, claimsAt(clock.seconds(), { iss: 'https://tenant-b.example' }));
@@ -275,7 +275,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
 
   it('verifies HS256 only with the configured secret', async () => {
     const secret = 'a-very-long-shared-secret-for-hs256-tests';
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = createVerifier(
       withBackend({ issuers: [{ issuer: ISS, audience: AUD, secret }], clock }, backend),
     );
@@ -291,7 +291,7 @@ describe.each(BACKENDS)('verifier (%s backend)', (_name, backend) => {
   });
 
   it('accepts several entries for one issuer (access and id tokens of one pool)', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const v = createVerifier(
       withBackend(
         {

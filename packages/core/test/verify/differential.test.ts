@@ -10,7 +10,8 @@ import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { IssuerConfig } from '../../src/verify/options.ts';
 import { AUD, ISS, JWKS_URI, cases, claims, clock, jwks } from '../fixtures/hostile-cases.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
-import { type TestAlg, genKey, signToken } from '../fixtures/verify-helpers.ts';
+import { generateKeyPair, type KeyAlg } from '@auth/testing';
+import { signToken } from '../fixtures/jws.ts';
 
 /** Cases where jose accepts and we reject, on purpose. */
 const STRICTER = new Set([
@@ -51,8 +52,8 @@ const STRICTER = new Set([
   'oversize token',
 ]);
 
-const extraAlgs: TestAlg[] = ['RS384', 'RS512', 'PS384', 'PS512', 'ES384', 'ES512'];
-const extraKeys = extraAlgs.map((alg) => genKey(alg, `extra-${alg}`));
+const extraAlgs: KeyAlg[] = ['RS384', 'RS512', 'PS384', 'PS512', 'ES384', 'ES512'];
+const extraKeys = await Promise.all(extraAlgs.map((alg) => generateKeyPair(alg, { kid: `extra-${alg}` })));
 const allKeys = [
   ...jwks.filter((k) => typeof k === 'object'),
   ...extraKeys.map((k) => k.publicJwk),

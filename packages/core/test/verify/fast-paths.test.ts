@@ -9,12 +9,13 @@ import { parseBearer } from '../../src/extract/bearer.ts';
 import type { RequestLike } from '../../src/types.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { VerifierOptions } from '../../src/verify/options.ts';
-import { genKey, json64, signToken } from '../fixtures/verify-helpers.ts';
+import { generateKeyPair } from '@auth/testing';
+import { json64, signToken } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.fast.test';
 const AUD = 'api://fast';
-const rs = genKey('RS256', 'rs');
-const es = genKey('ES256', 'es');
+const rs = await generateKeyPair('RS256', { kid: 'rs' });
+const es = await generateKeyPair('ES256', { kid: 'es' });
 
 function options(extra: Partial<VerifierOptions> = {}): VerifierOptions {
   return {

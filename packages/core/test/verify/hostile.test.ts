@@ -18,7 +18,7 @@ import {
   rsHeader,
   rsToken,
 } from '../fixtures/hostile-cases.ts';
-import { b64u } from '../fixtures/verify-helpers.ts';
+import { b64u } from '../fixtures/jws.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
 
 function build(backend: (typeof BACKENDS)[number][1], issuer: Partial<IssuerConfig> = {}) {

@@ -10,11 +10,12 @@ import * as root from '../../src/index.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import { verifierInternals } from '../../src/verify/internals.ts';
 import type { Verifier, VerifierOptions } from '../../src/verify/options.ts';
-import { genKey, signToken } from '../fixtures/verify-helpers.ts';
+import { generateKeyPair } from '@auth/testing';
+import { signToken } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.internals.test';
 const AUD = 'api://internals';
-const ed = genKey('EdDSA', 'ed');
+const ed = await generateKeyPair('EdDSA', { kid: 'ed' });
 
 const options = (): VerifierOptions => ({
   issuers: [{ issuer: ISS, audience: AUD, jwksUri: `${ISS}/jwks` }],

@@ -8,13 +8,14 @@ import { createVerifier } from '../../src/verify/create-verifier.ts';
 import { verifierInternals } from '../../src/verify/internals.ts';
 import { RESOLVED_ISSUERS_MAX } from '../../src/verify/issuer-registry.ts';
 import type { IssuerConfig } from '../../src/verify/options.ts';
-import { b64u, genKey, json64, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { b64u, json64, signToken, T0 } from '../fixtures/jws.ts';
 
 const AUD = 'api://tenants';
-const ed = genKey('EdDSA', 'tenant-key');
+const ed = await generateKeyPair('EdDSA', { kid: 'tenant-key' });
 
 function setup(resolve: (iss: string) => IssuerConfig | undefined) {
-  const clock = testClock();
+  const clock = createClock(T0);
   const fetch = vi.fn(async (_url: string, _init?: RequestInit) => Response.json({ keys: [ed.publicJwk] }));
   const resolver = vi.fn(resolve);
   const verifier = createVerifier({ issuers: resolver, fetch, clock, signatureVerification: 'sync' });

@@ -8,11 +8,12 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import { hasDuplicateKeys, scanOps } from '../../src/verify/json-guard.ts';
-import { genKey, json64, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { json64, signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.dup-scan.test';
 const AUD = 'api://dup-scan';
-const rs = genKey('RS256', 'dup-scan');
+const rs = await generateKeyPair('RS256', { kid: 'dup-scan' });
 
 /** `{"m0":0,"m1":0,…}` with `n` members, plus `extra` raw member text appended. */
 function wideObject(n: number, extra = ''): string {
@@ -92,7 +93,7 @@ describe('duplicate-member scan stays correct on wide objects', () => {
 });
 
 describe('a token with ~585 members goes through the verifier correctly', () => {
-  const clock = testClock();
+  const clock = createClock(T0);
   const now = clock.seconds();
   const verifier = createVerifier({
     issuers: [{ issuer: ISS, audience: AUD, jwksUri: `${ISS}/jwks` }],

@@ -6,13 +6,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { isAuthError } from '../../src/errors.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { IssuerConfig, VerifyOverrides } from '../../src/verify/options.ts';
-import { genKey, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.overrides.test';
-const rs = genKey('RS256', 'overrides');
+const rs = await generateKeyPair('RS256', { kid: 'overrides' });
 
 function setup(entry: Partial<IssuerConfig> = {}, entries?: Partial<IssuerConfig>[]) {
-  const clock = testClock();
+  const clock = createClock(T0);
   const now = clock.seconds();
   const issuers = (entries ?? [entry]).map(
     (e) => ({ issuer: ISS, audience: ['api://a', 'api://b'], jwksUri: `${ISS}/jwks`, ...e }) as IssuerConfig,

@@ -8,12 +8,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { isAuthError } from '../../src/errors.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { IssuerConfig } from '../../src/verify/options.ts';
-import { genKey, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { signToken, T0 } from '../fixtures/jws.ts';
 
 const A = 'https://a.overrides-choice.test';
 const B = 'https://b.overrides-choice.test';
-const rs = genKey('RS256', 'choice');
-const forger = genKey('RS256', 'choice');
+const rs = await generateKeyPair('RS256', { kid: 'choice' });
+const forger = await generateKeyPair('RS256', { kid: 'choice' });
 
 const entry = (issuer: string, extra: Partial<IssuerConfig> = {}): IssuerConfig => ({
   issuer,
@@ -31,7 +32,7 @@ async function outcome(p: Promise<unknown>): Promise<unknown> {
 
 describe('verify overrides: misuse is not chosen by the token', () => {
   const setup = (issuers: IssuerConfig[] | ((iss: string) => IssuerConfig | undefined)) => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const now = clock.seconds();
     const verifier = createVerifier({
       issuers,

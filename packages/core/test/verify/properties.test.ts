@@ -10,7 +10,7 @@ import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { Verifier } from '../../src/verify/options.ts';
 import { AUD, ISS, JWKS_URI, claims, clock, jwks, rs } from '../fixtures/hostile-cases.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
-import { b64u, json64, signToken } from '../fixtures/verify-helpers.ts';
+import { b64u, json64, signToken } from '../fixtures/jws.ts';
 
 async function outcome(v: Verifier, token: unknown): Promise<'ok' | 'auth-error'> {
   let p: Promise<unknown>;

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createVerifier } from '../../src/verify/index.ts';
-import { genKey, signToken, startTestJwksServer } from '../fixtures/verify-helpers.ts';
+import { generateKeyPair, startJwksServer } from '@auth/testing';
+import { signToken } from '../fixtures/jws.ts';
 
 describe('smoke', () => {
   it('verifies RS256, ES256, EdDSA through a local JWKS', async () => {
-    const keys = [genKey('RS256'), genKey('ES256'), genKey('EdDSA')];
-    const srv = await startTestJwksServer(keys.map((k) => k.publicJwk));
+    const keys = [
+      await generateKeyPair('RS256'),
+      await generateKeyPair('ES256'),
+      await generateKeyPair('EdDSA'),
+    ];
+    const srv = await startJwksServer({ keys: keys.map((k) => k.publicJwk) });
     const v = createVerifier({ issuers: [{ issuer: srv.issuer, audience: 'api', jwksUri: srv.jwksUri }] });
     const now = Math.floor(Date.now() / 1000);
     for (const k of keys) {

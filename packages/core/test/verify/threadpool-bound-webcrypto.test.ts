@@ -10,17 +10,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import { backend as webBackend, webVerifyLimit } from '../../src/verify/crypto/web.ts';
 import { withBackend } from '../fixtures/verify-backends.ts';
-import { b64u, genKey, json64, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { b64u, json64, signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.webpool.test';
 const AUD = 'api://webpool';
-const rs = genKey('RS256', 'webpool');
+const rs = await generateKeyPair('RS256', { kid: 'webpool' });
 
 describe('WebCrypto signature checks are bounded on the thread pool', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('keeps subtle.verify calls in flight bounded and lets fs work through a flood', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const now = clock.seconds();
     const verifier = createVerifier(
       withBackend(
@@ -81,7 +82,7 @@ describe('WebCrypto signature checks are bounded on the thread pool', () => {
   }, 60_000);
 
   it('stays bounded when new checks arrive as others finish (a freed slot goes to the oldest waiter)', async () => {
-    const clock = testClock();
+    const clock = createClock(T0);
     const now = clock.seconds();
     const verifier = createVerifier(
       withBackend(

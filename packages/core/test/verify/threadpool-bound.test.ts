@@ -16,16 +16,17 @@ import {
   threadPoolSize,
 } from '../../src/verify/crypto/node.ts';
 import { withBackend } from '../fixtures/verify-backends.ts';
-import { b64u, genKey, json64, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { b64u, json64, signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.pool.test';
 const AUD = 'api://pool';
-const rs = genKey('RS256', 'pool');
+const rs = await generateKeyPair('RS256', { kid: 'pool' });
 
 describe('thread-pool signature checks are bounded', () => {
   it('caps in-flight pool checks at 2 × UV_THREADPOOL_SIZE and lets fs work through a flood', async () => {
     expect(poolLimits.maxInFlight).toBe(2 * threadPoolSize());
-    const clock = testClock();
+    const clock = createClock(T0);
     const now = clock.seconds();
     const verifier = createVerifier(
       withBackend(

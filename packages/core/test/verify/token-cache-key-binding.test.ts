@@ -9,12 +9,13 @@ import { createAuthenticator } from '../../src/authenticate.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
 import type { VerifierOptions } from '../../src/verify/options.ts';
 import { BACKENDS, withBackend } from '../fixtures/verify-backends.ts';
-import { genKey, signToken, testClock } from '../fixtures/verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { signToken, T0 } from '../fixtures/jws.ts';
 
 const ISS = 'https://issuer.cache-binding.test';
 const AUD = 'api://cache-binding';
-const first = genKey('RS256', 'same-kid');
-const second = genKey('RS256', 'same-kid-b'); // another key pair; published below under first's kid
+const first = await generateKeyPair('RS256', { kid: 'same-kid' });
+const second = await generateKeyPair('RS256', { kid: 'same-kid-b' }); // another key pair; published below under first's kid
 const noKid = (jwk: Record<string, unknown>) => {
   const { kid: _kid, ...rest } = jwk;
   return rest;
@@ -22,7 +23,7 @@ const noKid = (jwk: Record<string, unknown>) => {
 
 describe.each(BACKENDS)('token cache hits re-check the verifying key (%s backend)', (_name, backend) => {
   function setup(initial: Record<string, unknown>[], extra: Partial<VerifierOptions> = {}) {
-    const clock = testClock();
+    const clock = createClock(T0);
     let keys = initial;
     const fetch = vi.fn(async (_url: string, _init?: RequestInit) => Response.json({ keys }));
     const options = withBackend(
@@ -92,7 +93,7 @@ describe.each(BACKENDS)('token cache hits re-check the verifying key (%s backend
     const t = setup([first.publicJwk]);
     const token = signToken(first, t.claims);
     const principal = await t.verifier.verify(token);
-    t.setKeys([{ ...first.publicJwk }, genKey('ES256', 'other').publicJwk]);
+    t.setKeys([{ ...first.publicJwk }, (await generateKeyPair('ES256', { kid: 'other' })).publicJwk]);
     await t.refresh();
     expect(await t.verifier.verify(token)).toBe(principal);
   });
