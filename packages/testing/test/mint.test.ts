@@ -41,7 +41,7 @@ describe('mintToken', () => {
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: 'rsa-1' });
     await expect(
       jwtVerify(token, rsa.publicKey, { currentDate: new Date(1_700_000_001_000) }),
-    ).resolves.toBeTruthy();
+    ).resolves.toMatchObject({ payload: { sub: 'user-1' }, protectedHeader: { kid: 'rsa-1' } });
   });
 
   it('a minimal token carries a default subject, so a verifier with default rules accepts it', async () => {
@@ -75,15 +75,20 @@ describe('mintToken', () => {
   it('merges the header and removes members set to undefined', async () => {
     const token = await mintToken({ key: rsa, header: { typ: 'at+jwt', kid: undefined, x: 1 } });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'at+jwt', x: 1 });
-    await expect(jwtVerify(token, rsa.publicKey, { typ: 'at+jwt' })).resolves.toBeTruthy();
+    await expect(jwtVerify(token, rsa.publicKey, { typ: 'at+jwt' })).resolves.toMatchObject({
+      protectedHeader: { typ: 'at+jwt', x: 1 },
+    });
   });
 
   it('signs with a bare key or an HMAC secret given header.alg', async () => {
     const secret = new TextEncoder().encode('a-very-long-shared-secret-of-32-bytes!');
     const hs = await mintToken({ key: secret, header: { alg: 'HS256' } });
-    await expect(jwtVerify(hs, secret)).resolves.toBeTruthy();
+    await expect(jwtVerify(hs, secret)).resolves.toMatchObject({ protectedHeader: { alg: 'HS256' } });
     const bare = await mintToken({ key: rsa.privateKey, header: { alg: 'RS256' } });
-    await expect(jwtVerify(bare, rsa.publicKey)).resolves.toBeTruthy();
+    await expect(jwtVerify(bare, rsa.publicKey)).resolves.toMatchObject({
+      payload: { sub: 'test-user' },
+      protectedHeader: { alg: 'RS256' },
+    });
     await expect(mintToken({ key: rsa.privateKey })).rejects.toThrow(/alg/);
   });
 
@@ -158,7 +163,7 @@ describe('signRaw', () => {
 
   it('signs a header string with options.alg, and refuses unknown algs without a signature', async () => {
     const token = signRaw('{"alg":"RS256"}', '{"sub":"s"}', rsa);
-    await expect(jwtVerify(token, rsa.publicKey)).resolves.toBeTruthy();
+    await expect(jwtVerify(token, rsa.publicKey)).resolves.toMatchObject({ payload: { sub: 's' } });
     const withOption = signRaw('not json', '{}', rsa, { alg: 'RS256' });
     expect(segments(withOption)[2]).not.toBe('');
     expect(() => signRaw({ alg: 'XYZ1' }, {}, rsa)).toThrow(/signature/);

@@ -175,7 +175,7 @@ describe('apiKeyAuth', () => {
     });
     await expect(
       apiKeyHeaderAuth({ store }).authenticate(req({ 'x-api-key': gen.key })),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ subject: gen.id });
     await failure(apiKeyAuth({ store }).authenticate(creds('k1', 'wrong')));
   });
 
@@ -272,7 +272,9 @@ describe('apiKeyAuth', () => {
     await auth.authenticate(creds('k1', TOKEN));
     now += 60_000;
     await failure(auth.authenticate(creds('k1', TOKEN)));
-    await expect(auth.authenticate(creds('k1', 'rotated-token'))).resolves.toBeDefined();
+    await expect(auth.authenticate(creds('k1', 'rotated-token'))).resolves.toMatchObject({
+      subject: 'svc:billing',
+    });
     expect(calls).toEqual(['k1', 'nobody', 'nobody', 'k1']);
   });
 
@@ -300,7 +302,7 @@ describe('apiKeyAuth', () => {
     expect(e.toResponse().headers['www-authenticate']).toBeUndefined();
     expect(e.message).not.toContain('hunter2');
     down = false;
-    await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toBeDefined();
+    await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toMatchObject({ subject: 'svc:billing' });
   });
 
   it.each([
@@ -382,7 +384,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
     const auth = apiKeyAuth({ store, maxCacheEntries: 100 });
     await auth.authenticate(creds('good', TOKEN));
     for (const id of ids(1_000, 'bogus')) await failure(auth.authenticate(creds(id, TOKEN)));
-    await expect(auth.authenticate(creds('good', TOKEN))).resolves.toBeDefined();
+    await expect(auth.authenticate(creds('good', TOKEN))).resolves.toMatchObject({ subject: 'svc:billing' });
     expect(calls.filter((id) => id === 'good')).toHaveLength(1);
   });
 
@@ -432,7 +434,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
     await failure(auth.authenticate(creds('k2', TOKEN)));
     inner.delete('k1');
     inner.set('k2', { token: TOKEN });
-    await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toBeDefined(); // cached until cleared
+    await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toMatchObject({ subject: 'svc:billing' }); // cached until cleared
     auth.close();
     expect(await failure(auth.authenticate(creds('k1', TOKEN)))).toBeInstanceOf(InvalidApiKeyError);
     await expect(auth.authenticate(creds('k2', TOKEN))).resolves.toMatchObject({ subject: 'k2' });
@@ -460,7 +462,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
     inner.delete('k1');
     auth.close();
     release();
-    await expect(first).resolves.toBeDefined();
+    await expect(first).resolves.toMatchObject({ subject: 'svc:billing' });
     expect(await failure(auth.authenticate(creds('k1', TOKEN)))).toBeInstanceOf(InvalidApiKeyError);
     expect(calls).toEqual(['k1', 'k1']);
   });
@@ -568,7 +570,7 @@ describe('apiKeyHeaderAuth and generateApiKey', () => {
     expect(calls).toEqual([]);
     const dup = await failure(auth.authenticate(req({ 'x-key': key }, ['X-Key', key, 'x-key', key])));
     expect(dup.status).toBe(400);
-    await expect(auth.authenticate(req({ 'x-key': key }))).resolves.toBeDefined();
+    await expect(auth.authenticate(req({ 'x-key': key }))).resolves.toMatchObject({ subject: id });
   });
 });
 
@@ -614,8 +616,8 @@ describe('API keys with bearer tokens', () => {
     const gen = await generateApiKey();
     const store = memorySecretStore({ k1: record, [gen.id]: gen.record });
     const any = anyAuthenticator(apiKeyAuth({ store }), apiKeyHeaderAuth({ store }));
-    await expect(any.authenticate(req({ 'x-api-key': gen.key }))).resolves.toBeDefined();
-    await expect(any.authenticate(creds('k1', TOKEN))).resolves.toBeDefined();
+    await expect(any.authenticate(req({ 'x-api-key': gen.key }))).resolves.toMatchObject({ subject: gen.id });
+    await expect(any.authenticate(creds('k1', TOKEN))).resolves.toMatchObject({ subject: 'svc:billing' });
   });
 });
 

@@ -119,10 +119,10 @@ describe('fileSecretStore', () => {
     await writeFile(path, JSON.stringify({ svc: { token: 'old-token' } }));
     const auth = apiKeyAuth({ store: fileSecretStore(path, { checkIntervalMs: 0 }), cacheTtlMs: 0 });
     const creds = (t: string) => ({ headers: { 'x-principal-id': 'svc', 'x-principal-token': t } });
-    await expect(auth.authenticate(creds('old-token'))).resolves.toBeDefined();
+    await expect(auth.authenticate(creds('old-token'))).resolves.toMatchObject({ subject: 'svc' });
     await writeFile(path, JSON.stringify({ svc: { token: 'new-token' } }));
     await expect(auth.authenticate(creds('old-token'))).rejects.toMatchObject({ status: 401 });
-    await expect(auth.authenticate(creds('new-token'))).resolves.toBeDefined();
+    await expect(auth.authenticate(creds('new-token'))).resolves.toMatchObject({ subject: 'svc' });
   });
 
   it('validates its options', () => {

@@ -110,7 +110,8 @@ describe('refresh tokens against the dev IdP', () => {
     expect(await source.getToken()).toBe(login.access_token); // still fresh: no request
     const first = await source.getToken({ forceRefresh: true });
     expect(first).not.toBe(login.access_token);
-    expect(seen[0]?.refreshToken).toBeDefined();
+    // the refreshed set carries the new access token and a rotated refresh token
+    expect(seen[0]).toMatchObject({ accessToken: first, refreshToken: expect.any(String) });
     expect(seen[0]?.refreshToken).not.toBe(login.refresh_token);
     expect(seen[0]?.subject).toBe('alice');
 

@@ -131,9 +131,8 @@ describe('unknown kid while the JWKS endpoint is down', () => {
       expect(r).toMatchObject({ status: 503, code: 'ERR_AUTH_KEYS_UNAVAILABLE' });
       await sleep(20);
     }
-    expect(passedAfter).toBeDefined();
     console.info(`rotated key accepted ${passedAfter} ms after the JWKS endpoint came back`);
-    expect(passedAfter!).toBeLessThan(2_000);
+    expect(passedAfter).toBeLessThan(2_000); // undefined (never accepted) fails too
   });
 
   it('failed fetches back off 0.5 s, 1 s, … capped at 1.5 s, with jitter', async () => {
@@ -189,8 +188,7 @@ describe('unknown-kid refetch limit (token bucket: burst 1, one per 5 s)', () =>
       expect(srv().counters.jwks).toBe(2);
       clock.advance(100);
     }
-    expect(acceptedAfter).toBeDefined();
-    expect(acceptedAfter!).toBeLessThanOrEqual(6_000);
+    expect(acceptedAfter).toBeLessThanOrEqual(6_000); // undefined (never accepted) fails too
     expect(srv().counters.jwks).toBe(3);
   });
 

@@ -89,7 +89,7 @@ describe.each(BACKENDS)('bound tokens need proof of possession (%s backend)', (_
         code: 'ERR_AUTH_TOKEN_BOUND',
       });
       const mtls = signToken(rs, { ...claims, cnf: { 'x5t#S256': X5T } });
-      await expect(verifier.verify(mtls, proof({ x5tS256: X5T }))).resolves.toBeDefined();
+      await expect(verifier.verify(mtls, proof({ x5tS256: X5T }))).resolves.toMatchObject({ subject: 'u' });
     });
 
     it('every confirmation method named must be proven; unknown ones never are', async () => {
@@ -97,7 +97,9 @@ describe.each(BACKENDS)('bound tokens need proof of possession (%s backend)', (_
       await expect(verifier.verify(both, proof({ jkt: JKT }))).rejects.toMatchObject({
         code: 'ERR_AUTH_TOKEN_BOUND',
       });
-      await expect(verifier.verify(both, proof({ jkt: JKT, x5tS256: X5T }))).resolves.toBeDefined();
+      await expect(verifier.verify(both, proof({ jkt: JKT, x5tS256: X5T }))).resolves.toMatchObject({
+        subject: 'u',
+      });
       const odd = signToken(rs, { ...claims, cnf: { jkt: JKT, kid: 'k' } });
       await expect(verifier.verify(odd, proof({ jkt: JKT }))).rejects.toMatchObject({
         code: 'ERR_AUTH_TOKEN_BOUND',

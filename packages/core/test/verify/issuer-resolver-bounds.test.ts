@@ -67,7 +67,7 @@ describe('issuer resolver: bounded key sources', () => {
     expect(t.stats().acceptedIssuers).toBe(RESOLVED_ISSUERS_MAX);
     await expect(
       t.verifier.verify(t.valid('https://s-new.example', { jti: 'again' })),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ subject: 'u', issuer: 'https://s-new.example' });
     expect(sharedFetches()).toBe(1); // the shared source was not closed with s-old
     expect(t.stats().sources).toBeLessThanOrEqual(RESOLVED_ISSUERS_MAX);
   });
@@ -84,7 +84,7 @@ describe('issuer resolver: bounded key sources', () => {
     expect(t.stats().rejectedIssuers).toBe(RESOLVED_ISSUERS_MAX);
     await expect(
       t.verifier.verify(t.valid('https://t-kept.example', { jti: 'later' })),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ subject: 'u', issuer: 'https://t-kept.example' });
     // Neither asked the resolver again nor refetched the keys.
     expect(t.resolver.mock.calls.filter(([iss]) => iss === 'https://t-kept.example')).toHaveLength(1);
     expect(t.fetch).toHaveBeenCalledTimes(1);

@@ -75,7 +75,10 @@ describe('verify overrides narrow, never replace, the issuer’s rules', () => {
     ).rejects.toMatchObject({
       code: 'ERR_AUTH_INVALID_AUDIENCE',
     });
-    await expect(t.verifier.verify(t.token(), { audience: 'api://a' })).resolves.toBeDefined();
+    await expect(t.verifier.verify(t.token(), { audience: 'api://a' })).resolves.toMatchObject({
+      subject: 'u',
+      audience: ['api://a'],
+    });
     await expect(
       t.verifier.verify(t.token({ aud: 'api://b' }), { audience: 'api://a' }),
     ).rejects.toMatchObject({
@@ -92,7 +95,7 @@ describe('verify overrides narrow, never replace, the issuer’s rules', () => {
     });
     await expect(
       t.verifier.verify(t.token({ client_id: 'app' }), { clientId: 'app' }),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ subject: 'u' });
   });
 
   it('tokenUse cannot switch an id-token entry to access tokens', async () => {
@@ -118,7 +121,9 @@ describe('verify overrides narrow, never replace, the issuer’s rules', () => {
     await expect(t.verifier.verify(t.token({}, { typ: 'JWT' }), { typ: 'JWT' })).rejects.toMatchObject({
       code: 'ERR_AUTH_INVALID_TYP',
     });
-    await expect(t.verifier.verify(t.token({}, { typ: 'at+jwt' }), { typ: 'at+jwt' })).resolves.toBeDefined();
+    await expect(t.verifier.verify(t.token({}, { typ: 'at+jwt' }), { typ: 'at+jwt' })).resolves.toMatchObject(
+      { subject: 'u' },
+    );
   });
 
   it('requiredClaims add to the issuer’s, they do not replace them', async () => {
@@ -127,7 +132,7 @@ describe('verify overrides narrow, never replace, the issuer’s rules', () => {
     expect(e).toMatchObject({ code: 'ERR_AUTH_MISSING_CLAIM', detail: { claim: 'tenant' } });
     await expect(
       t.verifier.verify(t.token({ email: 'x', tenant: 't' }), { requiredClaims: ['email'] }),
-    ).resolves.toBeDefined();
+    ).resolves.toMatchObject({ subject: 'u' });
   });
 
   it("tokenUse on an 'any' entry adds that kind's defaults without dropping the entry's claims", async () => {
@@ -145,6 +150,6 @@ describe('verify overrides narrow, never replace, the issuer’s rules', () => {
     await expect(t.verifier.verify(token, { maxTokenAge: 60 })).rejects.toMatchObject({
       code: 'ERR_AUTH_TOKEN_TOO_OLD',
     });
-    await expect(t.verifier.verify(token, { maxTokenAge: 300 })).resolves.toBeDefined();
+    await expect(t.verifier.verify(token, { maxTokenAge: 300 })).resolves.toMatchObject({ subject: 'u' });
   });
 });
