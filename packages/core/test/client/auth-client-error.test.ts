@@ -17,7 +17,7 @@ import {
   clientCredentials,
   isAuthClientError,
 } from '../../src/client/index.ts';
-import { type FakeEndpoint, fakeTime, startFakeEndpoint } from '../client-fixtures.ts';
+import { type FakeEndpoint, fakeTime, startFakeEndpoint } from '../fixtures/client.ts';
 
 const cases: Array<[string, () => AuthClientError, string]> = [
   ['TokenEndpointError', () => new TokenEndpointError('token endpoint failed'), 'ERR_AUTH_TOKEN_ENDPOINT'],
