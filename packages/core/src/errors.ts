@@ -52,7 +52,17 @@ export type AuthErrorCode =
   | 'ERR_AUTH_SUBJECT_MISMATCH'
   | 'ERR_AUTH_DISCOVERY_FAILED'
   | 'ERR_AUTH_ORIGIN_NOT_ALLOWED'
-  | 'ERR_AUTH_CLIENT_ERROR';
+  | 'ERR_AUTH_CLIENT_ERROR'
+  // web login (@auth/core/login)
+  | 'ERR_AUTH_LOGIN_REJECTED'
+  | 'ERR_AUTH_LOGIN_INTERACTION_REQUIRED'
+  | 'ERR_AUTH_LOGIN_ACCESS_DENIED'
+  | 'ERR_AUTH_LOGIN_STATE_MISMATCH'
+  | 'ERR_AUTH_LOGIN_NONCE_MISMATCH'
+  | 'ERR_AUTH_LOGIN_INVALID_RESPONSE'
+  | 'ERR_AUTH_LOGIN_INVALID_ID_TOKEN'
+  | 'ERR_AUTH_LOGIN_INVALID_LOGOUT_TOKEN'
+  | 'ERR_AUTH_SESSION_EXPIRED';
 
 /** The RFC 6750 §3.1 error codes. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
