@@ -132,9 +132,11 @@ export async function handleCallback(
 function classify(error: unknown): Error {
   if (isAuthError(error)) return error;
   if (error instanceof oauth.OperationProcessingError) {
-    const claim = (error.cause as { claim?: unknown } | undefined)?.claim;
+    const cause = error.cause as { claim?: unknown; claims?: unknown } | undefined;
+    // oauth4webapi names the claim in `cause.claim`, or only in the message for a missing one.
+    const claim = cause?.claim ?? /^JWT "(\w+)" .* claim missing$/.exec(error.message)?.[1];
     if (claim === 'nonce') return new NonceMismatchError(error);
-    if (typeof claim === 'string' || /ID Token/i.test(error.message)) {
+    if (typeof claim === 'string' || cause?.claims !== undefined || /ID Token/i.test(error.message)) {
       return new IdTokenError(
         claim === 'auth_time' ? 'The user authenticated too long ago for max_age' : 'The ID token is invalid',
         typeof claim === 'string' ? claim : undefined,
