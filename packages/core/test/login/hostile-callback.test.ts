@@ -256,7 +256,7 @@ describe.each(BACKENDS)('hostile callbacks (%s backend)', (_name, backend) => {
       oauthError: 'invalid_scope',
     });
     cb.searchParams.set('error', 'evil"<script>');
-    const odd = await login.handleCallback(cb, attempt).catch((e: Error) => e);
+    const odd = (await login.handleCallback(cb, attempt).catch((e: unknown) => e)) as Error;
     expect(odd.message).not.toContain('<script>');
     cb.searchParams.set('state', 'forged-state-value-0000000000');
     await expect(login.handleCallback(cb, attempt)).rejects.toBeInstanceOf(StateMismatchError);
