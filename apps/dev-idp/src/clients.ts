@@ -29,12 +29,15 @@ export interface DemoClient {
   privateJwk?: JWK & { kid: string; alg: string };
   /** RP-initiated logout: where the IdP may send the browser after logout */
   postLogoutRedirectUris?: string[];
+  /** Back-channel logout: where the IdP POSTs a logout token when the user logs out there */
+  backchannelLogoutUri?: string;
 }
 
 /** The resource server's scopes (what an API access token can carry). */
 export const apiScopes = ['read:items', 'write:items', 'projects:read'] as const;
 export const webRedirectUri = 'http://127.0.0.1:8080/callback';
 export const webPostLogoutRedirectUri = 'http://127.0.0.1:8080/';
+export const webBackchannelLogoutUri = 'http://127.0.0.1:8080/backchannel-logout';
 
 const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}): DemoClient => ({
   clientId,
@@ -48,7 +51,9 @@ const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}
 });
 
 /** Builds the demo client set; the private_key_jwt client gets a fresh key pair each start. */
-export async function createDemoClients(): Promise<Record<string, DemoClient>> {
+export async function createDemoClients(
+  backchannelLogoutUri = webBackchannelLogoutUri,
+): Promise<Record<string, DemoClient>> {
   const privateJwk = await generateSigningJwk('ES256');
   const webJwk = await generateSigningJwk('ES256');
   // Code-flow clients (web login), one per client authentication method.
@@ -62,6 +67,7 @@ export async function createDemoClients(): Promise<Record<string, DemoClient>> {
     organizations: [],
     redirectUris: [webRedirectUri],
     postLogoutRedirectUris: [webPostLogoutRedirectUri],
+    backchannelLogoutUri,
     ...extra,
   });
   const { clientSecret: _p, ...publicClient } = web('web-public', { tokenEndpointAuthMethod: 'none' });
@@ -99,6 +105,10 @@ export function toClientMetadata(client: DemoClient): Record<string, unknown> {
     response_types: web ? ['code'] : [],
     redirect_uris: client.redirectUris ?? [],
     ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
+    // session_required: ID tokens carry `sid`, which logout tokens name.
+    ...(client.backchannelLogoutUri
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
     // `openid` alone stands for "no API scope": client metadata cannot hold an empty allow-list.
     scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
     ...(client.privateJwk

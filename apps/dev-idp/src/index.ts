@@ -23,6 +23,8 @@ export interface DevIdpOptions {
   port?: number;
   /** listen address; default 127.0.0.1 */
   host?: string;
+  /** where the web clients' back-channel logout tokens go; default http://127.0.0.1:8080/backchannel-logout */
+  backchannelLogoutUri?: string;
 }
 
 export interface GetTokenOptions {
@@ -83,9 +85,13 @@ export interface DevIdp {
 const toScope = (s: string | string[]) => (Array.isArray(s) ? s.join(' ') : s);
 
 /** Starts the development OpenID provider on 127.0.0.1 (a free port unless `port` is given). */
-export async function startDevIdp({ port = 0, host = '127.0.0.1' }: DevIdpOptions = {}): Promise<DevIdp> {
+export async function startDevIdp({
+  port = 0,
+  host = '127.0.0.1',
+  backchannelLogoutUri,
+}: DevIdpOptions = {}): Promise<DevIdp> {
   const ProviderClass = await loadProvider();
-  const clients = await createDemoClients();
+  const clients = await createDemoClients(backchannelLogoutUri);
   const users = demoUsers;
   const adapter = createMemoryAdapter();
   const cookieKeys = [randomBytes(32).toString('base64url')];
@@ -127,6 +133,7 @@ export async function startDevIdp({ port = 0, host = '127.0.0.1' }: DevIdpOption
       buildProviderConfig({ keys, clients, users, adapter, cookieKeys }),
     );
     next.on('server_error', (_ctx, err) => console.error('dev-idp server_error:', err));
+    next.on('backchannel.error', (_ctx, err) => console.error('dev-idp back-channel logout failed:', err));
     provider = next;
     handler = next.callback();
   };

@@ -73,6 +73,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
       // Dev policy: any authenticated confidential client may introspect any token (a resource
       // server introspecting others' tokens); a client may revoke only its own tokens.
       introspection: { enabled: true, allowedPolicy: async () => true },
@@ -112,6 +113,10 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
       RefreshToken: 86_400,
     },
     clientBasedCORS: () => true,
+    // oidc-provider's outgoing requests (back-channel logout) refuse loopback addresses (SSRF guard);
+    // the dev apps it calls live on 127.0.0.1, so the dev IdP sends them with the plain fetch.
+    fetch: (url: string | URL, { dispatcher: _guard, ...options }: RequestInit & { dispatcher?: unknown }) =>
+      globalThis.fetch(url, options),
     async renderError(ctx: RenderCtx, out: Record<string, unknown>) {
       ctx.type = 'json';
       ctx.body = out;
