@@ -155,6 +155,14 @@ describe.each(BACKENDS)('web login against the dev IdP (%s backend)', (_name, ba
     expect(await res.text()).toContain('logout');
   });
 
+  it('never returns to another origin after login (open redirect)', async () => {
+    const login = loginFor(idp, 'web', backend);
+    for (const returnTo of ['//evil.test', 'https:evil.test', '/\\evil.test', '/%2F%2Fevil.test']) {
+      const { started, callback } = await loginThroughIdp(login, { returnTo });
+      expect((await login.finishLogin(callback, cookieHeader(started.setCookie))).returnTo).toBe('/');
+    }
+  });
+
   it('keeps two login attempts (two tabs) apart', async () => {
     const login = loginFor(idp, 'web', backend);
     const first = await login.startLogin({ returnTo: '/a' });
