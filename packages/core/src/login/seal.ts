@@ -24,7 +24,20 @@ const KID = /^[A-Za-z0-9_-]{1,32}$/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// Node, Bun and Deno (with node compat) decode base64url natively ten times faster than a JS loop:
+// every request that reads a session cookie goes through here. atob/btoa elsewhere (Workers).
+const NativeBuffer = (
+  globalThis as {
+    Buffer?: {
+      from(input: string, encoding: 'base64url'): Uint8Array<ArrayBuffer>;
+      from(input: Uint8Array): { toString(encoding: 'base64url'): string };
+    };
+  }
+).Buffer;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
 export function toBase64url(bytes: Uint8Array): string {
+  if (NativeBuffer) return NativeBuffer.from(bytes).toString('base64url');
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -32,8 +45,11 @@ export function toBase64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** The bytes of unpadded base64url text, or undefined for anything else. */
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  // Strict first: Buffer skips characters outside the alphabet instead of refusing them.
+  if (text.length % 4 === 1 || !BASE64URL.test(text)) return undefined;
+  if (NativeBuffer) return NativeBuffer.from(text, 'base64url');
   try {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
     const out = new Uint8Array(binary.length);
@@ -67,24 +83,43 @@ export function createSealer(keys: readonly SealKey[]): Sealer {
       throw new TypeError(`key "${key.id}": secret must be at least 32 bytes (value not shown)`);
   }
   const derived = new Map<string, Promise<CryptoKey>>();
-  const keyFor = (id: string): Promise<CryptoKey> | undefined => {
+  // Resolved keys, so the per-request path awaits nothing but the cipher itself.
+  const ready = new Map<string, CryptoKey>();
+  const keyFor = (id: string): CryptoKey | Promise<CryptoKey> | undefined => {
+    const done = ready.get(id);
+    if (done) return done;
     let pending = derived.get(id);
     if (pending) return pending;
     const key = keys.find((k) => k.id === id);
     if (!key) return undefined;
-    pending = derive(key);
+    pending = derive(key).then((k) => {
+      ready.set(id, k);
+      return k;
+    });
     derived.set(id, pending);
     return pending;
   };
   const current = (keys[0] as SealKey).id;
+  const aads = new Map<string, Uint8Array<ArrayBuffer>>();
+  const aad = (kid: string, purpose: string) => {
+    const label = `${kid}.${purpose}`;
+    let bytes = aads.get(label);
+    if (bytes === undefined) {
+      bytes = encoder.encode(label);
+      // purposes carry a login state: bound the cache rather than keep one entry per attempt
+      if (aads.size < 64 && !purpose.startsWith('login:')) aads.set(label, bytes);
+    }
+    return bytes;
+  };
 
   return {
     async seal(purpose, plaintext) {
-      const key = await (keyFor(current) as Promise<CryptoKey>);
+      const handle = keyFor(current) as CryptoKey | Promise<CryptoKey>;
+      const key = handle instanceof Promise ? await handle : handle;
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const sealed = new Uint8Array(
         await crypto.subtle.encrypt(
-          { name: 'AES-GCM', iv, additionalData: encoder.encode(`${current}.${purpose}`) },
+          { name: 'AES-GCM', iv, additionalData: aad(current, purpose) },
           key,
           encoder.encode(plaintext),
         ),
@@ -103,8 +138,8 @@ export function createSealer(keys: readonly SealKey[]): Sealer {
       if (!iv || iv.length !== 12 || !data || data.length < 16) return undefined;
       try {
         const plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv, additionalData: encoder.encode(`${kid}.${purpose}`) },
-          await pending,
+          { name: 'AES-GCM', iv, additionalData: aad(kid, purpose) },
+          pending instanceof Promise ? await pending : pending,
           data,
         );
         return decoder.decode(plain);

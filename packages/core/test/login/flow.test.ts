@@ -85,6 +85,50 @@ describe.each(BACKENDS)('web login against the dev IdP (%s backend)', (_name, ba
     await expect(idp.refresh(before.refreshToken as string)).rejects.toMatchObject({ status: 400 });
   });
 
+  it('refreshes by itself once the access token is due, through getAccessToken', async () => {
+    const now = { t: Date.now() };
+    const login = loginFor(idp, 'web', backend, { clock: () => now.t });
+    const { started, callback } = await loginThroughIdp(login);
+    const { session } = await login.finishLogin(callback, cookieHeader(started.setCookie));
+    const first = session.tokens.accessToken;
+    expect(await session.getAccessToken()).toBe(first);
+    now.t = session.tokens.expiresAt + 1000; // past expiry
+    expect(session.isExpired()).toBe(true);
+    const next = await session.getAccessToken();
+    expect(next).not.toBe(first);
+    expect(session.tokens.accessToken).toBe(next);
+    expect(session.changed).toBe(true);
+    // the refreshed session writes back to its cookie and reads back
+    const jar = cookieHeader(await login.saveSession(session));
+    expect((await login.getSession(jar))?.tokens.accessToken).toBe(next);
+  });
+
+  it('reports a dead refresh token through onRefreshError and a 401 RefreshError', async () => {
+    const onRefreshError = vi.fn();
+    const login = loginFor(idp, 'web', backend, { onRefreshError, retry: { attempts: 1 } });
+    const { started, callback } = await loginThroughIdp(login);
+    const { session } = await login.finishLogin(callback, cookieHeader(started.setCookie));
+    // Someone else redeemed it (rotation): the session's refresh token is spent.
+    await idp.refresh(session.tokens.refreshToken as string);
+    const error = await session.refresh().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_AUTH_REFRESH_FAILED', status: 401, oauthError: 'invalid_grant' });
+    expect(onRefreshError).toHaveBeenCalledTimes(1);
+    expect(onRefreshError.mock.calls[0]?.[1]).toBe(session);
+  });
+
+  it('a session without a refresh token expires with SessionExpiredError', async () => {
+    const now = { t: Date.now() };
+    const login = loginFor(idp, 'web', backend, { clock: () => now.t });
+    const { started, callback } = await loginThroughIdp(login);
+    const { session: full } = await login.finishLogin(callback, cookieHeader(started.setCookie));
+    // The dev IdP always issues refresh tokens: a session stored without one.
+    const { refreshToken: _dropped, ...tokens } = full.tokens;
+    const session = login.restore({ ...full.data, tokens });
+    expect(await session.getAccessToken()).toBe(tokens.accessToken);
+    now.t = session.tokens.expiresAt + 1;
+    await expect(session.getAccessToken()).rejects.toMatchObject({ code: 'ERR_AUTH_SESSION_EXPIRED' });
+  });
+
   it('serves the bound fetch with the access token, to allowed origins only', async () => {
     const seen: string[] = [];
     const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
