@@ -6,7 +6,7 @@
 const { createSealer } = await import('../packages/core/src/login/seal.ts');
 
 const ROUNDS = 5;
-const OPS = Number(process.env.OPS ?? 5000);
+const OPS = Number(process.argv.find((a) => a.startsWith('--ops='))?.slice(6) ?? 5000);
 
 const sealer = createSealer([{ id: 'bench', secret: 'bench-secret-0123456789abcdef0123456789' }]);
 const session = JSON.stringify({ v: 1, blob: 'x'.repeat(2048 - 20) });

@@ -135,7 +135,7 @@ export function createSealer(keys: readonly SealKey[]): Sealer {
       if (!pending) return undefined; // a retired key: treated as no session
       const iv = fromBase64url(ivText);
       const data = fromBase64url(dataText);
-      if (!iv || iv.length !== 12 || !data || data.length < 16) return undefined;
+      if (iv?.length !== 12 || !data || data.length < 16) return undefined;
       try {
         const plain = await crypto.subtle.decrypt(
           { name: 'AES-GCM', iv, additionalData: aad(kid, purpose) },

@@ -111,7 +111,11 @@ describe.each(BACKENDS)('web login against the dev IdP (%s backend)', (_name, ba
     // Someone else redeemed it (rotation): the session's refresh token is spent.
     await idp.refresh(session.tokens.refreshToken as string);
     const error = await session.refresh().catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_AUTH_REFRESH_FAILED', status: 401, oauthError: 'invalid_grant' });
+    expect(error).toMatchObject({
+      code: 'ERR_AUTH_REFRESH_FAILED',
+      status: 401,
+      oauthError: 'invalid_grant',
+    });
     expect(onRefreshError).toHaveBeenCalledTimes(1);
     expect(onRefreshError.mock.calls[0]?.[1]).toBe(session);
   });
