@@ -130,7 +130,7 @@ export async function handleCallback(
 }
 
 function classify(error: unknown): Error {
-  if (isAuthError(error)) return error;
+  if (isAuthError(error) || error instanceof TokenEndpointError) return error;
   if (error instanceof oauth.OperationProcessingError) {
     const cause = error.cause as { claim?: unknown; claims?: unknown } | undefined;
     // oauth4webapi names the claim in `cause.claim`, or only in the message for a missing one.
