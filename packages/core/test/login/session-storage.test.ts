@@ -216,6 +216,25 @@ describe('server-side memory store', () => {
   });
 });
 
+describe('authorization request options are checked before any network call', () => {
+  it('refuses protocol parameters in extraParams and a bad maxAge (TypeError)', async () => {
+    const login = makeLogin({ fetch: () => Promise.reject(new Error('no network in this test')) });
+    await expect(login.createAuthorizationUrl({ extraParams: { state: 'x' } })).rejects.toThrow(TypeError);
+    await expect(
+      login.createAuthorizationUrl({ extraParams: { code_challenge_method: 'plain' } }),
+    ).rejects.toThrow(TypeError);
+    await expect(login.createAuthorizationUrl({ maxAge: -1 })).rejects.toThrow(TypeError);
+    await expect(login.createAuthorizationUrl({ maxAge: 1.5 })).rejects.toThrow(TypeError);
+  });
+
+  it('refuses a misspelt option and a non-URL issuer at setup', () => {
+    expect(() => makeLogin({ redirectUrl: 'x' } as Partial<WebLoginConfig>)).toThrow(/redirectUrl/);
+    expect(() => makeLogin({ issuer: 'not a url' })).toThrow(TypeError);
+    expect(() => makeLogin({ clientAuth: 'private_key_jwt' })).toThrow(/privateKey/);
+    expect(() => makeLogin({ onRefresh: 'no' as never })).toThrow(TypeError);
+  });
+});
+
 describe('cookie helpers', () => {
   it('parse a Cookie header the way browsers send it; the first of a repeated name wins', () => {
     expect([...parseCookies('a=1; b="2"; a=3;; c')]).toEqual([
