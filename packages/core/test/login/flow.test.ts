@@ -5,6 +5,7 @@
  */
 import { type DevIdp, startDevIdp } from 'dev-idp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DiscoveryCache } from '../../src/client/discovery.ts';
 import { decodeJwtPayload } from '../../src/client/jwt.ts';
 import type { TokenSet } from '../../src/client/types.ts';
 import { parseCookies } from '../../src/login/index.ts';
@@ -179,6 +180,21 @@ describe.each(BACKENDS)('web login against the dev IdP (%s backend)', (_name, ba
     const { started, callback } = await loginThroughIdp(login);
     expect(started.url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     expect(started.url.searchParams.has('code_challenge')).toBe(false);
+    const { session } = await login.finishLogin(callback, cookieHeader(started.setCookie));
+    expect(session.identity.subject).toBe('alice');
+  });
+
+  it('uses a pushed authorization request whenever the server requires it', async () => {
+    // The dev IdP offers PAR; its metadata is rewritten to require it.
+    const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+      const res = await globalThis.fetch(input, init);
+      if (!String(input).endsWith('/.well-known/openid-configuration')) return res;
+      const json = (await res.json()) as Record<string, unknown>;
+      return Response.json({ ...json, require_pushed_authorization_requests: true });
+    };
+    const login = loginFor(idp, 'web', backend, { fetch, discoveryCache: new DiscoveryCache() });
+    const { started, callback } = await loginThroughIdp(login);
+    expect(started.url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     const { session } = await login.finishLogin(callback, cookieHeader(started.setCookie));
     expect(session.identity.subject).toBe('alice');
   });

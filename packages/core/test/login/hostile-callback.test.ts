@@ -187,6 +187,14 @@ describe.each(BACKENDS)('hostile callbacks (%s backend)', (_name, backend) => {
     });
   });
 
+  it('c_hash that does not match the code is refused', async () => {
+    const { login, attempt, callback } = await start({ fetch: forged({ c_hash: 'AAAAAAAAAAAAAAAAAAAAAA' }) });
+    await expect(login.handleCallback(callback, attempt)).rejects.toMatchObject({
+      code: 'ERR_AUTH_LOGIN_INVALID_ID_TOKEN',
+      claim: 'c_hash',
+    });
+  });
+
   it('an ID token signed by a key outside the JWKS is refused', async () => {
     const { privateKey } = await generateKeyPair('RS256');
     const fetch = editingFetch(async (body) => ({
