@@ -45,7 +45,17 @@ export type AuthErrorCode =
   | 'ERR_AUTH_KEYS_UNAVAILABLE'
   | 'ERR_AUTH_SECRET_STORE_UNAVAILABLE'
   // API keys / service principals
-  | 'ERR_AUTH_INVALID_API_KEY';
+  | 'ERR_AUTH_INVALID_API_KEY'
+  // web login (@auth/core/login): answers to the browser's request, so AuthErrors
+  | 'ERR_AUTH_LOGIN_REJECTED'
+  | 'ERR_AUTH_LOGIN_INTERACTION_REQUIRED'
+  | 'ERR_AUTH_LOGIN_ACCESS_DENIED'
+  | 'ERR_AUTH_LOGIN_STATE_MISMATCH'
+  | 'ERR_AUTH_LOGIN_NONCE_MISMATCH'
+  | 'ERR_AUTH_LOGIN_INVALID_RESPONSE'
+  | 'ERR_AUTH_LOGIN_INVALID_ID_TOKEN'
+  | 'ERR_AUTH_LOGIN_INVALID_LOGOUT_TOKEN'
+  | 'ERR_AUTH_SESSION_EXPIRED';
 // Failures of outgoing calls (`@auth/core/client`) are not answers to a caller: AuthClientErrorCode.
 
 /** The RFC 6750 §3.1 error codes. */
