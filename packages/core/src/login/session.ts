@@ -30,7 +30,7 @@ export interface SessionData {
 export interface SessionHooks {
   /** Called with every new token set (rotated refresh token included): persist the session here. */
   onRefresh?: (tokens: TokenSet, session: LoginSession) => void | Promise<void>;
-  /** Called when a refresh fails after its retries (`RefreshError`; 401 when the refresh token is dead). */
+  /** Called when a refresh fails after its retries (`RefreshError`, a client error; `oauthError: 'invalid_grant'` when the refresh token is dead: log in again). */
   onRefreshError?: (error: Error, session: LoginSession) => void;
 }
 
