@@ -5,6 +5,7 @@
  */
 export * from './binding/index.ts';
 export { assertKnownKeys } from './options/assert-known-keys.ts';
+export { AUTHENTICATOR_OPTION_KEYS } from './options/option-keys.ts';
 export { validateRealm } from './authenticator.ts';
 export { challengeScope, challengeText, quote } from './errors.ts';
 export {
@@ -19,5 +20,4 @@ export {
 } from './extract/index.ts';
 export type { HeaderReading } from './extract/index.ts';
 export { missingTokenResponse, OPTIONAL_AUTH, reportsMissingAsUndefined } from './rendered-error.ts';
-export { ALLOW, decisionToError, evaluatePolicy, isDenial, parseScope, ROLES } from './authorize/index.ts';
-export type { ParsedScope } from './authorize/index.ts';
+export { ALLOW, decisionToError, isDenial, ROLES } from './authorize/index.ts';
