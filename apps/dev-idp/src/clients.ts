@@ -7,7 +7,11 @@ export interface Organization {
   scopes: string[];
 }
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
 
 /** A demo client as exposed by `startDevIdp().clients` (dev secrets, not secret by design). */
 export interface DemoClient {
@@ -23,11 +27,17 @@ export interface DemoClient {
   redirectUris?: string[];
   /** private_key_jwt only: the client's private key, to sign client assertions */
   privateJwk?: JWK & { kid: string; alg: string };
+  /** RP-initiated logout: where the IdP may send the browser after logout */
+  postLogoutRedirectUris?: string[];
+  /** Back-channel logout: where the IdP POSTs a logout token when the user logs out there */
+  backchannelLogoutUri?: string;
 }
 
 /** The resource server's scopes (what an API access token can carry). */
 export const apiScopes = ['read:items', 'write:items', 'projects:read'] as const;
 export const webRedirectUri = 'http://127.0.0.1:8080/callback';
+export const webPostLogoutRedirectUri = 'http://127.0.0.1:8080/';
+export const webBackchannelLogoutUri = 'http://127.0.0.1:8080/backchannel-logout';
 
 const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}): DemoClient => ({
   clientId,
@@ -41,8 +51,30 @@ const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}
 });
 
 /** Builds the demo client set; the private_key_jwt client gets a fresh key pair each start. */
-export async function createDemoClients(): Promise<Record<string, DemoClient>> {
+export async function createDemoClients(
+  backchannelLogoutUri = webBackchannelLogoutUri,
+): Promise<Record<string, DemoClient>> {
   const privateJwk = await generateSigningJwk('ES256');
+  const webJwk = await generateSigningJwk('ES256');
+  // Code-flow clients (web login), one per client authentication method.
+  const web = (clientId: string, extra: Partial<DemoClient> = {}): DemoClient => ({
+    clientId,
+    clientSecret: `${clientId}-secret`,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes],
+    groups: [],
+    organizations: [],
+    redirectUris: [webRedirectUri],
+    postLogoutRedirectUris: [webPostLogoutRedirectUri],
+    backchannelLogoutUri,
+    ...extra,
+  });
+  const { clientSecret: _p, ...publicClient } = web('web-public', { tokenEndpointAuthMethod: 'none' });
+  const { clientSecret: _j, ...jwtClient } = web('web-jwt', {
+    tokenEndpointAuthMethod: 'private_key_jwt',
+    privateJwk: webJwk,
+  });
   const { clientSecret: _none, ...keyClient } = m2m('private-key-jwt', ['read:items'], {
     tokenEndpointAuthMethod: 'private_key_jwt',
     privateJwk,
@@ -55,16 +87,10 @@ export async function createDemoClients(): Promise<Record<string, DemoClient>> {
     noscope: m2m('noscope', []),
     'secret-post': m2m('secret-post', ['read:items'], { tokenEndpointAuthMethod: 'client_secret_post' }),
     'private-key-jwt': keyClient,
-    web: {
-      clientId: 'web',
-      clientSecret: 'web-secret',
-      tokenEndpointAuthMethod: 'client_secret_basic',
-      grantTypes: ['authorization_code', 'refresh_token'],
-      scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes],
-      groups: [],
-      organizations: [],
-      redirectUris: [webRedirectUri],
-    },
+    web: web('web'),
+    'web-post': web('web-post', { tokenEndpointAuthMethod: 'client_secret_post' }),
+    'web-public': publicClient,
+    'web-jwt': jwtClient,
   };
 }
 
@@ -78,6 +104,11 @@ export function toClientMetadata(client: DemoClient): Record<string, unknown> {
     grant_types: client.grantTypes,
     response_types: web ? ['code'] : [],
     redirect_uris: client.redirectUris ?? [],
+    ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
+    // session_required: ID tokens carry `sid`, which logout tokens name.
+    ...(client.backchannelLogoutUri
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
     // `openid` alone stands for "no API scope": client metadata cannot hold an empty allow-list.
     scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
     ...(client.privateJwk

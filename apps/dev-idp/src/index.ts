@@ -7,6 +7,7 @@ import { type DemoUser, demoUsers } from './accounts.ts';
 import { createDemoClients, type DemoClient } from './clients.ts';
 import { handleInteraction } from './interactions.ts';
 import { generateSigningJwk, type SigningJwk } from './keys.ts';
+import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { loadProvider } from './load-provider.ts';
 import { createMemoryAdapter } from './memory-adapter.ts';
 import { API_AUDIENCE, buildProviderConfig } from './provider-config.ts';
@@ -22,6 +23,8 @@ export interface DevIdpOptions {
   port?: number;
   /** listen address; default 127.0.0.1 */
   host?: string;
+  /** where the web clients' back-channel logout tokens go; default http://127.0.0.1:8080/backchannel-logout */
+  backchannelLogoutUri?: string;
 }
 
 export interface GetTokenOptions {
@@ -49,6 +52,8 @@ export interface DevIdp {
   readonly tokenEndpoint: string;
   readonly introspectionEndpoint: string;
   readonly revocationEndpoint: string;
+  /** RP-initiated logout (`/session/end`) */
+  readonly endSessionEndpoint: string;
   readonly audience: typeof API_AUDIENCE;
   readonly clients: Readonly<Record<string, DemoClient>>;
   readonly users: Readonly<Record<string, DemoUser>>;
@@ -69,15 +74,24 @@ export interface DevIdp {
   refresh(refreshToken: string, clientName?: string): Promise<TokenSet>;
   /** a new RS256 signing key; the previous one stops signing (see RotateKeysOptions) */
   rotateKeys(options?: RotateKeysOptions): Promise<{ kid: string; previousKid: string }>;
+  /**
+   * Signs any claims with the current signing key (header `kid`, `alg: RS256`, `typ` when given).
+   * For hostile tests only: ID tokens for another client, logout tokens with a `nonce`, …
+   */
+  signJwt(payload: JWTPayload, options?: { typ?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
 const toScope = (s: string | string[]) => (Array.isArray(s) ? s.join(' ') : s);
 
 /** Starts the development OpenID provider on 127.0.0.1 (a free port unless `port` is given). */
-export async function startDevIdp({ port = 0, host = '127.0.0.1' }: DevIdpOptions = {}): Promise<DevIdp> {
+export async function startDevIdp({
+  port = 0,
+  host = '127.0.0.1',
+  backchannelLogoutUri,
+}: DevIdpOptions = {}): Promise<DevIdp> {
   const ProviderClass = await loadProvider();
-  const clients = await createDemoClients();
+  const clients = await createDemoClients(backchannelLogoutUri);
   const users = demoUsers;
   const adapter = createMemoryAdapter();
   const cookieKeys = [randomBytes(32).toString('base64url')];
@@ -119,6 +133,7 @@ export async function startDevIdp({ port = 0, host = '127.0.0.1' }: DevIdpOption
       buildProviderConfig({ keys, clients, users, adapter, cookieKeys }),
     );
     next.on('server_error', (_ctx, err) => console.error('dev-idp server_error:', err));
+    next.on('backchannel.error', (_ctx, err) => console.error('dev-idp back-channel logout failed:', err));
     provider = next;
     handler = next.callback();
   };
@@ -153,6 +168,7 @@ export async function startDevIdp({ port = 0, host = '127.0.0.1' }: DevIdpOption
     tokenEndpoint,
     introspectionEndpoint: `${issuer}/token/introspection`,
     revocationEndpoint: `${issuer}/token/revocation`,
+    endSessionEndpoint: `${issuer}/session/end`,
     audience: API_AUDIENCE,
     clients,
     users,
@@ -194,6 +210,12 @@ export async function startDevIdp({ port = 0, host = '127.0.0.1' }: DevIdpOption
       keys = keepPrevious ? [fresh, previous] : [fresh];
       build();
       return { kid: fresh.kid, previousKid: previous.kid };
+    },
+    async signJwt(payload, { typ } = {}) {
+      const key = keys[0] as SigningJwk;
+      return new SignJWT(payload)
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) })
+        .sign(await importJWK(key, key.alg));
     },
     async stop() {
       await new Promise<void>((resolve) => {

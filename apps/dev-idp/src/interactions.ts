@@ -3,6 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InteractionDetails, Provider } from 'oidc-provider';
 import type { DemoUser } from './accounts.ts';
 
+/** Every dev login is a one-click "password" login: ID tokens carry this `acr` and `amr`. */
+export const LOGIN_ACR = { acr: 'urn:dev-idp:loa:1', amr: ['pwd'] };
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(uid: string, users: Record<string, DemoUser>, notice = ''): string {
@@ -74,7 +77,7 @@ export async function handleInteraction(
     if (match[2]) {
       const login = req.method === 'POST' ? ((await readForm(req)).get('login') ?? '') : '';
       if (users[login]) {
-        await provider.interactionFinished(req, res, { login: { accountId: login } });
+        await provider.interactionFinished(req, res, { login: { accountId: login, ...LOGIN_ACR } });
       } else {
         send(res, 400, 'text/html', loginPage(uid, users, 'Unknown user.'));
       }
@@ -83,7 +86,7 @@ export async function handleInteraction(
     if (details.prompt.name === 'login') {
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
       if (users[hint]) {
-        await provider.interactionFinished(req, res, { login: { accountId: hint } });
+        await provider.interactionFinished(req, res, { login: { accountId: hint, ...LOGIN_ACR } });
       } else {
         send(res, 200, 'text/html', loginPage(uid, users));
       }

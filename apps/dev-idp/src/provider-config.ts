@@ -4,6 +4,7 @@ import type { SigningJwk } from './keys.ts';
 import type { AdapterClass } from './memory-adapter.ts';
 
 export const API_AUDIENCE = 'api://demo';
+const WEB_LOGIN_CLIENTS = new Set(['web-post', 'web-public', 'web-jwt']);
 
 export interface ProviderConfigInput {
   keys: SigningJwk[];
@@ -34,14 +35,30 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
     jwks: { keys: input.keys },
     cookies: { keys: input.cookieKeys },
     scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes],
-    claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
+    // acr, auth_time, sid and iss are oidc-provider's defaults, kept when `claims` is given.
+    claims: {
+      acr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+      openid: ['sub'],
+      profile: ['name', 'groups', 'organizations'],
+      email: ['email'],
+    },
+    acrValues: ['urn:dev-idp:loa:1'],
     async findAccount(_ctx: unknown, id: string) {
       const user = users[id];
       if (!user) return undefined;
       return {
         accountId: user.id,
         async claims() {
-          return { sub: user.id, name: user.name, email: user.email };
+          return {
+            sub: user.id,
+            name: user.name,
+            email: user.email,
+            groups: user.groups,
+            organizations: user.organizations,
+          };
         },
       };
     },
@@ -56,6 +73,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
       // Dev policy: any authenticated confidential client may introspect any token (a resource
       // server introspecting others' tokens); a client may revoke only its own tokens.
       introspection: { enabled: true, allowedPolicy: async () => true },
@@ -67,7 +85,10 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
       resourceIndicators: {
         enabled: true,
         // client_credentials and code requests without `resource` still get an API JWT.
-        defaultResource: () => API_AUDIENCE,
+        // The web-login clients (not `web`, which loginAs uses) get a token for the API only when they
+        // ask with `resource`; without it an opaque token, good at the userinfo endpoint.
+        defaultResource: (_ctx: unknown, client: { clientId: string }) =>
+          WEB_LOGIN_CLIENTS.has(client.clientId) ? undefined : API_AUDIENCE,
         useGrantedResource: () => true,
         getResourceServerInfo: () => ({
           scope: apiScopes.join(' '),
@@ -92,6 +113,10 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
       RefreshToken: 86_400,
     },
     clientBasedCORS: () => true,
+    // oidc-provider's outgoing requests (back-channel logout) refuse loopback addresses (SSRF guard);
+    // the dev apps it calls live on 127.0.0.1, so the dev IdP sends them with the plain fetch.
+    fetch: (url: string | URL, { dispatcher: _guard, ...options }: RequestInit & { dispatcher?: unknown }) =>
+      globalThis.fetch(url, options),
     async renderError(ctx: RenderCtx, out: Record<string, unknown>) {
       ctx.type = 'json';
       ctx.body = out;

@@ -38,6 +38,9 @@ async function authenticate(
       headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
       return;
     }
+    case 'none':
+      body.set('client_id', client.clientId);
+      return;
     case 'client_secret_post':
       body.set('client_id', client.clientId);
       body.set('client_secret', client.clientSecret ?? '');

@@ -161,9 +161,9 @@ describe('secretsManagerStore through the real SDK client', () => {
   it('uses a client passed in, and does not destroy it on close', async () => {
     const client = new SecretsManagerClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
     const store = secretsManagerStore({ client, prefix: 'prod/keys/' });
-    expect(await store.get('svc1')).toBeDefined();
+    expect(await store.get('svc1')).toBe(secrets.get('prod/keys/svc1'));
     store.close();
-    expect(await store.get('svc1')).toBeDefined();
+    expect(await store.get('svc1')).toBe(secrets.get('prod/keys/svc1'));
     client.destroy();
   });
 
@@ -186,7 +186,7 @@ describe('secretsManagerStore through the real SDK client', () => {
         maxAttempts: 1,
         prefix: 'prod/keys/',
       });
-      expect(await store.get('svc1')).toBeDefined();
+      expect(await store.get('svc1')).toBe(secrets.get('prod/keys/svc1'));
       expect(seen[0]?.authorization).toContain('Credential=AKIAPROFILEPROFILEXX/');
       store.close();
     } finally {

@@ -8,6 +8,7 @@ import { send } from './http.ts';
 import { deadUrl, serveJson } from './json-server.ts';
 import type {
   ConformanceHarness,
+  DeclaredAppConfig,
   DemoConfig,
   DemoServer,
   GuardedAppConfig,
@@ -59,6 +60,8 @@ export interface Environment {
   startGuarded(config: GuardedAppConfig): Promise<string>;
   /** A one-route app of the adapter (`GET /stacked`, optional then required auth); closed with the environment. */
   startStacked(config: StackedAppConfig): Promise<string>;
+  /** A one-route app of the adapter (`GET /declared`, declared with a route spec); closed with the environment. */
+  startDeclared(config: DeclaredAppConfig): Promise<string>;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -138,6 +141,12 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     env.startStacked = async (config) => {
       if (!harness.startStacked) throw new Error(`${harness.name}: the harness has no startStacked`);
       const server: DemoServer = await harness.startStacked(config);
+      closers.push(() => server.close());
+      return server.baseUrl;
+    };
+    env.startDeclared = async (config) => {
+      if (!harness.startDeclared) throw new Error(`${harness.name}: the harness has no startDeclared`);
+      const server: DemoServer = await harness.startDeclared(config);
       closers.push(() => server.close());
       return server.baseUrl;
     };

@@ -16,6 +16,7 @@ export type {
   DemoServer,
   GuardedAppConfig,
   StackedAppConfig,
+  DeclaredAppConfig,
 } from './types.ts';
 export { describeDemoMain } from './demo-main.ts';
 export * as hs256 from './hs256.ts';

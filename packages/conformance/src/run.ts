@@ -12,6 +12,7 @@ import { send } from './http.ts';
 import type { ConformanceHarness } from './types.ts';
 import { challengeRows, declarationRows } from './cases/guarded.ts';
 import { stackedRows } from './cases/stacked.ts';
+import { declaredRows } from './cases/declared.ts';
 
 /** All rows, by section. */
 export const conformanceCases: Record<string, readonly Case[]> = {
@@ -62,6 +63,11 @@ export function runConformance(harness: ConformanceHarness): void {
     if (harness.startStacked) {
       describe('optional then required authentication on one request (a memo per authenticator and mode)', () => {
         for (const row of stackedRows) it(row.name, () => row.run(env));
+      });
+    }
+    if (harness.startDeclared) {
+      describe('optional authentication with a requirement (one rule: the requirement needs a principal)', () => {
+        for (const row of declaredRows) it(row.name, () => row.run(env));
       });
     }
     const declare = harness.declareRoute?.bind(harness);

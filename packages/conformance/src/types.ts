@@ -34,6 +34,17 @@ export interface StackedAppConfig {
   required?: AuthenticatorOptions;
 }
 
+/**
+ * A one-route app whose route is declared with a route spec (core's `RouteSpec`: `optional`, `scopes`,
+ * …) in the adapter's idiom: Express/Hono `optionalAuth()` or `requireAuth()` then `requireScopes(…)`,
+ * Fastify `config.auth`, Nest `@OptionalAuth()` and `@Scopes(…)`.
+ */
+export interface DeclaredAppConfig {
+  auth: AuthenticatorOptions;
+  /** Only `optional` and `scopes` are used by the suite. */
+  route: { optional?: boolean; scopes?: readonly string[] };
+}
+
 /** How the suite starts one adapter's demo app. */
 export interface ConformanceHarness {
   /** Shown in the test names (`express`, `fastify`, …). */
@@ -54,6 +65,11 @@ export interface ConformanceHarness {
    * Optional like `startGuarded`, and its rows with it.
    */
   startStacked?(config: StackedAppConfig): Promise<DemoServer>;
+  /**
+   * Serves an app of this adapter with one route, `GET /declared` → 200 `{"sub": <subject or null>}`,
+   * declared with `config.route` in the adapter's idiom. Optional like `startGuarded`, and its rows with it.
+   */
+  startDeclared?(config: DeclaredAppConfig): Promise<DemoServer>;
   /**
    * Declares a protected route whose route-level auth options are `options`, in this adapter's idiom
    * (Fastify `config.auth`; the options of Express/Hono `requireAuth`; Nest's module options), with

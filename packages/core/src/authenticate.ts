@@ -18,7 +18,7 @@ import { usesCustomHeader } from './extract/custom-header.ts';
 import { verifierInternals } from './verify/internals.ts';
 import { createVerifier, isVerifier } from './verify/index.ts';
 import type { Verifier, VerifierOptions } from './verify/index.ts';
-import { brandAuthenticator, isAuthenticator, validateRealm } from './authenticator.ts';
+import { brandAuthenticator, isAuthenticator, registerPeek, validateRealm } from './authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import type { Principal, RequestLike } from './types.ts';
 import { assertKnownKeys } from './options/assert-known-keys.ts';
@@ -62,9 +62,7 @@ function looksLikeVerifier(value: unknown): value is Verifier {
 
 /** Tags an error with the realm it will be rendered with, so a caller can use `err.headers` directly. */
 function withRealm(e: unknown, realm: string): AuthError {
-  const err = toAuthError(e);
-  err.realm = realm;
-  return err;
+  return toAuthError(e).withRealm(realm);
 }
 
 /**
@@ -146,6 +144,7 @@ export function createAuthenticator(
       if (owned) verifier.close();
     },
   });
+  if (peek !== undefined) registerPeek(bearer, (req) => cachedPrincipal(req, peek, locations));
   return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey]);
 }
 

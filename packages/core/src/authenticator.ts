@@ -82,3 +82,23 @@ export function validateRealm(realm: unknown, name = 'realm'): string {
   }
   return realm;
 }
+
+/**
+ * The cached principal for a request, without a promise: what this package's bearer authenticator
+ * registers so the binding layer can finish a cached request synchronously. Undefined on a miss (then
+ * `authenticate()` runs); a promise when a `customCheck` still has to answer.
+ */
+export type PeekCached = (req: RequestLike) => Principal | Promise<Principal> | undefined;
+
+// Module-local, like the verifier's internals: a copy or wrapper of an authenticator has none.
+const peeks = new WeakMap<Authenticator, PeekCached>();
+
+/** Records the cache peek of an authenticator `createAuthenticator` just built. Internal. */
+export function registerPeek(authenticator: Authenticator, peek: PeekCached): void {
+  peeks.set(authenticator, peek);
+}
+
+/** The cache peek of an authenticator made by this package, else undefined. Internal. */
+export function peekOf(authenticator: Authenticator): PeekCached | undefined {
+  return peeks.get(authenticator);
+}

@@ -52,13 +52,17 @@ export type AuthErrorCode =
   | 'ERR_AUTH_SECRET_STORE_UNAVAILABLE'
   // API keys / service principals
   | 'ERR_AUTH_INVALID_API_KEY'
-  // client side (outgoing calls)
-  | 'ERR_AUTH_TOKEN_ENDPOINT'
-  | 'ERR_AUTH_REFRESH_FAILED'
-  | 'ERR_AUTH_SUBJECT_MISMATCH'
-  | 'ERR_AUTH_DISCOVERY_FAILED'
-  | 'ERR_AUTH_ORIGIN_NOT_ALLOWED'
-  | 'ERR_AUTH_CLIENT_ERROR';
+  // web login (@auth/core/login): answers to the browser's request, so AuthErrors
+  | 'ERR_AUTH_LOGIN_REJECTED'
+  | 'ERR_AUTH_LOGIN_INTERACTION_REQUIRED'
+  | 'ERR_AUTH_LOGIN_ACCESS_DENIED'
+  | 'ERR_AUTH_LOGIN_STATE_MISMATCH'
+  | 'ERR_AUTH_LOGIN_NONCE_MISMATCH'
+  | 'ERR_AUTH_LOGIN_INVALID_RESPONSE'
+  | 'ERR_AUTH_LOGIN_INVALID_ID_TOKEN'
+  | 'ERR_AUTH_LOGIN_INVALID_LOGOUT_TOKEN'
+  | 'ERR_AUTH_SESSION_EXPIRED';
+// Failures of outgoing calls (`@auth/core/client`) are not answers to a caller: AuthClientErrorCode.
 
 /**
  * The RFC 6750 §3.1 error codes.
@@ -168,8 +172,12 @@ export class AuthError extends Error {
   readonly requiredScopes: readonly string[];
   readonly retryAfterSeconds: number | undefined;
   readonly challenge: boolean;
-  /** Realm used by `headers`; an adapter sets it from its options before handing the error on. */
-  realm: string = DEFAULT_REALM;
+  /**
+   * Realm used by `headers` and by rendering when no realm is given. Errors are immutable: an adapter
+   * that authenticates in another realm hands on `error.withRealm(realm)`, a copy, so an error object
+   * shared between requests or adapters never changes under another one.
+   */
+  declare readonly realm: string;
   /** Safe to show to clients (the convention of http-errors and Express error handlers). */
   readonly expose = true;
   /**
@@ -179,8 +187,8 @@ export class AuthError extends Error {
    */
   declare readonly detail: AuthErrorDetail | undefined;
   /**
-   * Whether instances capture a stack trace. Off for request rejections (an answer, not a fault);
-   * on for the client's errors about outgoing calls, where the caller's stack matters.
+   * Whether instances capture a stack trace. Off for request rejections (an answer, not a fault).
+   * (The client's errors about outgoing calls are AuthClientErrors, which always keep theirs.)
    */
   static readonly keepsStack: boolean = false;
 
@@ -201,6 +209,23 @@ export class AuthError extends Error {
     if (options.detail !== undefined) {
       Object.defineProperty(this, 'detail', { value: Object.freeze({ ...options.detail }) });
     }
+  }
+
+  /**
+   * This error in `realm`: itself when the realm is already that one, else a copy (same class, code,
+   * message, cause and detail) whose `realm` is `realm`. The original is never changed.
+   *
+   * @example
+   * ```ts
+   * const error = new MissingTokenError().withRealm('orders');
+   * error.headers['www-authenticate']; // 'Bearer realm="orders"'
+   * ```
+   */
+  withRealm(realm: string): this {
+    if (realm === this.realm) return this;
+    const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+    Object.defineProperty(copy, 'realm', { value: realm, enumerable: true });
+    return copy as this;
   }
 
   /** Alias of `status`, for frameworks and error handlers that read `statusCode`. */
@@ -262,6 +287,10 @@ export class AuthError extends Error {
     return this.toBody();
   }
 }
+
+// The default realm lives on the prototype, read-only: no per-error cost, and assigning a realm to an
+// error throws (in strict code) instead of changing an object other requests may share.
+Object.defineProperty(AuthError.prototype, 'realm', { value: DEFAULT_REALM, writable: false });
 
 function defaultBearerError(status: number): BearerErrorCode | null {
   if (status === 400) return 'invalid_request';

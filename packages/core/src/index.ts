@@ -9,10 +9,7 @@ export {
   InvalidTokenError,
   MissingTokenError,
   UnavailableError,
-  challengeScope,
-  challengeText,
   isAuthError,
-  quote,
   toAuthError,
 } from './errors.ts';
 export type {
@@ -38,48 +35,27 @@ export type {
   TokenUse,
 } from './types.ts';
 // extract: RFC 6750 bearer-token extraction
-export {
-  DEFAULT_TOKEN_PARAM,
-  TOKEN68,
-  countRawHeader,
-  extractToken,
-  hasToken,
-  isBearerCredentials,
-  parseBearer,
-  readHeader,
-  validateTokenLocations,
-} from './extract/index.ts';
-export type { HeaderReading, TokenLocations } from './extract/index.ts';
+export { extractToken } from './extract/index.ts';
+export type { TokenLocations } from './extract/index.ts';
 // authenticate: extract + verify, and one-of-several credential kinds
 export { oneOfAuthenticators, createAuthenticator } from './authenticate.ts';
 export type { AuthenticatorOptions, AuthenticatorSettings } from './authenticate.ts';
-export { isAuthenticator, validateRealm } from './authenticator.ts';
-export {
-  missingTokenResponse,
-  OPTIONAL_AUTH,
-  renderAuthError,
-  reportsMissingAsUndefined,
-} from './rendered-error.ts';
+export { isAuthenticator } from './authenticator.ts';
+export { renderAuthError } from './rendered-error.ts';
 export type { RenderedAuthError } from './rendered-error.ts';
 export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
-// options: validation shared by every adapter's option objects
-export { assertKnownKeys } from './options/assert-known-keys.ts';
 // config: options from environment variables
 export { NO_AUDIENCE, apiKeyOptionsFromEnv, verifierOptionsFromEnv } from './config/index.ts';
 export type { EnvApiKeyOptions, EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';
 // authorize: policies, hierarchical scopes, organizations, combinators, remote decisions
 export {
-  ALLOW,
-  ROLES,
   allOf,
   anyOf,
   assertAllowed,
-  decisionToError,
   deny,
   evaluatePolicy,
   hasAccess,
   hasRole,
-  isDenial,
   not,
   orgParam,
   parseScope,

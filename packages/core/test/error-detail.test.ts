@@ -8,11 +8,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { type AuthError, InvalidTokenError } from '../src/errors.ts';
 import { createVerifier } from '../src/verify/create-verifier.ts';
 import type { VerifierOptions } from '../src/verify/options.ts';
-import { genKey, signToken, testClock } from './verify-helpers.ts';
+import { createClock, generateKeyPair } from '@auth/testing';
+import { signToken, T0 } from './fixtures/jws.ts';
 
 const ISS = 'https://issuer.detail.test';
 const AUD = 'api://detail';
-const rs = genKey('RS256', 'detail');
+const rs = await generateKeyPair('RS256', { kid: 'detail' });
 
 async function failure(p: Promise<unknown>): Promise<AuthError> {
   return p.then(
@@ -24,7 +25,7 @@ async function failure(p: Promise<unknown>): Promise<AuthError> {
 }
 
 function setup(extra: Partial<VerifierOptions> = {}) {
-  const clock = testClock();
+  const clock = createClock(T0);
   const now = clock.seconds();
   const verifier = createVerifier({
     issuers: [

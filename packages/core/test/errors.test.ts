@@ -103,8 +103,7 @@ describe('AuthError', () => {
   });
 
   it('carries status, statusCode and headers for foreign error handlers', () => {
-    const e = new InvalidTokenError();
-    e.realm = 'orders';
+    const e = new InvalidTokenError().withRealm('orders');
     expect(e.statusCode).toBe(401);
     expect(e.headers['www-authenticate']).toMatch(/^Bearer realm="orders"/);
   });
@@ -133,5 +132,44 @@ describe('cheap rejections: no stack trace for request rejections', () => {
     const { TokenEndpointError } = await import('../src/client/errors.ts');
     const e = new TokenEndpointError('token endpoint failed');
     expect(e.stack).toMatch(/\n\s+at /);
+  });
+});
+
+describe('AuthError is immutable', () => {
+  it('withRealm returns a copy in the new realm and leaves the original as it was', () => {
+    const original = new InsufficientScopeError(['read:items'], 'Needs read:items');
+    const copy = original.withRealm('orders');
+    expect(copy).not.toBe(original);
+    expect(original.realm).toBe('api');
+    expect(original.headers['www-authenticate']).toMatch(/^Bearer realm="api"/);
+    expect(copy.headers['www-authenticate']).toMatch(/^Bearer realm="orders", error="insufficient_scope"/);
+    expect(copy).toBeInstanceOf(InsufficientScopeError);
+    expect(isAuthError(copy)).toBe(true);
+    expect([copy.code, copy.status, copy.message, copy.requiredScopes]).toEqual([
+      original.code,
+      original.status,
+      original.message,
+      original.requiredScopes,
+    ]);
+  });
+
+  it('withRealm keeps cause and detail, and returns the error itself for its own realm', () => {
+    const cause = new Error('socket hang up');
+    const original = new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'down', {
+      cause,
+      detail: { url: 'http://127.0.0.1/jwks' },
+    });
+    const copy = original.withRealm('tenant');
+    expect(copy.cause).toBe(cause);
+    expect(copy.detail).toEqual({ url: 'http://127.0.0.1/jwks' });
+    expect(original.withRealm('api')).toBe(original);
+  });
+
+  it('realm cannot be reassigned', () => {
+    const error = new MissingTokenError();
+    expect(() => {
+      (error as { realm: string }).realm = 'other';
+    }).toThrow(TypeError);
+    expect(error.realm).toBe('api');
   });
 });

@@ -67,8 +67,7 @@ describe('pre-rendered error responses', () => {
   });
 
   it('default to the error realm', () => {
-    const error = new MissingTokenError();
-    error.realm = 'tenant-a';
+    const error = new MissingTokenError().withRealm('tenant-a');
     expect(renderAuthError(error).headers['www-authenticate']).toBe('Bearer realm="tenant-a"');
   });
 

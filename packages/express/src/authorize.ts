@@ -1,36 +1,14 @@
-import {
-  assertAllowed,
-  MissingTokenError,
-  requireAnyGroup as anyGroupPolicy,
-  requireAnyScope as anyScopePolicy,
-  requireClaim as claimPolicy,
-  requireGroups as groupsPolicy,
-  requireOrgPermission as orgPermissionPolicy,
-  requireOrgRole as orgRolePolicy,
-  requirePermission as permissionPolicy,
-  requireScopes as scopesPolicy,
-  type Policy,
-  type PolicyContext,
-} from '@auth/core';
+import { type BoundPolicyMakers, bindPolicyMakers } from '@auth/core/internal';
+import type { Policy } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { authFailure } from './realm.ts';
+import { authorizeRequest, settle } from './binding.ts';
 
-function context(req: Request): PolicyContext {
-  // Express 5 types wildcard params as string[]: the policy context reads strings (an array names no org).
-  return { params: req.params as PolicyContext['params'], method: req.method, path: req.path };
-}
+/** The middleware an authorization maker returns (an Express `RequestHandler`). */
+export interface AuthorizeMiddleware extends RequestHandler {}
 
-function named(name: string, policy: Policy): RequestHandler {
+function named(policy: Policy, name: string): AuthorizeMiddleware {
   const handler = (req: Request, _res: Response, next: NextFunction): void => {
-    const principal = req.auth;
-    if (principal === undefined) {
-      next(authFailure(req, new MissingTokenError()));
-      return;
-    }
-    assertAllowed(policy, principal, context(req)).then(
-      () => next(),
-      (error: unknown) => next(authFailure(req, error)),
-    );
+    settle(req, authorizeRequest(req, policy), next, false);
   };
   Object.defineProperty(handler, 'name', { value: name });
   return handler;
@@ -39,22 +17,33 @@ function named(name: string, policy: Policy): RequestHandler {
 /**
  * Runs a core policy against `req.auth` (place after `requireAuth`); a denial goes to `next(err)`.
  * The policy context carries `req.params` (e.g. `orgId`), the method and the path.
+ *
+ * @example
+ * ```ts
+ * app.delete('/items/:id', requireAuth(), authorize(anyOf(requireScopes('admin'), requireGroups('ops'))), remove);
+ * ```
  */
-export function authorize(policy: Policy): RequestHandler {
-  return named('authorize', policy);
+export function authorize(policy: Policy): AuthorizeMiddleware {
+  if (typeof policy !== 'function') throw new TypeError('@auth/express: authorize(policy) needs a policy');
+  return named(policy, 'authorize');
 }
 
-// Core's policy makers as middleware, same names and arguments: the one wrapper below is all the glue.
-const wrap =
-  <A extends unknown[]>(name: string, make: (...args: A) => Policy) =>
-  (...args: A): RequestHandler =>
-    named(name, make(...args));
-
-export const requireScopes = wrap('requireScopes', scopesPolicy);
-export const requireAnyScope = wrap('requireAnyScope', anyScopePolicy);
-export const requireGroups = wrap('requireGroups', groupsPolicy);
-export const requireAnyGroup = wrap('requireAnyGroup', anyGroupPolicy);
-export const requireClaim = wrap('requireClaim', claimPolicy);
-export const requirePermission = wrap('requirePermission', permissionPolicy);
-export const requireOrgPermission = wrap('requireOrgPermission', orgPermissionPolicy);
-export const requireOrgRole = wrap('requireOrgRole', orgRolePolicy);
+/**
+ * Core's policy makers as middleware, same names and arguments (`requireScopes('read:items')`,
+ * `requireOrgPermission(orgParam(), 'read', 'projects')`, …), made by one mapping.
+ *
+ * @example
+ * ```ts
+ * app.get('/items', requireAuth(), requireScopes('read:items'), list);
+ * ```
+ */
+export const {
+  requireScopes,
+  requireAnyScope,
+  requireGroups,
+  requireAnyGroup,
+  requireClaim,
+  requirePermission,
+  requireOrgPermission,
+  requireOrgRole,
+}: BoundPolicyMakers<AuthorizeMiddleware> = bindPolicyMakers(named);

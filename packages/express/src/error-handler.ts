@@ -1,4 +1,5 @@
-import { assertKnownKeys, isAuthError, renderAuthError, validateRealm } from '@auth/core';
+import { isAuthError, renderAuthError } from '@auth/core';
+import { assertKnownKeys, validateRealm } from '@auth/core/internal';
 import type { ErrorRequestHandler } from 'express';
 
 export interface AuthErrorHandlerOptions {
@@ -9,6 +10,13 @@ export interface AuthErrorHandlerOptions {
 /**
  * Renders an AuthError as the contract's response (status, `WWW-Authenticate`, `Retry-After`, JSON body)
  * and passes any other error on to the next error handler.
+ *
+ * @example
+ * ```ts
+ * app.use(requireAuth());
+ * app.get('/me', (req, res) => res.json(req.auth));
+ * app.use(authErrorHandler());
+ * ```
  */
 export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
   if (options === null || typeof options !== 'object') {

@@ -13,6 +13,7 @@ export {
   requirePermission,
   requireScopes,
 } from './authorize.ts';
+export type { AuthorizeMiddleware } from './authorize.ts';
 // Not a middleware: reads the organization id from `req.params` for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';
 export { authErrorHandler } from './error-handler.ts';

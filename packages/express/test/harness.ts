@@ -4,7 +4,7 @@ import type { ConformanceHarness, DemoServer } from '@auth/conformance';
 import { createAuthenticator } from '@auth/core';
 import express, { type Express } from 'express';
 import { createApp } from '../../../apps/express-demo/src/app.ts';
-import { authErrorHandler, authorize, optionalAuth, requireAuth } from '../src/index.ts';
+import { authErrorHandler, authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
 async function listen(app: Express, close: () => void): Promise<DemoServer> {
   const server: Server = app.listen(0, '127.0.0.1');
@@ -52,6 +52,17 @@ export const expressHarness: ConformanceHarness = {
       first.close();
       if (second !== first) second.close();
     });
+  },
+  async startDeclared({ auth, route }) {
+    // Express's idiom for a declared route: the auth middleware, then the requirement middleware.
+    const authenticator = createAuthenticator(auth);
+    const app = express();
+    const authenticate = route.optional ? optionalAuth(authenticator) : requireAuth(authenticator);
+    app.get('/declared', authenticate, requireScopes(...(route.scopes ?? [])), (req, res) => {
+      res.json({ sub: req.auth?.subject ?? null });
+    });
+    app.use(authErrorHandler());
+    return listen(app, () => authenticator.close());
   },
   declareRoute(options, auth) {
     // Express's route-level options are those of requireAuth / optionalAuth.

@@ -1,25 +1,29 @@
 import {
   type AuthError,
-  type Authenticator,
-  assertAllowed,
   extractToken,
+  isAuthError,
   MissingTokenError,
-  missingTokenResponse,
-  OPTIONAL_AUTH,
-  type Policy,
   type PolicyContext,
   type RequestLike,
-  reportsMissingAsUndefined,
-  toAuthError,
+  renderAuthError,
 } from '@auth/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendAuthError, sendRendered } from './reply.ts';
+import type { AuthOutcome, RouteRequirement } from '@auth/core/internal';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { sendRendered } from './reply.ts';
 import { type AuthState, getState } from './state.ts';
 
-/** A hook usable as `onRequest`, `preValidation` or `preHandler`. */
-export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+/**
+ * A hook usable as `onRequest`, `preValidation` or `preHandler`. Fastify calls it with `done` (callback
+ * style: with a cached token it finishes synchronously, no promise per request); called without `done`
+ * from your own async hook, it returns a promise settled once the check has concluded.
+ */
+export interface AuthHook {
+  (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+  (request: FastifyRequest, reply: FastifyReply): Promise<void>;
+}
 
-function toRequestLike(request: FastifyRequest): RequestLike {
+/** What core reads of a Fastify request. */
+export function requestOf(request: FastifyRequest): RequestLike {
   return {
     headers: request.headers,
     rawHeaders: request.raw.rawHeaders,
@@ -29,7 +33,8 @@ function toRequestLike(request: FastifyRequest): RequestLike {
   };
 }
 
-function policyContext(request: FastifyRequest): PolicyContext {
+/** The policy context: route params (`orgId`), method, path. */
+export function contextOf(request: FastifyRequest): PolicyContext {
   const query = request.url.indexOf('?');
   return {
     params: request.params as Record<string, string | undefined>,
@@ -50,62 +55,62 @@ function logFailure(reply: FastifyReply, error: AuthError): void {
   else reply.log.info(fields, 'authentication failed');
 }
 
-// Answer from the hook so the contract's body survives any app error handler; or hand the error on.
-function fail(state: AuthState | undefined, reply: FastifyReply, cause: unknown): FastifyReply {
-  const error = toAuthError(cause);
-  const realm = state?.authenticator.realm ?? error.realm;
-  error.realm = realm;
-  if (state?.throwErrors) throw error;
-  logFailure(reply, error);
-  return sendAuthError(reply, error, realm);
-}
-
-function sendMissing(state: AuthState, reply: FastifyReply): FastifyReply {
-  const rendered = missingTokenResponse(state.authenticator.realm);
-  reply.log.info({ code: 'ERR_AUTH_MISSING_TOKEN', status: rendered.status }, 'authentication failed');
-  return sendRendered(reply, rendered);
-}
-
-// Which authenticator set `request.auth`: a hook skips authenticating only when its own authenticator
-// did, so another registration's principal (or anything else that set `request.auth`) never satisfies
-// it. Kept off the request object: nothing a client or another hook sets can look like an entry.
-const authenticatedBy = new WeakMap<FastifyRequest, Authenticator>();
+// The hook answered the request itself: `done` must not run the next hooks.
+const SENT = Symbol('sent');
 
 /**
- * One hook: authenticate (unless an earlier hook already did with the same authenticator) and apply a
- * policy. `fixed` is the state of the registration that added a route's declarative hook; decorator
- * hooks use the route's scope.
+ * Applies an outcome: `request.auth`, or the failure answered from the hook (so the contract's body
+ * survives any app error handler) or handed on with `throwErrors`. Returns what `done` gets.
  */
-export function authHook(optional: boolean, policy: Policy | undefined, fixed?: AuthState): AuthHook {
-  const settings = optional ? { optional: true } : undefined;
-  return async function authenticate(request, reply) {
+function conclude(
+  state: AuthState | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: AuthOutcome,
+): AuthError | undefined | typeof SENT {
+  if (!isAuthError(outcome)) {
+    // Optional and no credentials: undefined, so no other registration's principal stays behind.
+    request.auth = outcome;
+    return undefined;
+  }
+  if (state?.throwErrors) return outcome;
+  logFailure(reply, outcome);
+  sendRendered(reply, state === undefined ? renderAuthError(outcome) : state.binding.render(outcome));
+  return SENT;
+}
+
+function finish(result: AuthError | undefined | typeof SENT, done: HookHandlerDoneFunction): void {
+  if (result !== SENT) done(result);
+}
+
+const asPromise = (result: AuthError | undefined | typeof SENT): Promise<void> =>
+  result === undefined || result === SENT ? Promise.resolve() : Promise.reject(result);
+
+// No registration in the route's scope (a decorator taken elsewhere): fail closed.
+const NO_REGISTRATION = new MissingTokenError();
+
+/**
+ * One hook for one route requirement. `fixed` is the registration that added a route's declarative
+ * hook; the decorator hooks use the registration of the route's scope. The binding remembers each
+ * mode's outcome per request and registration: a second hook does not authenticate again, and never
+ * inherits another registration's principal.
+ */
+export function authHook(route: RouteRequirement, fixed?: AuthState): AuthHook {
+  function authenticate(request: FastifyRequest, reply: FastifyReply, done?: HookHandlerDoneFunction) {
     const state = fixed ?? getState(request.server);
-    try {
-      if (!state) throw new MissingTokenError(); // no registration in this scope: fail closed
-      let principal = authenticatedBy.get(request) === state.authenticator ? request.auth : undefined;
-      if (!principal) {
-        // Our authenticators report "no credentials" as undefined when asked optionally: a required
-        // route answering itself then sends the pre-rendered 401 without building a MissingTokenError.
-        const quiet = !optional && !state.throwErrors && reportsMissingAsUndefined(state.authenticator);
-        const found = await state.authenticator.authenticate(
-          toRequestLike(request),
-          quiet ? OPTIONAL_AUTH : settings,
-        );
-        if (found) {
-          request.auth = principal = found;
-          authenticatedBy.set(request, state.authenticator);
-        } else if (quiet) return sendMissing(state, reply);
-        // A required hook never lets a request through without a principal, whatever the authenticator
-        // (a custom one may resolve undefined) or an earlier hook concluded.
-        else if (!optional) throw new MissingTokenError();
-        // Optional and no credentials: no other authenticator's principal stays behind.
-        else request.auth = undefined;
-      }
-      if (policy) await assertAllowed(policy, principal, policyContext(request));
-    } catch (cause) {
-      return fail(state, reply, cause);
+    const outcome = state === undefined ? NO_REGISTRATION : state.binding.run(request, route);
+    if (outcome instanceof Promise) {
+      const settled = outcome.then((o: AuthOutcome) => conclude(state, request, reply, o));
+      if (done === undefined) return settled.then(asPromise);
+      settled.then((result) => finish(result, done), done);
+      return undefined;
     }
-  };
+    const result = conclude(state, request, reply, outcome);
+    if (done === undefined) return asPromise(result);
+    finish(result, done);
+    return undefined;
+  }
+  return authenticate as AuthHook;
 }
 
 /**
@@ -114,14 +119,24 @@ export function authHook(optional: boolean, policy: Policy | undefined, fixed?: 
  * Only form bodies that a content-type parser turned into something are looked at.
  */
 export function secondTokenHook(state: AuthState): AuthHook {
-  return async function checkBodyToken(request, reply) {
-    if (request.body === undefined || request.body === null) return;
+  function checkBodyToken(request: FastifyRequest, reply: FastifyReply, done?: HookHandlerDoneFunction) {
+    let result: AuthError | undefined | typeof SENT;
     const type = request.headers['content-type'];
-    if (typeof type !== 'string' || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) return;
-    try {
-      extractToken(toRequestLike(request));
-    } catch (cause) {
-      return fail(state, reply, cause);
+    if (
+      request.body !== undefined &&
+      request.body !== null &&
+      typeof type === 'string' &&
+      /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)
+    ) {
+      try {
+        extractToken(requestOf(request));
+      } catch (cause) {
+        result = conclude(state, request, reply, state.binding.fail(cause));
+      }
     }
-  };
+    if (done === undefined) return asPromise(result);
+    finish(result, done);
+    return undefined;
+  }
+  return checkBodyToken as AuthHook;
 }

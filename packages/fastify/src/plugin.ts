@@ -1,69 +1,70 @@
+import type { Policy } from '@auth/core';
 import {
-  type Policy,
-  requireAnyGroup,
-  requireAnyScope,
-  requireClaim,
-  requireGroups,
-  requireOrgPermission,
-  requireOrgRole,
-  requirePermission,
-  requireScopes,
-} from '@auth/core';
-import type { FastifyPluginAsync } from 'fastify';
+  type BoundPolicyMakers,
+  bindPolicyMakers,
+  compileRouteRequirement,
+  createAuthBinding,
+  OPTIONAL,
+  REQUIRED,
+  type RememberedAuth,
+} from '@auth/core/internal';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AuthHook, authHook, secondTokenHook } from './hooks.ts';
-import { type FastifyAuthOptions, readSettings, resolveAuthenticator } from './options.ts';
-import { type RouteAuthConfig, routeRequirement } from './route-config.ts';
+import { type AuthHook, authHook, contextOf, requestOf, secondTokenHook } from './hooks.ts';
+import { type FastifyAuthOptions, PLUGIN_KEYS, readSettings } from './options.ts';
+import type { RouteAuthConfig } from './route-config.ts';
 import { type AuthState, getState, setState } from './state.ts';
 
-/** Core's policy makers as hooks, under the same names: `preHandler: fastify.requireScopes('read:items')`. */
-export interface FastifyAuthorizers {
-  requireScopes: (...args: Parameters<typeof requireScopes>) => AuthHook;
-  requireAnyScope: (...args: Parameters<typeof requireAnyScope>) => AuthHook;
-  requireGroups: (...args: Parameters<typeof requireGroups>) => AuthHook;
-  requireAnyGroup: (...args: Parameters<typeof requireAnyGroup>) => AuthHook;
-  requirePermission: (...args: Parameters<typeof requirePermission>) => AuthHook;
-  /** The policy context carries `request.params`, so an org id resolver can read `ctx.params.orgId`. */
-  requireOrgPermission: (...args: Parameters<typeof requireOrgPermission>) => AuthHook;
-  requireOrgRole: (...args: Parameters<typeof requireOrgRole>) => AuthHook;
-  requireClaim: (...args: Parameters<typeof requireClaim>) => AuthHook;
+/**
+ * Core's policy makers as hooks, under the same names and arguments (`preHandler:
+ * fastify.requireScopes('read:items')`), plus `authorize(policy)` for any core policy. The policy
+ * context carries `request.params`, so `orgParam('orgId')` reads the organization id.
+ */
+export interface FastifyAuthorizers extends BoundPolicyMakers<AuthHook> {
   /** Any core policy (`allOf`, `anyOf`, `not`, `remotePolicy(fn)`…) as a hook. */
   authorize: (policy: Policy) => AuthHook;
 }
 
-const authorize = (policy: Policy): AuthHook => {
-  if (typeof policy !== 'function') throw new TypeError('@auth/fastify: authorize(policy) needs a policy');
-  return authHook(false, policy);
-};
-
-// One small wrapper turns each core policy maker into a hook maker.
-const hookOf =
-  <A extends unknown[]>(make: (...args: A) => Policy) =>
-  (...args: A): AuthHook =>
-    authorize(make(...args));
+const required = (policy: Policy): AuthHook => authHook({ mode: 'required', policy });
 
 const decorators = {
-  authenticate: authHook(false, undefined),
-  optionalAuth: authHook(true, undefined),
-  requireScopes: hookOf(requireScopes),
-  requireAnyScope: hookOf(requireAnyScope),
-  requireGroups: hookOf(requireGroups),
-  requireAnyGroup: hookOf(requireAnyGroup),
-  requirePermission: hookOf(requirePermission),
-  requireOrgPermission: hookOf(requireOrgPermission),
-  requireOrgRole: hookOf(requireOrgRole),
-  requireClaim: hookOf(requireClaim),
-  authorize,
+  authenticate: authHook(REQUIRED),
+  optionalAuth: authHook(OPTIONAL),
+  ...bindPolicyMakers(required),
+  authorize: (policy: Policy): AuthHook =>
+    authHook(compileRouteRequirement({ policy }, { where: '@auth/fastify authorize(policy)' })),
 } satisfies FastifyAuthorizers & Record<string, unknown>;
 
 const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) => {
-  const settings = readSettings(options);
-  const { authenticator, owned } = resolveAuthenticator(options);
-  const state: AuthState = { authenticator, throwErrors: settings.throwErrors };
+  // Each registration remembers its outcomes in its own request slot: a plain property (cheaper than a
+  // WeakMap), declared up front so every request has the same shape; another registration's is not read.
+  const slot = Symbol('@auth/fastify remembered');
+  type WithSlot = FastifyRequest & { [slot]?: RememberedAuth };
+  const binding = createAuthBinding<FastifyRequest>(options, {
+    where: '@auth/fastify options',
+    adapterKeys: PLUGIN_KEYS,
+    requestOf,
+    contextOf,
+    remember: {
+      get: (request) => (request as WithSlot)[slot],
+      set: (request, remembered) => {
+        (request as WithSlot)[slot] = remembered;
+      },
+    },
+  });
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    settings = readSettings(options, binding.readsBody);
+  } catch (error) {
+    binding.close();
+    throw error;
+  }
+  const state: AuthState = { binding, throwErrors: settings.throwErrors };
   setState(fastify, state);
 
-  // The property exists from the start (stable request shape); hooks only assign it. A nested
+  // The properties exist from the start (stable request shape); hooks only assign them. A nested
   // registration finds the decorators inherited and only shadows the state for its subtree.
+  fastify.decorateRequest(slot as never, undefined as never);
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
   for (const [name, value] of Object.entries(decorators)) {
     // Ours already (inherited from an outer registration): keep. Anything else: Fastify's own
@@ -77,9 +78,12 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     if (getState(this) !== state) return; // a nested registration owns this route
     const config = route.config as { auth?: RouteAuthConfig } | undefined;
     const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
-    const requirement = routeRequirement(config?.auth, settings.defaultAuth, `${methods} ${route.url}`);
-    if (!requirement) return;
-    const hook = authHook(requirement.optional, requirement.policy, state);
+    const requirement = compileRouteRequirement(config?.auth, {
+      where: `@auth/fastify route ${methods} ${route.url}: config.auth`,
+      defaultMode: settings.defaultAuth === 'required' ? 'required' : 'public',
+    });
+    if (requirement.mode === 'public') return;
+    const hook = authHook(requirement, state);
     const existing = route[settings.hook];
     // Ours runs first: later hooks and the handler see `request.auth`.
     route[settings.hook] = (existing === undefined ? [hook] : [hook, ...[existing].flat()]) as never;
@@ -90,11 +94,17 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     }
   });
 
-  if (owned) fastify.addHook('onClose', async () => authenticator.close());
+  fastify.addHook('onClose', async () => binding.close());
 };
 
 /**
  * The @auth/fastify plugin. Register it where protection should apply: its decorators, per-scope
  * authenticator and `onRoute` hook belong to the scope you register it in and to that scope's children.
+ *
+ * @example
+ * ```ts
+ * await app.register(fastifyAuth, { issuers: [{ issuer, audience: 'api://orders' }], defaultAuth: 'required' });
+ * app.get('/orders', { config: { auth: { scopes: ['read:orders'] } } }, async () => []);
+ * ```
  */
 export const fastifyAuth = fp(authPlugin, { name: '@auth/fastify', fastify: '5.x' });

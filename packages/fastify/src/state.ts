@@ -1,9 +1,9 @@
-import type { Authenticator } from '@auth/core';
-import type { FastifyInstance } from 'fastify';
+import type { AuthBinding } from '@auth/core/internal';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** What one registration of the plugin configured for its scope. */
 export interface AuthState {
-  authenticator: Authenticator;
+  binding: AuthBinding<FastifyRequest>;
   throwErrors: boolean;
 }
 

@@ -44,6 +44,15 @@ export const fastifyHarness: ConformanceHarness = {
     if (required !== undefined) await app.register(fastifyAuth, required);
     return listen(app);
   },
+  async startDeclared({ auth, route }) {
+    // Fastify's idiom for a declared route: `config.auth` holds core's route spec as it is.
+    const app = Fastify();
+    await app.register(fastifyAuth, auth);
+    app.get('/declared', { config: { auth: route } }, async (request) => ({
+      sub: request.auth?.subject ?? null,
+    }));
+    return listen(app);
+  },
   async declareRoute(options, auth) {
     // Fastify's route-level options: `config.auth`, checked when the route is declared (onRoute).
     const app = Fastify();

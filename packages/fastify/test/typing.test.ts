@@ -44,6 +44,9 @@ describe('typing', () => {
       app.get('/typo', { config: { auth: { scope: ['read:items'] } } }, async () => 'x');
       // @ts-expect-error: `group` is not a config.auth key (`groups` is)
       app.get('/typo2', { config: { auth: { group: ['admin'] } } }, async () => 'x');
+      // @ts-expect-error: `anyScopes` was renamed `anyScope` (core's RouteSpec, Nest's @AnyScope)
+      app.get('/typo3', { config: { auth: { anyScopes: ['a'] } } }, async () => 'x');
+      app.get('/renamed', { config: { auth: { anyScope: ['a'], anyGroup: ['g'] } } }, async () => 'x');
       // @ts-expect-error: `defaultauth` is not a plugin option
       app.register(fastifyAuth, { issuers: [], defaultauth: 'required' });
       const config: RouteAuthConfig = {

@@ -1,11 +1,4 @@
-import {
-  type AuthError,
-  MissingTokenError,
-  missingTokenResponse,
-  type RenderedAuthError,
-  renderAuthError,
-  toAuthError,
-} from '@auth/core';
+import { type AuthError, type RenderedAuthError, renderAuthError, toAuthError } from '@auth/core';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -41,32 +34,15 @@ class AuthHTTPException extends HTTPException {
  * An `HTTPException` holding the contract's ready `Response` (status, `WWW-Authenticate`/`Retry-After`,
  * JSON body). Hono's default error handler returns it as is; in your own `app.onError`,
  * `if (err instanceof HTTPException) return err.getResponse()` does the same. `cause` is the AuthError.
+ *
+ * @example
+ * ```ts
+ * app.get('/check', (c) => {
+ *   throw toHTTPException(new ForbiddenError('ERR_AUTH_FORBIDDEN', 'Not yours'));
+ * });
+ * ```
  */
 export function toHTTPException(cause: unknown, realm?: string): HTTPException {
   const error: AuthError = toAuthError(cause);
   return new AuthHTTPException(renderAuthError(error, realm ?? error.realm), error.message, error);
 }
-
-/**
- * The exception for a request without credentials, built without a `MissingTokenError` until someone
- * reads `cause` (Hono's default error handler does not): the response is fixed per realm.
- */
-export function missingTokenException(realm: string): HTTPException {
-  const exception = new AuthHTTPException(missingTokenResponse(realm), MISSING_MESSAGE, undefined);
-  let error: AuthError | undefined;
-  Object.defineProperty(exception, 'cause', {
-    configurable: true,
-    get: () => {
-      if (error === undefined) {
-        error = new MissingTokenError();
-        error.realm = realm;
-      }
-      return error;
-    },
-    set(value: unknown) {
-      Object.defineProperty(this, 'cause', { value, writable: true, configurable: true });
-    },
-  });
-  return exception;
-}
-const MISSING_MESSAGE = new MissingTokenError().message;

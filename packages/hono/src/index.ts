@@ -1,5 +1,4 @@
 export type { AuthEnv, OptionalAuthEnv } from './env.ts';
-export type { HonoAuthOptions } from './authenticator.ts';
 export {
   authorize,
   optionalAuth,
@@ -13,6 +12,7 @@ export {
   requirePermission,
   requireScopes,
 } from './middleware.ts';
+export type { AuthSource, AuthorizeMiddleware } from './middleware.ts';
 export { toHTTPException } from './exception.ts';
 // Convenience re-export: the org id from the route parameters for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';

@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { ConformanceHarness, DemoServer } from '@auth/conformance';
 import { createAuthenticator } from '@auth/core';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { createApp } from '../../../apps/hono-demo/src/app.ts';
-import { authorize, optionalAuth, requireAuth } from '../src/index.ts';
+import { authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
 async function listen(app: Hono, close: () => void): Promise<DemoServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -46,6 +46,16 @@ export const honoHarness: ConformanceHarness = {
       first.close();
       if (second !== first) second.close();
     });
+  },
+  async startDeclared({ auth, route }) {
+    // Hono's idiom for a declared route: the auth middleware, then the requirement middleware.
+    const authenticator = createAuthenticator(auth);
+    const app = new Hono();
+    const requirement = requireScopes(...(route.scopes ?? []));
+    const reply = (c: Context) => c.json({ sub: c.get('auth')?.subject ?? null });
+    if (route.optional) app.get('/declared', optionalAuth(authenticator), requirement, reply);
+    else app.get('/declared', requireAuth(authenticator), requirement, reply);
+    return listen(app, () => authenticator.close());
   },
   declareRoute(options, auth) {
     // Hono's route-level options are those of requireAuth / optionalAuth (nothing is fetched before

@@ -15,6 +15,7 @@ const packages = resolve(here, '../..');
 const ALIASES: Record<string, string> = {
   '@auth/core': resolve(packages, 'core/src/index.ts'),
   '@auth/core/errors': resolve(packages, 'core/src/errors.ts'),
+  '@auth/core/internal': resolve(packages, 'core/src/internal.ts'),
   '#crypto': resolve(packages, 'core/src/verify/crypto/web.ts'),
 };
 const NODE_BUILTINS = new Set(builtinModules);

@@ -1,4 +1,5 @@
 import { isAuthError, renderAuthError, type AuthError, type Authenticator } from '@auth/core';
+import { isGuardError } from './authenticate-request.ts';
 import { Catch, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
@@ -34,8 +35,9 @@ export class AuthExceptionFilter implements ExceptionFilter<AuthError> {
     const adapter = this.adapterHost.httpAdapter;
     const res = host.switchToHttp().getResponse();
     if (adapter.isHeadersSent(res)) return undefined;
-    // One realm per app: the module's (an AuthError thrown by a controller carries the default one).
-    const realm = this.authenticator?.realm ?? error.realm;
+    // A guard's error carries its binding's realm (`@AuthenticateWith` may differ from the module's);
+    // one thrown by a controller or a pipe carries the default realm: render it in the module's.
+    const realm = isGuardError(error) ? error.realm : (this.authenticator?.realm ?? error.realm);
     // Pre-rendered per (error, realm); the JSON text goes out as is under its JSON content type.
     const { status, headers, body } = renderAuthError(error, realm);
     for (const name in headers) adapter.setHeader(res, name, headers[name]!);

@@ -1,4 +1,5 @@
 import type { Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
+import { AUTHENTICATOR_OPTION_KEYS } from '@auth/core/internal';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthExceptionFilter } from './auth-exception-filter.ts';
@@ -16,23 +17,8 @@ export type AuthModuleOptions =
   | Verifier
   | Authenticator;
 
-/**
- * Top-level keys of core's `AuthenticatorOptions`. `satisfies` ties the list to the type: a new core
- * option fails this package's type check until it is listed here.
- */
-export const AUTHENTICATOR_OPTION_KEYS: readonly string[] = Object.keys({
-  issuers: true,
-  maxTokenBytes: true,
-  customCheck: true,
-  cacheSize: true,
-  jwks: true,
-  fetch: true,
-  clock: true,
-  signatureVerification: true,
-  realm: true,
-  tokenLocations: true,
-  apiKey: true,
-} satisfies Record<keyof AuthenticatorOptions, true>);
+/** Top-level keys of core's `AuthenticatorOptions` (core's one list, complete by its type check). */
+export { AUTHENTICATOR_OPTION_KEYS };
 
 /** Module-level settings that are not authenticator options. */
 export interface AuthModuleExtras {

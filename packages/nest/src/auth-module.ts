@@ -1,28 +1,27 @@
+import type { AuthBinding } from '@auth/core/internal';
+import { assertKnownKeys } from '@auth/core/internal';
+import { isAuthenticator, isVerifier, verifierOptionsFromEnv } from '@auth/core';
 import {
-  assertKnownKeys,
-  createAuthenticator,
-  isAuthenticator,
-  isVerifier,
-  verifierOptionsFromEnv,
-  type Authenticator,
-  type AuthenticatorOptions,
-  type Verifier,
-} from '@auth/core';
-import { Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AuthGuard } from './auth-guard.ts';
 import {
   AUTHENTICATOR_OPTION_KEYS,
   type AUTH_ASYNC_OPTIONS_TYPE,
   type AUTH_OPTIONS_TYPE,
   AuthConfigurableModule,
-  type AuthModuleOptions,
   MODULE_EXTRAS_KEYS,
 } from './auth-module-definition.ts';
+import type { NestRequest } from './request.ts';
+import { createNestBinding } from './route-bindings.ts';
+import { compileRoute } from './route-requirements.ts';
 import { ScopeGuard } from './scope-guard.ts';
-import { AUTH_AUTHENTICATOR, AUTH_MODULE_OPTIONS } from './tokens.ts';
-
-// Which authenticators this module created (and so closes); one handed in belongs to the caller.
-const owned = new WeakSet<Authenticator>();
+import { AUTH_AUTHENTICATOR, AUTH_BINDING, AUTH_MODULE_OPTIONS } from './tokens.ts';
 
 const ASYNC_KEYS = [
   'imports',
@@ -35,42 +34,23 @@ const ASYNC_KEYS = [
 ];
 
 /**
- * Unknown keys throw (a typo must not drop a setting): core options or `{ authenticator }`, plus the
- * module settings where the caller can give them (`forRoot`, not a `forRootAsync` factory's result).
- */
-function checkKeys(
-  options: unknown,
-  where: string,
-  extras: readonly string[],
-): asserts options is AuthModuleOptions {
-  if (options === undefined || options === null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options are required (verifier options, a verifier or an authenticator)`);
-  }
-  if (isVerifier(options) || isAuthenticator(options)) return;
-  const base = 'authenticator' in options ? ['authenticator'] : AUTHENTICATOR_OPTION_KEYS;
-  assertKnownKeys(options, [...base, ...extras], where);
-}
-
-function toAuthenticator(options: AuthModuleOptions | undefined): Authenticator {
-  // `forRoot` checked its options already (the builder strips the settings); a factory's result not yet.
-  checkKeys(options, 'AuthModule options', []);
-  const source =
-    'authenticator' in options && !isAuthenticator(options)
-      ? (options.authenticator as Verifier | Authenticator)
-      : (options as AuthenticatorOptions | Verifier | Authenticator);
-  if (isAuthenticator(source)) return source;
-  const authenticator = createAuthenticator(source);
-  owned.add(authenticator);
-  return authenticator;
-}
-
-/**
  * `AuthModule.forRoot(options)` / `forRootAsync({ imports, inject, useFactory | useClass })`: provides
  * the authenticator under `AUTH_AUTHENTICATOR`, the guards, and the `AuthExceptionFilter` (APP_FILTER).
- * Closes the authenticator it created when the application shuts down.
+ * Checks every route's auth decorators when the application starts, and closes the authenticator it
+ * created when the application shuts down.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [AuthModule.forRoot({ issuers: [{ issuer, audience: 'api://orders' }] })] })
+ * export class AppModule {}
+ * ```
  */
-export class AuthModule extends AuthConfigurableModule implements OnModuleDestroy {
-  constructor(private readonly authenticator: Authenticator) {
+export class AuthModule extends AuthConfigurableModule implements OnModuleDestroy, OnApplicationBootstrap {
+  constructor(
+    private readonly binding: AuthBinding<NestRequest>,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {
     super();
   }
 
@@ -86,11 +66,20 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
       // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
       return super.forRootAsync({ useFactory: () => verifierOptionsFromEnv() });
     }
-    checkKeys(options, 'AuthModule.forRoot', MODULE_EXTRAS_KEYS);
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        'AuthModule.forRoot: options must be verifier options, a verifier or an authenticator',
+      );
+    }
+    const ready = isVerifier(options) || isAuthenticator(options);
+    // Checked here, when the module is defined: a typo must not wait for the application to start.
+    if (!ready) {
+      const base = 'authenticator' in options ? ['authenticator'] : AUTHENTICATOR_OPTION_KEYS;
+      assertKnownKeys(options, [...base, ...MODULE_EXTRAS_KEYS], 'AuthModule.forRoot');
+    }
     // The builder copies option objects key by key, which would break a verifier or authenticator.
-    const normalized = isVerifier(options) || isAuthenticator(options) ? { authenticator: options } : options;
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
-    return super.forRoot(normalized);
+    return super.forRoot(ready ? { authenticator: options } : options);
   }
 
   /** `{ imports, inject, useFactory | useClass | useExisting, isGlobal?, exceptionFilter? }`. */
@@ -104,18 +93,42 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
     return super.forRootAsync(options);
   }
 
+  /** Compiles every route's decorators once: a misdeclared route fails the start with its TypeError. */
+  onApplicationBootstrap(): void {
+    const reflector = new Reflector();
+    for (const { metatype } of [...this.discovery.getControllers(), ...this.discovery.getProviders()]) {
+      const prototype = typeof metatype === 'function' ? metatype.prototype : undefined;
+      if (prototype === undefined || prototype === null) continue;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        compileRoute(reflector, prototype[name], metatype as Function);
+      }
+    }
+  }
+
   onModuleDestroy(): void {
-    if (owned.has(this.authenticator)) this.authenticator.close();
+    this.binding.close(); // closes only what the binding created from options
   }
 }
 
-// Decorators applied as calls (see auth-guard.ts).
+// Decorators applied as calls (see route-guard.ts).
 Module({
+  imports: [DiscoveryModule],
   providers: [
-    { provide: AUTH_AUTHENTICATOR, useFactory: toAuthenticator, inject: [AUTH_MODULE_OPTIONS] },
+    {
+      provide: AUTH_BINDING,
+      useFactory: (options: unknown) => createNestBinding(options, 'AuthModule options'),
+      inject: [AUTH_MODULE_OPTIONS],
+    },
+    {
+      provide: AUTH_AUTHENTICATOR,
+      useFactory: (binding: AuthBinding<NestRequest>) => binding.authenticator,
+      inject: [AUTH_BINDING],
+    },
     AuthGuard,
     ScopeGuard,
   ],
   exports: [AUTH_AUTHENTICATOR, AuthGuard, ScopeGuard],
 })(AuthModule);
-Inject(AUTH_AUTHENTICATOR)(AuthModule, undefined, 0);
+Inject(AUTH_BINDING)(AuthModule, undefined, 0);
+Inject(DiscoveryService)(AuthModule, undefined, 1);
+Inject(MetadataScanner)(AuthModule, undefined, 2);

@@ -1,32 +1,14 @@
-import {
-  MissingTokenError,
-  toAuthError,
-  type AuthError,
-  type Authenticator,
-  type Principal,
-} from '@auth/core';
-import { toRequestLike, type NestRequest } from './request.ts';
-
-/**
- * What one authenticator concluded (or is concluding) about a request, per mode. Promises, so fields
- * resolved concurrently (GraphQL queries) wait for one authentication instead of each running theirs.
- */
-interface Outcome {
-  required?: Promise<Principal | undefined>;
-  /** Resolves undefined when the request carried no credentials. */
-  optional?: Promise<Principal | undefined>;
-}
-
-// One request can pass several guards and routes: `APP_GUARD` + `@UseGuards(AuthGuard, ScopeGuard)`,
-// and every resolver of a GraphQL operation (they share `req`). Remember each authenticator's outcome
-// per mode, so the work is done once, while a route never inherits what another authenticator or an
-// `@OptionalAuth()` route concluded. Kept off the request object: nothing the client or another
-// middleware sets on `req` can look like an outcome.
-const outcomes = new WeakMap<object, Map<Authenticator, Outcome>>();
+import { type AuthError, isAuthError, type Principal } from '@auth/core';
+import type { AuthBinding, AuthOutcome, RouteRequirement } from '@auth/core/internal';
+import type { NestRequest } from './request.ts';
 
 // The principal each route (handler) got on a request. GraphQL resolves fields concurrently on one
 // `req`, so `req.auth` holds whichever guard ran last; `@Principal()` reads its own route's entry.
 const routePrincipals = new WeakMap<object, Map<Function, Principal | undefined>>();
+
+// Errors our guards threw, already in their binding's realm; the filter renders any other AuthError
+// (thrown by a controller, a pipe…) in the module's realm.
+const guardErrors = new WeakSet<AuthError>();
 
 /**
  * Whether a guard of this package settled any route on `req` (then `req.auth` is one of theirs).
@@ -50,79 +32,39 @@ export function routePrincipal(
   return byHandler?.has(handler) ? { principal: byHandler.get(handler) } : undefined;
 }
 
-/** Any failure as an AuthError in the authenticator's realm (never a 500 for what a client sent). */
-export function authFailure(authenticator: Authenticator, error: unknown): AuthError {
-  const err = toAuthError(error);
-  err.realm = authenticator.realm;
-  return err;
+/** Whether one of our guards threw this error (it carries its binding's realm). */
+export function isGuardError(error: AuthError): boolean {
+  return guardErrors.has(error);
 }
 
-function remembered(req: NestRequest, authenticator: Authenticator): Outcome {
-  let byAuthenticator = outcomes.get(req);
-  if (byAuthenticator === undefined) {
-    byAuthenticator = new Map();
-    outcomes.set(req, byAuthenticator);
+function conclude(req: NestRequest, handler: Function, outcome: AuthOutcome): true {
+  if (isAuthError(outcome)) {
+    guardErrors.add(outcome);
+    throw outcome;
   }
-  let outcome = byAuthenticator.get(authenticator);
-  if (outcome === undefined) {
-    outcome = {};
-    byAuthenticator.set(authenticator, outcome);
-  }
-  return outcome;
-}
-
-async function run(
-  authenticator: Authenticator,
-  req: NestRequest,
-  optional: boolean,
-): Promise<Principal | undefined> {
-  try {
-    return await authenticator.authenticate(toRequestLike(req), optional ? { optional: true } : undefined);
-  } catch (error) {
-    throw authFailure(authenticator, error);
-  }
-}
-
-/** The authenticator's answer for this request in this mode, computed once. */
-async function settle(
-  authenticator: Authenticator,
-  req: NestRequest,
-  optional: boolean,
-): Promise<Principal | undefined> {
-  const outcome = remembered(req, authenticator);
-  // A principal found in either mode serves both; "no credentials" and failures stay with their mode
-  // (no credentials is fine for an optional route, a 401 for a required one).
-  const other = optional ? outcome.required : outcome.optional;
-  if (other !== undefined) {
-    const principal = await other.catch(() => undefined);
-    if (principal !== undefined) return principal;
-  }
-  if (optional) outcome.optional ??= run(authenticator, req, true);
-  else outcome.required ??= run(authenticator, req, false);
-  return optional ? outcome.optional : outcome.required;
-}
-
-/**
- * Authenticates `req` with `authenticator` (once per request, authenticator and mode) for the route
- * `handler`, and sets `request.auth`. Optional mode resolves undefined when there are no credentials; required mode
- * always resolves a principal or throws, whatever ran on this request before.
- */
-export async function authenticateRequest(
-  authenticator: Authenticator,
-  req: NestRequest,
-  optional: boolean,
-  handler: Function,
-): Promise<Principal | undefined> {
-  const principal = await settle(authenticator, req, optional);
-  // An authenticator that answers "nobody" in required mode must not open a protected route.
-  if (principal === undefined && !optional) throw authFailure(authenticator, new MissingTokenError());
   let byHandler = routePrincipals.get(req);
   if (byHandler === undefined) {
     byHandler = new Map();
     routePrincipals.set(req, byHandler);
   }
-  byHandler.set(handler, principal);
+  byHandler.set(handler, outcome);
   // For interceptors and middleware; on GraphQL, the last route authenticated on this request.
-  req.auth = principal;
-  return principal;
+  req.auth = outcome;
+  return true;
+}
+
+/**
+ * Runs `requirement` for the route `handler` (the binding authenticates once per request and mode) and
+ * sets `request.auth`. Synchronous when the token was cached; throws (or rejects with) the AuthError.
+ */
+export function guardRoute(
+  binding: AuthBinding<NestRequest>,
+  req: NestRequest,
+  requirement: RouteRequirement,
+  handler: Function,
+): true | Promise<true> {
+  const outcome = binding.run(req, requirement);
+  return outcome instanceof Promise
+    ? outcome.then((o: AuthOutcome) => conclude(req, handler, o))
+    : conclude(req, handler, outcome);
 }

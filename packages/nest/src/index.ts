@@ -11,12 +11,15 @@ export { AuthGuard } from './auth-guard.ts';
 export { ScopeGuard } from './scope-guard.ts';
 export { AuthExceptionFilter } from './auth-exception-filter.ts';
 export {
+  AnyGroup,
   AnyScope,
   AuthenticateWith,
   Authorize,
+  Claim,
   Groups,
   OptionalAuth,
   OrgPermission,
+  OrgRole,
   Permission,
   Public,
   Scopes,

@@ -3,7 +3,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { guardsSettled, routePrincipal } from './authenticate-request.ts';
 import { httpRequest } from './request.ts';
-import { routeRequirements } from './route-requirements.ts';
+import { routeOf } from './route-requirements.ts';
 
 /**
  * The authenticated principal, typed from core's `Register` (augment it to type `claims`).
@@ -25,7 +25,7 @@ function currentPrincipal(ctx: ExecutionContext): CorePrincipal | undefined {
   if (req === undefined) return undefined;
   const settled = routePrincipal(req, ctx.getHandler());
   if (settled !== undefined) return settled.principal;
-  if (routeRequirements(reflector, ctx).mode === 'public') return undefined;
+  if (routeOf(reflector, ctx).requirement.mode === 'public') return undefined;
   // Our guards settled other routes of this request (GraphQL fields share it), not this one: their
   // principal in `req.auth` was never checked for this route.
   if (guardsSettled(req)) return undefined;

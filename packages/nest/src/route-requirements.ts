@@ -1,39 +1,56 @@
-import type { Policy } from '@auth/core';
+import {
+  compileRouteRequirement,
+  OPTIONAL,
+  PUBLIC,
+  REQUIRED,
+  type RouteRequirement,
+} from '@auth/core/internal';
 import type { ExecutionContext, InjectionToken } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
+import { AuthenticatorMetadata, AuthModeMetadata, requirementKinds } from './decorators.ts';
 import { httpRequest, type NestRequest } from './request.ts';
-import { AuthenticatorMetadata, AuthModeMetadata, requirementKinds, type AuthMode } from './decorators.ts';
 
-export interface RouteRequirements {
-  mode: AuthMode | 'required';
+export interface CompiledRoute {
+  /** What ScopeGuard runs: the mode and the route's one policy. */
+  requirement: RouteRequirement;
+  /** What AuthGuard runs: the same mode, no policy. */
+  authentication: RouteRequirement;
   /** `@AuthenticateWith(token)`: the provider to authenticate with instead of the module's. */
   authenticator: InjectionToken | undefined;
-  /** Policies in a fixed order (scopes first, then groups, permissions, custom): all must allow. */
-  policies: readonly Policy[];
 }
 
-const kinds = Object.values(requirementKinds);
+const kinds = Object.entries(requirementKinds);
 
-// Metadata is fixed once classes are defined: resolve each (handler, class) pair once, not per request.
-const cache = new WeakMap<Function, WeakMap<Function, RouteRequirements>>();
+// Metadata is fixed once classes are defined: compile each (handler, class) pair once, not per request.
+const cache = new WeakMap<Function, WeakMap<Function, CompiledRoute>>();
 
-/** The route's mode and policies: handler metadata overrides class metadata, per kind. */
-export function routeRequirements(reflector: Reflector, context: ExecutionContext): RouteRequirements {
-  const handler = context.getHandler();
-  const cls = context.getClass();
+/**
+ * The route's requirement: handler metadata overrides class metadata, per kind, merged into one core
+ * `RouteSpec`. A `@Public()` handler opts out of its class's requirements; `@Public()` next to a
+ * requirement of its own level or below (a public controller, a route with `@Scopes`) is refused with
+ * core's TypeError rather than dropping the requirement.
+ */
+export function compileRoute(reflector: Reflector, handler: Function, cls: Function): CompiledRoute {
   let byClass = cache.get(handler);
   let found = byClass?.get(cls);
   if (found) return found;
-  const targets = [handler, cls];
-  const policies: Policy[] = [];
-  for (const kind of kinds) {
-    const policy = reflector.getAllAndOverride(kind, targets);
-    if (typeof policy === 'function') policies.push(policy);
+  const handlerMode = reflector.get(AuthModeMetadata, handler);
+  const mode = handlerMode ?? reflector.get(AuthModeMetadata, cls);
+  const levels = handlerMode === 'public' ? [handler] : [handler, cls];
+  const spec: Record<string, unknown> = { public: mode === 'public', optional: mode === 'optional' };
+  for (const [key, decorator] of kinds) {
+    const value = reflector.getAllAndOverride(decorator, levels);
+    if (value !== undefined) spec[key] = value;
   }
+  const requirement = compileRouteRequirement(spec, {
+    where: `@auth/nest route ${cls.name}.${handler.name}`,
+  });
+  const authentication =
+    requirement.mode === 'public' ? PUBLIC : requirement.mode === 'optional' ? OPTIONAL : REQUIRED;
   found = {
-    mode: reflector.getAllAndOverride(AuthModeMetadata, targets) ?? 'required',
-    authenticator: reflector.getAllAndOverride(AuthenticatorMetadata, targets),
-    policies,
+    requirement,
+    authentication,
+    authenticator: reflector.getAllAndOverride(AuthenticatorMetadata, [handler, cls]),
   };
   if (!byClass) {
     byClass = new WeakMap();
@@ -43,17 +60,22 @@ export function routeRequirements(reflector: Reflector, context: ExecutionContex
   return found;
 }
 
+/** The compiled route of an execution context. */
+export function routeOf(reflector: Reflector, context: ExecutionContext): CompiledRoute {
+  return compileRoute(reflector, context.getHandler(), context.getClass());
+}
+
 /**
  * What both guards do first: `true` for a `@Public()` route (skip), `false` where there is no HTTP
  * request to authenticate (WebSocket, RPC, GraphQL without a request: fail closed, Nest answers with
- * its transport's Forbidden), otherwise the route's requirements and its request.
+ * its transport's Forbidden), otherwise the route and its request.
  */
 export function guardedRoute(
   reflector: Reflector,
   context: ExecutionContext,
-): boolean | { route: RouteRequirements; req: NestRequest } {
-  const route = routeRequirements(reflector, context);
-  if (route.mode === 'public') return true;
+): boolean | { route: CompiledRoute; req: NestRequest } {
+  const route = routeOf(reflector, context);
+  if (route.requirement.mode === 'public') return true;
   const req = httpRequest(context);
   return req === undefined ? false : { route, req };
 }

@@ -8,3 +8,6 @@ export const AUTH_AUTHENTICATOR: unique symbol = Symbol.for('@auth/nest.authenti
 
 /** The options given to `AuthModule.forRoot` / returned by `forRootAsync` (before normalisation). */
 export const AUTH_MODULE_OPTIONS = '@auth/nest.module-options';
+
+/** @internal The module's binding (core's authenticator bound to Nest's request). */
+export const AUTH_BINDING: unique symbol = Symbol.for('@auth/nest.binding');

@@ -25,6 +25,7 @@ import {
   OptionalAuth,
   Principal,
   ScopeGuard,
+  Scopes,
 } from '../src/index.ts';
 
 async function listen(app: INestApplication) {
@@ -90,6 +91,23 @@ function stackedController() {
   return StackedController;
 }
 
+/** `GET /declared` with `@OptionalAuth()` when asked and `@Scopes(...)`, behind AuthGuard and ScopeGuard. */
+function declaredController(route: { optional?: boolean; scopes?: readonly string[] }) {
+  @Controller()
+  @UseGuards(AuthGuard, ScopeGuard)
+  class DeclaredController {
+    @Get('declared')
+    declared(@Principal() principal: Principal | undefined) {
+      return { sub: principal?.subject ?? null };
+    }
+  }
+  const method = Object.getOwnPropertyDescriptor(DeclaredController.prototype, 'declared')!;
+  const decorate = (d: MethodDecorator) => d(DeclaredController.prototype, 'declared', method);
+  if (route.scopes !== undefined) decorate(Scopes(...route.scopes));
+  if (route.optional) decorate(OptionalAuth());
+  return DeclaredController;
+}
+
 async function compile(
   platform: Platform,
   imports: unknown[],
@@ -132,6 +150,9 @@ for (const platform of ['express', 'fastify'] satisfies Platform[]) {
           second?.close();
         },
       };
+    },
+    async startDeclared({ auth, route }) {
+      return listen(await compile(platform, [AuthModule.forRoot(auth)], [declaredController(route)]));
     },
     async declareRoute(options, auth) {
       // Nest's route-level requirements are decorators without option objects; the options object

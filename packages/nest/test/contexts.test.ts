@@ -25,8 +25,8 @@ function context(type: string, args: unknown[]) {
 describe('non-HTTP execution contexts', () => {
   it.each(['ws', 'rpc'])('%s: the guards fail closed without throwing', async (type) => {
     const ctx = context(type, [{ data: 1 }, { handshake: {} }, 'event']);
-    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);
-    await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);
+    expect(await new AuthGuard(authenticator, reflector).canActivate(ctx)).toBe(false);
+    expect(await new ScopeGuard(authenticator, reflector).canActivate(ctx)).toBe(false);
   });
 
   it.each(['ws', 'rpc'])('%s: a @Public() handler passes', async (type) => {
@@ -36,15 +36,15 @@ describe('non-HTTP execution contexts', () => {
     }
     const ctx = new ExecutionContextHost([{ data: 1 }, {}, 'event'], Gateway, Gateway.prototype.event);
     ctx.setType(type);
-    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
-    await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+    expect(await new AuthGuard(authenticator, reflector).canActivate(ctx)).toBe(true);
+    expect(await new ScopeGuard(authenticator, reflector).canActivate(ctx)).toBe(true);
   });
 
   it('graphql: authenticates the request in the GraphQL context and enforces requirements', async () => {
     const req = { headers: { authorization: 'Bearer reader' } } as Record<string, unknown>;
     const ctx = context('graphql', [{}, {}, { req }, {}]);
-    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
-    await expect(new ScopeGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(true);
+    expect(await new AuthGuard(authenticator, reflector).canActivate(ctx)).toBe(true);
+    expect(await new ScopeGuard(authenticator, reflector).canActivate(ctx)).toBe(true);
     expect((req.auth as Principal).subject).toBe('reader');
 
     const anonymous = context('graphql', [{}, {}, { req: { headers: {} } }, {}]);
@@ -73,7 +73,7 @@ describe('non-HTTP execution contexts', () => {
 
   it('graphql without a request (e.g. subscriptions) is denied, not crashed', async () => {
     const ctx = context('graphql', [{}, {}, { connectionParams: {} }, {}]);
-    await expect(new AuthGuard(authenticator, reflector).canActivate(ctx)).resolves.toBe(false);
+    expect(await new AuthGuard(authenticator, reflector).canActivate(ctx)).toBe(false);
   });
 
   it('AuthExceptionFilter hands the error back outside HTTP', async () => {

@@ -188,14 +188,14 @@ describe('GraphQL (Apollo): one request shared by every resolver of an operation
     const body = await gql('mutation { globalOptional { authenticated } globalRequired { subject } }');
     expect(body.data?.globalOptional).toEqual({ authenticated: false });
     expect(body.data?.globalRequired).toBeNull();
-    expect(errorAt(body, 'globalRequired')).toBeDefined();
+    expect(errorAt(body, 'globalRequired')?.message).toBe(new MissingTokenError().message);
     expect(ran).toEqual(['globalOptional']);
   });
 
   it('a requirement-only field (ScopeGuard) after an optional one is denied without credentials', async () => {
     const body = await gql('mutation { optionalMutation { authenticated } scopedMutation { subject } }');
     expect(body.data?.scopedMutation).toBeNull();
-    expect(errorAt(body, 'scopedMutation')).toBeDefined();
+    expect(errorAt(body, 'scopedMutation')?.message).toBe(new MissingTokenError().message);
     expect(ran).toEqual(['optionalMutation']);
   });
 
@@ -203,7 +203,7 @@ describe('GraphQL (Apollo): one request shared by every resolver of an operation
     const body = await gql('mutation { requiredMutation { subject } serviceMutation { subject } }', 'reader');
     expect(body.data?.requiredMutation).toEqual({ subject: 'reader' });
     expect(body.data?.serviceMutation).toBeNull();
-    expect(errorAt(body, 'serviceMutation')).toBeDefined();
+    expect(errorAt(body, 'serviceMutation')?.message).toBe(new MissingTokenError().message);
     expect(ran).toEqual(['requiredMutation']);
   });
 

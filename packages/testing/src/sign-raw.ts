@@ -9,20 +9,27 @@ export interface SignRawOptions {
   alg?: string;
   /** a literal third segment (already base64url), instead of signing */
   signature?: string;
+  /**
+   * string `header`/`payload` are already base64url segments, used verbatim (for non-canonical
+   * encodings: padding, `+`/`/`, stray bits); objects and bytes are still encoded
+   */
+  encoded?: boolean;
 }
 
 type Segment = Record<string, unknown> | string | Uint8Array;
 
-const encode = (segment: Segment): string => {
+const encode = (segment: Segment, encoded = false): string => {
+  if (encoded && typeof segment === 'string') return segment;
   if (segment instanceof Uint8Array) return Buffer.from(segment).toString('base64url');
   if (typeof segment === 'string') return Buffer.from(segment, 'utf8').toString('base64url');
   return Buffer.from(JSON.stringify(segment), 'utf8').toString('base64url');
 };
 
-const headerAlg = (header: Segment): string | undefined => {
+const headerAlg = (header: Segment, encoded: boolean): string | undefined => {
   let parsed: unknown = header;
   try {
-    if (typeof header === 'string') parsed = JSON.parse(header);
+    if (typeof header === 'string')
+      parsed = JSON.parse(encoded ? Buffer.from(header, 'base64url').toString('utf8') : header);
     else if (header instanceof Uint8Array) parsed = JSON.parse(Buffer.from(header).toString('utf8'));
   } catch {
     return undefined;
@@ -76,6 +83,13 @@ function signBytes(alg: string, data: Buffer, material: KeyObject | Buffer): Buf
  * Builds a compact JWS from any header and payload, for hostile tokens: objects are JSON-encoded,
  * strings are taken as the segment's text and bytes as its bytes (then base64url). `alg: "none"`
  * (any case) or a missing key gives an empty signature. No validation of any kind.
+ *
+ * @example
+ * const pair = await generateKeyPair('RS256');
+ * // a duplicate `alg` member, signed by a real key
+ * signRaw('{"alg":"RS256","alg":"none"}', { sub: 'u' }, pair, { alg: 'RS256' });
+ * // a padded (non-canonical) payload segment, used verbatim with `encoded: true`
+ * signRaw(Buffer.from('{"alg":"RS256"}').toString('base64url'), 'e30=', pair, { encoded: true });
  */
 export function signRaw(
   header: Segment,
@@ -83,9 +97,10 @@ export function signRaw(
   key?: RawKey | null,
   options: SignRawOptions = {},
 ): string {
-  const signingInput = `${encode(header)}.${encode(payload)}`;
+  const encoded = options.encoded === true;
+  const signingInput = `${encode(header, encoded)}.${encode(payload, encoded)}`;
   if (options.signature !== undefined) return `${signingInput}.${options.signature}`;
-  const alg = options.alg ?? headerAlg(header) ?? (key && isKeyLike(key) ? key.alg : undefined);
+  const alg = options.alg ?? headerAlg(header, encoded) ?? (key && isKeyLike(key) ? key.alg : undefined);
   if (key === undefined || key === null || alg === undefined || alg.toLowerCase() === 'none') {
     return `${signingInput}.`;
   }

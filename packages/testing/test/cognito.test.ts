@@ -40,7 +40,7 @@ describe('mintCognitoToken', () => {
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: 'cognito-1' });
     await expect(
       jwtVerify(token, key.publicKey, { issuer: claims.iss, currentDate: new Date(1_700_000_001_000) }),
-    ).resolves.toBeTruthy();
+    ).resolves.toMatchObject({ payload: { token_use: 'access', username: 'alice' } });
   });
 
   it('mints an M2M-shaped access token by default (sub is the client, no username or groups)', async () => {

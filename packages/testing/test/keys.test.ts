@@ -46,7 +46,9 @@ describe('createJwks', () => {
     expect(toPublicJwk(ec.privateJwk)).toEqual(ec.publicJwk);
 
     const token = await mintToken({ key: ec });
-    await expect(jwtVerify(token, createLocalJWKSet(fromPairs))).resolves.toBeTruthy();
+    await expect(jwtVerify(token, createLocalJWKSet(fromPairs))).resolves.toMatchObject({
+      protectedHeader: { kid: ec.kid },
+    });
   });
 
   it('throws a TypeError for something that is not a key list', () => {

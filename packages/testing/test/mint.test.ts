@@ -41,7 +41,7 @@ describe('mintToken', () => {
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: 'rsa-1' });
     await expect(
       jwtVerify(token, rsa.publicKey, { currentDate: new Date(1_700_000_001_000) }),
-    ).resolves.toBeTruthy();
+    ).resolves.toMatchObject({ payload: { sub: 'user-1' }, protectedHeader: { kid: 'rsa-1' } });
   });
 
   it('a minimal token carries a default subject, so a verifier with default rules accepts it', async () => {
@@ -75,15 +75,20 @@ describe('mintToken', () => {
   it('merges the header and removes members set to undefined', async () => {
     const token = await mintToken({ key: rsa, header: { typ: 'at+jwt', kid: undefined, x: 1 } });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'at+jwt', x: 1 });
-    await expect(jwtVerify(token, rsa.publicKey, { typ: 'at+jwt' })).resolves.toBeTruthy();
+    await expect(jwtVerify(token, rsa.publicKey, { typ: 'at+jwt' })).resolves.toMatchObject({
+      protectedHeader: { typ: 'at+jwt', x: 1 },
+    });
   });
 
   it('signs with a bare key or an HMAC secret given header.alg', async () => {
     const secret = new TextEncoder().encode('a-very-long-shared-secret-of-32-bytes!');
     const hs = await mintToken({ key: secret, header: { alg: 'HS256' } });
-    await expect(jwtVerify(hs, secret)).resolves.toBeTruthy();
+    await expect(jwtVerify(hs, secret)).resolves.toMatchObject({ protectedHeader: { alg: 'HS256' } });
     const bare = await mintToken({ key: rsa.privateKey, header: { alg: 'RS256' } });
-    await expect(jwtVerify(bare, rsa.publicKey)).resolves.toBeTruthy();
+    await expect(jwtVerify(bare, rsa.publicKey)).resolves.toMatchObject({
+      payload: { sub: 'test-user' },
+      protectedHeader: { alg: 'RS256' },
+    });
     await expect(mintToken({ key: rsa.privateKey })).rejects.toThrow(/alg/);
   });
 
@@ -136,9 +141,29 @@ describe('signRaw', () => {
     expect(signRaw({ alg: 'RS256' }, { a: 1 }, rsa, { signature: 'AAAA' }).endsWith('.AAAA')).toBe(true);
   });
 
+  it('encoded: true signs string segments verbatim, non-canonical ones included', async () => {
+    const header = Buffer.from('{"alg":"RS256"}').toString('base64url');
+    const token = signRaw(header, 'eyJzdWIiOiJzIn0=', rsa, { encoded: true });
+    const [h, p, s] = segments(token);
+    expect([h, p]).toEqual([header, 'eyJzdWIiOiJzIn0=']);
+    // the signature covers the verbatim input: it verifies over exactly these bytes
+    const { createPublicKey, verify } = await import('node:crypto');
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${h}.${p}`),
+      createPublicKey({ key: rsa.publicJwk, format: 'jwk' }),
+      Buffer.from(s ?? '', 'base64url'),
+    );
+    expect(ok).toBe(true);
+    // objects are still encoded
+    expect(decodeSegment(segments(signRaw({ alg: 'none' }, 'e30', null, { encoded: true }))[0])).toBe(
+      '{"alg":"none"}',
+    );
+  });
+
   it('signs a header string with options.alg, and refuses unknown algs without a signature', async () => {
     const token = signRaw('{"alg":"RS256"}', '{"sub":"s"}', rsa);
-    await expect(jwtVerify(token, rsa.publicKey)).resolves.toBeTruthy();
+    await expect(jwtVerify(token, rsa.publicKey)).resolves.toMatchObject({ payload: { sub: 's' } });
     const withOption = signRaw('not json', '{}', rsa, { alg: 'RS256' });
     expect(segments(withOption)[2]).not.toBe('');
     expect(() => signRaw({ alg: 'XYZ1' }, {}, rsa)).toThrow(/signature/);

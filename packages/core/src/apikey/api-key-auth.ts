@@ -45,9 +45,7 @@ export interface ApiKeyHeaderAuthOptions extends ApiKeyCommonOptions {
 }
 
 function rethrow(e: unknown, realm: string): never {
-  const err = toAuthError(e);
-  err.realm = realm;
-  throw err;
+  throw toAuthError(e).withRealm(realm);
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
- * Errors of the outgoing side (`@auth/core/client`), on core's AuthError base. They are raised
- * while this service *obtains* tokens, so their HTTP status describes an upstream failure (502) unless
- * the failure means the end user must sign in again (401). Messages are fixed texts: the OAuth
- * `error` code may appear, never a token, a secret or a server-supplied description. Causes are kept
- * as redacted copies (see redact-cause.ts): no response body, claims or headers anywhere in the chain.
+ * Errors of the outgoing side (`@auth/core/client`), on the AuthClientError base: raised while this
+ * service *obtains* or sends tokens for its own calls. They are not AuthErrors (`isAuthError` is false),
+ * carry no HTTP status for an error handler to render, and keep their stack. Messages are fixed texts:
+ * the OAuth `error` code may appear, never a token or a secret. Causes are kept as redacted copies (see
+ * redact-cause.ts): no response body, claims or headers anywhere in the chain.
  */
-import { AuthError } from '../errors.ts';
-import { redactCause } from './redact-cause.ts';
+import { AuthClientError } from './auth-client-error.ts';
+import { safeErrorDescription, safeOAuthError } from './error-description.ts';
 
 /**
  * Which endpoint of the authorization server failed.
@@ -26,7 +26,7 @@ export interface TokenEndpointErrorDetails {
   endpoint?: OAuthEndpoint;
   /** The OAuth `error` code from the response body or challenge (e.g. `invalid_grant`). */
   oauthError?: string;
-  /** The server's `error_description`, kept as a property only (never in `message`). */
+  /** The server's `error_description`; kept bounded and sanitized, as a property only (never in `message`). */
   errorDescription?: string;
   /** HTTP status of the server's response; undefined when no response arrived (network, timeout). */
   httpStatus?: number;
@@ -40,122 +40,98 @@ export interface TokenEndpointErrorDetails {
 }
 
 /**
- * 502: the token, revocation or introspection endpoint answered with an error or could not be reached.
+ * The token, revocation or introspection endpoint answered with an error or could not be reached.
  *
  * @example
- * await tokens.getToken().catch((err) => {
- *   if (err instanceof TokenEndpointError) logger.warn({ endpoint: err.endpoint, httpStatus: err.httpStatus });
- *   throw err;
- * });
+ * if (err instanceof TokenEndpointError && err.retryable) scheduleRetry(err.retryAfterSeconds);
  */
-export class TokenEndpointError extends AuthError {
-  static override readonly keepsStack = true;
+export class TokenEndpointError extends AuthClientError {
   override name = 'TokenEndpointError';
   readonly endpoint: OAuthEndpoint;
+  /** The OAuth `error` code when it is a valid one (RFC 6749 charset, ≤ 64 characters). */
   readonly oauthError: string | undefined;
+  /**
+   * The server's `error_description`, at most 200 characters of RFC 6749's charset, with anything
+   * that could be a credential (a long run of token characters) replaced by `[redacted]`.
+   */
   readonly errorDescription: string | undefined;
   readonly httpStatus: number | undefined;
   readonly retryable: boolean;
+  /** Seconds from the server's `Retry-After` header, when it sent one. */
+  readonly retryAfterSeconds: number | undefined;
   readonly timedOut: boolean;
 
   constructor(message: string, details: TokenEndpointErrorDetails = {}) {
-    super('ERR_AUTH_TOKEN_ENDPOINT', message, {
-      status: 502,
-      error: null,
-      challenge: false,
-      retryAfterSeconds: details.retryAfterSeconds,
-      cause: redactCause(details.cause),
-    });
+    super('ERR_AUTH_TOKEN_ENDPOINT', message, { cause: details.cause });
     this.endpoint = details.endpoint ?? 'token';
-    this.oauthError = details.oauthError;
-    this.errorDescription = details.errorDescription;
+    this.oauthError = safeOAuthError(details.oauthError);
+    this.errorDescription = safeErrorDescription(details.errorDescription);
     this.httpStatus = details.httpStatus;
     this.retryable = details.retryable ?? false;
+    this.retryAfterSeconds = details.retryAfterSeconds;
     this.timedOut = details.timedOut ?? false;
   }
 }
 
 /**
- * A refresh-token source could not produce a usable access token. 401 when the grant is gone
- * (`invalid_grant`: the user must sign in again), 502 for every other upstream failure.
- * `cause` holds the underlying TokenEndpointError or DiscoveryError.
+ * A refresh-token source could not produce a usable access token. `oauthError === 'invalid_grant'`
+ * means the grant is gone: the user must sign in again. `cause` holds the underlying
+ * TokenEndpointError or DiscoveryError.
  *
  * @example
- * await tokens.getToken().catch((err) => {
- *   if (err instanceof RefreshError) return redirectToLogin();
- *   throw err;
- * });
+ * if (err instanceof RefreshError && err.oauthError === 'invalid_grant') return redirectToLogin();
  */
-export class RefreshError extends AuthError {
-  static override readonly keepsStack = true;
+export class RefreshError extends AuthClientError {
   override name = 'RefreshError';
   readonly oauthError: string | undefined;
 
   constructor(message = 'The access token could not be refreshed', options: { cause?: unknown } = {}) {
+    super('ERR_AUTH_REFRESH_FAILED', message, options);
     const oauthError = (options.cause as { oauthError?: unknown } | undefined)?.oauthError;
-    const grantGone = oauthError === 'invalid_grant';
-    super('ERR_AUTH_REFRESH_FAILED', message, {
-      status: grantGone ? 401 : 502,
-      error: grantGone ? 'invalid_token' : null,
-      challenge: grantGone,
-      cause: redactCause(options.cause),
-    });
-    this.oauthError = typeof oauthError === 'string' ? oauthError : undefined;
+    this.oauthError = safeOAuthError(oauthError);
   }
 }
 
 /**
- * 401: a refresh returned an ID token for a different subject than the original one. The source stops.
+ * A refresh returned an ID token for a different subject than the original one. The source stops.
  *
  * @example
- * await tokens.getToken().catch((err) => (err instanceof SubjectMismatchError ? endSession() : Promise.reject(err)));
+ * if (err instanceof SubjectMismatchError) await session.destroy();
  */
-export class SubjectMismatchError extends AuthError {
-  static override readonly keepsStack = true;
+export class SubjectMismatchError extends AuthClientError {
   override name = 'SubjectMismatchError';
   constructor(message = 'The refreshed ID token names a different subject') {
-    super('ERR_AUTH_SUBJECT_MISMATCH', message, { status: 401, error: 'invalid_token' });
+    super('ERR_AUTH_SUBJECT_MISMATCH', message);
   }
 }
 
 /**
- * 502: OIDC / OAuth metadata discovery failed (unreachable, not JSON, issuer mismatch, missing endpoint).
+ * OIDC / OAuth metadata discovery failed (unreachable, not JSON, issuer mismatch, missing endpoint).
  *
  * @example
- * await discover('https://idp.example').catch((err) => {
- *   if (err instanceof DiscoveryError) logger.error({ code: err.code, cause: err.cause });
+ * await discover(issuer).catch((err) => {
+ *   if (err instanceof DiscoveryError) logger.error({ code: err.code }, 'IdP metadata unavailable');
  *   throw err;
  * });
  */
-export class DiscoveryError extends AuthError {
-  static override readonly keepsStack = true;
+export class DiscoveryError extends AuthClientError {
   override name = 'DiscoveryError';
   constructor(message = 'Authorization server metadata discovery failed', options: { cause?: unknown } = {}) {
-    super('ERR_AUTH_DISCOVERY_FAILED', message, {
-      status: 502,
-      error: null,
-      challenge: false,
-      cause: redactCause(options.cause),
-    });
+    super('ERR_AUTH_DISCOVERY_FAILED', message, options);
   }
 }
 
 /**
- * 502: `authFetch` refused to send a token to an origin outside `allowedOrigins` (nothing was sent).
+ * `authFetch` refused to send a token to an origin outside `allowedOrigins` (nothing was sent).
  *
  * @example
- * await api('https://other.example/').catch((err) => err instanceof OriginNotAllowedError); // true: the token was not sent
+ * if (err instanceof OriginNotAllowedError) logger.warn({ origin: err.origin }, 'blocked outgoing call');
  */
-export class OriginNotAllowedError extends AuthError {
-  static override readonly keepsStack = true;
+export class OriginNotAllowedError extends AuthClientError {
   override name = 'OriginNotAllowedError';
   readonly origin: string;
   constructor(origin: string) {
-    super('ERR_AUTH_ORIGIN_NOT_ALLOWED', 'Refusing to send credentials to an origin that is not allowed', {
-      status: 502,
-      error: null,
-      challenge: false,
-    });
+    super('ERR_AUTH_ORIGIN_NOT_ALLOWED', 'Refusing to send credentials to an origin that is not allowed');
     this.origin = origin;
   }
 }

@@ -6,6 +6,9 @@ export type { ClientCredentialsOptions } from './client-credentials.ts';
 export type { ClientAuthMethod, ClientAuthOptions, PrivateKeyInput } from './client-auth.ts';
 export { DiscoveryCache, defaultDiscoveryCache, discover } from './discovery.ts';
 export type { AuthorizationServerMetadata, DiscoverOptions, DiscoveryCacheOptions } from './discovery.ts';
+export { AuthClientError } from './auth-client-error.ts';
+export type { AuthClientErrorCode } from './auth-client-error.ts';
+export { isAuthClientError } from './client-error-brand.ts';
 export {
   DiscoveryError,
   OriginNotAllowedError,

@@ -4,9 +4,9 @@
  * or a typed TokenEndpointError (retryable for 5xx, 429, network failures and timeouts).
  */
 import * as oauth from 'oauth4webapi';
-import { isAuthError } from '../errors.ts';
 import { parseRetryAfter } from './backoff.ts';
 import { type ClientAuthOptions, createClientAuth } from './client-auth.ts';
+import { isAuthClientError } from './client-error-brand.ts';
 import { type AuthorizationServerMetadata, type DiscoveryCache, discover, httpOptions } from './discovery.ts';
 import { DiscoveryError, type OAuthEndpoint, TokenEndpointError } from './errors.ts';
 import type { ClientClock, FetchLike } from './types.ts';
@@ -113,7 +113,7 @@ export function createOAuthContext(options: OAuthContextOptions): OAuthContext {
     try {
       response = await send(as, auth);
     } catch (cause) {
-      if (isAuthError(cause)) throw cause;
+      if (isAuthClientError(cause)) throw cause;
       const timedOut = (cause as { name?: string } | undefined)?.name === 'TimeoutError';
       throw new TokenEndpointError(
         timedOut

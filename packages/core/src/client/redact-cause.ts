@@ -6,6 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { isAuthError } from '../errors.ts';
+import { isAuthClientError } from './client-error-brand.ts';
 
 const MAX_DEPTH = 8;
 
@@ -23,14 +24,15 @@ function isLibraryError(error: Error): boolean {
 /**
  * A copy of `cause` (and of its own causes) that carries no response body, claims or headers: an
  * `Error` with the original name, message (withheld for a JSON SyntaxError, which quotes its input),
- * `code`, `status` and stack frames. AuthErrors are kept as they are: they redact at construction.
+ * `code`, `status` and stack frames. AuthErrors and client errors are kept as they are: they redact
+ * at construction.
  * Anything that is not an Error (a parsed body, a challenge list) is dropped.
  *
  * @example
  * throw new TokenEndpointError('…', { cause: redactCause(oauth4webapiError) });
  */
 export function redactCause(cause: unknown, depth = 0): Error | undefined {
-  if (isAuthError(cause)) return cause;
+  if (isAuthError(cause) || isAuthClientError(cause)) return cause;
   if (!(cause instanceof Error) || depth >= MAX_DEPTH) return undefined;
   const message =
     cause instanceof SyntaxError && !isLibraryError(cause)

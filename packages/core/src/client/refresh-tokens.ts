@@ -3,7 +3,7 @@
  * following refresh-token rotation and checking that a new ID token names the same subject.
  */
 import * as oauth from 'oauth4webapi';
-import { isAuthError } from '../errors.ts';
+import { isAuthClientError } from './client-error-brand.ts';
 import { RefreshError, SubjectMismatchError, TokenEndpointError } from './errors.ts';
 import { decodeJwtPayload, jwtExpiry } from './jwt.ts';
 import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
@@ -94,7 +94,7 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
       error instanceof SubjectMismatchError,
     wrapError: (error) =>
       error instanceof SubjectMismatchError ||
-      (isAuthError(error) && error.code === 'ERR_AUTH_REFRESH_FAILED')
+      (isAuthClientError(error) && error.code === 'ERR_AUTH_REFRESH_FAILED')
         ? error
         : new RefreshError(undefined, { cause: error }),
   });

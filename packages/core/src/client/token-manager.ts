@@ -1,13 +1,16 @@
 /**
- * The token manager behind every token source: cache, refresh ahead of expiry with jitter,
- * single flight, retries with backoff, stale-while-failing, and a pluggable store.
+ * The token manager behind every token source: the token set lives in a RefreshingValue (refresh
+ * ahead of expiry with jitter, single flight, a cool-down after a failed cycle, the cached token
+ * served until it expires while refreshes fail); this file adds what is OAuth-specific: retries
+ * within a cycle, a dead grant, the shared store and the callbacks.
  *
  * No timers: refreshes are started by `getToken` calls (lazily), so importing or holding a source
  * costs nothing and nothing keeps a process alive.
  */
-import { isAuthError } from '../errors.ts';
+import { beforeExpiry } from '../refresh/refresh-ahead.ts';
+import { type LoadedValue, RefreshingValue } from '../refresh/refreshing-value.ts';
 import { backoffDelay, defaultSleep, type ResolvedRetry, resolveRetry } from './backoff.ts';
-import { TokenEndpointError } from './errors.ts';
+import { SubjectMismatchError, TokenEndpointError } from './errors.ts';
 import { jwtExpiry } from './jwt.ts';
 import { MemoryTokenStore } from './token-store.ts';
 import { refuseRenamedOptions } from '../options/renamed-options.ts';
@@ -82,11 +85,6 @@ export interface TokenManagerHooks {
   initial?: TokenSet;
 }
 
-interface State {
-  tokens: TokenSet;
-  refreshAt: number;
-}
-
 export class TokenManager implements ManagedTokenSource {
   readonly stats: TokenSourceStats = { requests: 0, refreshes: 0, failures: 0 };
   readonly #hooks: TokenManagerHooks;
@@ -96,17 +94,16 @@ export class TokenManager implements ManagedTokenSource {
   readonly #random: RandomSource;
   readonly #sleep: Sleep;
   readonly #retry: ResolvedRetry;
-  readonly #bufferMs: number;
-  readonly #jitterMs: number;
   readonly #defaultLifetimeMs: number;
   readonly #onRefresh: TokenManagerOptions['onRefresh'];
   readonly #onRefreshError: TokenManagerOptions['onRefreshError'];
-  #state: State | undefined;
+  readonly #refreshAt: (obtainedAt: number, expiresAt: number) => number;
+  /** The current set: refresh ahead, single flight, cool-down after a failed cycle. */
+  readonly #tokens: RefreshingValue<TokenSet>;
   #loaded = false;
   #initial: Promise<void> | undefined;
-  #inflight: Promise<TokenSet> | undefined;
-  #lastError: Error | undefined;
-  #nextAttemptAt = 0;
+  /** Wait before the next cycle after the last failed one (read by the cool-down). */
+  #cooldownMs = 0;
   #dead: Error | undefined;
 
   constructor(key: string, options: TokenManagerOptions, hooks: TokenManagerHooks) {
@@ -117,8 +114,8 @@ export class TokenManager implements ManagedTokenSource {
       return v * 1000;
     };
     refuseRenamedOptions(options, RENAMED_TOKEN_MANAGER_OPTIONS, 'token source');
-    this.#bufferMs = seconds('refreshBufferSeconds', options.refreshBufferSeconds, 60);
-    this.#jitterMs = seconds('refreshJitterSeconds', options.refreshJitterSeconds, 30);
+    const bufferMs = seconds('refreshBufferSeconds', options.refreshBufferSeconds, 60);
+    const jitterMs = seconds('refreshJitterSeconds', options.refreshJitterSeconds, 30);
     this.#defaultLifetimeMs = seconds('defaultLifetimeSeconds', options.defaultLifetimeSeconds, 60);
     this.#retry = resolveRetry(options.retry);
     for (const k of ['onRefresh', 'onRefreshError', 'clock', 'random', 'sleep'] as const) {
@@ -133,45 +130,47 @@ export class TokenManager implements ManagedTokenSource {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#onRefresh = options.onRefresh;
     this.#onRefreshError = options.onRefreshError;
-    if (hooks.initial) this.#state = this.#schedule(hooks.initial);
+    this.#refreshAt = beforeExpiry({ bufferMs, jitterMs, random: this.#random });
+    this.#tokens = new RefreshingValue<TokenSet>({
+      load: () => this.#runRefresh(),
+      clock: this.#clock,
+      refreshAt: this.#refreshAt,
+      // No stale window: an expired access token is of no use to the API it is sent to.
+      staleMs: 0,
+      backoffMs: () => this.#cooldownMs,
+    });
+    if (hooks.initial) this.#tokens.set(loadedSet(hooks.initial));
   }
 
   peek(): string | undefined {
-    const s = this.#state;
-    return s && this.#clock() < s.tokens.expiresAtMs ? s.tokens.accessToken : undefined;
+    const e = this.#tokens.entry;
+    return e && this.#clock() < e.expiresAt ? e.value.accessToken : undefined;
   }
 
   async getToken(options: GetTokenOptions = {}): Promise<string> {
     // Hot path: a fresh cached token, no awaits beyond this function's own promise.
-    const s = this.#state;
-    if (!options.forceRefresh && s && this.#clock() < s.refreshAt && !this.#dead) return s.tokens.accessToken;
+    const e = this.#tokens.entry;
+    if (!options.forceRefresh && e && this.#clock() < e.refreshAt && !this.#dead) return e.value.accessToken;
     return (await this.getTokenSet(options)).accessToken;
   }
 
   async getTokenSet(options: GetTokenOptions = {}): Promise<TokenSet> {
     await this.#loadOnce();
     const now = this.#clock();
-    const s = this.#state;
     if (this.#dead) {
       // A dead grant still serves its last token until that token truly expires.
-      if (s && !options.forceRefresh && now < s.tokens.expiresAtMs) return s.tokens;
+      const e = this.#tokens.entry;
+      if (e && !options.forceRefresh && now < e.expiresAt) return e.value;
       throw this.#dead;
     }
-    if (options.forceRefresh) return this.#refresh();
-    if (s && now < s.refreshAt) return s.tokens;
-    if (s && now < s.tokens.expiresAtMs) {
-      // In the refresh window: refresh in the background, serve the cached token meanwhile.
-      if (now >= this.#nextAttemptAt) this.#refresh().catch(() => {});
-      return s.tokens;
-    }
-    if (this.#lastError && now < this.#nextAttemptAt && !this.#inflight) throw this.#lastError;
-    return this.#refresh();
+    if (options.forceRefresh) return (await this.#tokens.refresh()).value;
+    // Fresh: the cached set. In the refresh window: the cached set, refreshing in the background.
+    // Expired: the running refresh, the last error during the cool-down, or a new refresh.
+    return (await this.#tokens.get(now)).value;
   }
 
   async clear(): Promise<void> {
-    this.#state = undefined;
-    this.#lastError = undefined;
-    this.#nextAttemptAt = 0;
+    this.#tokens.clear();
     await this.#store.delete(this.#key);
   }
 
@@ -180,28 +179,20 @@ export class TokenManager implements ManagedTokenSource {
     if (this.#loaded) return undefined;
     this.#initial ??= (async () => {
       const stored = await this.#store.get(this.#key);
-      if (stored && (!this.#state || stored.obtainedAtMs >= this.#state.tokens.obtainedAtMs)) {
-        this.#state = this.#schedule(stored);
-      } else if (this.#state) {
-        await this.#store.set(this.#key, this.#state.tokens);
+      const held = this.#tokens.entry?.value;
+      if (stored && (!held || stored.obtainedAtMs >= held.obtainedAtMs)) {
+        this.#tokens.set(loadedSet(stored));
+      } else if (held) {
+        await this.#store.set(this.#key, held);
       }
       this.#loaded = true;
     })();
     return this.#initial;
   }
 
-  /** Single flight: every caller during a refresh shares its promise. */
-  #refresh(): Promise<TokenSet> {
-    if (this.#inflight) return this.#inflight;
-    const p = this.#runRefresh().finally(() => {
-      this.#inflight = undefined;
-    });
-    this.#inflight = p;
-    return p;
-  }
-
-  async #runRefresh(): Promise<TokenSet> {
-    const previous = this.#state?.tokens;
+  /** One refresh cycle (run single-flight by `#tokens`): adopt from the store, or grant with retries. */
+  async #runRefresh(): Promise<LoadedValue<TokenSet>> {
+    const previous = this.#tokens.entry?.value;
     // Another replica may have refreshed already: adopt a newer token from a shared store.
     const stored = await this.#store.get(this.#key);
     if (
@@ -209,10 +200,9 @@ export class TokenManager implements ManagedTokenSource {
       previous &&
       stored.accessToken !== previous.accessToken &&
       stored.obtainedAtMs > previous.obtainedAtMs &&
-      this.#clock() < this.#computeRefreshAt(stored)
+      this.#clock() < this.#refreshAt(stored.obtainedAtMs, stored.expiresAtMs)
     ) {
-      this.#state = this.#schedule(stored);
-      return stored;
+      return loadedSet(stored);
     }
     // Refresh from the newest set we know of: a replica may have rotated the refresh token.
     const current = stored && (!previous || stored.obtainedAtMs > previous.obtainedAtMs) ? stored : previous;
@@ -224,18 +214,10 @@ export class TokenManager implements ManagedTokenSource {
         const next = this.#toTokenSet(result, sentAt, current);
         const accepted = this.#hooks.accept ? this.#hooks.accept(result, next, current) : next;
         await this.#store.set(this.#key, accepted);
-        this.#state = this.#schedule(accepted);
-        this.#lastError = undefined;
-        this.#nextAttemptAt = 0;
         this.stats.refreshes++;
-        if (this.#onRefresh) {
-          try {
-            await this.#onRefresh(accepted);
-          } catch {
-            // The new tokens are in use already; a failing persistence callback must not undo that.
-          }
-        }
-        return accepted;
+        const onRefresh = this.#onRefresh;
+        // Runs once the set is in use, inside the flight; its failure must not undo the new tokens.
+        return { ...loadedSet(accepted), onInstalled: onRefresh && (() => onRefresh(accepted)) };
       } catch (thrown) {
         const error = thrown instanceof Error ? thrown : new Error('Token request failed');
         const retryable = error instanceof TokenEndpointError && error.retryable;
@@ -262,13 +244,13 @@ export class TokenManager implements ManagedTokenSource {
     if (this.#hooks.isFatal?.(error)) {
       this.#dead = final;
       // A changed subject means the cached tokens cannot be trusted either; a dead grant's token can.
-      if (isAuthError(error) && error.code === 'ERR_AUTH_SUBJECT_MISMATCH') this.#state = undefined;
+      if (error instanceof SubjectMismatchError) this.#tokens.clear();
     }
-    // Cool down before the next cycle so failing callers do not hammer the endpoint.
+    // Cool down before the next cycle so failing callers do not hammer the endpoint (`#tokens`
+    // records `final` as the last error and waits this long).
     const retryAfterSeconds = error instanceof TokenEndpointError ? error.retryAfterSeconds : undefined;
-    this.#lastError = final;
     const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** attempt);
-    this.#nextAttemptAt = this.#clock() + Math.max(ceiling, (retryAfterSeconds ?? 0) * 1000);
+    this.#cooldownMs = Math.max(ceiling, (retryAfterSeconds ?? 0) * 1000);
     this.#onRefreshError?.(final);
     return final;
   }
@@ -299,15 +281,14 @@ export class TokenManager implements ManagedTokenSource {
     if (scope !== undefined) tokens.scope = scope;
     return tokens;
   }
+}
 
-  #computeRefreshAt(tokens: TokenSet): number {
-    const lifetime = Math.max(0, tokens.expiresAtMs - tokens.obtainedAtMs);
-    const buffer = Math.min(this.#bufferMs, lifetime / 10);
-    const jitter = this.#random() * Math.min(this.#jitterMs, buffer);
-    return tokens.expiresAtMs - buffer - jitter;
-  }
-
-  #schedule(tokens: TokenSet): State {
-    return { tokens, refreshAt: this.#computeRefreshAt(tokens) };
-  }
+/**
+ * A token set as a refreshing value: it expires with its access token. A set without numeric times
+ * (a hand-made initial set, an old store entry) counts as expired, so the first use refreshes it.
+ */
+function loadedSet(tokens: TokenSet): LoadedValue<TokenSet> {
+  const expiresAt = Number.isFinite(tokens.expiresAtMs) ? tokens.expiresAtMs : 0;
+  const obtainedAt = Number.isFinite(tokens.obtainedAtMs) ? tokens.obtainedAtMs : expiresAt;
+  return { value: tokens, obtainedAt, expiresAt };
 }

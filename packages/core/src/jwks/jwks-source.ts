@@ -1,11 +1,14 @@
 /**
- * One issuer's key source: a TTL cache of its JWKS with single-flight fetching, a token bucket on
- * unknown-`kid` refetches (successful fetches only), a separate jittered backoff for failed fetches,
- * background refresh ahead of expiry, bounded stale-if-error, Cache-Control within bounds, an optional
- * shared store, and KeyObjects/CryptoKeys imported once per key. Lookups on warm keys are synchronous
- * (the verifier's fast path); only cold starts and refetches return promises.
+ * One issuer's key source: its JWKS held in a RefreshingValue (single-flight fetching, background
+ * refresh ahead of expiry, a jittered backoff for failed fetches, bounded stale-if-error), plus what is
+ * JWKS-specific: a token bucket on unknown-`kid` refetches (successful fetches only), Cache-Control
+ * within bounds, an optional shared store, and KeyObjects/CryptoKeys imported once per key. Lookups on
+ * warm keys are synchronous (the verifier's fast path); only cold starts and refetches return promises.
  */
 import { InvalidTokenError, UnavailableError } from '../errors.ts';
+import { halfJitterBackoff } from '../refresh/failure-backoff.ts';
+import { afterFraction } from '../refresh/refresh-ahead.ts';
+import { type LoadedValue, type RefreshingEntry, RefreshingValue } from '../refresh/refreshing-value.ts';
 import type { Clock } from '../types.ts';
 import type { CryptoBackend, KeyHandle } from '../verify/crypto/types.ts';
 import { usableJwk } from '../verify/key-policy.ts';
@@ -87,9 +90,6 @@ interface KeySet {
   /** `${alg}\0${kid}` → imported key: the warm path is one Map lookup. */
   resolved: Map<string, KeyHandle>;
   all: Jwk[];
-  fetchedAt: number;
-  expiresAt: number;
-  refreshAt: number;
 }
 
 const BAD = Symbol('bad key');
@@ -116,31 +116,43 @@ const badKey = () =>
 export class JwksSource {
   /** Network fetches of the JWKS document (discovery not counted), for tests and benchmarks. */
   fetches = 0;
-  /** Key sets installed so far: a key checked against generation n needs no new lookup until it changes. */
-  generation = 0;
   private uri: string | undefined;
-  private set: KeySet | undefined;
-  private inflight: Promise<void> | undefined;
+  /** The key set with its schedule, single flight, failure backoff and stale window. */
+  private readonly keys: RefreshingValue<KeySet>;
   private imported = new Map<string, Imported>();
   /** Unknown-kid refetch allowance (a token bucket refilled one token per interval, up to burst). */
   private tokens: number;
   private tokensAt = Number.NEGATIVE_INFINITY;
-  private nextAttemptAt = Number.NEGATIVE_INFINITY;
-  /** Consecutive failed fetches; 0 means the last fetch succeeded (or none was made). */
-  private failures = 0;
-  /** Why the last refresh failed: kept as `cause` on every later unavailability, not only the first. */
-  private lastFailure: unknown;
-  private closed = false;
 
   constructor(private readonly init: JwksSourceInit) {
     this.uri = init.uri;
     this.tokens = init.options.unknownKidRefetchBurst;
+    const { options, clock } = init;
+    this.keys = new RefreshingValue<KeySet>({
+      load: (current) => this.load(current),
+      clock,
+      refreshAt: afterFraction(options.refreshAhead),
+      staleMs: options.staleIfErrorMs,
+      backoffMs: halfJitterBackoff(options.failureBackoffMinMs, options.failureBackoffMaxMs, Math.random),
+    });
+  }
+
+  /** Key sets installed so far: a key checked against generation n needs no new lookup until it changes. */
+  get generation(): number {
+    return this.keys.version;
   }
 
   /** True while usable keys are held. */
   get ready(): boolean {
-    const set = this.set;
-    return set !== undefined && this.init.clock() < set.expiresAt + this.init.options.staleIfErrorMs;
+    return this.keys.usable();
+  }
+
+  /** The usable key set, or undefined (none yet, or past expiry plus staleIfErrorMs). */
+  private usableSet(now: number): KeySet | undefined {
+    const entry = this.keys.entry;
+    return entry !== undefined && now < entry.expiresAt + this.init.options.staleIfErrorMs
+      ? entry.value
+      : undefined;
   }
 
   /** The JWKS URL: configured, or once discovered (undefined before discovery). */
@@ -161,7 +173,7 @@ export class JwksSource {
   ): KeyHandle | undefined {
     if (!this.hasKid(kid, now)) return undefined;
     try {
-      const key = this.lookup(this.set!, kid, alg);
+      const key = this.lookup(this.keys.entry!.value, kid, alg);
       return key instanceof Promise ? undefined : key;
     } catch {
       return undefined;
@@ -170,32 +182,27 @@ export class JwksSource {
 
   /** Whether a (verified) token's kid still names a key of the current set: the token cache asks this. */
   hasKid(kid: string | undefined, now = this.init.clock()): boolean {
-    const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfErrorMs) return false;
+    const set = this.usableSet(now);
+    if (set === undefined) return false;
     // Token-cache hits never reach getKey: refresh from here too, so a key dropped from the JWKS
     // stops passing after the next refresh even when every request is a cache hit.
-    if (now >= set.refreshAt && this.inflight === undefined && now >= this.nextAttemptAt) {
-      this.refresh().catch(() => {});
-    }
+    this.keys.refreshIfDue(now);
     return kid === undefined ? set.all.length > 0 : set.byKid.has(kid);
   }
 
   /** The key for (kid, alg): synchronous when warm (on Node), a promise when it must fetch or import. */
   getKey(kid: string | undefined, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
-    const set = this.set;
-    if (set !== undefined && now < set.expiresAt + this.init.options.staleIfErrorMs) {
-      if (now >= set.refreshAt && this.inflight === undefined && now >= this.nextAttemptAt) {
-        // Ahead of expiry (or past it, serving stale): refresh without making this request wait.
-        this.refresh().catch(() => {});
-      }
+    const set = this.usableSet(now);
+    if (set !== undefined) {
+      // Ahead of expiry (or past it, serving stale): refresh without making this request wait.
+      this.keys.refreshIfDue(now);
       const found = this.lookup(set, kid, alg);
       if (found !== undefined) return found;
       if (kid === undefined) throw keyNotFound();
       return this.refetchForKid(now, kid, alg);
     }
-    if (this.inflight !== undefined) return this.inflight.then(() => this.lookupAfterRefresh(kid, alg));
-    if (now < this.nextAttemptAt) throw this.unavailable(now);
+    if (!this.keys.loading && now < this.keys.nextAttemptAt) throw this.unavailable(now);
     return this.refresh().then(() => this.lookupAfterRefresh(kid, alg));
   }
 
@@ -206,20 +213,20 @@ export class JwksSource {
    */
   private refetchForKid(now: number, kid: string, alg: AsymmetricAlgorithm): Promise<KeyHandle> {
     const after = () => this.lookupAfterKidRefetch(kid, alg);
-    if (this.inflight !== undefined) return this.inflight.then(after, after);
-    if (this.failures > 0) {
+    if (this.keys.loading) return this.refresh().then(after, after);
+    if (this.keys.failures > 0) {
       // Failed fetches follow their own backoff and never spend the bucket.
-      if (now < this.nextAttemptAt) throw this.unavailable(now);
+      if (now < this.keys.nextAttemptAt) throw this.unavailable(now);
     } else if (!this.takeToken(now)) {
       throw keyNotFound();
     }
-    const charged = this.failures === 0;
+    const charged = this.keys.failures === 0;
     const settle = () => {
       // Only successful fetches count against the unknown-kid limit: refund a failure; a recovery
       // after failures spends a token when one is left, so it is not followed by a second fetch.
-      if (charged && this.failures > 0) {
+      if (charged && this.keys.failures > 0) {
         this.tokens = Math.min(this.init.options.unknownKidRefetchBurst, this.tokens + 1);
-      } else if (!charged && this.failures === 0) {
+      } else if (!charged && this.keys.failures === 0) {
         this.takeToken(this.init.clock());
       }
     };
@@ -241,80 +248,77 @@ export class JwksSource {
 
   private lookupAfterKidRefetch(kid: string, alg: AsymmetricAlgorithm): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
-    const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfErrorMs)
-      throw this.unavailable(now);
+    const set = this.usableSet(now);
+    if (set === undefined) throw this.unavailable(now);
     const found = this.lookup(set, kid, alg);
     if (found !== undefined) return found;
     // The fetch failed: the stale set cannot tell whether the key exists.
-    if (this.failures > 0) throw this.unavailable(now);
+    if (this.keys.failures > 0) throw this.unavailable(now);
     throw keyNotFound();
   }
 
-  /** Fetches keys now (single-flight). Rejects with UnavailableError when no usable keys remain. */
+  /**
+   * Fetches keys now (single-flight). Resolves while usable keys remain (a failure then only starts
+   * the backoff); rejects with UnavailableError when none do.
+   */
   refresh(): Promise<void> {
-    if (this.inflight) return this.inflight;
-    const p = this.doRefresh().finally(() => {
-      if (this.inflight === p) this.inflight = undefined;
+    return this.keys.refresh().then(noop, (cause: unknown) => {
+      const now = this.init.clock();
+      if (!this.keys.usable(now)) throw this.unavailable(now, cause);
     });
-    this.inflight = p;
-    return p;
   }
 
   async hydrate(): Promise<void> {
-    if (this.ready && this.init.clock() < this.set!.expiresAt) return;
+    const entry = this.keys.entry;
+    if (entry !== undefined && this.init.clock() < entry.expiresAt) return;
     await this.refresh();
   }
 
   close(): void {
-    this.closed = true;
-    this.set = undefined;
+    this.keys.close();
     this.imported.clear();
   }
 
-  private async doRefresh(): Promise<void> {
+  /** The loader behind `keys`: the shared store on a cold start, else the network. */
+  private async load(current: RefreshingEntry<KeySet> | undefined): Promise<LoadedValue<KeySet>> {
     const { options, clock } = this.init;
-    try {
-      if (this.set === undefined && options.store) {
-        const entry = await safeStoreGet(options.store, this.init.uri ?? this.init.issuer);
-        if (entry && clock() < entry.expiresAtMs && Array.isArray(entry.keys)) {
-          this.install(entry.keys.slice(0, options.maxKeys), entry.fetchedAtMs, entry.expiresAtMs);
-          return;
-        }
+    const storeKey = this.init.uri ?? this.init.issuer;
+    if (current === undefined && options.store) {
+      const entry = await safeStoreGet(options.store, storeKey);
+      if (
+        entry &&
+        Array.isArray(entry.keys) &&
+        Number.isFinite(entry.fetchedAtMs) &&
+        Number.isFinite(entry.expiresAtMs) &&
+        clock() < entry.expiresAtMs
+      ) {
+        const keys = entry.keys.slice(0, options.maxKeys);
+        return this.toLoaded(keys, entry.fetchedAtMs, entry.expiresAtMs);
       }
-      const limits = { timeout: options.timeoutMs, maxBytes: options.maxBytes };
-      if (this.uri === undefined) this.uri = await discoverJwksUri(this.init.fetch, this.init.issuer, limits);
-      this.fetches++;
-      const { value, maxAge } = await fetchJson(this.init.fetch, this.uri, limits);
-      const keys = parseJwks(value, options.maxKeys);
-      const now = clock();
-      const ttl =
-        maxAge === undefined
-          ? options.ttlMs
-          : Math.min(options.maxTtlMs, Math.max(options.minTtlMs, maxAge * 1000));
-      if (this.closed) return;
-      this.install(keys, now, now + ttl);
-      this.failures = 0;
-      this.lastFailure = undefined;
-      this.nextAttemptAt = Number.NEGATIVE_INFINITY;
-      if (options.store) {
-        const entry: JwksCacheEntry = { keys, fetchedAtMs: now, expiresAtMs: now + ttl };
-        try {
-          await options.store.set(this.init.uri ?? this.init.issuer, entry);
-        } catch {
-          // A shared store is an optimisation; the fetched keys are already in use.
-        }
-      }
-    } catch (cause) {
-      const now = clock();
-      this.failures++;
-      this.lastFailure = cause;
-      this.nextAttemptAt = now + backoffDelay(this.failures, options);
-      if (!this.ready) throw this.unavailable(now, cause);
     }
+    const limits = { timeout: options.timeoutMs, maxBytes: options.maxBytes };
+    if (this.uri === undefined) this.uri = await discoverJwksUri(this.init.fetch, this.init.issuer, limits);
+    this.fetches++;
+    const { value, maxAge } = await fetchJson(this.init.fetch, this.uri, limits);
+    const keys = parseJwks(value, options.maxKeys);
+    const now = clock();
+    const ttl =
+      maxAge === undefined
+        ? options.ttlMs
+        : Math.min(options.maxTtlMs, Math.max(options.minTtlMs, maxAge * 1000));
+    const store = options.store;
+    return this.toLoaded(keys, now, now + ttl, async () => {
+      // A shared store is an optimisation (a failure is ignored); the fetched keys are already in use.
+      await store?.set(storeKey, { keys, fetchedAtMs: now, expiresAtMs: now + ttl } satisfies JwksCacheEntry);
+    });
   }
 
-  private install(keys: readonly Jwk[], fetchedAt: number, expiresAt: number): void {
+  private toLoaded(
+    keys: readonly Jwk[],
+    fetchedAt: number,
+    expiresAt: number,
+    persist?: () => Promise<void>,
+  ): LoadedValue<KeySet> {
     const byKid = new Map<string, Jwk[]>();
     const all: Jwk[] = [];
     for (const jwk of keys) {
@@ -327,20 +331,14 @@ export class JwksSource {
         else byKid.set(jwk.kid, [jwk]);
       }
     }
-    // Keep imported keys whose material is unchanged; drop the rest (removed keys stop verifying).
-    const live = new Set(all.map(fingerprint));
-    for (const k of this.imported.keys())
-      if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
-    const ttl = expiresAt - fetchedAt;
-    this.generation++;
-    this.set = {
-      byKid,
-      resolved: new Map(),
-      all,
-      fetchedAt,
-      expiresAt,
-      refreshAt: fetchedAt + ttl * this.init.options.refreshAhead,
+    const onInstalled = () => {
+      // Keep imported keys whose material is unchanged; drop the rest (removed keys stop verifying).
+      const live = new Set(all.map(fingerprint));
+      for (const k of this.imported.keys())
+        if (!live.has(k.slice(k.indexOf('\0') + 1))) this.imported.delete(k);
+      return persist?.();
     };
+    return { value: { byKid, resolved: new Map(), all }, obtainedAt: fetchedAt, expiresAt, onInstalled };
   }
 
   private lookupAfterRefresh(
@@ -348,9 +346,8 @@ export class JwksSource {
     alg: AsymmetricAlgorithm,
   ): KeyHandle | Promise<KeyHandle> {
     const now = this.init.clock();
-    const set = this.set;
-    if (set === undefined || now >= set.expiresAt + this.init.options.staleIfErrorMs)
-      throw this.unavailable(now);
+    const set = this.usableSet(now);
+    if (set === undefined) throw this.unavailable(now);
     const found = this.lookup(set, kid, alg);
     if (found === undefined) throw keyNotFound();
     return found;
@@ -423,8 +420,9 @@ export class JwksSource {
     return result;
   }
 
-  private unavailable(now: number, cause: unknown = this.lastFailure): UnavailableError {
-    const retryAfterSeconds = Math.max(1, Math.ceil((this.nextAttemptAt - now) / 1000));
+  /** `cause`: why the last refresh failed, kept on every later unavailability, not only the first. */
+  private unavailable(now: number, cause: unknown = this.keys.lastError): UnavailableError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((this.keys.nextAttemptAt - now) / 1000));
     return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', {
       retryAfterSeconds: Number.isFinite(retryAfterSeconds) ? retryAfterSeconds : 1,
       cause,
@@ -432,12 +430,7 @@ export class JwksSource {
   }
 }
 
-/** min · 2^(n-1) capped at max, then jittered into [½, 1] of that so sources do not retry in step. */
-function backoffDelay(failures: number, options: ResolvedJwksOptions): number {
-  const { failureBackoffMinMs: min, failureBackoffMaxMs: max } = options;
-  const delay = Math.min(max, min * 2 ** Math.min(failures - 1, 30));
-  return delay * (0.5 + Math.random() / 2);
-}
+const noop = () => {};
 
 function fingerprint(jwk: Jwk): string {
   return JSON.stringify([

@@ -1,0 +1,15 @@
+// binding: what an adapter needs to bind core to a framework (internal entry `@auth/core/internal`).
+export { authorizePrincipal, createAuthBinding } from './auth-binding.ts';
+export type {
+  AuthBinding,
+  AuthOutcome,
+  BindingOptions,
+  RememberedAuth,
+  RequestMemo,
+} from './auth-binding.ts';
+export { resolveAuthenticator } from './auth-source.ts';
+export type { AuthSource, ResolveOptions, ResolvedAuthenticator } from './auth-source.ts';
+export { bindPolicyMakers, POLICY_MAKERS } from './policy-makers.ts';
+export type { BoundPolicyMakers } from './policy-makers.ts';
+export { compileRouteRequirement, OPTIONAL, PUBLIC, REQUIRED } from './route-requirement.ts';
+export type { AuthMode, RouteRequirement, RouteSpec } from './route-requirement.ts';

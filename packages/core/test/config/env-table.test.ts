@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderEnvDocs, replaceEnvDocs } from '../../src/config/env-docs.ts';
+import { ENV_FIELDS, apiKeyOptionsFromEnv, verifierOptionsFromEnv } from '../../src/config/index.ts';
+
+const base = { AUTH_ISSUER: 'https://idp.test', AUTH_AUDIENCE: 'api://demo' };
+const cognitoBase = { AUTH_COGNITO_REGION: 'eu-west-1', AUTH_COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' };
+
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TypeError);
+    return (e as TypeError).message;
+  }
+  throw new Error('expected a TypeError');
+}
+
+describe('env table: documentation', () => {
+  it('the README section between the markers is what the table generates (run pnpm --filter @auth/core docs:env)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(replaceEnvDocs(readme)).toBe(readme);
+  });
+
+  it('documents every variable of the table exactly once', () => {
+    const docs = renderEnvDocs();
+    for (const field of ENV_FIELDS) {
+      expect(docs.split(`| \`AUTH_${field.variable}\` |`)).toHaveLength(2);
+    }
+  });
+
+  it('refuses a README without markers instead of appending', () => {
+    expect(() => replaceEnvDocs('# no markers')).toThrow(/markers/);
+  });
+
+  it('every row has a one-line description, a default and a unique variable', () => {
+    const names = ENV_FIELDS.map((f) => f.variable);
+    expect(new Set(names).size).toBe(names.length);
+    for (const f of ENV_FIELDS) {
+      expect(f.description).not.toMatch(/\n/);
+      expect(f.description.length).toBeGreaterThan(0);
+      expect(f.default.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('env table: JWKS refetch and backoff variables', () => {
+  it('reads seconds into the millisecond options', () => {
+    const options = verifierOptionsFromEnv({
+      ...base,
+      AUTH_JWKS_REFETCH_INTERVAL: '2.5',
+      AUTH_JWKS_REFETCH_BURST: '3',
+      AUTH_JWKS_BACKOFF_MIN: '0.25',
+      AUTH_JWKS_BACKOFF_MAX: '4',
+    });
+    expect(options.jwks).toEqual({
+      unknownKidRefetchIntervalMs: 2500,
+      unknownKidRefetchBurst: 3,
+      failureBackoffMinMs: 250,
+      failureBackoffMaxMs: 4000,
+    });
+  });
+
+  it('leaves the options out when unset, so the JWKS defaults (5 s, 1, 0.5 s, 1.5 s) apply', () => {
+    expect(verifierOptionsFromEnv(base).jwks).toBeUndefined();
+    expect(verifierOptionsFromEnv({ ...base, AUTH_JWKS_TTL: '60' }).jwks).toEqual({ ttlMs: 60_000 });
+  });
+
+  it.each([
+    ['AUTH_JWKS_REFETCH_INTERVAL', '5s', /^AUTH_JWKS_REFETCH_INTERVAL must be a number of seconds/],
+    ['AUTH_JWKS_REFETCH_BURST', '0', /^AUTH_JWKS_REFETCH_BURST must be a whole number of at least 1$/],
+    ['AUTH_JWKS_REFETCH_BURST', '1.5', /^AUTH_JWKS_REFETCH_BURST must be a whole number$/],
+    ['AUTH_JWKS_BACKOFF_MIN', '-1', /^AUTH_JWKS_BACKOFF_MIN must be a number of seconds/],
+    ['AUTH_JWKS_BACKOFF_MAX', 'soon', /^AUTH_JWKS_BACKOFF_MAX must be a number of seconds/],
+  ])('%s=%s is a TypeError naming the variable', (name, value, expected) => {
+    expect(message(() => verifierOptionsFromEnv({ ...base, [name]: value }))).toMatch(expected);
+  });
+
+  it('a backoff minimum above the maximum (given or default) names the variable that breaks it', () => {
+    expect(
+      message(() =>
+        verifierOptionsFromEnv({ ...base, AUTH_JWKS_BACKOFF_MIN: '3', AUTH_JWKS_BACKOFF_MAX: '2' }),
+      ),
+    ).toMatch(/^AUTH_JWKS_BACKOFF_MIN must keep AUTH_JWKS_BACKOFF_MIN ≤ AUTH_JWKS_BACKOFF_MAX/);
+    expect(message(() => verifierOptionsFromEnv({ ...base, AUTH_JWKS_BACKOFF_MIN: '2' }))).toMatch(
+      /^AUTH_JWKS_BACKOFF_MIN must keep/,
+    );
+    expect(message(() => verifierOptionsFromEnv({ ...base, AUTH_JWKS_BACKOFF_MAX: '0.1' }))).toMatch(
+      /^AUTH_JWKS_BACKOFF_MAX must keep/,
+    );
+  });
+
+  it('the deprecated AUTH_JWKS_COOLDOWN cannot be combined with AUTH_JWKS_REFETCH_INTERVAL', () => {
+    expect(verifierOptionsFromEnv({ ...base, AUTH_JWKS_COOLDOWN: '7' }).jwks).toEqual({
+      unknownKidRefetchIntervalMs: 7000,
+    });
+    expect(
+      message(() =>
+        verifierOptionsFromEnv({ ...base, AUTH_JWKS_COOLDOWN: '7', AUTH_JWKS_REFETCH_INTERVAL: '5' }),
+      ),
+    ).toMatch(/^AUTH_JWKS_COOLDOWN cannot be combined with AUTH_JWKS_REFETCH_INTERVAL/);
+  });
+});
+
+describe('env table: Cognito app client opt-out', () => {
+  it('AUTH_CLIENT_ID=none accepts any app client of the pool explicitly (cognito clientId: null)', () => {
+    const [entry] = verifierOptionsFromEnv({ ...cognitoBase, AUTH_CLIENT_ID: 'none' })
+      .issuers as unknown as Array<Record<string, unknown>>;
+    expect(entry).toMatchObject({
+      issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
+      audience: null,
+      tokenUse: 'access',
+    });
+    expect(entry).not.toHaveProperty('clientId');
+  });
+
+  it('without AUTH_CLIENT_ID the pool is still refused, and the message names the opt-out', () => {
+    expect(message(() => verifierOptionsFromEnv(cognitoBase))).toMatch(
+      /^AUTH_CLIENT_ID is required with AUTH_COGNITO_\* \(the app client id, or "none" for any app client\)$/,
+    );
+  });
+
+  it('AUTH_CLIENT_ID=none on an OIDC issuer means "not checked", like leaving it unset', () => {
+    expect(verifierOptionsFromEnv({ ...base, AUTH_CLIENT_ID: 'none' }).issuers).toEqual(
+      verifierOptionsFromEnv(base).issuers,
+    );
+  });
+});
+
+describe('env table: API-key header variables', () => {
+  it('reads both header names (lower-cased, as apiKeyPairAuth uses them)', () => {
+    expect(
+      apiKeyOptionsFromEnv({
+        AUTH_PRINCIPAL_ID_HEADER: 'X-Service-Id',
+        AUTH_PRINCIPAL_TOKEN_HEADER: 'X-Service-Key',
+      }),
+    ).toEqual({ idHeader: 'x-service-id', tokenHeader: 'x-service-key' });
+  });
+
+  it('leaves them out when unset, so the defaults x-principal-id / x-principal-token apply', () => {
+    expect(apiKeyOptionsFromEnv({})).toEqual({});
+    expect(apiKeyOptionsFromEnv({ MYAPP_PRINCIPAL_ID_HEADER: 'x-id' }, { prefix: 'MYAPP' })).toEqual({
+      idHeader: 'x-id',
+    });
+  });
+
+  it.each([
+    ['AUTH_PRINCIPAL_ID_HEADER', 'x id', /^AUTH_PRINCIPAL_ID_HEADER must be a header name/],
+    ['AUTH_PRINCIPAL_TOKEN_HEADER', 'x-token:', /^AUTH_PRINCIPAL_TOKEN_HEADER must be a header name/],
+    [
+      'AUTH_PRINCIPAL_TOKEN_HEADER',
+      'Authorization',
+      /^AUTH_PRINCIPAL_TOKEN_HEADER must not be the Authorization header$/,
+    ],
+    [
+      'AUTH_PRINCIPAL_ID_HEADER',
+      'X-Principal-Token',
+      /^AUTH_PRINCIPAL_ID_HEADER must differ from the other principal header$/,
+    ],
+  ])('%s=%s is a TypeError naming the variable', (name, value, expected) => {
+    expect(message(() => apiKeyOptionsFromEnv({ [name]: value }))).toMatch(expected);
+  });
+
+  it('checks env and prefix like verifierOptionsFromEnv', () => {
+    expect(message(() => apiKeyOptionsFromEnv({}, { prefix: 'bad prefix' }))).toMatch(/prefix/);
+    expect(message(() => apiKeyOptionsFromEnv(null as never))).toMatch(/env must be an object/);
+  });
+});
