@@ -233,6 +233,18 @@ describe('authorization request options are checked before any network call', ()
     expect(() => makeLogin({ clientAuth: 'private_key_jwt' })).toThrow(/privateKey/);
     expect(() => makeLogin({ onRefresh: 'no' as never })).toThrow(TypeError);
   });
+
+  it('refuses a renamed duration option and names the new one (units in names)', () => {
+    for (const [old, name] of [
+      ['refreshBuffer', 'refreshBufferSeconds'],
+      ['refreshJitter', 'refreshJitterSeconds'],
+    ]) {
+      expect(() => makeLogin({ [old as string]: 30 } as Partial<WebLoginConfig>)).toThrow(
+        new TypeError(`Unknown web login option "${old}" (did you mean "${name}"?)`),
+      );
+    }
+    expect(() => makeLogin({ refreshBufferSeconds: 30, refreshJitterSeconds: 5 })).not.toThrow();
+  });
 });
 
 describe('cookie helpers', () => {
