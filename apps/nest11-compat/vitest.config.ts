@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decoratorMetadata, sourceProject } from '../../vitest.shared.ts';
 
@@ -10,8 +11,9 @@ export default sourceProject({
   plugins: [decoratorMetadata()],
   test: {
     name: '@auth/nest (nest 11)',
-    // The project runs @auth/nest's tests, from @auth/nest's directory (as the `@auth/nest` project does).
-    root: fileURLToPath(new URL('../../packages/nest/', import.meta.url)),
+    // The project runs @auth/nest's tests (a workspace devDependency), from its directory as the
+    // `@auth/nest` project does.
+    root: dirname(fileURLToPath(import.meta.resolve('@auth/nest/package.json'))),
     env: { EXPECTED_NEST_MAJOR: '11' },
     alias: [
       {
