@@ -3,12 +3,17 @@
 // (two headers), apiKeyHeaderAuth (x-api-key), the unknown-id path (negative cache) and the WebCrypto
 // backend for comparison; each as ops/s and a ratio to the floor. Then a cold burst: 1,000 concurrent
 // first requests for one id → store calls (target 1). Median of 5 rounds; `--ms=<n>` per round (200).
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
-const core = await tsImport('../packages/core/src/apikey/index.ts', import.meta.url);
+// bench/tsconfig.json maps @auth/core to its sources; the digest primitives (the floor) are internal.
+const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
+const core = await tsImport('@auth/core', { parentURL: import.meta.url, tsconfig });
+const coreDir = dirname(fileURLToPath(import.meta.resolve('@auth/core/package.json')));
 const { primitives, DIGEST_BACKEND } = await tsImport(
-  '../packages/core/src/apikey/digest.ts',
-  import.meta.url,
+  pathToFileURL(join(coreDir, 'src/apikey/digest.ts')).href,
+  { parentURL: import.meta.url, tsconfig },
 );
 const { apiKeyPairAuth, apiKeyHeaderAuth, generateApiKey, memorySecretStore } = core;
 

@@ -9,7 +9,8 @@
 // Everything listens on 127.0.0.1.
 import { createServer } from 'node:http';
 
-const { clientCredentials, authFetch } = await import('../packages/core/src/client/index.ts');
+// tsx (cwd bench/) reads bench/tsconfig.json, which maps @auth/core/client to its sources.
+const { clientCredentials, authFetch } = await import('@auth/core/client');
 
 const REAL = process.argv.includes('--real');
 const SPEED = REAL ? 1 : 10;

@@ -24,7 +24,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startIssuer } from './http/lib/keys.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// @auth/bench's directory: tsx reads its tsconfig.json, whose `paths` map @auth/* to their sources.
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const env = process.env;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -73,9 +74,9 @@ function startServer(modulePath, scenario, ctx) {
     fileURLToPath(new URL('./http/lib/server-child.mjs', import.meta.url)),
     [modulePath, scenario],
     {
-      cwd: root,
+      cwd: benchDir,
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.base.json`, BENCH_CTX: JSON.stringify(ctx) },
+      env: { ...process.env, TSX_TSCONFIG_PATH: `${benchDir}tsconfig.json`, BENCH_CTX: JSON.stringify(ctx) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -355,7 +356,7 @@ async function runRejects(modulePath, framework, label) {
 
 report.loadEnd = loadavg()[0];
 console.log(`load average ${loadAverage()} at the end`);
-mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/http.json`, `${JSON.stringify(report, null, 2)}\n`);
+mkdirSync(`${benchDir}results`, { recursive: true });
+writeFileSync(`${benchDir}results/http.json`, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nJWKS fetches: ${issuer.counters.jwks}; results in bench/results/http.json`);
 process.exit(failed ? 1 : 0);

@@ -14,19 +14,18 @@
  * - outage: the JWKS endpoint answers 500 for the middle third while the IdP rotates; new-key tokens
  *   (1 in 10) must get 503, never 401, and pass within 2 s of the endpoint's return.
  *
- * Plain Node: core's and @auth/testing's sources are bundled on the fly with esbuild (tsup's).
+ * Plain Node: core's and @auth/testing's sources are bundled on the fly with esbuild (bench/tsconfig.json's
+ * `paths` map both names to their sources).
  * Env: RATE (default 1,000), DURATION_S (default 60).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const coreDir = join(root, 'packages/core');
-const testingDir = join(root, 'packages/testing');
-const esbuild = createRequire(createRequire(join(root, 'package.json')).resolve('tsup'))('esbuild');
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const coreDir = dirname(fileURLToPath(import.meta.resolve('@auth/core/package.json')));
 
 // Tuning knobs for local runs (not build inputs).
 const settings = { ...process.env };
@@ -39,12 +38,13 @@ const outdir = mkdtempSync(join(tmpdir(), 'auth-bench-keys-'));
 await esbuild.build({
   stdin: {
     contents: [
-      `export { createVerifier } from ${JSON.stringify(join(coreDir, 'src/verify/create-verifier.ts'))};`,
-      `export { generateKeyPair, mintToken, startJwksServer } from ${JSON.stringify(join(testingDir, 'src/index.ts'))};`,
+      `export { createVerifier } from '@auth/core';`,
+      `export { generateKeyPair, mintToken, startJwksServer } from '@auth/testing';`,
     ].join('\n'),
-    resolveDir: root,
+    resolveDir: benchDir,
     loader: 'ts',
   },
+  tsconfig: join(benchDir, 'tsconfig.json'),
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -9,23 +9,25 @@
  * operations per CPU-second and as a ratio to the floor. Then JWKS fetch counts for a 1,000-request cold burst and a
  * 1,000 unknown-kid storm, and heap after many distinct tokens with the cache on.
  *
- * Plain Node: core's sources are bundled on the fly with esbuild (tsup's), `#crypto` → node backend.
+ * Plain Node: core's sources are bundled on the fly with esbuild, `#crypto` → node backend. The libraries
+ * compared against are devDependencies of @auth/bench.
  * Env: ROUND_MS (default 250), ROUNDS (default 5), ALGS (default RS256,ES256,EdDSA), HEAP_TOKENS
  * (default 1,000,000), HEAP_BUDGET_MS (default 55,000: the heap run stops early, and says so, past it).
  */
 import { createHmac, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { JwtVerifier } from 'aws-jwt-verify';
+import * as esbuild from 'esbuild';
+import fastJwt from 'fast-jwt';
+import * as jose from 'jose';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const coreDir = join(root, 'packages/core');
-const requireCore = createRequire(join(coreDir, 'package.json'));
-const esbuild = createRequire(createRequire(join(root, 'package.json')).resolve('tsup'))('esbuild');
+// @auth/core by name (a workspace:* dependency); the entry bundled below is internal, so it is read from sources.
+const coreDir = dirname(fileURLToPath(import.meta.resolve('@auth/core/package.json')));
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
@@ -61,9 +63,6 @@ await esbuild.build({
 });
 const core = await import(pathToFileURL(join(outdir, 'core.mjs')).href);
 rmSync(outdir, { recursive: true, force: true });
-const jose = await import(pathToFileURL(requireCore.resolve('jose')).href);
-const fastJwt = requireCore('fast-jwt');
-const { JwtVerifier } = requireCore('aws-jwt-verify');
 
 // ---- fixtures ----
 const ISSUER = 'https://issuer.bench.example';

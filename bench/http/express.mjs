@@ -1,9 +1,7 @@
 // Express scenarios for bench/http.mjs: GET /items behind each kind of bearer authentication.
-import { createRequire } from 'node:module';
-
-// Express and the peers are devDependencies of @auth/express: resolve them from there.
-const require = createRequire(new URL('../../packages/express/package.json', import.meta.url));
-const express = require('express');
+// Express and the libraries compared against are devDependencies of @auth/bench; the baselines load lazily,
+// so each server process holds only its own scenario's code.
+import express from 'express';
 
 export const framework = 'express';
 export const baseline = 'no auth';
@@ -49,16 +47,16 @@ export async function rejectApp(ctx) {
 
 export const scenarios = {
   'no auth': (ctx) => appWith(ctx),
-  'express-oauth2-jwt-bearer': (ctx) => {
-    const { auth } = require('express-oauth2-jwt-bearer');
+  'express-oauth2-jwt-bearer': async (ctx) => {
+    const { auth } = await import('express-oauth2-jwt-bearer');
     return appWith(
       ctx,
       auth({ issuer: ctx.issuer, jwksUri: ctx.jwksUri, audience: ctx.audience, tokenSigningAlg: 'RS256' }),
     );
   },
-  'express-jwt + jwks-rsa': (ctx) => {
-    const { expressjwt } = require('express-jwt');
-    const jwksRsa = require('jwks-rsa');
+  'express-jwt + jwks-rsa': async (ctx) => {
+    const { expressjwt } = await import('express-jwt');
+    const { default: jwksRsa } = await import('jwks-rsa');
     const secret = jwksRsa.expressJwtSecret({ jwksUri: ctx.jwksUri, cache: true, rateLimit: true });
     return appWith(
       ctx,

@@ -1,10 +1,7 @@
 // Fastify scenarios for bench/http.mjs: GET /items behind each kind of bearer authentication.
 import { createPublicKey } from 'node:crypto';
-import { createRequire } from 'node:module';
-
-// Fastify and the peers are devDependencies of @auth/fastify: resolve them from there.
-const require = createRequire(new URL('../../packages/fastify/package.json', import.meta.url));
-const Fastify = require('fastify');
+// Fastify and the libraries compared against are devDependencies of @auth/bench (baselines load lazily).
+import Fastify from 'fastify';
 
 export const framework = 'fastify';
 export const baseline = 'no auth';
@@ -25,7 +22,7 @@ async function listen(app) {
 // @fastify/jwt, checking issuer and audience like ours; `key` picks the verification key.
 async function fastifyJwt(ctx, key) {
   const app = Fastify();
-  await app.register(require('@fastify/jwt'), {
+  await app.register((await import('@fastify/jwt')).default, {
     decode: { complete: true },
     secret: key,
     verify: { allowedIss: ctx.issuer, allowedAud: ctx.audience, algorithms: ['RS256'] },
@@ -61,8 +58,8 @@ export async function rejectApp(ctx) {
 
 export const scenarios = {
   'no auth': async () => listen(Fastify()),
-  '@fastify/jwt + get-jwks': (ctx) => {
-    const getJwks = require('get-jwks')({ providerDiscovery: true });
+  '@fastify/jwt + get-jwks': async (ctx) => {
+    const getJwks = (await import('get-jwks')).default({ providerDiscovery: true });
     return fastifyJwt(ctx, (_request, token) =>
       getJwks.getPublicKey({ kid: token.header.kid, alg: token.header.alg, domain: token.payload.iss }),
     );

@@ -1,20 +1,9 @@
 // Hono scenarios for bench/http.mjs (served by @hono/node-server): GET /items behind each kind of
 // bearer authentication.
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-
-// Hono and @hono/node-server are devDependencies of @auth/hono: import their ESM builds from there.
-const modules = new URL('../../packages/hono/node_modules/', import.meta.url);
-function importFrom(name, subpath = '.') {
-  const dir = new URL(`${name}/`, modules);
-  const { exports } = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
-  const entry = exports[subpath];
-  const target = typeof entry === 'string' ? entry : (entry.import?.default ?? entry.import ?? entry.default);
-  return import(pathToFileURL(new URL(target, dir).pathname).href);
-}
-
-const { Hono } = await importFrom('hono');
-const { getRequestListener } = await importFrom('@hono/node-server');
+// Hono and @hono/node-server are devDependencies of @auth/bench, at the versions @auth/hono resolves, so
+// the app, the baselines and @auth/hono share one copy of Hono (one HTTPException class).
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 
 export const framework = 'hono';
 export const baseline = 'no auth';
@@ -33,7 +22,7 @@ function serve(ctx, ...middleware) {
 }
 
 async function honoJwk(ctx, source) {
-  const { jwk } = await importFrom('hono', './jwk');
+  const { jwk } = await import('hono/jwk');
   return serve(ctx, jwk({ ...source, alg: ['RS256'], verification: { iss: ctx.issuer, aud: ctx.audience } }));
 }
 
@@ -63,7 +52,7 @@ export async function rejectApp(ctx, app = new Hono()) {
 export const rejectApps = {
   // The README's app.onError: returns err.getResponse() as is (the default handler re-wraps its body).
   'app.onError': async (ctx) => {
-    const { HTTPException } = await importFrom('hono', './http-exception');
+    const { HTTPException } = await import('hono/http-exception');
     const app = new Hono();
     app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : c.text('error', 500)));
     return rejectApp(ctx, app);

@@ -1,13 +1,8 @@
 // Nest scenarios for bench/http.mjs on platform-express (nest-fastify.mjs reuses `nestScenarios`):
 // GET /items with no auth, @nestjs/passport + passport-jwt + jwks-rsa, and @auth/nest with the token
 // cache off and on. Decorators are applied as calls, so no decorator transform is needed.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-
-// Nest and the passport baseline are devDependencies of @auth/nest: resolve them from there, so the app,
-// the guards and @auth/nest share one copy of @nestjs/common and @nestjs/core.
-const require = createRequire(new URL('../../packages/nest/package.json', import.meta.url));
-const load = (name) => import(pathToFileURL(require.resolve(name)).href);
+// Nest and the passport baseline are devDependencies of @auth/bench, at the versions (and peers) @auth/nest
+// resolves, so the app, the guards and @auth/nest share one copy of @nestjs/common and @nestjs/core.
 
 export const framework = 'nest-express';
 export const baseline = 'no auth';
@@ -33,13 +28,13 @@ function itemsController(common, guards) {
 }
 
 async function serve(platform, module) {
-  const { NestFactory } = await load('@nestjs/core');
+  const { NestFactory } = await import('@nestjs/core');
   const options = { logger: false };
   const app =
     platform === 'fastify'
       ? await NestFactory.create(
           module,
-          new (await load('@nestjs/platform-fastify')).FastifyAdapter(),
+          new (await import('@nestjs/platform-fastify')).FastifyAdapter(),
           options,
         )
       : await NestFactory.create(module, options);
@@ -48,17 +43,17 @@ async function serve(platform, module) {
 }
 
 async function noAuth(platform) {
-  const common = await load('@nestjs/common');
+  const common = await import('@nestjs/common');
   class AppModule {}
   common.Module({ controllers: [itemsController(common, [])] })(AppModule);
   return serve(platform, AppModule);
 }
 
 async function passport(platform, ctx) {
-  const common = await load('@nestjs/common');
-  const { AuthGuard, PassportModule, PassportStrategy } = await load('@nestjs/passport');
-  const { Strategy, ExtractJwt } = require('passport-jwt');
-  const { passportJwtSecret } = require('jwks-rsa');
+  const common = await import('@nestjs/common');
+  const { AuthGuard, PassportModule, PassportStrategy } = await import('@nestjs/passport');
+  const { Strategy, ExtractJwt } = await import('passport-jwt');
+  const { passportJwtSecret } = await import('jwks-rsa');
   class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     constructor() {
       super({
@@ -84,7 +79,7 @@ async function passport(platform, ctx) {
 }
 
 async function ours(platform, ctx, cacheSize) {
-  const common = await load('@nestjs/common');
+  const common = await import('@nestjs/common');
   const { AuthGuard, AuthModule } = await import('@auth/nest');
   class AppModule {}
   common.Module({
@@ -101,7 +96,7 @@ async function ours(platform, ctx, cacheSize) {
 
 /** Reject scenarios: GET /health (no guard) next to GET /items behind AuthGuard (AuthModule's filter). */
 export async function nestRejectApp(platform, ctx) {
-  const common = await load('@nestjs/common');
+  const common = await import('@nestjs/common');
   const { AuthGuard, AuthModule } = await import('@auth/nest');
   class HealthController {
     health() {

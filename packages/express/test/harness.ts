@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConformanceHarness, DemoServer } from '@auth/conformance';
 import { createAuthenticator } from '@auth/core';
 import express, { type Express } from 'express';
-import { createApp } from '../../../apps/express-demo/src/app.ts';
+import { createApp } from 'express-demo/app';
 import { authErrorHandler, authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
 async function listen(app: Express, close: () => void): Promise<DemoServer> {

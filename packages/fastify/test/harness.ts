@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ConformanceHarness } from '@auth/conformance';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createApp } from '../../../apps/fastify-demo/src/app.ts';
+import { createApp } from 'fastify-demo/app';
 import { fastifyAuth } from '../src/index.ts';
 
 async function listen(app: FastifyInstance) {

@@ -3,7 +3,7 @@ import type { ConformanceHarness, DemoServer } from '@auth/conformance';
 import { createAuthenticator } from '@auth/core';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { createApp } from '../../../apps/hono-demo/src/app.ts';
+import { createApp } from 'hono-demo/app';
 import { authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
 async function listen(app: Hono, close: () => void): Promise<DemoServer> {

@@ -15,7 +15,7 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { createApp, type Platform } from '../../../apps/nest-demo/src/create-app.ts';
+import { createApp, type Platform } from 'nest-demo/app';
 import {
   AUTH_AUTHENTICATOR,
   AuthenticateWith,

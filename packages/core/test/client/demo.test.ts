@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DevIdp, startDevIdp } from 'dev-idp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../../../apps/express-demo/src/app.ts';
+import { createApp } from 'express-demo/app';
 import { authFetch, clientCredentials } from '../../src/client/index.ts';
 
 let idp: DevIdp;
