@@ -498,7 +498,7 @@ describe('API-key caches: no existence leak, no flushing', () => {
       const e = await failure(auth.authenticate(creds(id, TOKEN)));
       expect(e).toBeInstanceOf(UnavailableError);
       expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
-      expect(e.retryAfter).toBe(5); // every 503 tells the client when to retry
+      expect(e.retryAfterSeconds).toBe(5); // every 503 tells the client when to retry
     }
     expect(calls).toHaveLength(1_024);
     // An id already in flight still joins its lookup (no new slot needed).

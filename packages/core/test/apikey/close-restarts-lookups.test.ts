@@ -4,7 +4,7 @@
  * single-flight (one store call for concurrent requests of the same id).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { apiKeyAuth, memorySecretStore } from '../../src/apikey/index.ts';
+import { apiKeyPairAuth, memorySecretStore } from '../../src/apikey/index.ts';
 import type { SecretStore } from '../../src/apikey/index.ts';
 import { InvalidApiKeyError, isAuthError } from '../../src/errors.ts';
 import type { RequestLike } from '../../src/types.ts';
@@ -47,7 +47,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 describe('close() restarts the lookups in flight', () => {
   it('a request after close() does not join the lookup that read a revoked key', async () => {
     const { store, calls, inner, release } = gatedStore({ k1: { token: TOKEN } });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const before = auth.authenticate(creds('k1'));
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     inner.delete('k1'); // revoked, then the caches are cleared
@@ -62,7 +62,7 @@ describe('close() restarts the lookups in flight', () => {
 
   it('the lookup started after close() stays single-flight when the older one ends', async () => {
     const { store, calls, release } = gatedStore({ k1: { token: TOKEN } });
-    const auth = apiKeyAuth({ store });
+    const auth = apiKeyPairAuth({ store });
     const before = auth.authenticate(creds('k1'));
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     auth.close();

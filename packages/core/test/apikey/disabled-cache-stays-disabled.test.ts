@@ -4,7 +4,7 @@
  * become valid again and keep a revoked key working.
  */
 import { describe, expect, it } from 'vitest';
-import { apiKeyAuth, memorySecretStore } from '../../src/apikey/index.ts';
+import { apiKeyPairAuth, memorySecretStore } from '../../src/apikey/index.ts';
 import type { SecretStore } from '../../src/apikey/index.ts';
 import { InvalidApiKeyError, isAuthError } from '../../src/errors.ts';
 import type { RequestLike } from '../../src/types.ts';
@@ -40,7 +40,7 @@ describe('a cache TTL of 0 disables that cache', () => {
   it('cacheTtlMs: 0 — a removed key is refused at once, even after the clock steps back', async () => {
     let now = 1_000_000;
     const { store, calls, inner } = countingStore({ k1: { token: TOKEN } });
-    const auth = apiKeyAuth({ store, cacheTtlMs: 0, clock: () => now });
+    const auth = apiKeyPairAuth({ store, cacheTtlMs: 0, clock: () => now });
     await expect(auth.authenticate(creds('k1'))).resolves.toMatchObject({ subject: 'k1' });
     inner.delete('k1');
     now -= 1_000;
@@ -51,7 +51,7 @@ describe('a cache TTL of 0 disables that cache', () => {
   it('negativeCacheTtlMs: 0 — a key added after a miss works at once, even after the clock steps back', async () => {
     let now = 1_000_000;
     const { store, calls, inner } = countingStore({});
-    const auth = apiKeyAuth({ store, cacheTtlMs: 60_000, negativeCacheTtlMs: 0, clock: () => now });
+    const auth = apiKeyPairAuth({ store, cacheTtlMs: 60_000, negativeCacheTtlMs: 0, clock: () => now });
     expect(await failure(auth.authenticate(creds('k1')))).toBeInstanceOf(InvalidApiKeyError);
     inner.set('k1', { token: TOKEN });
     now -= 1_000;

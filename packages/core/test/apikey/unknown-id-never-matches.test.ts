@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DUMMY_DIGEST, primitives } from '../../src/apikey/digest.ts';
-import { apiKeyAuth, memorySecretStore } from '../../src/apikey/index.ts';
+import { apiKeyPairAuth, memorySecretStore } from '../../src/apikey/index.ts';
 import { InvalidApiKeyError } from '../../src/errors.ts';
 
 afterEach(() => {
@@ -14,7 +14,7 @@ afterEach(() => {
 
 describe('an unknown id is never authenticated', () => {
   it('even by a secret whose digest equals the dummy digest', async () => {
-    const auth = apiKeyAuth({ store: memorySecretStore({}) });
+    const auth = apiKeyPairAuth({ store: memorySecretStore({}) });
     const sha256 = primitives.sha256;
     // Stands in for a preimage of the dummy digest: only this secret hashes to it.
     vi.spyOn(primitives, 'sha256').mockImplementation((value) =>
