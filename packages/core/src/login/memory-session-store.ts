@@ -15,7 +15,7 @@ import {
 
 /**
  * @example
- * const store = memorySessionStore({ settings, name: 'session', maxSessions: 1_000, idleLifetime: 1800 } satisfies MemorySessionStoreOptions);
+ * const store = memorySessionStore({ settings, name: 'session', maxSessions: 1_000, idleLifetimeSeconds: 1800 } satisfies MemorySessionStoreOptions);
  */
 export interface MemorySessionStoreOptions extends SessionLifetimes {
   settings: CookieSettings;

@@ -37,14 +37,14 @@ export interface SessionStore {
 
 /**
  * @example
- * const lifetimes: SessionLifetimes = { absoluteLifetime: 7 * 86_400, idleLifetime: 86_400 };
+ * const lifetimes: SessionLifetimes = { absoluteLifetimeSeconds: 7 * 86_400, idleLifetimeSeconds: 86_400 };
  * const login = createWebLogin({ ...options, ...lifetimes });
  */
 export interface SessionLifetimes {
   /** Seconds from login after which the session ends whatever happens (default 7 days). */
-  absoluteLifetime?: number;
+  absoluteLifetimeSeconds?: number;
   /** Seconds without a write after which the session ends (default 1 day). */
-  idleLifetime?: number;
+  idleLifetimeSeconds?: number;
 }
 
 export interface ResolvedLifetimes {
@@ -60,8 +60,8 @@ export function resolveLifetimes(options: SessionLifetimes): ResolvedLifetimes {
     return s * 1000;
   };
   return {
-    absoluteMs: seconds('absoluteLifetime', options.absoluteLifetime, 7 * 86_400),
-    idleMs: seconds('idleLifetime', options.idleLifetime, 86_400),
+    absoluteMs: seconds('absoluteLifetimeSeconds', options.absoluteLifetimeSeconds, 7 * 86_400),
+    idleMs: seconds('idleLifetimeSeconds', options.idleLifetimeSeconds, 86_400),
   };
 }
 
@@ -139,7 +139,7 @@ export function clearChunked(
 
 /**
  * @example
- * const store = cookieSessionStore({ sealer, settings, name: 'session', idleLifetime: 3600 } satisfies CookieSessionStoreOptions);
+ * const store = cookieSessionStore({ sealer, settings, name: 'session', idleLifetimeSeconds: 3600 } satisfies CookieSessionStoreOptions);
  */
 export interface CookieSessionStoreOptions extends SessionLifetimes {
   sealer: Sealer;
@@ -153,7 +153,7 @@ export interface CookieSessionStoreOptions extends SessionLifetimes {
  * Sessions sealed into the cookie (AES-256-GCM, key id for rotation, chunked past ~4 KB).
  *
  * @example
- * const login = createWebLogin({ ...options, store: cookieSessionStore({ sealer, settings, name: 'session', absoluteLifetime: 8 * 3600 }) });
+ * const login = createWebLogin({ ...options, store: cookieSessionStore({ sealer, settings, name: 'session', absoluteLifetimeSeconds: 8 * 3600 }) });
  */
 export function cookieSessionStore(options: CookieSessionStoreOptions): SessionStore {
   const { sealer, settings, name } = options;

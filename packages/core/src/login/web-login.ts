@@ -3,6 +3,7 @@
  * Every method takes and returns plain values (URLs, `Cookie` header in, `Set-Cookie` values out),
  * so any framework (or the adapters) can wire it into routes.
  */
+import { renamedTo } from '../options/renamed-options.ts';
 import {
   type AuthorizationRequest,
   type AuthorizationUrlOptions,
@@ -25,7 +26,7 @@ import { CRYPTO_BACKEND } from '../verify/verifier-settings.ts';
 
 /**
  * @example
- * const config: WebLoginConfig = { issuer, clientId: 'web', redirectUri, cookieKeys: [{ id: 'k1', secret }], idleLifetime: 3600 };
+ * const config: WebLoginConfig = { issuer, clientId: 'web', redirectUri, cookieKeys: [{ id: 'k1', secret }], idleLifetimeSeconds: 3600 };
  * const login = createWebLogin(config);
  */
 export interface WebLoginConfig extends WebLoginOptions, SessionLifetimes {
@@ -37,7 +38,7 @@ export interface WebLoginConfig extends WebLoginOptions, SessionLifetimes {
   cookieName?: string;
   cookie?: CookieOptions;
   /** Seconds a login attempt may take (default 600). */
-  loginTimeout?: number;
+  loginTimeoutSeconds?: number;
   /** Where to go after login when no (safe) return-to was given (default `/`). */
   defaultReturnTo?: string;
   /** Session hooks: persist refreshed tokens, react to a dead refresh token. */
@@ -109,12 +110,12 @@ const OWN_KEYS = [
   'store',
   'cookieName',
   'cookie',
-  'loginTimeout',
+  'loginTimeoutSeconds',
   'defaultReturnTo',
   'onRefresh',
   'onRefreshError',
-  'absoluteLifetime',
-  'idleLifetime',
+  'absoluteLifetimeSeconds',
+  'idleLifetimeSeconds',
 ] as const;
 
 /**
@@ -133,14 +134,21 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
   if (typeof config !== 'object' || config === null) throw new TypeError('options are required');
   const oidc: Record<string, unknown> = { ...config };
   for (const k of OWN_KEYS) delete oidc[k];
+  // A renamed option of this layer (units in names) is refused here, naming the new one.
+  for (const key of Object.keys(oidc)) {
+    const renamed = renamedTo(key, OWN_KEYS);
+    if (renamed !== undefined) {
+      throw new TypeError(`Unknown web login option "${key}" (did you mean "${renamed}"?)`);
+    }
+  }
   const ctx = createLoginContext(oidc as unknown as WebLoginOptions);
   const clock = config.clock ?? Date.now;
   const sealer = createSealer(config.cookieKeys);
   const settings = cookieSettings(config.redirectUri, config.cookie);
   const sessionCookie = cookieName(config.cookieName ?? 'session', settings);
-  const loginTimeout = config.loginTimeout ?? 600;
-  if (!(Number.isInteger(loginTimeout) && loginTimeout > 0))
-    throw new TypeError('loginTimeout must be an integer > 0');
+  const loginTimeoutSeconds = config.loginTimeoutSeconds ?? 600;
+  if (!(Number.isInteger(loginTimeoutSeconds) && loginTimeoutSeconds > 0))
+    throw new TypeError('loginTimeoutSeconds must be an integer > 0');
   for (const k of ['onRefresh', 'onRefreshError'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'function')
       throw new TypeError(`${k} must be a function`);
@@ -151,12 +159,12 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
     sealer,
     settings,
     cookieName(`${config.cookieName ?? 'session'}-login`, settings),
-    loginTimeout,
+    loginTimeoutSeconds,
     clock,
   );
   const lifetimes = {
-    absoluteLifetime: config.absoluteLifetime,
-    idleLifetime: config.idleLifetime,
+    absoluteLifetimeSeconds: config.absoluteLifetimeSeconds,
+    idleLifetimeSeconds: config.idleLifetimeSeconds,
     clock,
     settings,
     name: sessionCookie,

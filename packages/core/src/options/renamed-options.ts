@@ -18,6 +18,9 @@ export const RENAMED_OPTIONS: Readonly<Record<string, readonly string[]>> = Obje
   refreshBuffer: ['refreshBufferSeconds'],
   refreshJitter: ['refreshJitterSeconds'],
   defaultLifetime: ['defaultLifetimeSeconds'],
+  absoluteLifetime: ['absoluteLifetimeSeconds'],
+  idleLifetime: ['idleLifetimeSeconds'],
+  loginTimeout: ['loginTimeoutSeconds'],
 });
 
 /**

@@ -147,7 +147,7 @@ describe('sealed session cookie', () => {
 
   it('ends at the absolute lifetime and after the idle lifetime; a write slides the idle window', async () => {
     const now = { t: T0 };
-    const login = makeLogin({ absoluteLifetime: 3600, idleLifetime: 600 }, now);
+    const login = makeLogin({ absoluteLifetimeSeconds: 3600, idleLifetimeSeconds: 600 }, now);
     let jar = cookieHeader(await login.store.write(data()));
     now.t = T0 + 500_000;
     expect(await login.getSession(jar)).toBeDefined();
@@ -206,7 +206,7 @@ describe('server-side memory store', () => {
 
   it('destroys on logout and honours lifetimes', async () => {
     const now = { t: T0 };
-    const login = makeLogin({ store: 'memory', idleLifetime: 60 }, now);
+    const login = makeLogin({ store: 'memory', idleLifetimeSeconds: 60 }, now);
     const jar = cookieHeader(await login.store.write(data()));
     now.t += 61_000;
     expect(await login.getSession(jar)).toBeUndefined();
@@ -238,6 +238,9 @@ describe('authorization request options are checked before any network call', ()
     for (const [old, name] of [
       ['refreshBuffer', 'refreshBufferSeconds'],
       ['refreshJitter', 'refreshJitterSeconds'],
+      ['absoluteLifetime', 'absoluteLifetimeSeconds'],
+      ['idleLifetime', 'idleLifetimeSeconds'],
+      ['loginTimeout', 'loginTimeoutSeconds'],
     ]) {
       expect(() => makeLogin({ [old as string]: 30 } as Partial<WebLoginConfig>)).toThrow(
         new TypeError(`Unknown web login option "${old}" (did you mean "${name}"?)`),
