@@ -46,7 +46,10 @@ export function authorizeRequest(req: Request, policy: Policy): AuthOutcome | Pr
 
 /** Continues the chain: an AuthError goes to `next(err)`; a principal (or none) to `req.auth`, then `next()`. */
 export function finish(req: Request, outcome: AuthOutcome, next: NextFunction, setsAuth: boolean): void {
-  if (isAuthError(outcome)) return next(outcome);
+  if (isAuthError(outcome)) {
+    next(outcome);
+    return;
+  }
   // Optional and no credentials: no earlier middleware's principal stays behind.
   if (setsAuth) req.auth = outcome;
   next();
