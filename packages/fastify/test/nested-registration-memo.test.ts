@@ -17,9 +17,9 @@ afterEach(async () => {
 /** Accepts only `x-b: good`, in realm `inner`. */
 const inner: Authenticator = {
   realm: 'inner',
-  hasCredentials: (req) => req.headers['x-b'] !== undefined,
+  hasCredentials: (req) => (req.headers as Record<string, string | undefined>)['x-b'] !== undefined,
   async authenticate(req, options) {
-    const value = req.headers['x-b'];
+    const value = (req.headers as Record<string, string | undefined>)['x-b'];
     if (value === undefined) {
       if (options?.optional) return undefined;
       throw new MissingTokenError();
