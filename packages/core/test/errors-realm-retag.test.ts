@@ -12,7 +12,7 @@ import type { RequestLike } from '../src/types.ts';
 function failing(realm: string, header: string, error: AuthError): Authenticator {
   return {
     realm,
-    hasCredentials: (req) => req.headers[header] !== undefined,
+    hasCredentials: (req) => (req.headers as Record<string, string | undefined>)[header] !== undefined,
     authenticate: async () => {
       throw error.withRealm(realm);
     },
