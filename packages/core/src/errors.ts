@@ -223,7 +223,10 @@ export class AuthError extends Error {
    */
   withRealm(realm: string): this {
     if (realm === this.realm) return this;
-    const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+    const descriptors: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(this);
+    // An error already moved once has its own read-only `realm`: redefining it on the copy would throw.
+    delete descriptors.realm;
+    const copy = Object.create(Object.getPrototypeOf(this), descriptors);
     Object.defineProperty(copy, 'realm', { value: realm, enumerable: true });
     return copy as this;
   }

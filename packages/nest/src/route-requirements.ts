@@ -42,9 +42,15 @@ export function compileRoute(reflector: Reflector, handler: Function, cls: Funct
     const value = reflector.getAllAndOverride(decorator, levels);
     if (value !== undefined) spec[key] = value;
   }
-  const requirement = compileRouteRequirement(spec, {
-    where: `@auth/nest route ${cls.name}.${handler.name}`,
-  });
+  const where = `@auth/nest route ${cls.name}.${handler.name}`;
+  const requirement = compileRouteRequirement(spec, { where });
+  // @AuthenticateWith asks for authentication: under a @Public() that covers it, it would be dropped.
+  if (
+    requirement.mode === 'public' &&
+    reflector.getAllAndOverride(AuthenticatorMetadata, levels) !== undefined
+  ) {
+    throw new TypeError(`${where}: a public route cannot name an authenticator (@AuthenticateWith)`);
+  }
   const authentication =
     requirement.mode === 'public' ? PUBLIC : requirement.mode === 'optional' ? OPTIONAL : REQUIRED;
   found = {

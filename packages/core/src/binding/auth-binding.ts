@@ -117,14 +117,21 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
   // Our authenticators answer "no credentials" with undefined when asked optionally: then no
   // MissingTokenError is built per request, the shared one below is returned instead.
   const quiet = reportsMissingAsUndefined(authenticator);
-  const missing = new MissingTokenError().withRealm(realm);
+  // Shared by every request without credentials: frozen, so an app error handler that edits the error
+  // it is given (message, status) cannot change the answer to the next request.
+  const missing = Object.freeze(new MissingTokenError().withRealm(realm));
   const memo: RequestMemo<Req> | undefined =
     options.remember === true ? weakMemo<Req>() : options.remember === false ? undefined : options.remember;
 
   const fail = (cause: unknown): AuthError => toAuthError(cause).withRealm(realm);
 
-  const found = (principal: Principal | undefined, optional: boolean): AuthOutcome =>
-    principal !== undefined && principal !== null ? principal : optional ? undefined : missing;
+  const found = (principal: Principal | undefined, optional: boolean): AuthOutcome => {
+    if (principal === undefined || principal === null) return optional ? undefined : missing;
+    // A custom authenticator's malformed answer (false, 0, a string) is nobody: fail closed.
+    if (typeof principal !== 'object')
+      return fail(new TypeError('authenticator resolved a non-object principal'));
+    return principal;
+  };
 
   function authenticateNow(req: Req, optional: boolean): AuthOutcome | Promise<AuthOutcome> {
     let input: RequestLike;
@@ -138,9 +145,11 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
             : found(hit, optional);
         }
       }
-      return authenticator
-        .authenticate(input, optional || quiet ? OPTIONAL_AUTH : undefined)
-        .then((p) => found(p, optional), fail);
+      // Promise.resolve: a custom authenticator's foreign thenable (its `then` not native) becomes a
+      // native promise, which is how adapters tell a pending outcome from a principal.
+      return Promise.resolve(
+        authenticator.authenticate(input, optional || quiet ? OPTIONAL_AUTH : undefined),
+      ).then((p) => found(p, optional), fail);
     } catch (cause) {
       // A custom authenticator (or request reader) that throws instead of rejecting.
       return fail(cause);
@@ -234,7 +243,7 @@ export function authorizePrincipal(
   if (principal === undefined || principal === null) {
     let missing = missingByRealm.get(realm);
     if (missing === undefined) {
-      missing = new MissingTokenError().withRealm(realm);
+      missing = Object.freeze(new MissingTokenError().withRealm(realm));
       // Realms are fixed at setup (validated, a handful per app), so this map stays small.
       if (missingByRealm.size < 64) missingByRealm.set(realm, missing);
     }

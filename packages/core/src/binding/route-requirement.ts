@@ -89,7 +89,18 @@ function record(
     throw new TypeError(`${where}.${key} must be an object`);
   }
   assertKnownKeys(value, keys, `${where}.${key}`);
-  return value as Record<string, unknown>;
+  return ownValues(value, keys);
+}
+
+/**
+ * The spec's own values of `keys`, each read once, in an object without a prototype: an inherited key
+ * (a polluted Object.prototype) is not part of the spec, and a getter cannot answer twice differently.
+ */
+function ownValues(value: object, keys: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.create(null);
+  for (const key of keys)
+    if (Object.hasOwn(value, key)) values[key] = (value as Record<string, unknown>)[key];
+  return values;
 }
 
 function flag(value: unknown, where: string, key: string): boolean {
@@ -173,6 +184,7 @@ export function compileRouteRequirement(
     throw new TypeError(`${where} must be a boolean or an object`);
   // A misspelt key (`scope` for `scopes`) would drop the check it meant to add: refuse the route.
   assertKnownKeys(spec, SPEC_KEYS, where);
+  spec = ownValues(spec, SPEC_KEYS) as RouteSpec;
   const isPublic = flag(spec.public, where, 'public');
   const optional = flag(spec.optional, where, 'optional');
   const policies = policiesOf(spec, where);
