@@ -1,10 +1,10 @@
 /**
  * `withRealm` on an error already moved to a realm (its own read-only `realm`) must copy it again, not
- * throw: `anyAuthenticator` re-tags the errors of authenticators in other realms, and a TypeError there
+ * throw: `oneOfAuthenticators` re-tags the errors of authenticators in other realms, and a TypeError there
  * replaced the real answer (a 503, a 400) with a generic 401.
  */
 import { describe, expect, it } from 'vitest';
-import { anyAuthenticator } from '../src/authenticate.ts';
+import { oneOfAuthenticators } from '../src/authenticate.ts';
 import type { Authenticator } from '../src/authenticator.ts';
 import { type AuthError, InvalidRequestError, UnavailableError } from '../src/errors.ts';
 import type { RequestLike } from '../src/types.ts';
@@ -28,11 +28,11 @@ describe('realm re-tagging', () => {
     expect(inB.headers['www-authenticate']).toContain('realm="b"');
   });
 
-  it('anyAuthenticator keeps the inner answer (503) when the inner realm differs', async () => {
+  it('oneOfAuthenticators keeps the inner answer (503) when the inner realm differs', async () => {
     const unavailable = new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', 'store down', {
-      retryAfter: 5,
+      retryAfterSeconds: 5,
     });
-    const any = anyAuthenticator(
+    const any = oneOfAuthenticators(
       failing('outer', 'authorization', new InvalidRequestError('no')),
       failing('keys', 'x-api-key', unavailable),
     );

@@ -1,10 +1,10 @@
 /**
  * Whatever a policy does, the run ends with an AuthError in the binding's realm and never throws or
  * rejects: a thrown non-Error, a thrown AuthError of another realm (was a synchronous TypeError, a 500
- * in every adapter), a malformed answer, and a decision that never comes when wrapped in `policy()`.
+ * in every adapter), a malformed answer, and a decision that never comes when wrapped in `remotePolicy()`.
  */
 import { describe, expect, it } from 'vitest';
-import { policy } from '../../src/authorize/remote.ts';
+import { remotePolicy } from '../../src/authorize/remote.ts';
 import type { Authenticator } from '../../src/authenticator.ts';
 import { createAuthBinding } from '../../src/binding/auth-binding.ts';
 import { type AuthError, ForbiddenError, isAuthError } from '../../src/errors.ts';
@@ -60,8 +60,8 @@ describe('policy failure outcomes', () => {
     }
   });
 
-  it('a decision that never comes, wrapped in policy({ timeoutMs }), is a 503 (fail closed)', async () => {
-    const never = policy(() => new Promise(() => {}), { timeoutMs: 20 });
+  it('a decision that never comes, wrapped in remotePolicy({ timeoutMs }), is a 503 (fail closed)', async () => {
+    const never = remotePolicy(() => new Promise(() => {}), { timeoutMs: 20 });
     const error = await outcomeOf(never);
     expect([error.status, error.code]).toEqual([503, 'ERR_AUTH_POLICY_UNAVAILABLE']);
   });
