@@ -11,7 +11,7 @@ import {
 } from './authorization-url.ts';
 import { handleCallback, type SavedAuthorization } from './callback.ts';
 import { type CookieOptions, cookieName, cookieSettings } from './cookies.ts';
-import { StateMismatchError } from './errors.ts';
+import { LogoutTokenError, StateMismatchError } from './errors.ts';
 import { createLoginContext, type WebLoginOptions } from './login-context.ts';
 import { loginStateCookies } from './login-state.ts';
 import { createLogoutTokenVerifier, type LogoutRequest } from './logout-token.ts';
@@ -235,6 +235,11 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
       return { url, setCookie };
     },
     async handleBackchannelLogout(body) {
+      // Anything but the form text or URLSearchParams (a body parser's object, a Buffer, nothing) is
+      // refused as a bad request, never a TypeError.
+      if (typeof body !== 'string' && !(body instanceof URLSearchParams)) {
+        throw new LogoutTokenError('The back-channel logout body must be the form text or URLSearchParams');
+      }
       const form = typeof body === 'string' ? new URLSearchParams(body) : body;
       const request = await logoutTokens.verify(form.get('logout_token') ?? '');
       const { issuer, sub, sid } = request;
