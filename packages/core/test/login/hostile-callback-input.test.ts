@@ -98,3 +98,18 @@ describe('hostile back-channel logout bodies', () => {
     expect(inspect(error, { depth: 20 })).not.toContain('a'.repeat(100));
   });
 });
+
+describe('secrets in back-channel logout errors', () => {
+  it('no error message or cause repeats the logout token or its claims', async () => {
+    const login = makeLogin();
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${b64({ alg: 'RS256', typ: 'logout+jwt', kid: 'k' })}.${b64({ sub: 'MARKER-SUB', sid: 'MARKER-SID' })}.${'c2ln'.repeat(20)}`;
+    const error = await login
+      .handleBackchannelLogout(new URLSearchParams({ logout_token: token }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LogoutTokenError);
+    const text = inspect(error, { depth: 20 });
+    expect(text).not.toContain(token.split('.')[1]);
+    expect(text).not.toContain('MARKER');
+  });
+});
