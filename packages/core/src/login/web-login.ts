@@ -73,8 +73,15 @@ export interface FinishedLogin {
  * const session = await login.getSession(req.headers.cookie);
  */
 export interface WebLogin {
-  /** Redirect the browser to `url` and send `setCookie` (the attempt's sealed state). */
-  startLogin(options?: StartLoginOptions): Promise<{ url: URL; setCookie: string[] }>;
+  /**
+   * Redirect the browser to `url` and send `setCookie` (the attempt's sealed state). Pass the
+   * request's `Cookie` header so a browser sent here again and again keeps a bounded number of
+   * pending attempts (all are dropped once 3 are pending).
+   */
+  startLogin(
+    options?: StartLoginOptions,
+    cookieHeader?: string | readonly string[] | null,
+  ): Promise<{ url: URL; setCookie: string[] }>;
   /** On the callback route: checks everything, creates the session, returns its cookies. */
   finishLogin(
     currentUrl: string | URL,
@@ -193,7 +200,7 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
 
   return {
     store,
-    async startLogin(options = {}) {
+    async startLogin(options = {}, cookieHeader = undefined) {
       const { returnTo, ...request } = options;
       const attempt = await createAuthorizationUrl(ctx, request);
       const { url, ...saved } = attempt;
@@ -201,7 +208,7 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
         ...saved,
         returnTo: safeReturnTo(returnTo, appOrigin, defaultReturnTo),
       });
-      return { url, setCookie: [cookie] };
+      return { url, setCookie: [...states.prune(cookieHeader), cookie] };
     },
     async finishLogin(currentUrl, cookieHeader) {
       const state = URL.canParse(currentUrl) ? new URL(currentUrl).searchParams.get('state') : null;

@@ -108,6 +108,25 @@ describe('login-state cookie', () => {
     ).rejects.toMatchObject({ code: 'ERR_AUTH_LOGIN_STATE_MISMATCH' });
   });
 
+  it('a browser sent to the login route again and again keeps a bounded Cookie header (cookie bomb)', async () => {
+    const login = makeLogin();
+    let jar = '';
+    for (let i = 0; i < 30; i++) {
+      const { setCookie } = await login.startLogin({ returnTo: `/${'x'.repeat(2000)}` }, jar);
+      jar = cookieHeader(setCookie, jar);
+    }
+    const pending = jar.split('; ').filter((c) => c.startsWith('session-login.'));
+    expect(pending.length).toBeLessThanOrEqual(3);
+    expect(jar.length).toBeLessThan(10_000);
+  });
+
+  it('two and three tabs logging in at once keep their attempts', async () => {
+    const login = makeLogin();
+    let jar = '';
+    for (let i = 0; i < 3; i++) jar = cookieHeader((await login.startLogin({}, jar)).setCookie, jar);
+    expect(jar.split('; ').filter((c) => c.startsWith('session-login.'))).toHaveLength(3);
+  });
+
   it('a sealed login state is never accepted as a session cookie', async () => {
     const login = makeLogin();
     const { setCookie } = await login.startLogin();
