@@ -54,8 +54,8 @@ export function memorySessionStore(options: MemorySessionStoreOptions): MemorySe
   // Logins that were ended (logout, back-channel logout, idle timeout), oldest first: a request
   // that loaded the session before it ended must not write it back to life.
   const ended = new Set<string>();
-  const loginOf = (data: SessionData) =>
-    JSON.stringify([data.issuer, data.claims?.sub ?? null, data.claims?.sid ?? null, data.createdAt]);
+  // Who and when logged in: fields a refresh never changes (a refreshed ID token may drop `sid`).
+  const loginOf = (data: SessionData) => JSON.stringify([data.issuer, data.tokens?.subject, data.createdAt]);
   const end = (id: string, data: SessionData) => {
     sessions.delete(id);
     // As many as sessions at most (each was a session); the oldest go first, in O(1).
