@@ -32,6 +32,22 @@ describe('open redirect through returnTo', () => {
     expect(safeReturnTo(`/${value}`, origin)).toBe('/');
   });
 
+  it.each([
+    '/\uFF0F\uFF0Fevil.test',
+    '/%EF%BC%8F%EF%BC%8Fevil.test',
+    '/\u2215\u2215evil.test',
+    '/\u3002evil.test',
+  ])('unicode look-alike slashes stay a same-origin path: %j', (value) => {
+    const out = safeReturnTo(value, origin);
+    expect(out.startsWith('//')).toBe(false);
+    expect(new URL(out, origin).origin).toBe(origin);
+  });
+
+  it('a very long value falls back instead of being kept', () => {
+    expect(safeReturnTo(`/${'a'.repeat(100_000)}`, origin)).toBe('/');
+    expect(safeReturnTo(`/${'%2e%2e/'.repeat(10_000)}/evil.test`, origin)).toBe('/');
+  });
+
   it('keeps same-origin paths that merely contain dots or encoded slashes further in', () => {
     expect(safeReturnTo('/a/./b/../c?x=%2F%2F#f', origin)).toBe('/a/c?x=%2F%2F#f');
     expect(safeReturnTo('/docs/a%2Fb', origin)).toBe('/docs/a%2Fb');
