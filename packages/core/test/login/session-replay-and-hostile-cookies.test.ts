@@ -93,6 +93,19 @@ describe('replay after logout in the server-side store', () => {
   });
 });
 
+describe('replay after logout in the sealed-cookie store (documented limit)', () => {
+  it('a copy taken before logout stays a session until its idle lifetime, then not', async () => {
+    const now = { t: T0 };
+    const login = makeLogin({ idleLifetimeSeconds: 600 }, now);
+    const header = cookieHeader(await login.store.write(data()));
+    const cleared = await login.store.destroy(header);
+    expect(cookieHeader(cleared, header)).toBe('');
+    expect(await login.getSession(header)).toBeDefined();
+    now.t += 600_000;
+    expect(await login.getSession(header)).toBeUndefined();
+  });
+});
+
 describe('login-state cookie', () => {
   it('is refused for another attempt, and after its timeout', async () => {
     const now = { t: T0 };
