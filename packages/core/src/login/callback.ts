@@ -69,6 +69,12 @@ export async function handleCallback(
     }
     throw new CallbackError('The login response is invalid', cause);
   }
+  // Exactly one non-empty code, checked here: oauth4webapi refuses the rest inside the token call,
+  // where it would read as "server unreachable, retry".
+  const codes = callbackParams.getAll('code');
+  if (codes.length !== 1 || codes[0] === '') {
+    throw new CallbackError('The login response carries no single authorization code');
+  }
 
   const maxAge = saved.maxAge ?? oauth.skipAuthTimeCheck;
   const outcome = await ctx.oauth.call(

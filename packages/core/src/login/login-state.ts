@@ -21,7 +21,18 @@ export interface LoginStateCookies {
     cookieHeader: string | readonly string[] | null | undefined,
   ): Promise<LoginState | undefined>;
   clear(state: string | null): string | undefined;
+  /**
+   * Deletions of the pending attempts the request carries once they reach MAX_PENDING: each attempt
+   * is a cookie of up to ~3 KB, and a page that sends a browser to the login route again and again
+   * would otherwise grow its `Cookie` header past what servers accept (431 on every request).
+   */
+  prune(cookieHeader: string | readonly string[] | null | undefined): string[];
 }
+
+/** Pending attempts a browser keeps (tabs logging in at once) before older ones are dropped. */
+export const MAX_PENDING = 3;
+// The most deletions one response sends, whatever the request invents (browsers keep ~180 cookies).
+const MAX_PRUNED = 50;
 
 const STATE = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -57,6 +68,11 @@ export function loginStateCookies(
       } catch {
         return undefined;
       }
+    },
+    prune(cookieHeader) {
+      const names = [...parseCookies(cookieHeader).keys()].filter((n) => n.startsWith(`${prefix}.`));
+      if (names.length < MAX_PENDING) return [];
+      return names.slice(0, MAX_PRUNED).map((n) => serializeCookie(n, '', settings, 0));
     },
     clear(state) {
       return state !== null && STATE.test(state)

@@ -51,6 +51,17 @@ export function memorySessionStore(options: MemorySessionStoreOptions): MemorySe
   if (!Number.isInteger(max) || max < 1) throw new TypeError('maxSessions must be an integer >= 1');
   // Map order = write order: the first entry is the least recently written.
   const sessions = new Map<string, { data: SessionData; lastWrite: number }>();
+  // Logins that were ended (logout, back-channel logout, idle timeout), oldest first: a request
+  // that loaded the session before it ended must not write it back to life.
+  const ended = new Set<string>();
+  // Who and when logged in: fields a refresh never changes (a refreshed ID token may drop `sid`).
+  const loginOf = (data: SessionData) => JSON.stringify([data.issuer, data.tokens?.subject, data.createdAt]);
+  const end = (id: string, data: SessionData) => {
+    sessions.delete(id);
+    // As many as sessions at most (each was a session); the oldest go first, in O(1).
+    if (ended.size >= max) ended.delete(ended.values().next().value as string);
+    ended.add(loginOf(data));
+  };
 
   const idOf = (cookieHeader: string | readonly string[] | null | undefined) => {
     const id = parseCookies(cookieHeader).get(name);
@@ -67,7 +78,7 @@ export function memorySessionStore(options: MemorySessionStoreOptions): MemorySe
       if (!entry || id === undefined) return undefined;
       const now = clock();
       if (now >= entry.data.createdAt + life.absoluteMs || now >= entry.lastWrite + life.idleMs) {
-        sessions.delete(id);
+        end(id, entry.data);
         return undefined;
       }
       return entry.data;
@@ -76,7 +87,7 @@ export function memorySessionStore(options: MemorySessionStoreOptions): MemorySe
       const now = clock();
       const remaining = data.createdAt + life.absoluteMs - now;
       let id = idOf(cookieHeader);
-      if (remaining <= 0) {
+      if (remaining <= 0 || ended.has(loginOf(data))) {
         if (id !== undefined) sessions.delete(id);
         return [serializeCookie(name, '', settings, 0)];
       }
@@ -95,7 +106,8 @@ export function memorySessionStore(options: MemorySessionStoreOptions): MemorySe
     },
     async destroy(cookieHeader) {
       const id = idOf(cookieHeader);
-      if (id !== undefined) sessions.delete(id);
+      const entry = id === undefined ? undefined : sessions.get(id);
+      if (id !== undefined && entry) end(id, entry.data);
       return [serializeCookie(name, '', settings, 0)];
     },
     async endSessions(match) {
@@ -105,7 +117,7 @@ export function memorySessionStore(options: MemorySessionStoreOptions): MemorySe
         if (match.issuer !== undefined && data.issuer !== match.issuer) continue;
         if (match.sub !== undefined && data.claims.sub !== match.sub) continue;
         if (match.sid !== undefined && data.claims.sid !== match.sid) continue;
-        sessions.delete(id);
+        end(id, data);
         ended++;
       }
       return ended;

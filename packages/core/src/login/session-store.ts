@@ -125,14 +125,10 @@ export function clearChunked(
   keep: ReadonlySet<string> = new Set(),
 ): string[] {
   const out: string[] = [];
-  for (const existing of previous.keys()) {
-    if (keep.has(existing)) continue;
-    if (
-      existing === name ||
-      (existing.startsWith(`${name}.`) && /^\d+$/.test(existing.slice(name.length + 1)))
-    ) {
-      out.push(serializeCookie(existing, '', settings, 0));
-    }
+  // Only the names this store ever writes: the request chooses how many cookies it sends, and one
+  // deletion per name it invents would let anyone grow the response without bound.
+  for (const existing of [name, ...Array.from({ length: MAX_CHUNKS }, (_, i) => `${name}.${i}`)]) {
+    if (previous.has(existing) && !keep.has(existing)) out.push(serializeCookie(existing, '', settings, 0));
   }
   return out;
 }

@@ -11,7 +11,7 @@ import {
 } from './authorization-url.ts';
 import { handleCallback, type SavedAuthorization } from './callback.ts';
 import { type CookieOptions, cookieName, cookieSettings } from './cookies.ts';
-import { StateMismatchError } from './errors.ts';
+import { LogoutTokenError, StateMismatchError } from './errors.ts';
 import { createLoginContext, type WebLoginOptions } from './login-context.ts';
 import { loginStateCookies } from './login-state.ts';
 import { createLogoutTokenVerifier, type LogoutRequest } from './logout-token.ts';
@@ -73,8 +73,15 @@ export interface FinishedLogin {
  * const session = await login.getSession(req.headers.cookie);
  */
 export interface WebLogin {
-  /** Redirect the browser to `url` and send `setCookie` (the attempt's sealed state). */
-  startLogin(options?: StartLoginOptions): Promise<{ url: URL; setCookie: string[] }>;
+  /**
+   * Redirect the browser to `url` and send `setCookie` (the attempt's sealed state). Pass the
+   * request's `Cookie` header so a browser sent here again and again keeps a bounded number of
+   * pending attempts (all are dropped once 3 are pending).
+   */
+  startLogin(
+    options?: StartLoginOptions,
+    cookieHeader?: string | readonly string[] | null,
+  ): Promise<{ url: URL; setCookie: string[] }>;
   /** On the callback route: checks everything, creates the session, returns its cookies. */
   finishLogin(
     currentUrl: string | URL,
@@ -193,7 +200,7 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
 
   return {
     store,
-    async startLogin(options = {}) {
+    async startLogin(options = {}, cookieHeader = undefined) {
       const { returnTo, ...request } = options;
       const attempt = await createAuthorizationUrl(ctx, request);
       const { url, ...saved } = attempt;
@@ -201,7 +208,7 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
         ...saved,
         returnTo: safeReturnTo(returnTo, appOrigin, defaultReturnTo),
       });
-      return { url, setCookie: [cookie] };
+      return { url, setCookie: [...states.prune(cookieHeader), cookie] };
     },
     async finishLogin(currentUrl, cookieHeader) {
       const state = URL.canParse(currentUrl) ? new URL(currentUrl).searchParams.get('state') : null;
@@ -235,6 +242,11 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
       return { url, setCookie };
     },
     async handleBackchannelLogout(body) {
+      // Anything but the form text or URLSearchParams (a body parser's object, a Buffer, nothing) is
+      // refused as a bad request, never a TypeError.
+      if (typeof body !== 'string' && !(body instanceof URLSearchParams)) {
+        throw new LogoutTokenError('The back-channel logout body must be the form text or URLSearchParams');
+      }
       const form = typeof body === 'string' ? new URLSearchParams(body) : body;
       const request = await logoutTokens.verify(form.get('logout_token') ?? '');
       const { issuer, sub, sid } = request;
