@@ -17,6 +17,9 @@ export default {
     'packages/core/src/jwks/**/*.ts',
     'packages/core/src/authorize/**/*.ts',
     'packages/core/src/apikey/**/*.ts',
+    'packages/core/src/binding/**/*.ts',
+    'packages/core/src/refresh/**/*.ts',
+    'packages/core/src/login/**/*.ts',
     // Re-exports and type-only modules hold no logic to mutate.
     '!packages/core/src/**/index.ts',
     '!packages/core/src/**/types.ts',
