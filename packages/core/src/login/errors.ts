@@ -67,7 +67,7 @@ export class AuthorizationResponseError extends LoginFlowError {
       code === 'ERR_AUTH_LOGIN_ACCESS_DENIED' ? 403 : 401,
     );
     this.oauthError = safe;
-    this.errorDescription = errorDescription;
+    this.errorDescription = boundedDescription(errorDescription);
   }
 }
 
@@ -185,4 +185,12 @@ export class SessionExpiredError extends LoginFlowError {
   constructor(message = 'The session has expired') {
     super('ERR_AUTH_SESSION_EXPIRED', message, 401);
   }
+}
+
+/** The server's `error_description` may reach a log line: at most 500 characters, no control characters. */
+const MAX_DESCRIPTION_CHARS = 500;
+function boundedDescription(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+  return text.slice(0, MAX_DESCRIPTION_CHARS).replace(/[\u0000-\u001f\u007f]/g, ' ');
 }

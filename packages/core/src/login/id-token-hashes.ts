@@ -44,7 +44,7 @@ export async function oidcHashMatches(
   expected: unknown,
   alg: string | undefined,
 ): Promise<boolean> {
-  const hash = alg === undefined ? undefined : HASH[alg];
+  const hash = alg !== undefined && Object.hasOwn(HASH, alg) ? HASH[alg] : undefined;
   if (hash === undefined || typeof expected !== 'string') return false;
   const digest = new Uint8Array(await crypto.subtle.digest(hash, new TextEncoder().encode(value)));
   return base64url(digest.subarray(0, digest.length / 2)) === expected;

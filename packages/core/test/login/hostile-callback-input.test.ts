@@ -10,6 +10,7 @@ import { createWebLogin, LogoutTokenError } from '../../src/login/index.ts';
 import { KEY_1 } from './login-fixtures.ts';
 
 const CALLBACK = 'http://127.0.0.1:3000/callback';
+const MAX_DESCRIPTION = 500; // documented bound on errorDescription
 let tokenCalls = 0;
 
 function makeLogin() {
@@ -69,6 +70,23 @@ describe('hostile callback input', () => {
     expect(text).not.toContain('SECRETX');
     expect(text).not.toMatch(/Set-Cookie/);
     expect(tokenCalls).toBe(before);
+  });
+
+  it('error_description is kept bounded and without control characters (it may reach a log line)', async () => {
+    const { login, state, cookie } = await pending();
+    const long = `${'d'.repeat(5_000)}`;
+    const huge = await login
+      .finishLogin(`${CALLBACK}?state=${state}&error=access_denied&error_description=${long}`, cookie)
+      .catch((e: unknown) => e);
+    expect((huge as { errorDescription?: string }).errorDescription).toBe('d'.repeat(MAX_DESCRIPTION));
+    const second = await pending();
+    const forged = await second.login
+      .finishLogin(
+        `${CALLBACK}?state=${second.state}&error=access_denied&error_description=ok%0D%0Aforged%20line%00`,
+        second.cookie,
+      )
+      .catch((e: unknown) => e);
+    expect((forged as { errorDescription?: string }).errorDescription).toBe('ok  forged line ');
   });
 
   it.each([
