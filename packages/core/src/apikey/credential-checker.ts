@@ -11,7 +11,7 @@
 import { UnavailableError } from '../errors.ts';
 import type { Clock, Principal } from '../types.ts';
 import { DUMMY_DIGEST, primitives } from './digest.ts';
-import { MalformedRecordError, parseRecord } from './record.ts';
+import { parseRecord } from './record.ts';
 import type { ParsedRecord } from './record.ts';
 import type { SecretStore } from './store.ts';
 
@@ -119,8 +119,8 @@ export function createCredentialChecker(options: CheckerOptions): CredentialChec
       remember(key, parsed, started);
       return parsed;
     } catch (cause) {
-      if (!(cause instanceof MalformedRecordError)) throw cause;
-      // An unusable record is an operator error: fail closed with 503 and never cache it.
+      // An unusable record (or a hash backend failing on it) is an operator error: fail closed with a
+      // typed 503, never a bare error (a 500), and never cache it.
       throw new UnavailableError('ERR_AUTH_SECRET_STORE_UNAVAILABLE', UNAVAILABLE, {
         retryAfterSeconds: RETRY_AFTER,
         cause,

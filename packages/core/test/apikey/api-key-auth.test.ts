@@ -339,6 +339,17 @@ describe('apiKeyPairAuth', () => {
     expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
   });
 
+  it('answers a typed 503, never a bare error, when hashing a stored record fails', async () => {
+    const auth = apiKeyPairAuth({ store: memorySecretStore({ k1: record }) });
+    vi.spyOn(primitives, 'sha256').mockRejectedValue(new Error(`digest backend down for ${TOKEN}`));
+    const e = await failure(auth.authenticate(creds('k1', TOKEN)));
+    expect(e).toBeInstanceOf(UnavailableError);
+    expect(e.code).toBe('ERR_AUTH_SECRET_STORE_UNAVAILABLE');
+    expect(e.message).not.toContain(TOKEN);
+    vi.restoreAllMocks(); // not cached: the next lookup parses the record again
+    await expect(auth.authenticate(creds('k1', TOKEN))).resolves.toMatchObject({ subject: 'svc:billing' });
+  });
+
   it('honours record expiry, organizations and claims without letting claims override identity', async () => {
     let now = 1_000_000_000;
     const auth = apiKeyPairAuth({
