@@ -1,0 +1,26 @@
+/**
+ * The demo's web login (contract "Web login"): `webAuth` mounts /login, /callback, /logout, /session;
+ * `/profile` needs a login; `/` links to them. The API routes stay bearer-only.
+ */
+import { requireLogin, type WebAuthMiddleware, webAuth } from '@auth/express';
+import type { WebLoginConfig } from '@auth/core/login';
+import { demoLayout, homePage, profilePage } from 'demo-support';
+import type { Express } from 'express';
+
+export function mountWebPages(app: Express, login: WebLoginConfig): WebAuthMiddleware {
+  const web = webAuth({ login, renderPage: demoLayout });
+  app.use(web);
+  app.get('/', (_req, res) => {
+    res.type('html').set('cache-control', 'no-store').send(homePage());
+  });
+  app.get('/profile', requireLogin(), async (req, res) => {
+    const user = req.webLogin;
+    if (!user) return; // requireLogin answered
+    await user.save(); // a refresh during this request is written back
+    res
+      .type('html')
+      .set('cache-control', 'no-store')
+      .send(profilePage(user.identity, web.routes.paths.logout));
+  });
+  return web;
+}
