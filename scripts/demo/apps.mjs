@@ -34,7 +34,7 @@ export function discoverApps(appsDir) {
   return found.sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
 }
 
-const portFree = (port) =>
+export const portFree = (port) =>
   new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
