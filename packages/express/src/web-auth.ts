@@ -118,9 +118,9 @@ export function webAuth(options: WebAuthOptions): WebAuthMiddleware {
       }, next);
     };
     if (routes.matches({ url: req.originalUrl })) {
-      // POST /logout carries a small form (the CSRF token): read it unless a parser already did.
-      if (req.method === 'POST' && req.body === undefined)
-        formParser(req, res, (e?: unknown) => (e ? next(e) : answer()));
+      // POST /logout carries a small form (the CSRF token). The parser skips a body another parser
+      // already read; Express 4's JSON parser leaves `{}` on a form request, so `undefined` is no test.
+      if (req.method === 'POST') formParser(req, res, (e?: unknown) => (e ? next(e) : answer()));
       else answer();
       return;
     }

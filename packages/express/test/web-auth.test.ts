@@ -2,10 +2,13 @@
  * Express glue of web login: setup errors, `requireLogin()` order, a session-less browser sent to
  * login. The contract's rows themselves run in web-login-conformance.test.ts (with the dev IdP).
  */
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { requireLogin, webAuth } from '../src/index.ts';
+
+const express4 = createRequire(import.meta.url)('express4') as typeof import('express');
 
 const login = {
   issuer: 'http://127.0.0.1:9',
@@ -16,7 +19,7 @@ const login = {
   allowInsecureRequests: true,
 };
 
-async function serve(app: express.Express) {
+async function serve(app: express.Express | ReturnType<typeof express4>) {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -77,4 +80,40 @@ describe('webAuth / requireLogin (Express)', () => {
       await close();
     }
   });
+
+  it.each([
+    ['Express 5', express],
+    ['Express 4', express4],
+  ] as const)(
+    '%s: POST /logout reads its form token even behind an app-wide JSON parser',
+    async (_name, make) => {
+      const app = make();
+      app.use(make.json()); // leaves req.body = {} on a form request in Express 4
+      app.use(webAuth({ login }));
+      const { url, close } = await serve(app);
+      try {
+        const page = await fetch(`${url}/logout`, { headers: { accept: 'text/html' } });
+        const token = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] as string;
+        const cookie = page.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ');
+        const post = await fetch(`${url}/logout`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          body: `csrf=${token}`,
+        });
+        // The token proves it (no Origin here); the provider is unreachable, so the local logout goes to /.
+        expect(post.status).toBe(302);
+        expect(post.headers.get('location')).toBe('/');
+      } finally {
+        await close();
+      }
+    },
+  );
 });
