@@ -50,8 +50,11 @@ ${body}
 const list = (items: readonly string[]) =>
   items.length === 0 ? '<em>none</em>' : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
 
-/** GET /profile: who is logged in, their groups and organizations, and a logout button. */
-export function profilePage(user: ProfileUser, logoutPath = '/logout'): string {
+/**
+ * GET /profile: who is logged in, their groups and organizations, and a logout button; `apiCall` is a
+ * line about the server-side API call made with the session's access token (plain text).
+ */
+export function profilePage(user: ProfileUser, logoutPath = '/logout', apiCall?: string): string {
   const orgs = user.organizations.map((o) => `${o.id}: ${o.scopes.join(' ') || '(no scopes)'}`);
   return demoLayout({
     title: `Hello, ${user.name ?? user.subject}`,
@@ -62,7 +65,7 @@ export function profilePage(user: ProfileUser, logoutPath = '/logout'): string {
 <dt>Groups</dt><dd>${list(user.groups)}</dd>
 <dt>Organizations</dt><dd>${list(orgs)}</dd>
 </dl>
-<p><a href="/session">This session as JSON</a></p>
+${apiCall === undefined ? '' : `<p>Server-side API call with your access token: <code>${escapeHtml(apiCall)}</code></p>\n`}<p><a href="/session">This session as JSON</a></p>
 <form method="post" action="${escapeHtml(logoutPath)}"><button type="submit">Log out</button></form>
 <p><a href="${escapeHtml(logoutPath)}">Log out with a confirmation page</a></p>`,
   });

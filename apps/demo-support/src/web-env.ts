@@ -28,6 +28,8 @@ export function webLoginFromEnv(
     scope: 'openid profile email offline_access read:items',
     cookieKeys: [{ id: 'k1', secret: cookieSecret }],
     allowInsecureRequests: loopback,
+    // session.fetch: the pages call this app's own API with the session's access token.
+    allowedOrigins: [publicUrl],
   };
   return { login, generatedCookieSecret: !env.COOKIE_SECRET };
 }

@@ -128,6 +128,8 @@ function useWebLoginEnvironment(harness: ConformanceHarness): WebLoginEnvironmen
         scope: 'openid profile email offline_access read:items',
         cookieKeys: [{ id: 'k1', secret: COOKIE_SECRET }],
         allowInsecureRequests: true,
+        // The demo's pages may call its own API server-side with the session's token (session.fetch).
+        allowedOrigins: [`http://127.0.0.1:${port}`],
       },
     });
     env.baseUrl = server.baseUrl;
