@@ -3,14 +3,17 @@
 // claims; then starts every demo app declared in apps/*/package.json ("demo" field), calls every
 // route of the contract's demo API with the right, wrong and no credentials, and prints a table.
 // Exits 0 only if everything matched. Stops everything it started, also on Ctrl-C / SIGTERM.
-// Env: DEMO_IDP_PORT (default: a free port), DEMO_APPS (comma-separated names to run), DEMO_TIMEOUT_MS.
+// Then the web login of every app declaring `"webLogin": true`, headless, and the URLs to open.
+// Env: DEMO_IDP_PORT (default: a free port), DEMO_APPS (comma-separated names to run), DEMO_TIMEOUT_MS,
+// DEMO_KEEP=1 (keep everything running after the tour, for a person to try the URLs, until Ctrl-C).
 import { fileURLToPath } from 'node:url';
-import { discoverApps, killNow, startApp, stopApp } from './demo/apps.mjs';
+import { discoverApps, freePort, killNow, portFree, startApp, stopApp } from './demo/apps.mjs';
 import { cases, forge, runCase } from './demo/cases.mjs';
 import { printIdpRows, startIdp, tourIdp } from './demo/idp.mjs';
 import { cell, green, printTable, red } from './demo/table.mjs';
+import { printWebLogin, webLoginTour } from './demo/web-login.mjs';
 
-const { DEMO_APPS, DEMO_IDP_PORT, DEMO_TIMEOUT_MS } = process.env;
+const { DEMO_APPS, DEMO_IDP_PORT, DEMO_KEEP, DEMO_TIMEOUT_MS } = process.env;
 const appsDir = fileURLToPath(new URL('../apps', import.meta.url));
 const started = [];
 let idp;
@@ -40,7 +43,15 @@ process.on('exit', () => {
 
 async function main() {
   let ok = true;
-  idp = await startIdp(Number(DEMO_IDP_PORT ?? 0));
+  const wanted = DEMO_APPS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const apps = discoverApps(appsDir).filter((a) => !wanted || wanted.includes(a.name));
+  // Ports first (the declared one when free): the IdP's demo-web client must list each /callback.
+  for (const app of apps) app.port = app.port && (await portFree(app.port)) ? app.port : await freePort();
+  idp = await startIdp(Number(DEMO_IDP_PORT ?? 0), {
+    demoRedirectUris: apps.map((a) => `http://127.0.0.1:${a.port}/callback`),
+  });
   const { tokens, rows } = await tourIdp(idp);
   console.log(
     '== dev identity provider: a token per demo client (client_credentials), then the code flow ==\n',
@@ -48,10 +59,6 @@ async function main() {
   printIdpRows(idp, rows);
   if (!rows.every((r) => r.pass)) ok = false;
 
-  const wanted = DEMO_APPS?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const apps = discoverApps(appsDir).filter((a) => !wanted || wanted.includes(a.name));
   if (apps.length === 0) {
     console.log(
       wanted
@@ -118,6 +125,22 @@ async function main() {
     console.log('\nMismatches:');
     for (const f of failures) console.log(`  ${f}`);
   }
+
+  const withLogin = running.filter((app) => app.webLogin);
+  if (withLogin.length > 0) {
+    console.log(`\n== web login, headless: ${withLogin.map((a) => a.name).join(', ')} ==\n`);
+    const results = [];
+    for (const app of withLogin) results.push({ app, rows: await webLoginTour(app, idp) });
+    printWebLogin(results, { green, red });
+    if (!results.every((r) => r.rows.every((row) => row.pass))) ok = false;
+    console.log('Try it in a browser (user alice or bob):');
+    for (const app of withLogin) console.log(`  ${app.name.padEnd(14)} ${app.baseUrl}/profile`);
+    console.log(
+      DEMO_KEEP === '1'
+        ? `  (the dev IdP ${idp.issuer} and the apps keep running: Ctrl-C stops them)`
+        : '  (with DEMO_KEEP=1 the tour keeps the IdP and the apps running for that; now they stop)',
+    );
+  }
   return ok;
 }
 
@@ -126,6 +149,7 @@ try {
   const ok = await main();
   console.log(`\n${ok ? green('demo: all checks passed') : red('demo: some checks failed')}`);
   exitCode = ok ? 0 : 1;
+  if (DEMO_KEEP === '1') await new Promise(() => {}); // until Ctrl-C (the signal handlers stop everything)
 } catch (err) {
   console.error(red(`demo failed: ${err?.stack ?? err}`));
 } finally {

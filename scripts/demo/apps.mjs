@@ -34,14 +34,14 @@ export function discoverApps(appsDir) {
   return found.sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
 }
 
-const portFree = (port) =>
+export const portFree = (port) =>
   new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 
-const freePort = () =>
+export const freePort = () =>
   new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -19,9 +19,9 @@ export const expectedClaims = {
 
 const decode = (segment) => JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
 
-export async function startIdp(port) {
+export async function startIdp(port, options = {}) {
   const { startDevIdp } = await tsImport(idpEntry, import.meta.url);
-  return startDevIdp({ port, host: '127.0.0.1' });
+  return startDevIdp({ port, host: '127.0.0.1', ...options });
 }
 
 /** Verifies an RS256 JWS against a JWKS with node:crypto (no dependency needed here). */

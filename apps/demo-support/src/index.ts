@@ -2,3 +2,5 @@
 export { type DemoAuth, demoAuthFromEnv, describeIssuers } from './env.ts';
 export { demoProjects, items, nextItem } from './data.ts';
 export { type PrincipalJson, principalJson } from './principal-json.ts';
+export { demoLayout, escapeHtml, homePage, profilePage, type ProfileUser } from './pages.ts';
+export { webLoginFromEnv } from './web-env.ts';

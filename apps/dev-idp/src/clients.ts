@@ -38,6 +38,18 @@ export const apiScopes = ['read:items', 'write:items', 'projects:read'] as const
 export const webRedirectUri = 'http://127.0.0.1:8080/callback';
 export const webPostLogoutRedirectUri = 'http://127.0.0.1:8080/';
 export const webBackchannelLogoutUri = 'http://127.0.0.1:8080/backchannel-logout';
+/** The demo apps' default ports (express, fastify, nest on Express, hono, nest on Fastify). */
+export const demoPorts = [3001, 3002, 3003, 3004, 3005] as const;
+/** The `demo-web` client's redirect URIs: `/callback` of every demo app's default port. */
+export const demoRedirectUris = demoPorts.flatMap((port) => [
+  `http://127.0.0.1:${port}/callback`,
+  `http://localhost:${port}/callback`,
+]);
+
+/** `http://host:port/` for each redirect URI: where the IdP may send the browser after logout. */
+const postLogoutFor = (redirectUris: readonly string[]) => [
+  ...new Set(redirectUris.map((uri) => `${new URL(uri).origin}/`)),
+];
 
 const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}): DemoClient => ({
   clientId,
@@ -53,6 +65,7 @@ const m2m = (clientId: string, scopes: string[], extra: Partial<DemoClient> = {}
 /** Builds the demo client set; the private_key_jwt client gets a fresh key pair each start. */
 export async function createDemoClients(
   backchannelLogoutUri = webBackchannelLogoutUri,
+  extraDemoRedirectUris: readonly string[] = [],
 ): Promise<Record<string, DemoClient>> {
   const privateJwk = await generateSigningJwk('ES256');
   const webJwk = await generateSigningJwk('ES256');
@@ -91,6 +104,15 @@ export async function createDemoClients(
     'web-post': web('web-post', { tokenEndpointAuthMethod: 'client_secret_post' }),
     'web-public': publicClient,
     'web-jwt': jwtClient,
+    // The demo apps' web login (`/login`, `/callback`, `/profile` on ports 3001–3005, plus any given).
+    'demo-web': (() => {
+      const redirectUris = [...demoRedirectUris, ...extraDemoRedirectUris];
+      const { backchannelLogoutUri: _none, ...client } = web('demo-web', {
+        redirectUris,
+        postLogoutRedirectUris: postLogoutFor(redirectUris),
+      });
+      return client;
+    })(),
   };
 }
 

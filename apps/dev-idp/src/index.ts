@@ -15,6 +15,7 @@ import { codeFlow, type TokenSet, tokenRequest } from './token-requests.ts';
 
 export type { DemoUser } from './accounts.ts';
 export type { DemoClient, Organization, TokenEndpointAuthMethod } from './clients.ts';
+export { demoPorts, demoRedirectUris } from './clients.ts';
 export { TokenRequestError, type TokenSet } from './token-requests.ts';
 export { API_AUDIENCE };
 
@@ -25,6 +26,11 @@ export interface DevIdpOptions {
   host?: string;
   /** where the web clients' back-channel logout tokens go; default http://127.0.0.1:8080/backchannel-logout */
   backchannelLogoutUri?: string;
+  /**
+   * More redirect URIs for the `demo-web` client (besides `/callback` on ports 3001–3005), e.g. a demo
+   * app on a free port in a test; each origin + `/` becomes a post-logout redirect URI too.
+   */
+  demoRedirectUris?: string[];
 }
 
 export interface GetTokenOptions {
@@ -89,9 +95,13 @@ export async function startDevIdp({
   port = 0,
   host = '127.0.0.1',
   backchannelLogoutUri,
+  demoRedirectUris = [],
 }: DevIdpOptions = {}): Promise<DevIdp> {
+  for (const uri of demoRedirectUris) {
+    if (!URL.canParse(uri)) throw new TypeError(`dev-idp: demoRedirectUris holds a non-URL: ${uri}`);
+  }
   const ProviderClass = await loadProvider();
-  const clients = await createDemoClients(backchannelLogoutUri);
+  const clients = await createDemoClients(backchannelLogoutUri, demoRedirectUris);
   const users = demoUsers;
   const adapter = createMemoryAdapter();
   const cookieKeys = [randomBytes(32).toString('base64url')];

@@ -223,3 +223,39 @@ describe('rotateKeys', () => {
     await verify(refreshed.access_token);
   });
 });
+
+describe('the demo-web client (the demo apps web login)', () => {
+  it('accepts /callback on every demo port and logs in with a code flow for the API audience', async () => {
+    const client = idp.clients['demo-web'];
+    for (const port of [3001, 3002, 3003, 3004, 3005]) {
+      expect(client?.redirectUris).toContain(`http://127.0.0.1:${port}/callback`);
+      expect(client?.postLogoutRedirectUris).toContain(`http://127.0.0.1:${port}/`);
+    }
+    const set = await idp.loginAs('alice', { clientName: 'demo-web' });
+    const { payload } = await verify(set.access_token);
+    expect(payload).toMatchObject({ sub: 'alice', client_id: 'demo-web', groups: ['admin'] });
+  });
+
+  it('adds demoRedirectUris (a demo app on another port) and refuses a non-URL', async () => {
+    const other = await startDevIdp({ port: 0, demoRedirectUris: ['http://127.0.0.1:45678/callback'] });
+    try {
+      expect(other.clients['demo-web']?.redirectUris).toContain('http://127.0.0.1:45678/callback');
+      expect(other.clients['demo-web']?.postLogoutRedirectUris).toContain('http://127.0.0.1:45678/');
+      const url = new URL(other.authorizationEndpoint);
+      url.search = new URLSearchParams({
+        client_id: 'demo-web',
+        response_type: 'code',
+        redirect_uri: 'http://127.0.0.1:45678/callback',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      expect((await fetch(url, { redirect: 'manual' })).status).toBe(303);
+      url.searchParams.set('redirect_uri', 'http://127.0.0.1:45679/callback');
+      expect((await fetch(url, { redirect: 'manual' })).status).toBe(400);
+    } finally {
+      await other.stop();
+    }
+    await expect(startDevIdp({ port: 0, demoRedirectUris: ['nope'] })).rejects.toThrow(TypeError);
+  });
+});

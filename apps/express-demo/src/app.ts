@@ -19,7 +19,9 @@ import {
   requireScopes,
 } from '@auth/express';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
+import type { WebLoginConfig } from '@auth/core/login';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { mountWebPages } from './web-pages.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -31,6 +33,8 @@ export interface DemoConfig {
    * `authFetch(clientCredentials(...), { allowedOrigins: [url] })` from `@auth/core/client`.
    */
   upstream?: { url: string; fetch: (input: string) => Promise<Response> };
+  /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
+  web?: WebLoginConfig;
 }
 
 export interface DemoApp {
@@ -48,6 +52,9 @@ export function createApp(config: DemoConfig): DemoApp {
   // No app-wide body parser: a body is parsed on the routes that take one, after authentication, so
   // an unauthenticated request never gets as far as a parser (or its error).
   const json = express.json({ limit: '100kb' });
+
+  // Web login pages first: they never see the API routes' bearer check (nor does the API see the session).
+  if (config.web) mountWebPages(app, config.web);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

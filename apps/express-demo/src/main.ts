@@ -2,7 +2,7 @@
 // Production mode unless told otherwise: Express then never renders a stack trace.
 process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -34,9 +34,19 @@ const upstream =
       }
     : undefined;
 
-const { app, close } = createApp({ auth, upstream, apiKey });
+// Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
+const web = webLoginFromEnv(env, { issuer, port });
+
+const { app, close } = createApp({ auth, upstream, apiKey, web: web?.login });
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
+  if (web) {
+    console.log(
+      `web login: ${new URL('/profile', web.login.redirectUri).href} (client ${web.login.clientId})`,
+    );
+    if (web.generatedCookieSecret)
+      console.log('web login: COOKIE_SECRET not set, sessions end with this process');
+  }
 });
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and
 // how long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).

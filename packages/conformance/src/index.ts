@@ -17,6 +17,9 @@ export type {
   GuardedAppConfig,
   StackedAppConfig,
   DeclaredAppConfig,
+  WebLoginAppConfig,
 } from './types.ts';
+export { freePort, HeadlessBrowser, webLoginConformance } from './web-login.ts';
+export type { WebLoginEnvironment } from './web-login.ts';
 export { describeDemoMain } from './demo-main.ts';
 export * as hs256 from './hs256.ts';

@@ -1,4 +1,5 @@
 import type { Authenticator, AuthenticatorOptions, Policy } from '@auth/core';
+import type { WebLoginConfig } from '@auth/core/login';
 
 /** What a demo app needs to be built: `createApp(config)` in every `apps/<x>-demo/src/app.ts`. */
 export interface DemoConfig {
@@ -45,6 +46,19 @@ export interface DeclaredAppConfig {
   route: { optional?: boolean; scopes?: readonly string[] };
 }
 
+/**
+ * What `startWebLogin` gets: the demo app's bearer configuration plus its web login, on a port chosen
+ * in advance (the redirect URI registered at the dev IdP names it).
+ */
+export interface WebLoginAppConfig {
+  /** Bearer-token authentication of the API routes (as `DemoConfig.auth`). */
+  auth: AuthenticatorOptions;
+  /** Listen on 127.0.0.1 at this port: `web.redirectUri` is `http://127.0.0.1:<port>/callback`. */
+  port: number;
+  /** The web login (`createWebLogin` options) for the dev IdP's `demo-web` client. */
+  web: WebLoginConfig;
+}
+
 /** How the suite starts one adapter's demo app. */
 export interface ConformanceHarness {
   /** Shown in the test names (`express`, `fastify`, …). */
@@ -77,4 +91,10 @@ export interface ConformanceHarness {
    * it, synchronously or as a rejection, when the route is declared. Cleans up after itself.
    */
   declareRoute?(options: Record<string, unknown>, auth: AuthenticatorOptions): void | Promise<void>;
+  /**
+   * Serves the demo app (API routes as `start`) with the contract's web login mounted (`/login`,
+   * `/callback`, `/logout`, `/session`, `/profile`) from `config.web`, on 127.0.0.1 at `config.port`.
+   * Needed by `webLoginConformance(harness)` only.
+   */
+  startWebLogin?(config: WebLoginAppConfig): Promise<DemoServer>;
 }

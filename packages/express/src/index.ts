@@ -19,3 +19,5 @@ export { orgParam } from '@auth/core';
 export { authErrorHandler } from './error-handler.ts';
 export { withAuth } from './with-auth.ts';
 export type { AuthErrorHandlerOptions } from './error-handler.ts';
+export { requireLogin, webAuth } from './web-auth.ts';
+export type { WebAuthMiddleware, WebAuthOptions, WebLoginState } from './web-auth.ts';

@@ -6,8 +6,8 @@ import express, { type Express } from 'express';
 import { createApp } from 'express-demo/app';
 import { authErrorHandler, authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
-async function listen(app: Express, close: () => void): Promise<DemoServer> {
-  const server: Server = app.listen(0, '127.0.0.1');
+async function listen(app: Express, close: () => void, listenPort = 0): Promise<DemoServer> {
+  const server: Server = app.listen(listenPort, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -30,6 +30,10 @@ export const expressHarness: ConformanceHarness = {
   async start(config) {
     const { app, close } = createApp(config);
     return listen(app, close);
+  },
+  async startWebLogin({ auth, port, web }) {
+    const { app, close } = createApp({ auth, web });
+    return listen(app, close, port);
   },
   async startGuarded({ auth, policy }) {
     const authenticator = createAuthenticator(auth);

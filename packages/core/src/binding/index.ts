@@ -13,3 +13,16 @@ export { bindPolicyMakers, POLICY_MAKERS } from './policy-makers.ts';
 export type { BoundPolicyMakers } from './policy-makers.ts';
 export { compileRouteRequirement, OPTIONAL, PUBLIC, REQUIRED } from './route-requirement.ts';
 export type { AuthMode, RouteRequirement, RouteSpec } from './route-requirement.ts';
+export { createWebLoginRoutes, defaultPage, escapeHtml, sessionJson } from './web-login-routes.ts';
+export type {
+  LoadedSession,
+  LoginDecision,
+  WebHeaders,
+  WebLoginPaths,
+  WebLoginRoutes,
+  WebLoginRoutesOptions,
+  WebPage,
+  WebRequest,
+  WebResponse,
+  WebResponseHeaders,
+} from './web-login-routes.ts';

@@ -187,6 +187,33 @@ export class SessionExpiredError extends LoginFlowError {
   }
 }
 
+/**
+ * 401: the request has no (live) login session: not logged in, expired, ended, or tampered with.
+ *
+ * @example
+ * if (!session) return send(new NoSessionError().toBody()); // { status: 401, code: 'ERR_AUTH_NO_SESSION', … }
+ */
+export class NoSessionError extends LoginFlowError {
+  override name = 'NoSessionError';
+  constructor(message = 'You are not logged in') {
+    super('ERR_AUTH_NO_SESSION', message, 401);
+  }
+}
+
+/**
+ * 403: a state-changing request (POST /logout) came without proof that this app's own page sent it
+ * (a same-origin `Origin` / `Sec-Fetch-Site`, or the form's double-submit token).
+ *
+ * @example
+ * if (err instanceof CsrfError) logger.warn('cross-site logout attempt');
+ */
+export class CsrfError extends LoginFlowError {
+  override name = 'CsrfError';
+  constructor(message = 'The request did not come from this site') {
+    super('ERR_AUTH_CSRF_REJECTED', message, 403);
+  }
+}
+
 /** The server's `error_description` may reach a log line: at most 500 characters, no control characters. */
 const MAX_DESCRIPTION_CHARS = 500;
 function boundedDescription(text: string | undefined): string | undefined {

@@ -1,0 +1,165 @@
+/**
+ * Web login on Express: `app.use(webAuth(options))` mounts core's web-login routes (`/login`,
+ * `/callback`, `/logout`, `/session`) and puts the session of every other request on `req.webLogin`;
+ * `requireLogin()` guards a page. The routes and every decision are core's (`createWebLoginRoutes`);
+ * this file only converts Express's request and writes core's response.
+ */
+import type { Principal } from '@auth/core';
+import {
+  createWebLoginRoutes,
+  type LoadedSession,
+  type WebLoginRoutes,
+  type WebLoginRoutesOptions,
+  type WebRequest,
+  type WebResponse,
+} from '@auth/core/internal';
+import type { Identity, LoginSession } from '@auth/core/login';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+
+/**
+ * The logged-in user of a request (named so as not to collide with express-session's `req.session`
+ * nor Passport's `req.login()`).
+ *
+ * @example
+ * app.get('/profile', requireLogin(), (req, res) => res.send(`Hello ${req.webLogin?.identity.name}`));
+ */
+export interface WebLoginState {
+  session: LoginSession;
+  identity: Identity;
+  /** A core Principal (ID token claims, granted scopes): every core policy applies to it. */
+  principal: Principal;
+  /** Writes the session back (Set-Cookie) if it refreshed during this request; call before responding. */
+  save(): Promise<void>;
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The web-login session, set by `webAuth()` when the request has one. */
+      webLogin?: WebLoginState;
+    }
+  }
+}
+
+/**
+ * `webAuth()` options: core's `WebLoginRoutesOptions` (`login` with the OpenID client and cookie keys,
+ * `paths`, `defaultReturnTo`, `postLogoutRedirectUri`, `afterLogoutPath`, `renderPage`, `sessionJson`).
+ *
+ * @example
+ * const options: WebAuthOptions = { login: { issuer, clientId, clientSecret, redirectUri, cookieKeys } };
+ */
+export type WebAuthOptions = Omit<WebLoginRoutesOptions, 'where'>;
+
+/**
+ * The middleware `webAuth()` returns, with core's bound routes (`routes.login` is the WebLogin).
+ *
+ * @example
+ * const web: WebAuthMiddleware = webAuth(options);
+ * app.post('/backchannel-logout', express.text({ type: 'application/x-www-form-urlencoded' }), async (req, res) => {
+ *   await web.routes.login.handleBackchannelLogout(req.body);
+ *   res.end();
+ * });
+ */
+export interface WebAuthMiddleware extends RequestHandler {
+  readonly routes: WebLoginRoutes;
+}
+
+const ROUTES = Symbol('@auth/express.webLogin');
+type WithRoutes = Request & { [ROUTES]?: { routes: WebLoginRoutes; request: WebRequest } };
+const formParser = express.urlencoded({ extended: false, limit: '16kb' });
+
+function webRequest(req: Request): WebRequest {
+  return { method: req.method, url: req.originalUrl, headers: req.headers, body: req.body };
+}
+
+function appendCookies(res: Response, setCookie: readonly string[]): void {
+  if (setCookie.length > 0 && !res.headersSent) res.append('Set-Cookie', [...setCookie]);
+}
+
+/** Writes core's response: status, headers (Set-Cookie appended to any already set), body. */
+function send(res: Response, response: WebResponse): void {
+  const { 'set-cookie': setCookie = [], ...headers } = response.headers;
+  appendCookies(res, setCookie);
+  res.status(response.status);
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+  res.end(response.body);
+}
+
+function stateOf(routes: WebLoginRoutes, req: Request, res: Response, session: LoginSession): WebLoginState {
+  return {
+    session,
+    identity: session.identity,
+    principal: session.principal,
+    async save() {
+      appendCookies(res, await routes.saveIfChanged(session, webRequest(req)));
+    },
+  };
+}
+
+/**
+ * Mounts web login: answers `GET /login`, `GET /callback`, `GET /session`, `GET|POST /logout` (the
+ * contract's rows, see @auth/core's "Web login routes"), and sets `req.webLogin` on every other
+ * request that has a session (refreshed and written back when due). API routes are not affected:
+ * `requireAuth` reads bearer tokens only, never this cookie. Option mistakes throw a TypeError here.
+ *
+ * @example
+ * ```ts
+ * app.use(webAuth({ login: { issuer, clientId: 'web', clientSecret, redirectUri: 'http://127.0.0.1:3001/callback', cookieKeys } }));
+ * app.get('/profile', requireLogin(), (req, res) => res.send(`Hello ${req.webLogin?.identity.subject}`));
+ * ```
+ */
+export function webAuth(options: WebAuthOptions): WebAuthMiddleware {
+  const routes = createWebLoginRoutes({ ...options, where: '@auth/express webAuth()' });
+  const middleware = function webAuth(req: Request, res: Response, next: NextFunction): void {
+    const answer = () => {
+      routes.handle(webRequest(req)).then((response) => {
+        if (response) send(res, response);
+        else next();
+      }, next);
+    };
+    if (routes.matches({ url: req.originalUrl })) {
+      // POST /logout carries a small form (the CSRF token). The parser skips a body another parser
+      // already read; Express 4's JSON parser leaves `{}` on a form request, so `undefined` is no test.
+      if (req.method === 'POST') formParser(req, res, (e?: unknown) => (e ? next(e) : answer()));
+      else answer();
+      return;
+    }
+    const request = webRequest(req);
+    routes.loadSession(request).then((loaded: LoadedSession) => {
+      (req as WithRoutes)[ROUTES] = { routes, request };
+      appendCookies(res, loaded.setCookie);
+      if (loaded.session) req.webLogin = stateOf(routes, req, res, loaded.session);
+      else delete req.webLogin;
+      next();
+    }, next);
+  };
+  return Object.assign(middleware, { routes }) as WebAuthMiddleware;
+}
+
+/**
+ * Guards a page: with a session it continues (`req.webLogin` is set); without one a browser asking
+ * for HTML is sent to `/login?returnTo=<this path>` (302), any other request gets 401 JSON
+ * `ERR_AUTH_NO_SESSION`. Needs `app.use(webAuth(...))` before it.
+ *
+ * @example
+ * app.get('/profile', requireLogin(), (req, res) => res.json(req.webLogin?.identity));
+ */
+export function requireLogin(): RequestHandler {
+  return function requireLogin(req: Request, res: Response, next: NextFunction): void {
+    if (req.webLogin) {
+      next();
+      return;
+    }
+    const bound = (req as WithRoutes)[ROUTES];
+    if (!bound) {
+      next(new TypeError('@auth/express requireLogin(): mount app.use(webAuth(...)) before it'));
+      return;
+    }
+    bound.routes.requireLogin(bound.request, { session: undefined, setCookie: [] }).then((decision) => {
+      if (decision.ok) {
+        req.webLogin = stateOf(bound.routes, req, res, decision.session);
+        next();
+      } else send(res, decision.response);
+    }, next);
+  };
+}

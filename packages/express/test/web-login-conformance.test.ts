@@ -1,0 +1,4 @@
+import { webLoginConformance } from '@auth/conformance';
+import { expressHarness } from './harness.ts';
+
+webLoginConformance(expressHarness);
