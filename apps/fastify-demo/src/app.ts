@@ -5,9 +5,11 @@ import {
   createAuthenticator,
   orgParam,
 } from '@auth/core';
+import type { WebLoginConfig } from '@auth/core/login';
 import { fastifyAuth } from '@auth/fastify';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { mountWebPages } from './web-pages.ts';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
@@ -18,6 +20,8 @@ export interface AppConfig {
   apiKey?: Authenticator;
   /** Fastify's logger (off by default: failures are logged at info level). */
   logger?: boolean;
+  /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
+  web?: WebLoginConfig;
 }
 
 /** The contract's demo API on @auth/fastify. */
@@ -44,6 +48,9 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+
+  // Web login pages at the root; the API scopes below never read the session cookie.
+  if (config.web) await mountWebPages(app, config.web);
 
   // Every route in this scope needs a valid token unless its `config.auth` says otherwise.
   await app.register(async (api) => {

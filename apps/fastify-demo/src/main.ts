@@ -1,6 +1,6 @@
 /** Starts the Fastify demo API. Configuration: HOST, PORT and AUTH_* (see README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -8,18 +8,27 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3002);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth, apiKey } = demoAuthFromEnv(env);
+const { auth, issuer, apiKey } = demoAuthFromEnv(env);
+
+// Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
+const web = webLoginFromEnv(env, { issuer, port });
 
 // Slow clients: bound the idle socket, the whole request and idle keep-alive connections (Fastify's
 // defaults leave the first unbounded), and the time for a request's headers below.
 const app = await createApp({
   auth,
   apiKey,
+  web: web?.login,
   server: { connectionTimeout: 30_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
 });
 app.server.headersTimeout = 10_000;
 await app.listen({ host, port });
 console.log(`fastify-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
+if (web) {
+  console.log(`web login: ${new URL('/profile', web.login.redirectUri).href} (client ${web.login.clientId})`);
+  if (web.generatedCookieSecret)
+    console.log('web login: COOKIE_SECRET not set, sessions end with this process');
+}
 
 async function shutdown() {
   await app.close(); // onClose stops the authenticators' background refreshes

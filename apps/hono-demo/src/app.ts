@@ -17,15 +17,19 @@ import {
   requireOrgPermission,
   requireScopes,
 } from '@auth/hono';
+import type { WebLoginConfig } from '@auth/core/login';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { mountWebPages } from './web-pages.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
   auth: AuthenticatorOptions;
   /** Service-principal credentials accepted by `GET /service` besides a bearer token. */
   apiKey?: Authenticator;
+  /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
+  web?: WebLoginConfig;
 }
 
 export interface DemoApp {
@@ -39,6 +43,9 @@ export function createApp(config: DemoConfig): DemoApp {
   const service = config.apiKey ? oneOfAuthenticators(bearer, config.apiKey) : bearer;
 
   const app = new Hono();
+
+  // Web login pages first: they never see the API routes' bearer check (nor does the API see the session).
+  if (config.web) mountWebPages(app, config.web);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 

@@ -1,7 +1,7 @@
 /** Starts the Hono demo API on Node (@hono/node-server). Configuration: HOST, PORT and AUTH_* (see README). */
 process.env.NODE_ENV ??= 'production';
 import { serve } from '@hono/node-server';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -9,14 +9,24 @@ const hostname = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3004);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth, apiKey } = demoAuthFromEnv(env);
+const { auth, issuer, apiKey } = demoAuthFromEnv(env);
 
-const { app, close } = createApp({ auth, apiKey });
+// Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
+const web = webLoginFromEnv(env, { issuer, port });
+
+const { app, close } = createApp({ auth, apiKey, web: web?.login });
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
 const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
 const server = serve({ fetch: app.fetch, hostname, port, serverOptions }, () => {
   console.log(`hono-demo listening on http://${hostname}:${port} (issuers: ${describeIssuers(auth)})`);
+  if (web) {
+    console.log(
+      `web login: ${new URL('/profile', web.login.redirectUri).href} (client ${web.login.clientId})`,
+    );
+    if (web.generatedCookieSecret)
+      console.log('web login: COOKIE_SECRET not set, sessions end with this process');
+  }
 });
 
 function shutdown() {

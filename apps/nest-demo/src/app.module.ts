@@ -1,16 +1,21 @@
 import { oneOfAuthenticators, type Authenticator, type AuthenticatorOptions } from '@auth/core';
 import { Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule } from '@auth/nest';
+import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule, WebLoginModule } from '@auth/nest';
+import type { WebLoginConfig } from '@auth/core/login';
+import { demoLayout } from 'demo-support';
 import { DemoController } from './demo.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
+import { WebPagesController } from './web-pages.controller.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
   auth: AuthenticatorOptions;
   /** Service-principal credentials accepted by `GET /service` besides a bearer token. */
   apiKey?: Authenticator;
+  /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
+  web?: WebLoginConfig;
 }
 
 const DEMO_CONFIG = 'DEMO_CONFIG';
@@ -26,8 +31,11 @@ export class AppModule implements OnModuleDestroy {
   static forRoot(config: DemoConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AuthModule.forRoot({ ...config.auth, isGlobal: true })],
-      controllers: [DemoController],
+      imports: [
+        AuthModule.forRoot({ ...config.auth, isGlobal: true }),
+        ...(config.web ? [WebLoginModule.forRoot({ login: config.web, renderPage: demoLayout })] : []),
+      ],
+      controllers: [DemoController, ...(config.web ? [WebPagesController] : [])],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

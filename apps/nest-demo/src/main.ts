@@ -1,6 +1,6 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp, type Platform } from './create-app.ts';
 
 const env = process.env;
@@ -13,10 +13,13 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3003);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth, apiKey } = demoAuthFromEnv(env);
+const { auth, issuer, apiKey } = demoAuthFromEnv(env);
+
+// Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
+const web = webLoginFromEnv(env, { issuer, port });
 
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
-const app = await createApp({ auth, apiKey }, platform, {});
+const app = await createApp({ auth, apiKey, web: web?.login }, platform, {});
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min); both platforms
 // serve through a Node http.Server.
@@ -28,3 +31,8 @@ await app.listen(port, host);
 console.log(
   `nest-demo (${platform}) listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`,
 );
+if (web) {
+  console.log(`web login: ${new URL('/profile', web.login.redirectUri).href} (client ${web.login.clientId})`);
+  if (web.generatedCookieSecret)
+    console.log('web login: COOKIE_SECRET not set, sessions end with this process');
+}

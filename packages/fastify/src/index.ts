@@ -8,3 +8,5 @@ export type { AuthHook } from './hooks.ts';
 export { replyAuthError } from './reply.ts';
 // Convenience re-export: the org id from `request.params` for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';
+export { fastifyWebAuth, requireLogin } from './web-auth.ts';
+export type { FastifyWebAuthOptions, LoginHook, WebLoginState } from './web-auth.ts';

@@ -4,8 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createApp } from 'fastify-demo/app';
 import { fastifyAuth } from '../src/index.ts';
 
-async function listen(app: FastifyInstance) {
-  await app.listen({ host: '127.0.0.1', port: 0 });
+async function listen(app: FastifyInstance, listenPort = 0) {
+  await app.listen({ host: '127.0.0.1', port: listenPort });
   const { port } = app.server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -21,6 +21,9 @@ export const fastifyHarness: ConformanceHarness = {
   name: 'fastify',
   async start(config) {
     return listen(await createApp(config));
+  },
+  async startWebLogin({ auth, port, web }) {
+    return listen(await createApp({ auth, web }), port);
   },
   async startGuarded({ auth, policy }) {
     const app = Fastify();

@@ -9,7 +9,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type ConformanceHarness, runConformance, SERVICE_PRINCIPAL } from '@auth/conformance';
+import {
+  type ConformanceHarness,
+  runConformance,
+  SERVICE_PRINCIPAL,
+  webLoginConformance,
+} from '@auth/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const runtime = process.env.AUTH_TEST_RUNTIME ?? 'bun';
@@ -25,45 +30,55 @@ const started: { info: { runtime: string; core: string }; subtleVerifies?: numbe
 
 const harness: ConformanceHarness = {
   name: `hono on ${runtime.split('/').pop()} ${extraArgs.join(' ')}`.trim(),
-  async start(config) {
+  start(config) {
     config.apiKey?.close(); // rebuilt in the child from the same service principal
-    const child: ChildProcess = spawn(runtime, args, {
-      cwd,
-      env: {
-        ...process.env,
-        CONFORMANCE_CONFIG: JSON.stringify({ auth: config.auth, principal: SERVICE_PRINCIPAL }),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const info = await new Promise<{ port: number; runtime: string; core: string }>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line));
-      });
-      child.once('exit', (code) => reject(new Error(`${runtime} exited with ${code}`)));
-    });
-    const baseUrl = `http://127.0.0.1:${info.port}`;
-    const entry: (typeof started)[number] = { info };
-    started.push(entry);
-    return {
-      baseUrl,
-      async close() {
-        // Which signature backend of core ran: WebCrypto calls crypto.subtle.verify, node:crypto does not.
-        const reply = await fetch(`${baseUrl}/__runtime`).catch(() => undefined);
-        if (reply) entry.subtleVerifies = ((await reply.json()) as { subtleVerifies: number }).subtleVerifies;
-        await new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        });
-      },
-    };
+    return spawnApp({ auth: config.auth });
+  },
+  // The web-login rows too: the login routes, sealing and the ID token check on the runtime's WebCrypto.
+  startWebLogin({ auth, web, port }) {
+    return spawnApp({ auth, web, port });
   },
 };
 
+/** Starts server.mjs on the runtime with `config` (JSON: the child rebuilds the app from it). */
+async function spawnApp(config: Record<string, unknown>) {
+  const child: ChildProcess = spawn(runtime, args, {
+    cwd,
+    env: {
+      ...process.env,
+      CONFORMANCE_CONFIG: JSON.stringify({ ...config, principal: SERVICE_PRINCIPAL }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const info = await new Promise<{ port: number; runtime: string; core: string }>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`${runtime} exited with ${code}`)));
+  });
+  const baseUrl = `http://127.0.0.1:${info.port}`;
+  const entry: (typeof started)[number] = { info };
+  started.push(entry);
+  return {
+    baseUrl,
+    async close() {
+      // Which signature backend of core ran: WebCrypto calls crypto.subtle.verify, node:crypto does not.
+      const reply = await fetch(`${baseUrl}/__runtime`).catch(() => undefined);
+      if (reply) entry.subtleVerifies = ((await reply.json()) as { subtleVerifies: number }).subtleVerifies;
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
+
 runConformance(harness);
+webLoginConformance(harness);
 
 describe('runtime', () => {
   it('served the built packages', () => {

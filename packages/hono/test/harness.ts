@@ -6,9 +6,9 @@ import { type Context, Hono } from 'hono';
 import { createApp } from 'hono-demo/app';
 import { authorize, optionalAuth, requireAuth, requireScopes } from '../src/index.ts';
 
-async function listen(app: Hono, close: () => void): Promise<DemoServer> {
+async function listen(app: Hono, close: () => void, listenPort = 0): Promise<DemoServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: listenPort }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -28,6 +28,10 @@ export const honoHarness: ConformanceHarness = {
   async start(config) {
     const { app, close } = createApp(config);
     return listen(app, close);
+  },
+  async startWebLogin({ auth, port, web }) {
+    const { app, close } = createApp({ auth, web });
+    return listen(app, close, port);
   },
   async startGuarded({ auth, policy }) {
     const authenticator = createAuthenticator(auth);

@@ -27,3 +27,19 @@ export {
 export type { OrgPermissionOptions } from './decorators.ts';
 export { Principal } from './principal.ts';
 export type { NestRequest } from './request.ts';
+export {
+  LoginGuard,
+  LoginRequiredException,
+  WEB_LOGIN_OPTIONS,
+  WEB_LOGIN_ROUTES,
+  WebLoginExceptionFilter,
+  WebLoginModule,
+  WebUser,
+} from './web-login.ts';
+export type {
+  WebLoginModuleAsyncOptions,
+  WebLoginModuleExtras,
+  WebLoginModuleOptions,
+  WebLoginOptionsFactory,
+  WebLoginState,
+} from './web-login.ts';

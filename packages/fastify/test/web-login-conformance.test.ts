@@ -1,0 +1,4 @@
+import { webLoginConformance } from '@auth/conformance';
+import { fastifyHarness } from './harness.ts';
+
+webLoginConformance(fastifyHarness);

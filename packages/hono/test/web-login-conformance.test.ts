@@ -1,0 +1,4 @@
+import { webLoginConformance } from '@auth/conformance';
+import { honoHarness } from './harness.ts';
+
+webLoginConformance(honoHarness);
