@@ -11,3 +11,11 @@ export {
   type RedisTokenStoreStats,
   redisTokenStore,
 } from './token-store.ts';
+export {
+  type FailureLimiter,
+  type RedisFailureLimiterOptions,
+  redisFailureLimiter,
+} from './failure-limiter.ts';
+export { type RedisJwksCacheStoreOptions, redisJwksCacheStore } from './jwks-cache-store.ts';
+export { type ReplayStore, redisReplayStore } from './replay-store.ts';
+export { type RedisSecretStore, redisSecretStore } from './secret-store.ts';
