@@ -19,3 +19,4 @@ export {
 export { type RedisJwksCacheStoreOptions, redisJwksCacheStore } from './jwks-cache-store.ts';
 export { type ReplayStore, redisReplayStore } from './replay-store.ts';
 export { type RedisSecretStore, redisSecretStore } from './secret-store.ts';
+export { type RedisSessionStoreOptions, redisSessionStore } from './session-store.ts';
