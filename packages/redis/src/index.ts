@@ -20,3 +20,9 @@ export { type RedisJwksCacheStoreOptions, redisJwksCacheStore } from './jwks-cac
 export { type ReplayStore, redisReplayStore } from './replay-store.ts';
 export { type RedisSecretStore, redisSecretStore } from './secret-store.ts';
 export { type RedisSessionStoreOptions, redisSessionStore } from './session-store.ts';
+export {
+  type RedisRevocationList,
+  type RedisRevocationOptions,
+  type RedisSubscriberLike,
+  redisRevocationList,
+} from './revocation.ts';

@@ -30,7 +30,12 @@ export interface RedisTokenStoreOptions extends RedisStoreOptions {
 // KEYS: lock, tokens, fence counter. ARGV: owner, ttl. Returns { fence or 0, stored set or nil }.
 const ACQUIRE = `
 local stored = redis.call('GET', KEYS[2])
-if redis.call('EXISTS', KEYS[1]) == 1 then return {0, stored} end
+local held = redis.call('GET', KEYS[1])
+if held then
+  -- A retried acquire whose first reply was lost: the lock is already ours.
+  if string.sub(held, 1, #ARGV[1] + 1) == ARGV[1] .. '/' then return {tonumber(string.sub(held, #ARGV[1] + 2)), stored} end
+  return {0, stored}
+end
 local fence = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[1], ARGV[1] .. '/' .. fence, 'PX', ARGV[2])
 return {fence, stored}`;
@@ -157,17 +162,10 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
       let waited = false;
       for (;;) {
         let reply: unknown;
+        const acquireArgs = ['EVAL', ACQUIRE, '3', k.lock, k.tokens, k.fence, owner, String(lockTtlMs)];
         try {
-          reply = await redis.send(k.tokens, [
-            'EVAL',
-            ACQUIRE,
-            '3',
-            k.lock,
-            k.tokens,
-            k.fence,
-            owner,
-            String(lockTtlMs),
-          ]);
+          // One retry before giving up on the fleet lock: a slow reply is not yet an outage.
+          reply = await redis.send(k.tokens, acquireArgs).catch(() => redis.send(k.tokens, acquireArgs));
         } catch (error) {
           // Redis down: grant without the fleet lock (the token source still runs one grant per process).
           redis.onError(asError(error));

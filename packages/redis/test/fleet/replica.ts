@@ -23,6 +23,7 @@ const tokens = clientCredentials({
     redis,
     prefix: env.PREFIX ?? 'fleet:',
     lockTtlMs: Number(env.LOCK_TTL_MS ?? 5000),
+    commandTimeoutMs: 2_000, // four processes starting at once on a loaded CI machine
   }),
   fetch: (input, init) => {
     const headers = new Headers(init?.headers);

@@ -49,6 +49,7 @@ async function waitForPing(port: number, child: ChildProcess, log: () => string)
     try {
       const out = execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], {
         encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
       });
       if (out.trim() === 'PONG') return;
     } catch {
