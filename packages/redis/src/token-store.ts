@@ -55,6 +55,12 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1`;
 
+// KEYS: lock. ARGV: owner. Deletes the lock if any fence of this owner holds it.
+const DROP_OWNER = `
+local held = redis.call('GET', KEYS[1])
+if held and string.sub(held, 1, #ARGV[1] + 1) == ARGV[1] .. '/' then redis.call('DEL', KEYS[1]) return 1 end
+return 0`;
+
 /**
  * Counters of a Redis token store (observability, tests, benchmarks).
  *
@@ -169,6 +175,9 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
         } catch (error) {
           // Redis down: grant without the fleet lock (the token source still runs one grant per process).
           redis.onError(asError(error));
+          // A paused server may still run the timed-out acquire later: drop that orphan lock right after
+          // it (same connection, same order), or the fleet would wait out its TTL.
+          redis.send(k.lock, ['EVAL', DROP_OWNER, '1', k.lock, owner]).catch(() => undefined);
           return { lease: fallbackLease(key) };
         }
         const [fence, raw] = reply as [number, string | null];
