@@ -120,7 +120,7 @@ export async function redisRevocationList(options: RedisRevocationOptions): Prom
     if ((map.get(member) ?? Number.NEGATIVE_INFINITY) < score) map.set(member, score);
   };
 
-  async function reload(): Promise<void> {
+  async function loadAll(): Promise<void> {
     const now = Date.now();
     const [v, ...lists] = (await redis.send(base, [
       'EVAL',
@@ -142,7 +142,7 @@ export async function redisRevocationList(options: RedisRevocationOptions): Prom
         }
       }
       version = 0;
-      return reload();
+      return loadAll();
     }
     kinds.forEach((kind, i) => {
       const map = new Map<string, number>();
@@ -154,19 +154,64 @@ export async function redisRevocationList(options: RedisRevocationOptions): Prom
     confirmedAt = Date.now();
   }
 
-  const onMessage = (message: string) => {
-    try {
-      const [v, kind, member, score] = JSON.parse(message) as [number, Kind, string, string];
-      if (v !== version + 1) {
-        reload().catch((e) => redis.onError(e as Error));
-        return;
+  type Change = [number, Kind, string, string];
+  // One reload at a time (a burst of out-of-order messages must not become a burst of full loads);
+  // changes that arrive meanwhile are kept and applied on top of the snapshot.
+  let reloading: Promise<void> | undefined;
+  let again = false;
+  let pending: Change[] = [];
+  function reload(): Promise<void> {
+    if (reloading) {
+      again = true;
+      return reloading;
+    }
+    reloading = (async () => {
+      try {
+        do {
+          again = false;
+          await loadAll();
+          const changes = pending.sort((x, y) => x[0] - y[0]);
+          pending = [];
+          for (const change of changes) {
+            if (change[0] <= version) continue;
+            if (change[0] !== version + 1) {
+              again = true; // a gap: load once more
+              break;
+            }
+            applyChange(change);
+          }
+        } while (again);
+      } finally {
+        reloading = undefined;
       }
-      apply(kind, member, Number(score));
-      version = v;
-      confirmedAt = Date.now();
+    })();
+    return reloading;
+  }
+  const applyChange = ([v, kind, member, score]: Change) => {
+    apply(kind, member, Number(score));
+    version = v;
+    confirmedAt = Date.now();
+  };
+
+  const onMessage = (message: string) => {
+    let change: Change;
+    try {
+      change = JSON.parse(message) as Change;
     } catch {
       reload().catch((e) => redis.onError(e as Error));
+      return;
     }
+    if (reloading) {
+      pending.push(change);
+      return;
+    }
+    if (change[0] <= version) return; // already in the snapshot
+    if (change[0] !== version + 1) {
+      pending.push(change);
+      reload().catch((e) => redis.onError(e as Error));
+      return;
+    }
+    applyChange(change);
   };
 
   async function poll(): Promise<void> {
