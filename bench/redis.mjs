@@ -32,7 +32,7 @@ const connect = async () => {
 try {
   // 1. Fleet token count.
   let requests = 0;
-  const idp = createServer((req, res) => {
+  const idp = createServer((_req, res) => {
     requests++;
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -114,7 +114,7 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
       const raw = await send(sessionKey(id), ['GET', sessionKey(id)]);
       if (typeof raw !== 'string') return undefined;
       const data = await decode(raw);
-      if (!data || data.v !== 1 || typeof data.createdAt !== 'number') return undefined;
+      if (data?.v !== 1 || typeof data.createdAt !== 'number') return undefined;
       return Date.now() < data.createdAt + absoluteMs ? data : undefined;
     },
     async write(data, cookieHeader) {
