@@ -50,6 +50,9 @@ export type AuthErrorCode =
   // availability
   | 'ERR_AUTH_KEYS_UNAVAILABLE'
   | 'ERR_AUTH_SECRET_STORE_UNAVAILABLE'
+  // shared state (revocation list, session store) unreachable; too many failed credentials (a limiter)
+  | 'ERR_AUTH_STATE_UNAVAILABLE'
+  | 'ERR_AUTH_RATE_LIMITED'
   // API keys / service principals
   | 'ERR_AUTH_INVALID_API_KEY'
   // web login (@auth/core/login): answers to the browser's request, so AuthErrors

@@ -29,6 +29,11 @@ const READMES: Record<string, { modules: string[]; context?: string }> = {
   'packages/core': { modules: ['@auth/core', '@auth/core/client'] },
   'packages/testing': { modules: ['@auth/testing'] },
   'packages/aws': { modules: ['@auth/aws'] },
+  'packages/redis': {
+    modules: ['@auth/redis'],
+    context: `
+declare const redis: import('@auth/redis').RedisConnection;`,
+  },
   'packages/conformance': { modules: ['@auth/conformance'] },
   'packages/express': {
     modules: ['@auth/express', '@auth/core'],

@@ -38,4 +38,6 @@ export type {
   TokenSource,
   TokenSourceStats,
   TokenStore,
+  TokenStoreAcquired,
+  TokenStoreLease,
 } from './types.ts';

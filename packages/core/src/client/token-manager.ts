@@ -24,6 +24,7 @@ import type {
   TokenSet,
   TokenSourceStats,
   TokenStore,
+  TokenStoreLease,
 } from './types.ts';
 
 // Renamed before 1.0 (units in names): refused with the new name rather than silently ignored.
@@ -205,7 +206,33 @@ export class TokenManager implements ManagedTokenSource {
       return loadedSet(stored);
     }
     // Refresh from the newest set we know of: a replica may have rotated the refresh token.
-    const current = stored && (!previous || stored.obtainedAtMs > previous.obtainedAtMs) ? stored : previous;
+    let current = stored && (!previous || stored.obtainedAtMs > previous.obtainedAtMs) ? stored : previous;
+    // A fleet-wide lock: one replica grants, the others wait for the set it stores.
+    let lease: TokenStoreLease | undefined;
+    if (this.#store.acquire) {
+      const got = await this.#store.acquire(
+        this.#key,
+        (set) =>
+          (!previous || set.obtainedAtMs > previous.obtainedAtMs) &&
+          this.#clock() < this.#refreshAt(set.obtainedAtMs, set.expiresAtMs),
+      );
+      if (!got.lease) return loadedSet(got.tokens);
+      lease = got.lease;
+      // The lock holder before us may have rotated the refresh token: grant from the newest set.
+      if (got.tokens && (!current || got.tokens.obtainedAtMs >= current.obtainedAtMs)) current = got.tokens;
+    }
+    try {
+      return await this.#grantWithRetries(current, lease);
+    } catch (error) {
+      await lease?.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #grantWithRetries(
+    current: TokenSet | undefined,
+    lease: TokenStoreLease | undefined,
+  ): Promise<LoadedValue<TokenSet>> {
     for (let attempt = 0; ; attempt++) {
       const sentAt = this.#clock();
       try {
@@ -213,7 +240,11 @@ export class TokenManager implements ManagedTokenSource {
         const result = await this.#hooks.grant(current);
         const next = this.#toTokenSet(result, sentAt, current);
         const accepted = this.#hooks.accept ? this.#hooks.accept(result, next, current) : next;
-        await this.#store.set(this.#key, accepted);
+        // Under a lease the store keeps the set only if the lock is still ours (fencing): a holder whose
+        // lock expired mid-grant must not overwrite the set of the holder after it.
+        // A failing commit must not retry the grant: the refresh token it used may be rotated out.
+        if (lease) await lease.commit(accepted).catch(() => false);
+        else await this.#store.set(this.#key, accepted);
         this.stats.refreshes++;
         const onRefresh = this.#onRefresh;
         // Runs once the set is in use, inside the flight; its failure must not undo the new tokens.

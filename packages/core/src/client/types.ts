@@ -126,6 +126,41 @@ export interface TokenStore {
   get(key: string): Promise<TokenSet | undefined> | TokenSet | undefined;
   set(key: string, tokens: TokenSet): Promise<void> | void;
   delete(key: string): Promise<void> | void;
+  /**
+   * Optional fleet-wide single flight (a lock shared by the replicas, e.g. `@auth/redis`). Called before
+   * each grant with `usable`, which tells whether a stored set is new and fresh enough to use instead.
+   * Resolves `{ tokens }` when another holder stored a usable set (no grant), or `{ lease }` when this
+   * caller must grant, starting from `tokens` (the newest stored set, for its refresh token) when given.
+   * Without it, every process refreshes on its own (single flight per process only).
+   */
+  acquire?(key: string, usable: (tokens: TokenSet) => boolean): Promise<TokenStoreAcquired>;
+}
+
+/**
+ * What `TokenStore.acquire` resolves: a set to use, or a lease to grant under.
+ *
+ * @example
+ * const got: TokenStoreAcquired = await store.acquire!(key, (set) => set.expiresAtMs > Date.now());
+ * if (got.lease) await got.lease.commit(await grant(got.tokens));
+ */
+export type TokenStoreAcquired =
+  | { lease: TokenStoreLease; tokens?: TokenSet | undefined }
+  | { lease?: undefined; tokens: TokenSet };
+
+/**
+ * The lock a token source holds while it grants (see `TokenStore.acquire`).
+ *
+ * @example
+ * const stored: boolean = await lease.commit(next); // false: the lock was lost, `next` was not stored
+ */
+export interface TokenStoreLease {
+  /**
+   * Stores the new set and releases the lock, only while this lease still holds it (fencing): resolves
+   * false when the lock was lost meanwhile, and the set is then not stored.
+   */
+  commit(tokens: TokenSet): Promise<boolean>;
+  /** Releases the lock without storing anything (the grant failed). */
+  release(): Promise<void>;
 }
 
 /**
