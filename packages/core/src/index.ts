@@ -34,6 +34,8 @@ export type {
   RequestLike,
   TokenUse,
 } from './types.ts';
+// start-up mistakes (a TypeError with a stable code)
+export { ConfigurationError } from './configuration-error.ts';
 // extract: RFC 6750 bearer-token extraction
 export { extractToken } from './extract/index.ts';
 export type { TokenLocations } from './extract/index.ts';

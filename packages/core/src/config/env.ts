@@ -5,6 +5,7 @@
  * `env-fields.ts`; this file only reads rows and applies the rules that span several variables.
  * Reads only the object it is given (no `node:` imports), so it also works with Workers' `env` bindings.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { TokenLocations } from '../extract/index.ts';
 import { cognito } from '../verify/cognito.ts';
 import type { IssuerConfig, VerifierOptions } from '../verify/options.ts';
@@ -66,11 +67,11 @@ function defaultEnv(): EnvLike {
 
 /** Checks `env` and `options`; returns the prefix and a reader that falls back to `defaults`. */
 function setup(fn: string, env: EnvLike, options: FromEnvOptions) {
-  if (env === null || typeof env !== 'object') throw new TypeError(`${fn}: env must be an object`);
+  if (env === null || typeof env !== 'object') throw new ConfigurationError(`${fn}: env must be an object`);
   assertKnownKeys(options, FROM_ENV_OPTION_KEYS, fn);
   const prefix = options.prefix ?? 'AUTH';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
-    throw new TypeError(`${fn}: prefix must be letters and digits separated by single underscores`);
+    throw new ConfigurationError(`${fn}: prefix must be letters and digits separated by single underscores`);
   }
   const get = (name: string): string | undefined =>
     readVar(env, name) ?? readVar(options.defaults ?? {}, name);
@@ -296,6 +297,8 @@ function cognitoConfig(raw: Raw, scope: string, rest: Record<string, unknown>): 
       overrides,
     });
   } catch (e) {
-    throw new TypeError(`${scope}COGNITO_*: ${e instanceof Error ? e.message : 'invalid Cognito settings'}`);
+    throw new ConfigurationError(
+      `${scope}COGNITO_*: ${e instanceof Error ? e.message : 'invalid Cognito settings'}`,
+    );
   }
 }
