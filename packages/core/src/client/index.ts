@@ -27,6 +27,8 @@ export type { InitialTokens, RefreshTokensOptions } from './refresh-tokens.ts';
 export { revokeToken } from './revoke-token.ts';
 export type { RevokeTokenOptions } from './revoke-token.ts';
 export type { TokenManagerOptions } from './token-manager.ts';
+export { createTokenSource } from './token-source.ts';
+export type { FetchedToken, TokenSourceOptions } from './token-source.ts';
 export { MemoryTokenStore } from './token-store.ts';
 export type {
   ClientClock,
