@@ -49,6 +49,8 @@ export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 // config: options from environment variables
 export { NO_AUDIENCE, apiKeyOptionsFromEnv, verifierOptionsFromEnv } from './config/index.ts';
 export type { EnvApiKeyOptions, EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';
+export { COMPAT_ENV_TABLE, secretStoreOptionsFromEnv } from './config/index.ts';
+export type { CompatEnvRow, SecretsManagerEnvOptions } from './config/index.ts';
 // authorize: policies, hierarchical scopes, organizations, combinators, remote decisions
 export {
   allOf,
