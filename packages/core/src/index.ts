@@ -112,6 +112,7 @@ export type {
 export {
   API_KEY_ID,
   API_KEY_ISSUER,
+  SECRETS_MANAGER_NAME,
   apiKeyPairAuth,
   apiKeyHeaderAuth,
   envSecretStore,
