@@ -30,6 +30,7 @@ export type {
   Policy,
   PolicyContext,
   Principal,
+  PrincipalIdentity,
   Register,
   RequestLike,
   TokenUse,
