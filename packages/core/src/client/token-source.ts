@@ -138,7 +138,7 @@ function toGrant(fetched: FetchedToken, now: number): GrantResult {
  *     return { accessToken: body.token, expiresInSeconds: body.ttl };
  *   },
  * });
- * const api = authFetch({ tokens, allowedOrigins: ['https://api.internal'] });
+ * const api = authFetch(tokens, { allowedOrigins: ['https://api.internal'] });
  */
 export function createTokenSource(options: TokenSourceOptions): ManagedTokenSource {
   if (typeof options !== 'object' || options === null) {
