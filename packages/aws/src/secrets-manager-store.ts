@@ -54,8 +54,10 @@ const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SecretsManagerStoreOption
 ]);
 /** A GetSecretValue round trip within a region, before one has been measured (ms). */
 const TYPICAL_ROUND_TRIP_MS = 40;
-/** The key ids core lets reach a store. */
-const KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Secret-name characters: principal ids may be any secret name (core checks them before a call). */
+const NAME_CHARS = 'A-Za-z0-9/_+=.@-';
+/** SecretId is at most 512 characters, prefix included. */
+const MAX_NAME = 512;
 
 /** An API-key record names its secret (`token`) or its digest (`hash`); anything else is not one. */
 function looksLikeRecord(text: string): boolean {
@@ -102,16 +104,20 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions): Secret
   if (typeof prefix !== 'string' || prefix.length > 256 || CONTROL.test(prefix)) {
     throw new TypeError('secretsManagerStore(): prefix must be a string without control characters');
   }
+  // No `.` / `..` segments: valid names, but path-shaped, and no principal needs one.
+  const principalIds = new RegExp(
+    `^(?!(?:.*/)?\\.{1,2}(?:/|$))[${NAME_CHARS}]{1,${Math.max(1, MAX_NAME - prefix.length)}}$`,
+  );
   let allowed: ReadonlySet<string> | undefined;
   if (options.allowedIds !== undefined) {
     const ids: unknown = options.allowedIds;
     if (
       !Array.isArray(ids) ||
       ids.length === 0 ||
-      !ids.every((id) => typeof id === 'string' && KEY_ID.test(id))
+      !ids.every((id) => typeof id === 'string' && principalIds.test(id))
     ) {
       throw new TypeError(
-        'secretsManagerStore(): allowedIds must be a non-empty array of key ids ([A-Za-z0-9_-]{1,128})',
+        'secretsManagerStore(): allowedIds must be a non-empty array of secret names (letters, digits and /_+=.@-)',
       );
     }
     allowed = new Set(ids as string[]);
@@ -151,6 +157,7 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions): Secret
   };
 
   return {
+    principalIds,
     async get(id: string): Promise<string | undefined> {
       if (allowed !== undefined && !allowed.has(id)) {
         await new Promise((resolve) => setTimeout(resolve, roundTripMs));

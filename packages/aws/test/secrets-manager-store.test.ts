@@ -215,7 +215,7 @@ describe('secretsManagerStore through the real SDK client', () => {
       { region: 'us-east-1', endpoint, credentials },
       { allowedIds: [] },
       { allowedIds: 'svc1' },
-      { allowedIds: ['svc1', 'a/b'] },
+      { allowedIds: ['svc1', 'a b'] },
       { allowedIds: [''] },
       { prefix: 'p/', allowedIds: [5] },
     ]) {

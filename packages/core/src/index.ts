@@ -30,10 +30,13 @@ export type {
   Policy,
   PolicyContext,
   Principal,
+  PrincipalIdentity,
   Register,
   RequestLike,
   TokenUse,
 } from './types.ts';
+// start-up mistakes (a TypeError with a stable code)
+export { ConfigurationError } from './configuration-error.ts';
 // extract: RFC 6750 bearer-token extraction
 export { extractToken } from './extract/index.ts';
 export type { TokenLocations } from './extract/index.ts';
@@ -47,6 +50,8 @@ export type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 // config: options from environment variables
 export { NO_AUDIENCE, apiKeyOptionsFromEnv, verifierOptionsFromEnv } from './config/index.ts';
 export type { EnvApiKeyOptions, EnvLike, EnvVerifierOptions, FromEnvOptions } from './config/index.ts';
+export { COMPAT_ENV_TABLE, secretStoreOptionsFromEnv } from './config/index.ts';
+export type { CompatEnvRow, SecretsManagerEnvOptions } from './config/index.ts';
 // authorize: policies, hierarchical scopes, organizations, combinators, remote decisions
 export {
   allOf,
@@ -108,6 +113,7 @@ export type {
 export {
   API_KEY_ID,
   API_KEY_ISSUER,
+  SECRETS_MANAGER_NAME,
   apiKeyPairAuth,
   apiKeyHeaderAuth,
   envSecretStore,

@@ -94,7 +94,21 @@ export interface Principal {
   issuedAtSeconds: number | null;
   /** A null-prototype copy of the verified claims. */
   claims: Claims;
+  /** The `email` claim, when the token carries one (a string). */
+  email?: string;
+  /** The `name` claim, when the token carries one. */
+  name?: string;
+  /** The `role` claim (or Cognito's `custom:role`), when the token carries one. */
+  role?: string;
 }
+
+/**
+ * The identity fields of a principal, typed without augmenting `Register`.
+ *
+ * @example
+ * const { email, name, role }: PrincipalIdentity = principal;
+ */
+export type PrincipalIdentity = Pick<Principal, 'email' | 'name' | 'role'>;
 
 /**
  * Header values as Node (`IncomingHttpHeaders`) or the Fetch API (`Headers`) hold them.

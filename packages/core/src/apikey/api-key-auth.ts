@@ -15,6 +15,7 @@ import { readHeader } from '../extract/index.ts';
 import type { HeaderReading } from '../extract/headers.ts';
 import type { Principal, RequestLike } from '../types.ts';
 import { KEY_ID, SECRET, commonSettings, headerName } from './options.ts';
+import { principalIdPattern } from './principal-ids.ts';
 import type { ApiKeyCommonOptions } from './options.ts';
 import type { CredentialChecker } from './credential-checker.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
@@ -61,6 +62,7 @@ export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
   const idHeader = headerName(options.idHeader, 'apiKeyPairAuth(): idHeader', 'x-principal-id');
   const tokenHeader = headerName(options.tokenHeader, 'apiKeyPairAuth(): tokenHeader', 'x-principal-token');
   if (idHeader === tokenHeader) throw new TypeError('apiKeyPairAuth(): idHeader and tokenHeader must differ');
+  const ids = principalIdPattern(options.store);
 
   return brandAuthenticator({
     realm,
@@ -80,7 +82,7 @@ export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
         if (!id.present || !token.present) {
           throw new InvalidRequestError(`Both the ${idHeader} and ${tokenHeader} headers are required`);
         }
-        return await checkCredentials(checker, id.value ?? '', token.value ?? '');
+        return await checkCredentials(checker, id.value ?? '', token.value ?? '', ids);
       } catch (e) {
         return rethrow(e, realm);
       }
@@ -92,8 +94,13 @@ export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
 }
 
 /** Charset checks before any store call, then the constant-time check; one 401 for every failure. */
-async function checkCredentials(checker: CredentialChecker, id: string, secret: string): Promise<Principal> {
-  if (!KEY_ID.test(id) || !SECRET.test(secret)) throw new InvalidApiKeyError();
+async function checkCredentials(
+  checker: CredentialChecker,
+  id: string,
+  secret: string,
+  ids: RegExp = KEY_ID,
+): Promise<Principal> {
+  if (!ids.test(id) || !SECRET.test(secret)) throw new InvalidApiKeyError();
   const principal = await checker.check(id, secret);
   if (principal === undefined) throw new InvalidApiKeyError();
   return principal;

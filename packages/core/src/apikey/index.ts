@@ -1,6 +1,7 @@
 export { apiKeyPairAuth, apiKeyHeaderAuth } from './api-key-auth.ts';
 export type { ApiKeyPairAuthOptions, ApiKeyHeaderAuthOptions } from './api-key-auth.ts';
 export { DEFAULT_ISSUER as API_KEY_ISSUER, KEY_ID as API_KEY_ID } from './options.ts';
+export { SECRETS_MANAGER_NAME } from './principal-ids.ts';
 export type { ApiKeyCommonOptions } from './options.ts';
 export { generateApiKey } from './generate.ts';
 export type { GenerateApiKeyOptions, GeneratedApiKey } from './generate.ts';

@@ -1,4 +1,5 @@
 /** Setup validation shared by the API-key authenticators (TypeErrors naming the option). */
+import { ConfigurationError } from '../configuration-error.ts';
 import { validateRealm } from '../authenticator.ts';
 import type { Clock } from '../types.ts';
 import { createCredentialChecker } from './credential-checker.ts';
@@ -57,7 +58,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function duration(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`${name} must be a non-negative number of milliseconds`);
+    throw new ConfigurationError(`${name} must be a non-negative number of milliseconds`);
   }
   return value;
 }
@@ -65,10 +66,10 @@ function duration(value: unknown, name: string, fallback: number): number {
 export function headerName(value: unknown, name: string, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !HEADER_NAME.test(value)) {
-    throw new TypeError(`${name} must be a header name (letters, digits and dashes)`);
+    throw new ConfigurationError(`${name} must be a header name (letters, digits and dashes)`);
   }
   const lower = value.toLowerCase();
-  if (lower === 'authorization') throw new TypeError(`${name} must not be the Authorization header`);
+  if (lower === 'authorization') throw new ConfigurationError(`${name} must not be the Authorization header`);
   return lower;
 }
 
@@ -79,25 +80,28 @@ export interface CommonSettings {
 
 /** Reads the options both API-key authenticators share; their callers have checked the option names. */
 export function commonSettings(fn: string, options: ApiKeyCommonOptions): CommonSettings {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}(): options are required`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigurationError(`${fn}(): options are required`);
   const { store } = options;
   if (store === null || typeof store !== 'object' || typeof store.get !== 'function') {
-    throw new TypeError(`${fn}(): store must be a SecretStore ({ get(id): Promise<string | undefined> })`);
+    throw new ConfigurationError(
+      `${fn}(): store must be a SecretStore ({ get(id): Promise<string | undefined> })`,
+    );
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || prefix.length > 256 || CONTROL.test(prefix)) {
-    throw new TypeError(`${fn}(): prefix must be a string without control characters`);
+    throw new ConfigurationError(`${fn}(): prefix must be a string without control characters`);
   }
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   if (typeof issuer !== 'string' || issuer === '' || CONTROL.test(issuer)) {
-    throw new TypeError(`${fn}(): issuer must be a non-empty string`);
+    throw new ConfigurationError(`${fn}(): issuer must be a non-empty string`);
   }
   const maxCacheEntries = options.maxCacheEntries ?? 10_000;
   if (!Number.isSafeInteger(maxCacheEntries) || maxCacheEntries < 0) {
-    throw new TypeError(`${fn}(): maxCacheEntries must be a non-negative integer`);
+    throw new ConfigurationError(`${fn}(): maxCacheEntries must be a non-negative integer`);
   }
   const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function') throw new TypeError(`${fn}(): clock must be a function`);
+  if (typeof clock !== 'function') throw new ConfigurationError(`${fn}(): clock must be a function`);
   const cacheTtlMs = duration(options.cacheTtlMs, `${fn}(): cacheTtlMs`, 60_000);
   return {
     realm: validateRealm(options.realm, `${fn}(): realm`),

@@ -14,6 +14,12 @@ import { ENV_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
  */
 export interface SecretStore {
   get(id: string): Promise<string | undefined>;
+  /**
+   * Principal ids this store can look up safely (`apiKeyPairAuth` checks them before any call).
+   * Default `API_KEY_ID`; a store of flat names may allow more (the Secrets Manager store allows
+   * every valid secret name, `PRINCIPAL_ID`).
+   */
+  readonly principalIds?: RegExp;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Retry timing: exponential backoff with full jitter, `Retry-After` parsing, the default sleep. */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { RandomSource, RetryOptions, Sleep } from './types.ts';
 
 export interface ResolvedRetry {
@@ -16,9 +17,9 @@ export function resolveRetry(options: RetryOptions | undefined): ResolvedRetry {
     maxRetryAfterMs: options?.maxRetryAfterMs ?? 30_000,
   };
   if (!Number.isInteger(r.attempts) || r.attempts < 1)
-    throw new TypeError('retry.attempts must be an integer >= 1');
+    throw new ConfigurationError('retry.attempts must be an integer >= 1');
   for (const k of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
-    if (!Number.isFinite(r[k]) || r[k] < 0) throw new TypeError(`retry.${k} must be a number >= 0`);
+    if (!Number.isFinite(r[k]) || r[k] < 0) throw new ConfigurationError(`retry.${k} must be a number >= 0`);
   }
   return r;
 }

@@ -3,6 +3,7 @@
  * oauth4webapi: client_secret_basic, client_secret_post, private_key_jwt, or none (public clients).
  * Private keys are imported with WebCrypto, so this works in browsers and edge runtimes too.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 
 /**
@@ -42,7 +43,7 @@ export interface ClientAuthOptions {
 
 export function resolveClientAuthMethod(options: ClientAuthOptions): ClientAuthMethod {
   if (typeof options.clientId !== 'string' || options.clientId === '') {
-    throw new TypeError('clientId must be a non-empty string');
+    throw new ConfigurationError('clientId must be a non-empty string');
   }
   const method =
     options.clientAuth ??
@@ -55,16 +56,17 @@ export function resolveClientAuthMethod(options: ClientAuthOptions): ClientAuthM
     case 'client_secret_basic':
     case 'client_secret_post':
       if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
-        throw new TypeError(`clientSecret is required for clientAuth '${method}'`);
+        throw new ConfigurationError(`clientSecret is required for clientAuth '${method}'`);
       }
       return method;
     case 'private_key_jwt':
-      if (!options.privateKey) throw new TypeError("privateKey is required for clientAuth 'private_key_jwt'");
+      if (!options.privateKey)
+        throw new ConfigurationError("privateKey is required for clientAuth 'private_key_jwt'");
       return method;
     case 'none':
       return method;
     default:
-      throw new TypeError(
+      throw new ConfigurationError(
         'clientAuth must be client_secret_basic, client_secret_post, private_key_jwt or none',
       );
   }
@@ -104,15 +106,15 @@ async function importPrivateKey(options: ClientAuthOptions): Promise<oauth.Priva
   }
   if (typeof input === 'string') {
     const alg = options.privateKeyAlg;
-    if (!alg) throw new TypeError('privateKeyAlg is required for a PEM privateKey');
+    if (!alg) throw new ConfigurationError('privateKeyAlg is required for a PEM privateKey');
     const der = pemToDer(input);
     const key = await crypto.subtle.importKey('pkcs8', der, importParams(alg), false, ['sign']);
     return { key, kid: options.keyId };
   }
   const jwk = input as JsonWebKey & { kid?: string };
   const alg = options.privateKeyAlg ?? jwk.alg;
-  if (!alg) throw new TypeError('privateKeyAlg is required for a JWK privateKey without alg');
-  if (!jwk.d) throw new TypeError('privateKey must be a private JWK');
+  if (!alg) throw new ConfigurationError('privateKeyAlg is required for a JWK privateKey without alg');
+  if (!jwk.d) throw new ConfigurationError('privateKey must be a private JWK');
   const key = await crypto.subtle.importKey('jwk', jwk, importParams(alg), false, ['sign']);
   return { key, kid: options.keyId ?? jwk.kid };
 }
@@ -142,7 +144,7 @@ function importParams(alg: string): AlgorithmIdentifier | RsaHashedImportParams 
     case 'Ed25519':
       return { name: 'Ed25519' };
     default:
-      throw new TypeError('privateKeyAlg is not a supported JWS algorithm');
+      throw new ConfigurationError('privateKeyAlg is not a supported JWS algorithm');
   }
 }
 

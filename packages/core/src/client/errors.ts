@@ -94,14 +94,27 @@ export class RefreshError extends AuthClientError {
 
 /**
  * A refresh returned an ID token for a different subject than the original one. The source stops.
+ * Both subjects are properties (for an audit log), never part of the message.
  *
  * @example
- * if (err instanceof SubjectMismatchError) await session.destroy();
+ * if (err instanceof SubjectMismatchError) {
+ *   console.warn('subject changed on refresh', { expected: err.expectedSubject, actual: err.actualSubject });
+ *   await session.destroy();
+ * }
  */
 export class SubjectMismatchError extends AuthClientError {
   override name = 'SubjectMismatchError';
-  constructor(message = 'The refreshed ID token names a different subject') {
+  /** The subject the source was created for (a property only: never in `message`). */
+  readonly expectedSubject: string | undefined;
+  /** The subject the refreshed ID token names. */
+  readonly actualSubject: string | undefined;
+  constructor(
+    message = 'The refreshed ID token names a different subject',
+    subjects: { expectedSubject?: string; actualSubject?: string } = {},
+  ) {
     super('ERR_AUTH_SUBJECT_MISMATCH', message);
+    this.expectedSubject = subjects.expectedSubject;
+    this.actualSubject = subjects.actualSubject;
   }
 }
 

@@ -9,6 +9,7 @@ export type { AuthorizationServerMetadata, DiscoverOptions, DiscoveryCacheOption
 export { AuthClientError } from './auth-client-error.ts';
 export type { AuthClientErrorCode } from './auth-client-error.ts';
 export { isAuthClientError } from './client-error-brand.ts';
+export { ConfigurationError } from '../configuration-error.ts';
 export {
   DiscoveryError,
   OriginNotAllowedError,
@@ -17,6 +18,7 @@ export {
   TokenEndpointError,
 } from './errors.ts';
 export type { OAuthEndpoint, TokenEndpointErrorDetails } from './errors.ts';
+export { InvalidClientError, InvalidCredentialsError } from './credential-errors.ts';
 export { introspectToken } from './introspect-token.ts';
 export type { IntrospectionResponse, IntrospectTokenOptions } from './introspect-token.ts';
 export type { EndpointOptions } from './oauth-context.ts';
@@ -25,6 +27,8 @@ export type { InitialTokens, RefreshTokensOptions } from './refresh-tokens.ts';
 export { revokeToken } from './revoke-token.ts';
 export type { RevokeTokenOptions } from './revoke-token.ts';
 export type { TokenManagerOptions } from './token-manager.ts';
+export { createTokenSource } from './token-source.ts';
+export type { FetchedToken, TokenSourceOptions } from './token-source.ts';
 export { MemoryTokenStore } from './token-store.ts';
 export type {
   ClientClock,

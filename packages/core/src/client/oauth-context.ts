@@ -9,6 +9,7 @@ import { type ClientAuthOptions, createClientAuth } from './client-auth.ts';
 import { isAuthClientError } from './client-error-brand.ts';
 import { type AuthorizationServerMetadata, type DiscoveryCache, discover, httpOptions } from './discovery.ts';
 import { DiscoveryError, type OAuthEndpoint, TokenEndpointError } from './errors.ts';
+import { InvalidClientError } from './credential-errors.ts';
 import type { ClientClock, FetchLike } from './types.ts';
 
 /**
@@ -161,7 +162,7 @@ async function readOAuthErrorBody(
 
 function toEndpointError(endpoint: OAuthEndpoint, response: Response, cause: unknown): TokenEndpointError {
   if (cause instanceof oauth.ResponseBodyError) {
-    return new TokenEndpointError(
+    return new (cause.error === 'invalid_client' ? InvalidClientError : TokenEndpointError)(
       `The authorization server rejected the request (${safeCode(cause.error)})`,
       {
         endpoint,
@@ -175,13 +176,16 @@ function toEndpointError(endpoint: OAuthEndpoint, response: Response, cause: unk
   if (cause instanceof oauth.WWWAuthenticateChallengeError) {
     const params = cause.cause[0]?.parameters;
     const oauthError = params?.error ?? (response.status === 401 ? 'invalid_client' : undefined);
-    return new TokenEndpointError(`The authorization server rejected the request (${safeCode(oauthError)})`, {
-      endpoint,
-      oauthError,
-      errorDescription: params?.error_description,
-      httpStatus: cause.status,
-      cause,
-    });
+    return new (oauthError === 'invalid_client' ? InvalidClientError : TokenEndpointError)(
+      `The authorization server rejected the request (${safeCode(oauthError)})`,
+      {
+        endpoint,
+        oauthError,
+        errorDescription: params?.error_description,
+        httpStatus: cause.status,
+        cause,
+      },
+    );
   }
   return new TokenEndpointError('The authorization server returned an invalid response', {
     endpoint,

@@ -85,7 +85,7 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
         expectedSubject !== undefined &&
         result.subject !== expectedSubject
       ) {
-        throw new SubjectMismatchError();
+        throw new SubjectMismatchError(undefined, { expectedSubject, actualSubject: result.subject });
       }
       return next;
     },

@@ -7,6 +7,7 @@
  * No timers: refreshes are started by `getToken` calls (lazily), so importing or holding a source
  * costs nothing and nothing keeps a process alive.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { beforeExpiry } from '../refresh/refresh-ahead.ts';
 import { type LoadedValue, RefreshingValue } from '../refresh/refreshing-value.ts';
 import { backoffDelay, defaultSleep, type ResolvedRetry, resolveRetry } from './backoff.ts';
@@ -111,7 +112,7 @@ export class TokenManager implements ManagedTokenSource {
     const seconds = (name: string, value: number | undefined, fallback: number): number => {
       const v = value ?? fallback;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-        throw new TypeError(`${name} must be a number >= 0`);
+        throw new ConfigurationError(`${name} must be a number >= 0`);
       return v * 1000;
     };
     refuseRenamedOptions(options, RENAMED_TOKEN_MANAGER_OPTIONS, 'token source');
@@ -121,7 +122,7 @@ export class TokenManager implements ManagedTokenSource {
     this.#retry = resolveRetry(options.retry);
     for (const k of ['onRefresh', 'onRefreshError', 'clock', 'random', 'sleep'] as const) {
       if (options[k] !== undefined && typeof options[k] !== 'function')
-        throw new TypeError(`${k} must be a function`);
+        throw new ConfigurationError(`${k} must be a function`);
     }
     this.#hooks = hooks;
     this.#store = options.store ?? new MemoryTokenStore();

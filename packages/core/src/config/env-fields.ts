@@ -5,6 +5,7 @@
  * (`pnpm --filter @auth/core docs:env`; a test fails when they drift).
  */
 import { validateRealm } from '../authenticator.ts';
+import { ConfigurationError } from '../configuration-error.ts';
 import { headerName } from '../apikey/options.ts';
 import { ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHMS } from '../verify/issuer-config.ts';
 import type { Algorithm, TokenUseOption } from '../verify/options.ts';
@@ -25,7 +26,7 @@ const TOKEN_USES: readonly TokenUseOption[] = ['access', 'id', 'any'];
  * Where a variable's value goes: an issuer entry (`IssuerConfig`, also per named entry), the inputs
  * of the `cognito()` preset, the verifier/authenticator options, or `apiKeyPairAuth()` options.
  */
-export type EnvTarget = 'issuer' | 'cognito' | 'verifier' | 'apiKey';
+export type EnvTarget = 'issuer' | 'cognito' | 'verifier' | 'apiKey' | 'secretStore';
 
 export interface EnvField {
   /** Variable name without the prefix: `<PREFIX>_<variable>` (and `<PREFIX>__ISSUERS__<NAME>__<variable>` for issuer rows). */
@@ -92,8 +93,12 @@ function bearerPrefix(name: string, value: string): string {
 }
 
 function apiKeyHeader(name: string, value: string): string {
-  // headerName's TypeError names what it is given; give it the variable.
-  return headerName(value, name, '');
+  // headerName's TypeError names what it is given; give it the variable (and say it is one).
+  try {
+    return headerName(value, name, '');
+  } catch (e) {
+    throw new ConfigurationError((e as Error).message, { variable: name });
+  }
 }
 
 /** Per-issuer settings, in the order they are documented and parsed. */

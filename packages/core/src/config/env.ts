@@ -5,12 +5,14 @@
  * `env-fields.ts`; this file only reads rows and applies the rules that span several variables.
  * Reads only the object it is given (no `node:` imports), so it also works with Workers' `env` bindings.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { TokenLocations } from '../extract/index.ts';
 import { cognito } from '../verify/cognito.ts';
 import type { IssuerConfig, VerifierOptions } from '../verify/options.ts';
 import { API_KEY_ENV_FIELDS, ISSUER_ENV_FIELDS, NO_AUDIENCE, VERIFIER_ENV_FIELDS } from './env-fields.ts';
 import type { EnvField } from './env-fields.ts';
 import { fail } from './parse.ts';
+import { withCompatEnv } from './compat-env.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { FROM_ENV_OPTION_KEYS } from '../options/option-keys.ts';
 
@@ -56,21 +58,24 @@ const IDENTITY: readonly string[] = ISSUER_ENV_FIELDS.filter((f) => f.identity).
 /** Raw values of one issuer entry: field → [variable name, value]. */
 type Raw = Partial<Record<string, readonly [name: string, value: string]>>;
 
-const PREFIX = /^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/;
+// Double underscores too: `SMAC__AUTH` keeps the variable names of the Python library (compat-env.ts).
+const PREFIX = /^[A-Za-z][A-Za-z0-9]*(__?[A-Za-z0-9]+)*$/;
 const ENTRY_NAME = /^[A-Za-z0-9]+(_[A-Za-z0-9]+)*$/;
 
-function defaultEnv(): EnvLike {
+export function defaultEnv(): EnvLike {
   const proc = (globalThis as { process?: { env?: EnvLike } }).process;
   return proc?.env ?? {};
 }
 
 /** Checks `env` and `options`; returns the prefix and a reader that falls back to `defaults`. */
-function setup(fn: string, env: EnvLike, options: FromEnvOptions) {
-  if (env === null || typeof env !== 'object') throw new TypeError(`${fn}: env must be an object`);
+export function setup(fn: string, env: EnvLike, options: FromEnvOptions) {
+  if (env === null || typeof env !== 'object') throw new ConfigurationError(`${fn}: env must be an object`);
   assertKnownKeys(options, FROM_ENV_OPTION_KEYS, fn);
   const prefix = options.prefix ?? 'AUTH';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
-    throw new TypeError(`${fn}: prefix must be letters and digits separated by single underscores`);
+    throw new ConfigurationError(
+      `${fn}: prefix must be letters and digits separated by single or double underscores`,
+    );
   }
   const get = (name: string): string | undefined =>
     readVar(env, name) ?? readVar(options.defaults ?? {}, name);
@@ -89,7 +94,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 /** Parses the set variables of `fields` (`<prefix>_<VARIABLE>`) into an options object. */
-function readFields(
+export function readFields(
   fields: readonly EnvField[],
   prefix: string,
   get: (name: string) => string | undefined,
@@ -115,6 +120,10 @@ export function verifierOptionsFromEnv(
   env: EnvLike = defaultEnv(),
   options: FromEnvOptions = {},
 ): EnvVerifierOptions {
+  return withCompatEnv(env, options, readVerifierOptions);
+}
+
+function readVerifierOptions(env: EnvLike, options: FromEnvOptions): EnvVerifierOptions {
   const { prefix, get } = setup('verifierOptionsFromEnv()', env, options);
 
   // Top-level issuer fields: the single issuer, or defaults for every named entry.
@@ -192,6 +201,10 @@ export function apiKeyOptionsFromEnv(
   env: EnvLike = defaultEnv(),
   options: FromEnvOptions = {},
 ): EnvApiKeyOptions {
+  return withCompatEnv(env, options, readApiKeyOptions);
+}
+
+function readApiKeyOptions(env: EnvLike, options: FromEnvOptions): EnvApiKeyOptions {
   const { prefix, get } = setup('apiKeyOptionsFromEnv()', env, options);
   const result = readFields(API_KEY_ENV_FIELDS, prefix, get) as EnvApiKeyOptions;
   const id = result.idHeader ?? 'x-principal-id';
@@ -296,6 +309,8 @@ function cognitoConfig(raw: Raw, scope: string, rest: Record<string, unknown>): 
       overrides,
     });
   } catch (e) {
-    throw new TypeError(`${scope}COGNITO_*: ${e instanceof Error ? e.message : 'invalid Cognito settings'}`);
+    throw new ConfigurationError(
+      `${scope}COGNITO_*: ${e instanceof Error ? e.message : 'invalid Cognito settings'}`,
+    );
   }
 }

@@ -2,9 +2,10 @@
  * Parsers for environment values. Every failure is a TypeError naming the variable and what is
  * wrong; values are never echoed (a variable may hold a secret).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 
 export function fail(name: string, problem: string): never {
-  throw new TypeError(`${name} ${problem}`);
+  throw new ConfigurationError(`${name} ${problem}`, { variable: name });
 }
 
 /** Comma-separated list: items trimmed, empty items rejected. */

@@ -5,6 +5,7 @@
  * case-insensitive followed by one or more spaces, a token68 token, a token in one place only.
  * The default (`Authorization` + `Bearer`) never reaches this file: `extractToken` keeps its own path.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { InvalidRequestError } from '../errors.ts';
 import type { RequestLike } from '../types.ts';
 import { TOKEN68 } from './bearer.ts';
@@ -54,13 +55,13 @@ export function validateBearerHeader(
   const { tokenHeader, tokenPrefix } = options;
   if (tokenHeader !== undefined) {
     if (typeof tokenHeader !== 'string' || !HEADER_NAME.test(tokenHeader)) {
-      throw new TypeError(`${name}.tokenHeader must be a header name (letters, digits and dashes)`);
+      throw new ConfigurationError(`${name}.tokenHeader must be a header name (letters, digits and dashes)`);
     }
     out.tokenHeader = tokenHeader;
   }
   if (tokenPrefix !== undefined) {
     if (typeof tokenPrefix !== 'string' || (tokenPrefix !== '' && !SCHEME.test(tokenPrefix))) {
-      throw new TypeError(
+      throw new ConfigurationError(
         `${name}.tokenPrefix must be a scheme name (letters, digits, !#$%&'*+-.^_\`|~) or '' for no prefix`,
       );
     }

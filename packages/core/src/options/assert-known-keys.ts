@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../configuration-error.ts';
 import { renamedTo } from './renamed-options.ts';
 
 /**
@@ -21,7 +22,7 @@ export function assertKnownKeys(options: unknown, allowed: Iterable<string>, whe
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const hint = renamedTo(key, known) ?? closest(key, known);
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where}: unknown option ${JSON.stringify(key)}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`,
     );
   }

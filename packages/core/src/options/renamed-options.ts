@@ -3,6 +3,7 @@
  * (never read, never ignored) and the error names the new one: an upgrade fails at setup instead of
  * silently falling back to a default.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 
 /** Old option name → its new names (one per factory that had it; the unit depends on the factory). */
 export const RENAMED_OPTIONS: Readonly<Record<string, readonly string[]>> = Object.freeze({
@@ -49,7 +50,9 @@ export function refuseRenamedOptions(
   if (typeof options !== 'object' || options === null) return;
   for (const [old, name] of Object.entries(renamed)) {
     if (Object.hasOwn(options, old)) {
-      throw new TypeError(`${where}: unknown option ${JSON.stringify(old)} (did you mean "${name}"?)`);
+      throw new ConfigurationError(
+        `${where}: unknown option ${JSON.stringify(old)} (did you mean "${name}"?)`,
+      );
     }
   }
 }

@@ -1,4 +1,5 @@
 /** Amazon Cognito user-pool preset: issuer and JWKS from region + pool, token_use/client_id rules. */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { IssuerConfig } from './options.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { COGNITO_OPTION_KEYS } from '../options/option-keys.ts';
@@ -36,35 +37,36 @@ const OWN = ['issuer', 'cognito', 'audience', 'clientId', 'tokenUse'];
  * cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123', clientId: null }); // any app client
  */
 export function cognito(options: CognitoOptions): IssuerConfig {
-  if (!options || typeof options !== 'object') throw new TypeError('cognito(): options are required');
+  if (!options || typeof options !== 'object')
+    throw new ConfigurationError('cognito(): options are required');
   assertKnownKeys(options, COGNITO_OPTION_KEYS, 'cognito()');
   const { region, userPoolId, clientId, tokenUse = 'access' } = options;
   if (typeof region !== 'string' || !REGION.test(region)) {
-    throw new TypeError('cognito(): `region` must be an AWS region such as eu-west-1');
+    throw new ConfigurationError('cognito(): `region` must be an AWS region such as eu-west-1');
   }
   if (typeof userPoolId !== 'string' || !POOL.test(userPoolId) || !userPoolId.startsWith(`${region}_`)) {
-    throw new TypeError('cognito(): `userPoolId` must look like <region>_<id> and match `region`');
+    throw new ConfigurationError('cognito(): `userPoolId` must look like <region>_<id> and match `region`');
   }
   let ids: string[] | null = null;
   if (clientId !== null) {
     ids = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? [...clientId] : [];
     if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) {
-      throw new TypeError(
+      throw new ConfigurationError(
         'cognito(): `clientId` must be a non-empty string or array of strings (pass null to accept any app client explicitly)',
       );
     }
   }
   if (tokenUse !== 'access' && tokenUse !== 'id') {
-    throw new TypeError("cognito(): `tokenUse` must be 'access' or 'id'");
+    throw new ConfigurationError("cognito(): `tokenUse` must be 'access' or 'id'");
   }
   const overrides = options.overrides;
   if (overrides !== undefined) {
     if (typeof overrides !== 'object' || overrides === null) {
-      throw new TypeError('cognito(): `overrides` must be an object');
+      throw new ConfigurationError('cognito(): `overrides` must be an object');
     }
     for (const key of OWN) {
       if ((overrides as Record<string, unknown>)[key] !== undefined) {
-        throw new TypeError(
+        throw new ConfigurationError(
           `cognito(): \`overrides.${key}\` is set by the preset (use the option of that name)`,
         );
       }

@@ -2,6 +2,7 @@
  * Validation and normalisation of IssuerConfig into what the hot path reads (sets, seconds, parsed claim
  * paths). Option mistakes throw TypeError naming the option, at creation.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { JwksSource, type ResolvedJwksOptions, resolveJwksOptions } from '../jwks/jwks-source.ts';
 import type { FetchLike, JwksOptions } from '../jwks/types.ts';
 import type { Clock } from '../types.ts';
@@ -79,7 +80,9 @@ export function toStringSet(
   if (value === null || value === undefined) return null;
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
   if (!list || list.length === 0 || list.some((v) => typeof v !== 'string' || v === '')) {
-    throw new TypeError(`${name} must be a non-empty string or a non-empty array of non-empty strings`);
+    throw new ConfigurationError(
+      `${name} must be a non-empty string or a non-empty array of non-empty strings`,
+    );
   }
   return new Set(list);
 }
@@ -87,7 +90,7 @@ export function toStringSet(
 function seconds(value: unknown, name: string, fallback: number | null): number | null {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`${name} must be a non-negative number of seconds`);
+    throw new ConfigurationError(`${name} must be a non-negative number of seconds`);
   }
   return value;
 }
@@ -95,7 +98,7 @@ function seconds(value: unknown, name: string, fallback: number | null): number 
 export function checkTokenUse(value: unknown, name: string): TokenUseOption {
   if (value === undefined) return 'access';
   if (value !== 'access' && value !== 'id' && value !== 'any') {
-    throw new TypeError(`${name} must be 'access', 'id' or 'any'`);
+    throw new ConfigurationError(`${name} must be 'access', 'id' or 'any'`);
   }
   return value;
 }
@@ -110,14 +113,16 @@ export function normalizeIssuer(
   ctx: IssuerContext,
 ): IssuerRuntime {
   const at = where(index);
-  if (typeof config !== 'object' || config === null) throw new TypeError(`${at} must be an object`);
+  if (typeof config !== 'object' || config === null) throw new ConfigurationError(`${at} must be an object`);
   assertKnownKeys(config, ISSUER_CONFIG_KEYS, at);
   assertKnownKeys(config.jwks, JWKS_OPTION_KEYS, `${at}.jwks`);
   if (typeof config.issuer !== 'string' || config.issuer === '') {
-    throw new TypeError(`${at}.issuer must be a non-empty string`);
+    throw new ConfigurationError(`${at}.issuer must be a non-empty string`);
   }
   if (!('audience' in config) || config.audience === undefined) {
-    throw new TypeError(`${at}.audience is required (pass null to opt out of the audience check explicitly)`);
+    throw new ConfigurationError(
+      `${at}.audience is required (pass null to opt out of the audience check explicitly)`,
+    );
   }
   const audience = toStringSet(config.audience, `${at}.audience`);
   const secret =
@@ -128,52 +133,54 @@ export function normalizeIssuer(
         : config.secret instanceof Uint8Array
           ? config.secret
           : null;
-  if (secret === null) throw new TypeError(`${at}.secret must be a string or a Uint8Array`);
+  if (secret === null) throw new ConfigurationError(`${at}.secret must be a string or a Uint8Array`);
   if (secret !== undefined && secret.byteLength < MIN_SECRET_BYTES) {
-    throw new TypeError(`${at}.secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    throw new ConfigurationError(`${at}.secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }
   const algorithms =
     config.algorithms ?? (secret !== undefined ? SYMMETRIC_ALGORITHMS : ASYMMETRIC_ALGORITHMS);
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
-    throw new TypeError(`${at}.algorithms must be a non-empty array`);
+    throw new ConfigurationError(`${at}.algorithms must be a non-empty array`);
   }
   for (const alg of algorithms) {
     if (typeof alg !== 'string' || !KNOWN.has(alg)) {
-      throw new TypeError(`${at}.algorithms contains an unsupported algorithm (none is never allowed)`);
+      throw new ConfigurationError(
+        `${at}.algorithms contains an unsupported algorithm (none is never allowed)`,
+      );
     }
     if (alg.startsWith('HS') && secret === undefined) {
-      throw new TypeError(`${at}.algorithms allows ${alg}, which requires ${at}.secret`);
+      throw new ConfigurationError(`${at}.algorithms allows ${alg}, which requires ${at}.secret`);
     }
   }
   const tokenUse = checkTokenUse(config.tokenUse, `${at}.tokenUse`);
   const clientIds = toStringSet(config.clientId, `${at}.clientId`);
   if (config.typ !== undefined && (typeof config.typ !== 'string' || config.typ === '')) {
-    throw new TypeError(`${at}.typ must be a non-empty string`);
+    throw new ConfigurationError(`${at}.typ must be a non-empty string`);
   }
   const requiredClaims = config.requiredClaims ?? defaultRequiredClaims(tokenUse);
   if (!Array.isArray(requiredClaims) || requiredClaims.some((c) => typeof c !== 'string' || c === '')) {
-    throw new TypeError(`${at}.requiredClaims must be an array of claim names`);
+    throw new ConfigurationError(`${at}.requiredClaims must be an array of claim names`);
   }
   const userIdClaim = config.userIdClaim ?? 'sub';
   if (typeof userIdClaim !== 'string' || userIdClaim === '') {
-    throw new TypeError(`${at}.userIdClaim must be a non-empty string`);
+    throw new ConfigurationError(`${at}.userIdClaim must be a non-empty string`);
   }
   const groupsClaims = config.groupsClaims ?? DEFAULT_GROUPS_CLAIMS;
   if (!Array.isArray(groupsClaims) || groupsClaims.some((c) => typeof c !== 'string' || c === '')) {
-    throw new TypeError(`${at}.groupsClaims must be an array of claim paths`);
+    throw new ConfigurationError(`${at}.groupsClaims must be an array of claim paths`);
   }
   const organizationsClaim = config.organizationsClaim ?? 'organizations';
   if (typeof organizationsClaim !== 'string' || organizationsClaim === '') {
-    throw new TypeError(`${at}.organizationsClaim must be a non-empty string`);
+    throw new ConfigurationError(`${at}.organizationsClaim must be a non-empty string`);
   }
   if (
     config.jwksUri !== undefined &&
     (typeof config.jwksUri !== 'string' || !/^https?:\/\//i.test(config.jwksUri))
   ) {
-    throw new TypeError(`${at}.jwksUri must be an http(s) URL`);
+    throw new ConfigurationError(`${at}.jwksUri must be an http(s) URL`);
   }
   if (config.cognito && tokenUse === 'any')
-    throw new TypeError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
+    throw new ConfigurationError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
 
   let source: JwksSource | undefined;
   let sourceKey: string | undefined;
@@ -182,7 +189,7 @@ export function normalizeIssuer(
     try {
       jwksOptions = resolveJwksOptions(ctx.jwks, config.jwks);
     } catch (e) {
-      throw new TypeError(`${at}: ${(e as Error).message}`);
+      throw new ConfigurationError(`${at}: ${(e as Error).message}`);
     }
     const cacheKey = config.jwksUri ?? `discovery:${config.issuer}`;
     sourceKey = cacheKey;

@@ -5,6 +5,7 @@
 import { InvalidTokenError } from '../errors.ts';
 import type { Claims, Organization, Principal, TokenUse } from '../types.ts';
 import type { IssuerRuntime } from './issuer-config.ts';
+import { identityFields } from './identity-fields.ts';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -136,5 +137,6 @@ export function buildPrincipal(
     expiresAtSeconds: payload.exp as number,
     issuedAtSeconds: typeof payload.iat === 'number' ? payload.iat : null,
     claims: copy(payload, 0) as Claims,
+    ...identityFields(payload),
   });
 }

@@ -2,6 +2,7 @@
  * The checked scalar options of `createVerifier` (clock, fetch, limits, cache size, signature mode,
  * `customCheck`): each misuse is a TypeError at setup, in the order the options are documented.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { backend as defaultCrypto } from '#crypto';
 import type { FetchLike } from '../jwks/types.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
@@ -34,31 +35,32 @@ export interface VerifierSettings {
 /** Reads and checks the scalar options; throws a TypeError naming the first misused one. */
 export function readSettings(options: VerifierOptions): VerifierSettings {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('createVerifier(): options are required');
+    throw new ConfigurationError('createVerifier(): options are required');
   assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier()');
   assertKnownKeys(options.jwks, JWKS_OPTION_KEYS, 'createVerifier(): jwks');
   const crypto =
     ((options as unknown as Record<symbol, unknown>)[CRYPTO_BACKEND] as CryptoBackend) ?? defaultCrypto;
   const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
+  if (typeof clock !== 'function')
+    throw new ConfigurationError('clock must be a function returning milliseconds');
   const fetchFn = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-  if (typeof fetchFn !== 'function') throw new TypeError('fetch must be a function');
+  if (typeof fetchFn !== 'function') throw new ConfigurationError('fetch must be a function');
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64) {
-    throw new TypeError('maxTokenBytes must be an integer of at least 64');
+    throw new ConfigurationError('maxTokenBytes must be an integer of at least 64');
   }
   const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
   if (!Number.isInteger(cacheSize) || cacheSize < 0)
-    throw new TypeError('cacheSize must be a non-negative integer');
+    throw new ConfigurationError('cacheSize must be a non-negative integer');
   const mode = options.signatureVerification ?? 'threadpool';
   if (mode !== 'sync' && mode !== 'threadpool') {
-    throw new TypeError("signatureVerification must be 'sync' or 'threadpool'");
+    throw new ConfigurationError("signatureVerification must be 'sync' or 'threadpool'");
   }
   const verifySignature =
     mode === 'threadpool' && crypto.verifyOffThread ? crypto.verifyOffThread : crypto.verify;
   const customCheck = options.customCheck;
   if (customCheck !== undefined && typeof customCheck !== 'function') {
-    throw new TypeError('customCheck must be a function');
+    throw new ConfigurationError('customCheck must be a function');
   }
   return { crypto, clock, fetch: fetchFn, maxTokenBytes, cacheSize, verifySignature, customCheck };
 }
