@@ -13,3 +13,18 @@ export type {
   UpdateUserInput,
   UserRole,
 } from './cognito/users.ts';
+export { userAdminRoutes } from './cognito/admin-routes.ts';
+export type {
+  AdminRequest,
+  AdminResponse,
+  AdminRoute,
+  UserAdminRoutes,
+  UserAdminRoutesOptions,
+} from './cognito/admin-routes.ts';
+export { ApiRequestError, userAdminClient } from './cognito/admin-client.ts';
+export type {
+  AdminListQuery,
+  AdminUserPage,
+  UserAdminClient,
+  UserAdminClientOptions,
+} from './cognito/admin-client.ts';
