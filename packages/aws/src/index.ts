@@ -28,3 +28,9 @@ export type {
   UserAdminClient,
   UserAdminClientOptions,
 } from './cognito/admin-client.ts';
+export { cognitoUserTokens } from './cognito/user-tokens.ts';
+export type {
+  CognitoUserTokens,
+  CognitoUserTokensOptions,
+  NewPasswordChallenge,
+} from './cognito/user-tokens.ts';

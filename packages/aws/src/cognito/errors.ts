@@ -22,6 +22,7 @@ export type CognitoErrorCode =
   | 'ERR_COGNITO_USER_NOT_CONFIRMED'
   | 'ERR_COGNITO_USER_DISABLED'
   | 'ERR_COGNITO_PASSWORD_RESET_REQUIRED'
+  | 'ERR_COGNITO_NEW_PASSWORD_REQUIRED'
   | 'ERR_COGNITO_CHALLENGE_FAILED';
 
 /** Details of a failed Cognito call. */
@@ -132,6 +133,10 @@ export function fromSdkError(err: unknown, operation: string): CognitoError {
       details,
     );
   }
+  // cognito-local answers a wrong password this way (Cognito: NotAuthorizedException); at sign-in
+  // there is no password policy to break, so it can only mean wrong credentials.
+  if (awsErrorName === 'InvalidPasswordException' && operation === 'USER_PASSWORD_AUTH')
+    return new CognitoError('ERR_COGNITO_INVALID_CREDENTIALS', 'Incorrect username or password', details);
   const known = awsErrorName ? AWS_NAMES[awsErrorName] : undefined;
   if (known) return new CognitoError(known[0], known[1], details);
   // No HTTP answer (connection refused, DNS, timeout) or a 5xx: Cognito is unavailable.
