@@ -155,6 +155,7 @@ describe('userAdminRoutes on Express, ID tokens of cognito-local verified by cog
       ['GET', '/admin/users?pageSize=61', undefined, 'pageSize'],
       ['GET', '/admin/users?enabled=maybe', undefined, 'enabled'],
       ['GET', '/admin/users?role=ROOT', undefined, 'role'],
+      ['GET', `/admin/users?email=${encodeURIComponent('a" or name ^= "')}`, undefined, 'emailFilter'],
     ];
     for (const [m, p, b, field] of cases) {
       const res = await call(internalAdmin.token, m, p, b);

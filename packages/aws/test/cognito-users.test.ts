@@ -226,6 +226,7 @@ describe('cognitoUsers input validation (no call made)', () => {
     ['page size 0', () => u.listUsers({ pageSize: 0 }), 'pageSize'],
     ['page size 61', () => u.listUsers({ pageSize: 61 }), 'pageSize'],
     ['page size 1.5', () => u.listUsers({ pageSize: 1.5 }), 'pageSize'],
+    ['quote in a filter', () => u.listUsers({ emailFilter: 'a" or email ^= "' }), 'emailFilter'],
     ['role filter', () => u.listUsers({ roleFilter: 'admin' as never }), 'roleFilter'],
     ['enabled filter', () => u.listUsers({ enabledFilter: 'yes' as never }), 'enabledFilter'],
     ['user id', () => u.getUser('../x'), 'userId'],

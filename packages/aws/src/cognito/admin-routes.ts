@@ -150,6 +150,14 @@ const STATUS: Partial<Record<CognitoError['code'], number>> = {
 
 function failed(err: unknown): AdminResponse {
   if (err instanceof CognitoError) {
+    // Input refused by cognitoUsers (or by Cognito): the same 400 shape as a failed schema.
+    if (err.code === 'ERR_COGNITO_INVALID_INPUT')
+      return json(400, {
+        status: 400,
+        code: 'ERR_AUTH_INVALID_REQUEST',
+        message: err.field ? `Invalid field \`${err.field}\`` : 'Invalid request',
+        ...(err.field ? { field: err.field } : {}),
+      });
     const status = STATUS[err.code] ?? 502;
     return json(
       status,

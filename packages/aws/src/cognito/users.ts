@@ -459,15 +459,22 @@ export function cognitoUsers(options: CognitoUsersOptions): CognitoUsers {
       const pageSize = i.pageSize ?? 20;
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
         throw new CognitoInputError('pageSize', `\`pageSize\` must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-      const name = i.nameFilter === undefined ? undefined : str('nameFilter', i.nameFilter);
-      const mail = i.emailFilter === undefined ? undefined : str('emailFilter', i.emailFilter, 254);
+      // Quotes and backslashes would end Cognito's quoted filter value early: refused, not escaped.
+      const filterValue = (field: string, value: unknown, max: number) => {
+        const v = str(field, value, max);
+        if (/["\\]/.test(v))
+          throw new CognitoInputError(field, `\`${field}\` must not contain quotes or backslashes`);
+        return v;
+      };
+      const name = i.nameFilter === undefined ? undefined : filterValue('nameFilter', i.nameFilter, 256);
+      const mail = i.emailFilter === undefined ? undefined : filterValue('emailFilter', i.emailFilter, 254);
       const r = i.roleFilter === undefined ? undefined : role(i.roleFilter, 'roleFilter');
       const enabled = bool('enabledFilter', i.enabledFilter);
       const countTotal = bool('countTotal', i.countTotal) ?? false;
       const query = JSON.stringify([group, name, mail, r, enabled]);
       const cursor = decodeCursor(i.paginationToken, query);
       // Cognito filters one attribute server-side (and none with a group): the most selective one.
-      const quote = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
+      const quote = (v: string) => `"${v}"`;
       const filter =
         group !== undefined
           ? undefined
