@@ -1,4 +1,5 @@
 import { sourceProject } from '../../vitest.shared.ts';
 
 // Vitest project named after this package (see vitest.shared.ts), found by the root config's glob.
-export default sourceProject();
+// globalSetup starts cognito-local on a free 127.0.0.1 port and seeds pool, app clients and groups.
+export default sourceProject({ test: { globalSetup: ['test/support/global-setup.ts'] } });

@@ -21,3 +21,7 @@ export {
 export type { HeaderReading } from './extract/index.ts';
 export { missingTokenResponse, OPTIONAL_AUTH, reportsMissingAsUndefined } from './rendered-error.ts';
 export { ALLOW, decisionToError, isDenial, ROLES } from './authorize/index.ts';
+// The token manager behind every token source (refresh ahead with jitter, single flight, cool-down),
+// for token sources of other packages of this repo (@auth/aws cognitoUserTokens).
+export { TokenManager } from './client/token-manager.ts';
+export type { GrantResult, TokenManagerHooks } from './client/token-manager.ts';

@@ -22,3 +22,9 @@ export {
   type KeysInput,
 } from './responder.ts';
 export { type RawKey, type SignRawOptions, signRaw } from './sign-raw.ts';
+export {
+  type CognitoIdpServer,
+  type CognitoIdpServerOptions,
+  type CognitoIdpUser,
+  startCognitoIdpServer,
+} from './cognito-idp-server.ts';

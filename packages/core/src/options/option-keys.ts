@@ -94,6 +94,7 @@ export const COGNITO_OPTION_KEYS = keysOf<CognitoOptions>()([
   'clientId',
   'tokenUse',
   'overrides',
+  'endpoint',
 ]);
 
 export const FROM_ENV_OPTION_KEYS = keysOf<FromEnvOptions>()(['prefix', 'defaults']);

@@ -20,12 +20,20 @@ export interface CognitoOptions {
   clientId: string | readonly string[] | null;
   /** `access` (default) or `id`. */
   tokenUse?: 'access' | 'id';
+  /**
+   * **Test only**: the base URL of a Cognito emulator (`cognito-local`: `http://127.0.0.1:9229`). The
+   * issuer becomes `<endpoint>/<userPoolId>` (JWKS `<issuer>/.well-known/jwks.json`) and `region` /
+   * `userPoolId` need not have AWS's shapes (the emulator's pools are `local_…`). Never set it in
+   * production: the issuer must be AWS's.
+   */
+  endpoint?: string;
   /** Anything else to override (clockToleranceSeconds, jwks tuning, groupsClaims, …). */
   overrides?: Partial<Omit<IssuerConfig, 'issuer' | 'cognito' | 'audience' | 'clientId' | 'tokenUse'>>;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const POOL = /^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/;
+const EMULATOR_POOL = /^[\w-]+_[0-9A-Za-z]+$/;
 // Set by the preset itself: an override of them would be silently replaced, so it is refused.
 const OWN = ['issuer', 'cognito', 'audience', 'clientId', 'tokenUse'];
 
@@ -40,12 +48,32 @@ export function cognito(options: CognitoOptions): IssuerConfig {
   if (!options || typeof options !== 'object')
     throw new ConfigurationError('cognito(): options are required');
   assertKnownKeys(options, COGNITO_OPTION_KEYS, 'cognito()');
-  const { region, userPoolId, clientId, tokenUse = 'access' } = options;
-  if (typeof region !== 'string' || !REGION.test(region)) {
-    throw new ConfigurationError('cognito(): `region` must be an AWS region such as eu-west-1');
-  }
-  if (typeof userPoolId !== 'string' || !POOL.test(userPoolId) || !userPoolId.startsWith(`${region}_`)) {
-    throw new ConfigurationError('cognito(): `userPoolId` must look like <region>_<id> and match `region`');
+  const { region, userPoolId, clientId, tokenUse = 'access', endpoint } = options;
+  let base = `https://cognito-idp.${region}.amazonaws.com`;
+  if (endpoint !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {}
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+      throw new ConfigurationError('cognito(): `endpoint` must be an http(s) URL (a Cognito emulator, tests only)');
+    }
+    base = url.href.replace(/\/+$/, '');
+    if (
+      typeof region !== 'string' ||
+      region === '' ||
+      typeof userPoolId !== 'string' ||
+      !EMULATOR_POOL.test(userPoolId)
+    ) {
+      throw new ConfigurationError('cognito(): `userPoolId` must look like <region>_<id>');
+    }
+  } else {
+    if (typeof region !== 'string' || !REGION.test(region)) {
+      throw new ConfigurationError('cognito(): `region` must be an AWS region such as eu-west-1');
+    }
+    if (typeof userPoolId !== 'string' || !POOL.test(userPoolId) || !userPoolId.startsWith(`${region}_`)) {
+      throw new ConfigurationError('cognito(): `userPoolId` must look like <region>_<id> and match `region`');
+    }
   }
   let ids: string[] | null = null;
   if (clientId !== null) {
@@ -72,7 +100,7 @@ export function cognito(options: CognitoOptions): IssuerConfig {
       }
     }
   }
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const issuer = `${base}/${userPoolId}`;
   const config: IssuerConfig = {
     groupsClaims: ['cognito:groups'],
     algorithms: ['RS256'],
