@@ -20,6 +20,7 @@ import {
 } from '@auth/express';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { documentRoutes } from './documents.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -31,6 +32,8 @@ export interface DemoConfig {
    * `authFetch(clientCredentials(...), { allowedOrigins: [url] })` from `@auth/core/client`.
    */
   upstream?: { url: string; fetch: (input: string) => Promise<Response> };
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 export interface DemoApp {
@@ -107,6 +110,8 @@ export function createApp(config: DemoConfig): DemoApp {
       res.json(demoProjects(String(req.params.orgId)));
     },
   );
+
+  documentRoutes(app, config.pdp);
 
   app.use((_req, res) => {
     res.status(404).json({ status: 404, code: 'ERR_NOT_FOUND', message: 'Not found' });

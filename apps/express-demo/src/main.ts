@@ -2,7 +2,7 @@
 // Production mode unless told otherwise: Express then never renders a stack trace.
 process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, demoPdpUrl, describeIssuers } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -34,7 +34,7 @@ const upstream =
       }
     : undefined;
 
-const { app, close } = createApp({ auth, upstream, apiKey });
+const { app, close } = createApp({ auth, upstream, apiKey, pdp: demoPdpUrl(env) });
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
 });

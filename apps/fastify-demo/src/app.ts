@@ -8,6 +8,7 @@ import {
 import { fastifyAuth } from '@auth/fastify';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { documentRoutes } from './documents.ts';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
@@ -18,6 +19,8 @@ export interface AppConfig {
   apiKey?: Authenticator;
   /** Fastify's logger (off by default: failures are logged at info level). */
   logger?: boolean;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 /** The contract's demo API on @auth/fastify. */
@@ -78,6 +81,8 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
         return demoProjects(orgId);
       },
     );
+
+    documentRoutes(api, config.pdp);
   });
 
   // A sibling scope with its own registration: a token or service-principal credentials.

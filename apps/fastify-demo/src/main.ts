@@ -1,6 +1,6 @@
 /** Starts the Fastify demo API. Configuration: HOST, PORT and AUTH_* (see README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, demoPdpUrl } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -15,6 +15,7 @@ const { auth, apiKey } = demoAuthFromEnv(env);
 const app = await createApp({
   auth,
   apiKey,
+  pdp: demoPdpUrl(env),
   server: { connectionTimeout: 30_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
 });
 app.server.headersTimeout = 10_000;

@@ -20,12 +20,15 @@ import {
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { documentRoutes } from './documents.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
   auth: AuthenticatorOptions;
   /** Service-principal credentials accepted by `GET /service` besides a bearer token. */
   apiKey?: Authenticator;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 export interface DemoApp {
@@ -77,6 +80,8 @@ export function createApp(config: DemoConfig): DemoApp {
   api.get('/orgs/:orgId/projects', requireOrgPermission(orgParam('orgId'), 'read', 'projects'), (c) =>
     c.json(demoProjects(c.req.param('orgId'))),
   );
+
+  documentRoutes(api, config.pdp);
 
   app.route('/', api);
 

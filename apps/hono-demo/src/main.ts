@@ -1,7 +1,7 @@
 /** Starts the Hono demo API on Node (@hono/node-server). Configuration: HOST, PORT and AUTH_* (see README). */
 process.env.NODE_ENV ??= 'production';
 import { serve } from '@hono/node-server';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, demoPdpUrl } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -11,7 +11,7 @@ const port = Number(env.PORT || 3004);
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
 const { auth, apiKey } = demoAuthFromEnv(env);
 
-const { app, close } = createApp({ auth, apiKey });
+const { app, close } = createApp({ auth, apiKey, pdp: demoPdpUrl(env) });
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
 const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };

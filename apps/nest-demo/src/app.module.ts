@@ -3,6 +3,7 @@ import { Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestj
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule } from '@auth/nest';
 import { DemoController } from './demo.controller.ts';
+import { documentControllers } from './documents.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
 
@@ -11,6 +12,8 @@ export interface DemoConfig {
   auth: AuthenticatorOptions;
   /** Service-principal credentials accepted by `GET /service` besides a bearer token. */
   apiKey?: Authenticator;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 const DEMO_CONFIG = 'DEMO_CONFIG';
@@ -27,7 +30,7 @@ export class AppModule implements OnModuleDestroy {
     return {
       module: AppModule,
       imports: [AuthModule.forRoot({ ...config.auth, isGlobal: true })],
-      controllers: [DemoController],
+      controllers: [DemoController, ...documentControllers(config.pdp)],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,6 +1,6 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, describeIssuers } from 'demo-support';
+import { demoAuthFromEnv, describeIssuers, demoPdpUrl } from 'demo-support';
 import { createApp, type Platform } from './create-app.ts';
 
 const env = process.env;
@@ -16,7 +16,7 @@ const port = Number(env.PORT || 3003);
 const { auth, apiKey } = demoAuthFromEnv(env);
 
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
-const app = await createApp({ auth, apiKey }, platform, {});
+const app = await createApp({ auth, apiKey, pdp: demoPdpUrl(env) }, platform, {});
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min); both platforms
 // serve through a Node http.Server.

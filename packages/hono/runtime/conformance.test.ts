@@ -31,7 +31,11 @@ const harness: ConformanceHarness = {
       cwd,
       env: {
         ...process.env,
-        CONFORMANCE_CONFIG: JSON.stringify({ auth: config.auth, principal: SERVICE_PRINCIPAL }),
+        CONFORMANCE_CONFIG: JSON.stringify({
+          auth: config.auth,
+          principal: SERVICE_PRINCIPAL,
+          pdp: config.pdp,
+        }),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
