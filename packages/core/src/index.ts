@@ -85,8 +85,10 @@ export type {
 } from './authorize/index.ts';
 
 // authzen: remote decisions over OpenID AuthZEN 1.0 (policy, client, discovery, search)
-export { authzen, createAuthZenClient, discoverPdp } from './authzen/index.ts';
+export { authress, authzen, createAuthZenClient, discoverPdp } from './authzen/index.ts';
 export type {
+  AuthressOptions,
+  AuthressPolicy,
   AuthZenAction,
   AuthZenActionSearch,
   AuthZenClient,

@@ -22,3 +22,10 @@ export {
   type KeysInput,
 } from './responder.ts';
 export { type RawKey, type SignRawOptions, signRaw } from './sign-raw.ts';
+export {
+  type AuthressFault,
+  type AuthressStub,
+  type AuthressStubOptions,
+  createAuthressAccessKey,
+  startAuthressStub,
+} from './authress-stub.ts';

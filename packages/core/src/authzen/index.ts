@@ -2,6 +2,8 @@
 export { authzen } from './authzen-policy.ts';
 export type { AuthZenEvent, AuthZenManyItem, AuthZenPolicy, AuthZenPolicyOptions } from './authzen-policy.ts';
 export { createAuthZenClient, discoverPdp } from './authzen-client.ts';
+export { authress } from './authress.ts';
+export type { AuthressOptions, AuthressPolicy } from './authress.ts';
 export type { AuthZenClient, AuthZenClientOptions, AuthZenEndpoints } from './authzen-client.ts';
 export type { CircuitBreakerOptions, DecisionCacheOptions } from './remote-decisions.ts';
 export type {

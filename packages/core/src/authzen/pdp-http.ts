@@ -178,3 +178,57 @@ export function randomRequestId(): string {
   if (c?.randomUUID) return c.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * A GET whose answer is its status: resolves to one of `answers` (the body is read, bounded, and
+ * dropped), anything else (another status, a redirect, a timeout) is a PdpCallError.
+ */
+export async function callForStatus(
+  url: string,
+  options: PdpCallOptions,
+  answers: readonly number[],
+): Promise<number> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  try {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    headers['x-request-id'] = options.newRequestId();
+    const auth = await authorization(options.credentials, controller.signal);
+    if (auth !== undefined) headers.authorization = auth;
+    let response: Response;
+    try {
+      response = await options.fetch(url, {
+        method: 'GET',
+        headers,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+    } catch {
+      throw new PdpCallError(timedOut ? 'timeout' : 'network');
+    }
+    if (!answers.includes(response.status)) {
+      await response.body?.cancel().catch(() => {});
+      throw new PdpCallError(
+        response.status >= 300 && response.status < 400 ? 'redirect' : 'status',
+        response.status,
+      );
+    }
+    try {
+      await readBounded(response, options.maxResponseBytes);
+    } catch (error) {
+      if (error instanceof PdpCallError) throw error;
+      throw new PdpCallError(timedOut ? 'timeout' : 'network');
+    }
+    return response.status;
+  } catch (error) {
+    if (error instanceof PdpCallError)
+      throw timedOut && error.kind === 'network' ? new PdpCallError('timeout') : error;
+    throw new PdpCallError(timedOut ? 'timeout' : 'network');
+  } finally {
+    clearTimeout(timer);
+  }
+}
