@@ -223,11 +223,15 @@ export class RemoteDecisions<T> {
  * question always gives the same key, different questions never do.
  */
 export function stableKey(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    // Null prototype: a `__proto__` key stays a plain key.
-    const sorted: Record<string, unknown> = Object.create(null);
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
+  // Own keys sorted, written by hand: no intermediate objects (a `__proto__` key stays a plain key).
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === 'function') continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${stableKey(v)}`;
+  }
+  return `${out}}`;
 }

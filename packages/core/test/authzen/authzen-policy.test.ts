@@ -340,3 +340,22 @@ describe('authzen(): option misuse throws TypeError at setup', () => {
     );
   });
 });
+
+describe('stableKey: the cache and single-flight key', () => {
+  it('is the same for the same question whatever the key order, and differs for any other question', async () => {
+    const { stableKey } = await import('../../src/authzen/remote-decisions.ts');
+    const a = {
+      subject: { type: 'user', id: 'alice', properties: { x: [1, { b: 2, a: 1 }] } },
+      action: { name: 'r' },
+    };
+    const b = {
+      action: { name: 'r' },
+      subject: { properties: { x: [1, { a: 1, b: 2 }] }, id: 'alice', type: 'user' },
+    };
+    expect(stableKey(a)).toBe(stableKey(b));
+    expect(stableKey(a)).not.toBe(stableKey({ ...a, subject: { ...a.subject, id: 'alicf' } }));
+    expect(stableKey({ k: 'a"b' })).not.toBe(stableKey({ k: 'a', b: '' }));
+    expect(stableKey(JSON.parse('{"__proto__":{"id":"x"}}'))).toBe('{"__proto__":{"id":"x"}}');
+    expect(JSON.parse(stableKey(a))).toEqual(a);
+  });
+});
