@@ -17,6 +17,8 @@ export interface RuleConditions {
   orgRole?: 'owner' | 'admin' | 'member';
   /** The subject's own scopes (`subject.properties.scopes`) grant this permission. */
   scope?: string;
+  /** The subject's `roles` property (from the request or the policy's `subjects`) contains this role. */
+  role?: string;
 }
 
 export interface Rule {
@@ -30,6 +32,11 @@ export interface Rule {
 
 export interface PdpPolicy {
   rules: Rule[];
+  /**
+   * A small attribute source (PIP): properties by subject id, merged over the request's
+   * `subject.properties` (the policy's values win).
+   */
+  subjects?: Record<string, Record<string, unknown>>;
 }
 
 export interface Evaluation {
@@ -52,7 +59,10 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s) => ty
 export function parsePolicy(value: unknown): PdpPolicy {
   if (!isRecord(value) || !Array.isArray(value.rules))
     throw new TypeError('policy: "rules" must be an array');
-  const known = new Set(['owner', 'orgMember', 'orgPermission', 'orgRole', 'scope']);
+  const known = new Set(['owner', 'orgMember', 'orgPermission', 'orgRole', 'scope', 'role']);
+  if (value.subjects !== undefined && !isRecord(value.subjects)) {
+    throw new TypeError('policy: "subjects" must be an object of subject id → properties');
+  }
   value.rules.forEach((rule, i) => {
     if (!isRecord(rule) || typeof rule.resourceType !== 'string' || strings(rule.actions).length === 0) {
       throw new TypeError(`policy: rules[${i}] needs "resourceType" and a non-empty "actions"`);
@@ -74,15 +84,22 @@ function grants(scopes: readonly string[], permission: string): boolean {
   return hasAccess(scopes, permission.slice(at + 1), permission.slice(0, at));
 }
 
-function holds(when: RuleConditions | undefined, request: Evaluation): boolean {
+function holds(
+  when: RuleConditions | undefined,
+  request: Evaluation,
+  known: Record<string, unknown>,
+): boolean {
   if (!when) return true;
-  const sp = request.subject.properties ?? {};
+  const sp = { ...request.subject.properties, ...known };
   const rp = request.resource.properties ?? {};
   const orgId = typeof rp.orgID === 'string' ? rp.orgID : undefined;
   const orgs = Array.isArray(sp.organizations) ? sp.organizations.filter(isRecord) : [];
   const org = orgId === undefined ? undefined : orgs.find((o) => o.id === orgId);
   const orgScopes = strings(org?.scopes);
-  if (when.owner && !(typeof rp.ownerID === 'string' && rp.ownerID === request.subject.id)) return false;
+  // The owner is named by the subject's id, or by the `id` its attributes give it (an email).
+  const owner = typeof rp.ownerID === 'string' && (rp.ownerID === request.subject.id || rp.ownerID === sp.id);
+  if (when.owner && !owner) return false;
+  if (when.role !== undefined && !strings(sp.roles).includes(when.role)) return false;
   if (when.orgMember && !org) return false;
   if (when.orgPermission !== undefined && !(org && grants(orgScopes, when.orgPermission))) return false;
   if (when.orgRole !== undefined && !(org && hasRole(orgScopes, when.orgRole))) return false;
@@ -92,10 +109,12 @@ function holds(when: RuleConditions | undefined, request: Evaluation): boolean {
 
 /** The decision for one evaluation: the first rule that permits, else a denial with reasons. */
 export function decide(policy: PdpPolicy, request: Evaluation): Answer {
+  const subjects = policy.subjects ?? {};
+  const known = Object.hasOwn(subjects, request.subject.id) ? (subjects[request.subject.id] ?? {}) : {};
   for (const rule of policy.rules) {
     if (rule.resourceType !== '*' && rule.resourceType !== request.resource.type) continue;
     if (!rule.actions.includes(request.action.name)) continue;
-    if (holds(rule.when, request)) return { decision: true };
+    if (holds(rule.when, request, known)) return { decision: true };
   }
   return {
     decision: false,
