@@ -2,7 +2,8 @@
 // parse per check), measured in the same run. Run: pnpm bench:authz (tsx loads the TS sources: bench/tsconfig.json
 // maps @auth/core to them).
 // `--ms=<n>` sets the length of each measurement (default 300 ms).
-import { requireAnyScope, requireOrgPermission, requirePermission, requireScopes } from '@auth/core';
+import { authzen, requireAnyScope, requireOrgPermission, requirePermission, requireScopes } from '@auth/core';
+import { demoPolicy, startDevPdp } from 'dev-pdp';
 
 const MS = Number(process.argv.find((a) => a.startsWith('--ms='))?.slice(5) ?? 300);
 let sink = 0;
@@ -135,5 +136,60 @@ for (const [label, indexed, naive] of cases) {
   const a = measure(indexed);
   const b = measure(naive);
   console.log(`${label.padEnd(62)} ${fmt(a)} ${fmt(b)}  ${(a / b).toFixed(2)}x`);
+}
+
+// ---- remote decisions: authzen() against the dev PDP on loopback, vs a local policy, same run ----
+async function measureAsync(fn) {
+  for (let i = 0; i < 200; i++) await fn(i);
+  let ops = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < MS) {
+    for (let i = 0; i < 100; i++) sink += (await fn(ops + i)).allowed ? 1 : 0;
+    ops += 100;
+    now = performance.now();
+  }
+  return (ops / (now - start)) * 1000;
+}
+async function latencies(fn, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    sink += (await fn(i)).allowed ? 1 : 0;
+    out.push(performance.now() - t);
+  }
+  out.sort((a, b) => a - b);
+  return { p50: out[Math.floor(n * 0.5)], p99: out[Math.floor(n * 0.99)] };
+}
+
+const pdp = await startDevPdp({ policy: demoPolicy(), port: 0 });
+try {
+  const member = principal(['read:items'], [{ id: 'org_1', scopes: [] }]);
+  const resource = (_p, ctx) => ({
+    type: 'document',
+    id: ctx.params.id,
+    properties: { orgID: 'org_1', ownerID: 'x' },
+  });
+  const warm = authzen({ pdp: pdp.url, resource, cache: { ttlMs: 600_000 }, breaker: false });
+  const cold = authzen({ pdp: pdp.url, resource, breaker: false });
+  const local = requireOrgPermission('org_1', 'read', 'projects');
+  const memberWithScope = principal(['read:items'], [{ id: 'org_1', scopes: ['projects:read'] }]);
+  const ctx = { method: 'GET', params: { id: 'doc_1' } };
+  const localCall = async () => local(memberWithScope);
+
+  console.log(`\nremote policy (authzen() → dev PDP on ${pdp.url}), awaited one at a time`);
+  const warmOps = await measureAsync(() => warm(member, ctx));
+  const localOps = await measureAsync(localCall);
+  console.log(
+    `${'warm decision cache: calls/s (vs local requireOrgPermission)'.padEnd(62)} ${fmt(warmOps)} ${fmt(localOps)}  ${(warmOps / localOps).toFixed(2)}x`,
+  );
+  const N = 2000;
+  const coldLat = await latencies((i) => cold(member, { method: 'GET', params: { id: `doc_${i}` } }), N);
+  const localLat = await latencies(localCall, N);
+  console.log(
+    `cold cache, ${N} distinct questions: p50 ${coldLat.p50.toFixed(3)} ms, p99 ${coldLat.p99.toFixed(3)} ms; local p99 ${localLat.p99.toFixed(4)} ms; added p99 ${(coldLat.p99 - localLat.p99).toFixed(3)} ms`,
+  );
+} finally {
+  await pdp.stop();
 }
 if (sink < 0) console.log(sink);

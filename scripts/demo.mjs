@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { discoverApps, freePort, killNow, portFree, startApp, stopApp } from './demo/apps.mjs';
 import { cases, forge, runCase } from './demo/cases.mjs';
 import { printIdpRows, startIdp, tourIdp } from './demo/idp.mjs';
+import { documentCases, pdpDownCases, startPdp } from './demo/pdp.mjs';
 import { cell, green, printTable, red } from './demo/table.mjs';
 import { printWebLogin, webLoginTour } from './demo/web-login.mjs';
 
@@ -17,12 +18,14 @@ const { DEMO_APPS, DEMO_IDP_PORT, DEMO_KEEP, DEMO_TIMEOUT_MS } = process.env;
 const appsDir = fileURLToPath(new URL('../apps', import.meta.url));
 const started = [];
 let idp;
+let pdp;
 let stopping;
 
 async function cleanup() {
   stopping ??= (async () => {
     await Promise.allSettled(started.map((app) => stopApp(app)));
     await idp?.stop().catch(() => {});
+    await pdp?.stop().catch(() => {});
   })();
   return stopping;
 }
@@ -68,6 +71,10 @@ async function main() {
     return ok;
   }
 
+  // The AuthZEN decision point of GET|DELETE /documents/:id; the apps read PDP_URL.
+  pdp = await startPdp();
+  process.env.PDP_URL = pdp.url;
+  console.log(`== dev decision point (AuthZEN 1.0) on ${pdp.url} ==\n`);
   console.log(`== demo apps: ${apps.map((a) => a.name).join(', ')} ==\n`);
   const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
   const start = async (app) => {
@@ -105,7 +112,13 @@ async function main() {
   const allTokens = { ...tokens, forged: forge(tokens.reader, tokens.writer) };
   const tableRows = [];
   const failures = [];
-  for (const kase of cases) {
+  const run = [...cases, ...documentCases, ...pdpDownCases];
+  for (const kase of run) {
+    // The PDP-down rows: stop the decision point first (once).
+    if (pdpDownCases.includes(kase) && pdp) {
+      await pdp.stop();
+      pdp = undefined;
+    }
     const cells = [];
     for (const app of running) {
       const result = await runCase(kase, app, allTokens);

@@ -4,3 +4,4 @@ export { demoProjects, items, nextItem } from './data.ts';
 export { type PrincipalJson, principalJson } from './principal-json.ts';
 export { demoLayout, escapeHtml, homePage, profilePage, type ProfileUser } from './pages.ts';
 export { webLoginFromEnv } from './web-env.ts';
+export { demoDocuments, demoPdpUrl, documentsPolicy, findDocument } from './documents.ts';

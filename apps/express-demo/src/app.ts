@@ -22,6 +22,7 @@ import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import type { WebLoginConfig } from '@auth/core/login';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { mountWebPages } from './web-pages.ts';
+import { documentRoutes } from './documents.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -35,6 +36,8 @@ export interface DemoConfig {
   upstream?: { url: string; fetch: (input: string) => Promise<Response> };
   /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
   web?: WebLoginConfig;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 export interface DemoApp {
@@ -114,6 +117,8 @@ export function createApp(config: DemoConfig): DemoApp {
       res.json(demoProjects(String(req.params.orgId)));
     },
   );
+
+  documentRoutes(app, config.pdp);
 
   app.use((_req, res) => {
     res.status(404).json({ status: 404, code: 'ERR_NOT_FOUND', message: 'Not found' });

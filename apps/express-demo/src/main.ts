@@ -2,7 +2,7 @@
 // Production mode unless told otherwise: Express then never renders a stack trace.
 process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
-import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
+import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -37,7 +37,7 @@ const upstream =
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });
 
-const { app, close } = createApp({ auth, upstream, apiKey, web: web?.login });
+const { app, close } = createApp({ auth, upstream, apiKey, web: web?.login, pdp: demoPdpUrl(env) });
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
   if (web) {

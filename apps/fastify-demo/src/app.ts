@@ -10,6 +10,7 @@ import { fastifyAuth } from '@auth/fastify';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { mountWebPages } from './web-pages.ts';
+import { documentRoutes } from './documents.ts';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
@@ -22,6 +23,8 @@ export interface AppConfig {
   logger?: boolean;
   /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
   web?: WebLoginConfig;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 /** The contract's demo API on @auth/fastify. */
@@ -85,6 +88,8 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
         return demoProjects(orgId);
       },
     );
+
+    documentRoutes(api, config.pdp);
   });
 
   // A sibling scope with its own registration: a token or service-principal credentials.

@@ -1,6 +1,6 @@
 /** Starts the Fastify demo API. Configuration: HOST, PORT and AUTH_* (see README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
+import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -19,6 +19,7 @@ const app = await createApp({
   auth,
   apiKey,
   web: web?.login,
+  pdp: demoPdpUrl(env),
   server: { connectionTimeout: 30_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
 });
 app.server.headersTimeout = 10_000;

@@ -22,6 +22,7 @@ import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { mountWebPages } from './web-pages.ts';
+import { documentRoutes } from './documents.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -30,6 +31,8 @@ export interface DemoConfig {
   apiKey?: Authenticator;
   /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
   web?: WebLoginConfig;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 export interface DemoApp {
@@ -84,6 +87,8 @@ export function createApp(config: DemoConfig): DemoApp {
   api.get('/orgs/:orgId/projects', requireOrgPermission(orgParam('orgId'), 'read', 'projects'), (c) =>
     c.json(demoProjects(c.req.param('orgId'))),
   );
+
+  documentRoutes(api, config.pdp);
 
   app.route('/', api);
 

@@ -1,7 +1,7 @@
 /** Starts the Hono demo API on Node (@hono/node-server). Configuration: HOST, PORT and AUTH_* (see README). */
 process.env.NODE_ENV ??= 'production';
 import { serve } from '@hono/node-server';
-import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
+import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -14,7 +14,7 @@ const { auth, issuer, apiKey } = demoAuthFromEnv(env);
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });
 
-const { app, close } = createApp({ auth, apiKey, web: web?.login });
+const { app, close } = createApp({ auth, apiKey, web: web?.login, pdp: demoPdpUrl(env) });
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
 const serverOptions = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };

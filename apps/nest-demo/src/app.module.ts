@@ -5,6 +5,7 @@ import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule, WebLoginModule } from '@auth
 import type { WebLoginConfig } from '@auth/core/login';
 import { demoLayout } from 'demo-support';
 import { DemoController } from './demo.controller.ts';
+import { documentControllers } from './documents.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
 import { WebPagesController } from './web-pages.controller.ts';
@@ -16,6 +17,8 @@ export interface DemoConfig {
   apiKey?: Authenticator;
   /** Web login (`/login`, `/callback`, `/logout`, `/session`, `/profile`); off when absent. */
   web?: WebLoginConfig;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
+  pdp?: string;
 }
 
 const DEMO_CONFIG = 'DEMO_CONFIG';
@@ -35,7 +38,11 @@ export class AppModule implements OnModuleDestroy {
         AuthModule.forRoot({ ...config.auth, isGlobal: true }),
         ...(config.web ? [WebLoginModule.forRoot({ login: config.web, renderPage: demoLayout })] : []),
       ],
-      controllers: [DemoController, ...(config.web ? [WebPagesController] : [])],
+      controllers: [
+        DemoController,
+        ...(config.web ? [WebPagesController] : []),
+        ...documentControllers(config.pdp),
+      ],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

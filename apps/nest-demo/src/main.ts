@@ -1,6 +1,6 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, describeIssuers, webLoginFromEnv } from 'demo-support';
+import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
 import { createApp, type Platform } from './create-app.ts';
 
 const env = process.env;
@@ -19,7 +19,7 @@ const { auth, issuer, apiKey } = demoAuthFromEnv(env);
 const web = webLoginFromEnv(env, { issuer, port });
 
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
-const app = await createApp({ auth, apiKey, web: web?.login }, platform, {});
+const app = await createApp({ auth, apiKey, web: web?.login, pdp: demoPdpUrl(env) }, platform, {});
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min); both platforms
 // serve through a Node http.Server.

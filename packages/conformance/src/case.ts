@@ -5,7 +5,7 @@ export type Headers = readonly (readonly [string, string])[];
 
 export interface Success {
   /** A 2xx, or a non-auth client error checked by `check` (not by the auth-failure rules). */
-  status: 200 | 201 | 400;
+  status: 200 | 201 | 204 | 400;
   check?: (json: any, text: string, env: Environment) => void;
 }
 

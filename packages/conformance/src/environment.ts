@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { apiKeyPairAuth, memorySecretStore, type IssuerConfig } from '@auth/core';
 import { generateKeyPair, mintToken, startJwksServer } from '@auth/testing';
 import { startDevIdp } from 'dev-idp';
+import { demoPolicy, startDevPdp } from 'dev-pdp';
 import { afterAll, beforeAll } from 'vitest';
 import { bearer } from './case.ts';
 import { send } from './http.ts';
@@ -28,8 +29,11 @@ type Claims = Record<string, unknown>;
 
 /** Everything the cases need, filled in `beforeAll`. */
 export interface Environment {
-  /** Base URLs: the default app, one with query tokens on, one with a custom realm. */
-  app: { main: string; query: string; realm: string };
+  /**
+   * Base URLs: the default app, one with query tokens on, one with a custom realm, one whose AuthZEN
+   * decision point is down.
+   */
+  app: { main: string; query: string; realm: string; pdpDown: string };
   devIssuer: string;
   /** Real client-credentials tokens from the dev IdP, by demo client. */
   tokens: { reader: string; writer: string; admin: string; orgMember: string; noscope: string };
@@ -74,6 +78,8 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
   beforeAll(async () => {
     const idp = await startDevIdp({ port: 0 });
     closers.push(() => idp.stop());
+    const pdp = await startDevPdp({ policy: demoPolicy(), port: 0 });
+    closers.push(() => pdp.stop());
 
     const key = await generateKeyPair('RS256', { kid: 'hostile-1' });
     const other = await generateKeyPair('RS256', { kid: 'hostile-1' });
@@ -125,6 +131,7 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     // A fresh API-key authenticator per app: each app closes its own.
     env.config = (extra = {}) => ({
       auth: { issuers, ...extra },
+      pdp: pdp.url,
       apiKey: apiKeyPairAuth({
         store: memorySecretStore({
           [SERVICE_PRINCIPAL.id]: { token: SERVICE_PRINCIPAL.token, scopes: [...SERVICE_PRINCIPAL.scopes] },
@@ -193,6 +200,7 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
       main: await env.start(env.config()),
       query: await env.start(env.config({ tokenLocations: { query: true } })),
       realm: await env.start(env.config({ realm: 'demo "realm"' })),
+      pdpDown: await env.start({ ...env.config(), pdp: down }),
     };
   });
 

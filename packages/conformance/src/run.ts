@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Case, Success } from './case.ts';
 import { apiKeyCases } from './cases/api-keys.ts';
 import { bodyCases } from './cases/bodies.ts';
+import { documentCases } from './cases/documents.ts';
 import { headerCases } from './cases/headers.ts';
 import { routeCases } from './cases/routes.ts';
 import { tokenCases } from './cases/tokens.ts';
@@ -21,6 +22,7 @@ export const conformanceCases: Record<string, readonly Case[]> = {
   'token verification and keys': tokenCases,
   'API keys': apiKeyCases,
   'request bodies (authentication first)': bodyCases,
+  'documents decided by an AuthZEN decision point': documentCases,
 };
 
 async function runCase(env: Environment, c: Case): Promise<void> {

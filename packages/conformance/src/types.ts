@@ -7,6 +7,8 @@ export interface DemoConfig {
   auth: AuthenticatorOptions;
   /** Service-principal credentials accepted by `GET /service` besides a bearer token. */
   apiKey?: Authenticator;
+  /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the suite's dev PDP). */
+  pdp?: string;
 }
 
 /** A running demo app. */

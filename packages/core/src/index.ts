@@ -89,6 +89,35 @@ export type {
   RoleScope,
 } from './authorize/index.ts';
 
+// authzen: remote decisions over OpenID AuthZEN 1.0 (policy, client, discovery, search)
+export { authress, authzen, createAuthZenClient, discoverPdp } from './authzen/index.ts';
+export type {
+  AuthressOptions,
+  AuthressPolicy,
+  AuthZenAction,
+  AuthZenActionSearch,
+  AuthZenClient,
+  AuthZenClientOptions,
+  AuthZenDecision,
+  AuthZenEndpoints,
+  AuthZenEvaluationItem,
+  AuthZenEvaluationRequest,
+  AuthZenEvaluationsRequest,
+  AuthZenEvent,
+  AuthZenManyItem,
+  AuthZenMetadata,
+  AuthZenPage,
+  AuthZenPolicy,
+  AuthZenPolicyOptions,
+  AuthZenResource,
+  AuthZenResourceSearch,
+  AuthZenSearchResult,
+  AuthZenSubject,
+  AuthZenSubjectSearch,
+  CircuitBreakerOptions,
+  DecisionCacheOptions,
+  EvaluationsSemantic,
+} from './authzen/index.ts';
 // verify: token verification, Cognito preset, JWKS key source types
 export { cognito, createVerifier, isVerifier } from './verify/index.ts';
 export type {

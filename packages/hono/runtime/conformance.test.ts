@@ -32,7 +32,7 @@ const harness: ConformanceHarness = {
   name: `hono on ${runtime.split('/').pop()} ${extraArgs.join(' ')}`.trim(),
   start(config) {
     config.apiKey?.close(); // rebuilt in the child from the same service principal
-    return spawnApp({ auth: config.auth });
+    return spawnApp({ auth: config.auth, pdp: config.pdp });
   },
   // The web-login rows too: the login routes, sealing and the ID token check on the runtime's WebCrypto.
   startWebLogin({ auth, web, port }) {

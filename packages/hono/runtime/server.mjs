@@ -7,11 +7,11 @@ import { apiKeyPairAuth, memorySecretStore } from '@auth/core';
 import { createApp } from '../../../apps/hono-demo/dist/app.js';
 
 const env = globalThis.Deno ? globalThis.Deno.env.toObject() : globalThis.process.env;
-const { auth, principal, web, port = 0 } = JSON.parse(env.CONFORMANCE_CONFIG);
+const { auth, principal, web, pdp, port = 0 } = JSON.parse(env.CONFORMANCE_CONFIG);
 const apiKey = apiKeyPairAuth({
   store: memorySecretStore({ [principal.id]: { token: principal.token, scopes: principal.scopes } }),
 });
-const { app } = createApp({ auth, apiKey, ...(web ? { web } : {}) });
+const { app } = createApp({ auth, apiKey, pdp, ...(web ? { web } : {}) });
 
 // Counts WebCrypto signature checks, so the test can tell which backend of core verified the tokens.
 let subtleVerifies = 0;

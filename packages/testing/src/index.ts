@@ -28,3 +28,10 @@ export {
   type CognitoIdpUser,
   startCognitoIdpServer,
 } from './cognito-idp-server.ts';
+export {
+  type AuthressFault,
+  type AuthressStub,
+  type AuthressStubOptions,
+  createAuthressAccessKey,
+  startAuthressStub,
+} from './authress-stub.ts';

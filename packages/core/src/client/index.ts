@@ -2,6 +2,8 @@
 export { authFetch } from './auth-fetch.ts';
 export type { AuthFetch, AuthFetchOptions } from './auth-fetch.ts';
 export { clientCredentials } from './client-credentials.ts';
+export { authressAccessKey, selfSignedTokens } from './self-signed-tokens.ts';
+export type { SelfSignedTokensOptions } from './self-signed-tokens.ts';
 export type { ClientCredentialsOptions } from './client-credentials.ts';
 export type { ClientAuthMethod, ClientAuthOptions, PrivateKeyInput } from './client-auth.ts';
 export { DiscoveryCache, defaultDiscoveryCache, discover } from './discovery.ts';
