@@ -128,3 +128,28 @@ export type {
   MemorySecretStore,
   SecretStore,
 } from './apikey/index.ts';
+// Observability: the typed event stream, its log levels and formatting.
+export {
+  AUTH_EVENT_TYPES,
+  debugListener,
+  eventLevel,
+  eventMessage,
+  formatEvent,
+  loggerListener,
+} from './observe/index.ts';
+export type {
+  ApiKeyRejectedEvent,
+  AuthEvent,
+  AuthEventListener,
+  AuthFailureEvent,
+  AuthLogger,
+  AuthLogLevel,
+  AuthSuccessEvent,
+  KeysRefreshedEvent,
+  KeysRotatedEvent,
+  KeysUnavailableEvent,
+  ObserveOptions,
+  PolicyUnavailableEvent,
+  TokenRefreshedEvent,
+  TokenRefreshFailedEvent,
+} from './observe/index.ts';

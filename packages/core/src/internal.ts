@@ -21,3 +21,4 @@ export {
 export type { HeaderReading } from './extract/index.ts';
 export { missingTokenResponse, OPTIONAL_AUTH, reportsMissingAsUndefined } from './rendered-error.ts';
 export { ALLOW, decisionToError, isDenial, ROLES } from './authorize/index.ts';
+export { EventHub, eventHubOf } from './observe/event-hub.ts';

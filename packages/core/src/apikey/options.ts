@@ -1,4 +1,5 @@
 /** Setup validation shared by the API-key authenticators (TypeErrors naming the option). */
+import type { AuthEventListener } from '../observe/events.ts';
 import { validateRealm } from '../authenticator.ts';
 import type { Clock } from '../types.ts';
 import { createCredentialChecker } from './credential-checker.ts';
@@ -31,6 +32,10 @@ export interface ApiKeyCommonOptions {
   issuer?: string;
   /** Injected clock (ms). */
   clock?: Clock;
+  /** Receives this authenticator's events (`auth.success`, `apikey.rejected`): see Observability. */
+  onEvent?: AuthEventListener;
+  /** Print one line per event to stderr (default: `AUTH_DEBUG=1` in the environment). */
+  debug?: boolean;
 }
 
 /**

@@ -39,3 +39,9 @@ export type {
   TokenSourceStats,
   TokenStore,
 } from './types.ts';
+export type {
+  AuthEvent,
+  AuthEventListener,
+  TokenRefreshedEvent,
+  TokenRefreshFailedEvent,
+} from '../observe/events.ts';

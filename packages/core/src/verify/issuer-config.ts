@@ -3,6 +3,7 @@
  * paths). Option mistakes throw TypeError naming the option, at creation.
  */
 import { JwksSource, type ResolvedJwksOptions, resolveJwksOptions } from '../jwks/jwks-source.ts';
+import type { EventHub } from '../observe/event-hub.ts';
 import type { FetchLike, JwksOptions } from '../jwks/types.ts';
 import type { Clock } from '../types.ts';
 import type { CryptoBackend, KeyHandle } from './crypto/types.ts';
@@ -63,6 +64,8 @@ export interface IssuerContext {
   jwks: JwksOptions | undefined;
   /** Shared sources by JWKS URI (one cache per URI even if several entries use it). */
   sources: Map<string, JwksSource>;
+  /** Where key sources report refreshes, rotations and failures. */
+  events?: EventHub;
 }
 
 const where = (i: number | string) => (typeof i === 'number' ? `issuers[${i}]` : i);
@@ -195,6 +198,7 @@ export function normalizeIssuer(
         fetch: ctx.fetch,
         clock: ctx.clock,
         crypto: ctx.crypto,
+        events: ctx.events,
       });
       ctx.sources.set(cacheKey, source);
     }
