@@ -22,3 +22,5 @@ export type { HeaderReading } from './extract/index.ts';
 export { missingTokenResponse, OPTIONAL_AUTH, reportsMissingAsUndefined } from './rendered-error.ts';
 export { ALLOW, decisionToError, isDenial, ROLES } from './authorize/index.ts';
 export { EventHub, eventHubOf } from './observe/event-hub.ts';
+export { attachEventLogging, consoleLines, LOGGING_KEYS } from './observe/adapter-logging.ts';
+export type { AuthLoggingOptions, LineSink } from './observe/adapter-logging.ts';

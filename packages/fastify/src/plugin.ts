@@ -1,5 +1,6 @@
 import type { Policy } from '@auth/core';
 import {
+  attachEventLogging,
   type BoundPolicyMakers,
   bindPolicyMakers,
   compileRouteRequirement,
@@ -59,6 +60,19 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     binding.close();
     throw error;
   }
+  let stopLogging: () => void;
+  try {
+    // Events to the `logger` option, else this scope's Fastify logger (its level filters them).
+    stopLogging = attachEventLogging(
+      binding.authenticator,
+      { logger: (options as { logger?: unknown }).logger },
+      // Failures are logged per request on `request.log` (with its request id) by the hooks.
+      { where: '@auth/fastify options', sink: fastify.log, exclude: ['auth.failure', 'apikey.rejected'] },
+    );
+  } catch (error) {
+    binding.close();
+    throw error;
+  }
   const state: AuthState = { binding, throwErrors: settings.throwErrors };
   setState(fastify, state);
 
@@ -94,7 +108,10 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     }
   });
 
-  fastify.addHook('onClose', async () => binding.close());
+  fastify.addHook('onClose', async () => {
+    stopLogging();
+    binding.close();
+  });
 };
 
 /**

@@ -177,9 +177,12 @@ export function loggerListener(
   const min = order[options.minLevel ?? 'debug'];
   if (min === undefined) throw new TypeError("minLevel must be 'debug', 'info', 'warn' or 'error'");
   const bindings = options.bindings ?? { component: '@auth' };
+  // pino's isLevelEnabled: skip the record of a level the logger drops (a debug line per request).
+  const check = (logger as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled;
+  const enabled = typeof check === 'function' ? (l: AuthLogLevel) => check.call(logger, l) : () => true;
   return (event) => {
     const level = eventLevel(event);
-    if (order[level] < min) return;
+    if (order[level] < min || !enabled(level)) return;
     logger[level]({ ...bindings, ...event }, eventMessage(event));
   };
 }
