@@ -20,6 +20,7 @@ import {
 } from '@auth/express';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { registerReady } from './ready.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -52,6 +53,7 @@ export function createApp(config: DemoConfig): DemoApp {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  registerReady(app, bearer);
 
   app.get('/optional', optionalAuth(bearer), (req, res) => {
     res.json(req.auth ? principalJson(req.auth) : { authenticated: false });

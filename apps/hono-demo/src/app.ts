@@ -20,6 +20,7 @@ import {
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { registerReady } from './ready.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -41,6 +42,7 @@ export function createApp(config: DemoConfig): DemoApp {
   const app = new Hono();
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  registerReady(app, bearer);
 
   app.get('/optional', optionalAuth(bearer), (c) => {
     const principal = c.var.auth;

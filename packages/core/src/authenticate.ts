@@ -25,6 +25,7 @@ import { assertKnownKeys } from './options/assert-known-keys.ts';
 import { AUTHENTICATOR_OPTION_KEYS, AUTHENTICATOR_SETTING_KEYS } from './options/option-keys.ts';
 import { EventHub, eventHubOf, failureEvent, registerEventHub } from './observe/event-hub.ts';
 import { observeAuthenticate, observePeek } from './observe/observe-authenticate.ts';
+import { isReady, registerReadiness, warmUp } from './observe/readiness.ts';
 
 /**
  * Request-side settings of `createAuthenticator` (realm, token locations, API keys).
@@ -165,6 +166,8 @@ export function createAuthenticator(
   if (peek !== undefined)
     registerPeek(bearer, (req) => observePeek(events, cachedPrincipal(req, peek, locations)));
   registerEventHub(bearer, events);
+  if (isVerifier(verifier))
+    registerReadiness(bearer, { ready: () => verifier.ready, warm: () => verifier.hydrate() });
   return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey], events);
 }
 
@@ -245,6 +248,10 @@ function anyAuthenticatorWithRealm(
     },
   });
   registerEventHub(combined, events);
+  registerReadiness(combined, {
+    ready: () => list.every((a) => isReady(a)),
+    warm: () => Promise.all(list.map((a) => warmUp(a, 'fail'))).then(() => {}),
+  });
   return combined;
 }
 

@@ -153,3 +153,5 @@ export type {
   TokenRefreshedEvent,
   TokenRefreshFailedEvent,
 } from './observe/index.ts';
+export { isReady, readiness, warmUp } from './observe/readiness.ts';
+export type { WarmUpMode } from './observe/readiness.ts';
