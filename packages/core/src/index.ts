@@ -155,3 +155,5 @@ export type {
 } from './observe/index.ts';
 export { isReady, readiness, warmUp } from './observe/readiness.ts';
 export type { WarmUpMode } from './observe/readiness.ts';
+export { openTelemetryListener } from './observe/open-telemetry.ts';
+export type { OpenTelemetryApi } from './observe/open-telemetry.ts';
