@@ -187,6 +187,13 @@ export function normalizeIssuer(
     } catch (e) {
       throw new TypeError(`${at}: ${(e as Error).message}`);
     }
+    // Discovery reads `<issuer>/.well-known/openid-configuration`: an issuer without a scheme
+    // (`127.0.0.1:4000`) would only fail at the first request.
+    if (config.jwksUri === undefined && !/^https?:\/\/[^/]/i.test(config.issuer)) {
+      throw new TypeError(
+        `${at}.issuer must be an http(s) URL when keys are discovered (or set ${at}.jwksUri)`,
+      );
+    }
     const cacheKey = config.jwksUri ?? `discovery:${config.issuer}`;
     sourceKey = cacheKey;
     source = ctx.sources.get(cacheKey);
