@@ -7,7 +7,13 @@
  */
 import type { AuthEvent } from './events.ts';
 
-/** The parts of `@opentelemetry/api` used here (structural, so no import of the package). */
+/**
+ * The parts of `@opentelemetry/api` used here (structural, so no import of the package).
+ *
+ * @example
+ * import * as otel from '@opentelemetry/api';
+ * const api: OpenTelemetryApi = otel;
+ */
 export interface OpenTelemetryApi {
   trace: { getTracer(name: string, version?: string): OtelTracer };
   metrics: { getMeter(name: string, version?: string): OtelMeter };

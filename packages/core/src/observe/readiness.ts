@@ -34,7 +34,12 @@ export function isReady(source: Verifier | Authenticator): boolean {
   return probeOf(source)?.ready() ?? true;
 }
 
-/** How keys (and discovery documents) are fetched at start-up. */
+/**
+ * How keys (and discovery documents) are fetched at start-up.
+ *
+ * @example
+ * const mode: WarmUpMode = process.env.NODE_ENV === 'production' ? 'fail' : 'lazy';
+ */
 export type WarmUpMode = 'fail' | 'warn' | 'lazy';
 
 /**
