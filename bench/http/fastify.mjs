@@ -33,13 +33,14 @@ async function fastifyJwt(ctx, key) {
   return listen(app);
 }
 
-async function ours(ctx, cacheSize) {
+async function ours(ctx, cacheSize, extra = {}) {
   const { fastifyAuth } = await import('@auth/fastify');
   const app = Fastify();
   await app.register(fastifyAuth, {
     issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
     cacheSize,
     defaultAuth: 'required',
+    ...extra,
   });
   return listen(app);
 }
@@ -71,4 +72,7 @@ export const scenarios = {
   },
   'ours, cache off': (ctx) => ours(ctx, 0),
   'ours, cache on': (ctx) => ours(ctx, 10_000),
+  // Auth events: nobody listening (logger: false) vs an onEvent listener on every request.
+  'ours, cache on, no listener': (ctx) => ours(ctx, 10_000, { logger: false }),
+  'ours, cache on, onEvent': (ctx) => ours(ctx, 10_000, { logger: false, onEvent: () => {} }),
 };

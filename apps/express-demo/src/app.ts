@@ -23,6 +23,7 @@ import type { WebLoginConfig } from '@auth/core/login';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
+import { registerReady } from './ready.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -62,6 +63,7 @@ export function createApp(config: DemoConfig): DemoApp {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  registerReady(app, bearer);
 
   app.get('/optional', optionalAuth(bearer), (req, res) => {
     res.json(req.auth ? principalJson(req.auth) : { authenticated: false });

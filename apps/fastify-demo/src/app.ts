@@ -11,6 +11,7 @@ import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
+import { registerReady } from './ready.ts';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
@@ -51,6 +52,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+  registerReady(app, bearer);
 
   // Web login pages at the root; the API scopes below never read the session cookie.
   if (config.web) await mountWebPages(app, config.web);

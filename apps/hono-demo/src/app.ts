@@ -23,6 +23,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
+import { registerReady } from './ready.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -51,6 +52,7 @@ export function createApp(config: DemoConfig): DemoApp {
   if (config.web) mountWebPages(app, config.web);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  registerReady(app, bearer);
 
   app.get('/optional', optionalAuth(bearer), (c) => {
     const principal = c.var.auth;

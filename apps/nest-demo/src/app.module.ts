@@ -6,6 +6,7 @@ import type { WebLoginConfig } from '@auth/core/login';
 import { demoLayout } from 'demo-support';
 import { DemoController } from './demo.controller.ts';
 import { documentControllers } from './documents.controller.ts';
+import { ReadyController } from './ready.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
 import { WebPagesController } from './web-pages.controller.ts';
@@ -42,6 +43,7 @@ export class AppModule implements OnModuleDestroy {
         DemoController,
         ...(config.web ? [WebPagesController] : []),
         ...documentControllers(config.pdp),
+        ReadyController,
       ],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },

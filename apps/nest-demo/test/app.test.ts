@@ -30,6 +30,14 @@ describe.each(['express', 'fastify'] satisfies Platform[])('nest-demo on platfor
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
     });
 
+  it('GET /ready: 503 until the issuer keys are fetched, then 200', async () => {
+    const before = await call('/ready');
+    expect([before.status, await before.json()]).toEqual([503, { ready: false }]);
+    await call('/me', await idp.getToken('reader'));
+    const after = await call('/ready');
+    expect([after.status, await after.json()]).toEqual([200, { ready: true }]);
+  });
+
   it('serves /health publicly and protects /me', async () => {
     expect(await (await call('/health')).json()).toEqual({ status: 'ok' });
     const res = await call('/me');

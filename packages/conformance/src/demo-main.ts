@@ -52,6 +52,15 @@ export function describeDemoMain(name: string, appDir: string): void {
   });
 
   describe(`${name} main.ts`, () => {
+    it('GET /ready: 503 until the issuer keys are fetched (lazily, by the first request), then 200', async () => {
+      const before = await fetch(`${baseUrl}/ready`);
+      expect([before.status, await before.json()]).toEqual([503, { ready: false }]);
+      const token = await idp.getToken('reader');
+      await fetch(`${baseUrl}/me`, { headers: { authorization: `Bearer ${token}` } });
+      const after = await fetch(`${baseUrl}/ready`);
+      expect([after.status, await after.json()]).toEqual([200, { ready: true }]);
+    });
+
     it('serves the demo API for the configured issuer', async () => {
       expect(await (await fetch(`${baseUrl}/health`)).json()).toEqual({ status: 'ok' });
       const token = await idp.getToken('reader');

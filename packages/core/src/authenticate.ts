@@ -23,6 +23,9 @@ import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import type { Principal, RequestLike } from './types.ts';
 import { assertKnownKeys } from './options/assert-known-keys.ts';
 import { AUTHENTICATOR_OPTION_KEYS, AUTHENTICATOR_SETTING_KEYS } from './options/option-keys.ts';
+import { EventHub, eventHubOf, failureEvent, registerEventHub } from './observe/event-hub.ts';
+import { observeAuthenticate, observePeek } from './observe/observe-authenticate.ts';
+import { isReady, registerReadiness, warmUp } from './observe/readiness.ts';
 
 /**
  * Request-side settings of `createAuthenticator` (realm, token locations, API keys).
@@ -116,6 +119,10 @@ export function createAuthenticator(
   const peek =
     internals !== undefined && !usesCustomHeader(locations) ? internals.peek.bind(internals) : undefined;
 
+  // Events go to the verifier's hub (its onEvent, and whoever an adapter adds), or a new one for a
+  // verifier of another kind.
+  const events = eventHubOf(verifier) ?? new EventHub();
+  let cachedHit = false;
   const bearer: Authenticator = brandAuthenticator({
     realm,
     hasCredentials(req: RequestLike): boolean {
@@ -125,6 +132,7 @@ export function createAuthenticator(
     authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
       if (peek !== undefined) {
         const hit = cachedPrincipal(req, peek, locations);
+        cachedHit = hit !== undefined;
         if (hit !== undefined)
           return hit instanceof Promise ? hit.then(undefined, rethrow) : Promise.resolve(hit);
       }
@@ -144,8 +152,23 @@ export function createAuthenticator(
       if (owned) verifier.close();
     },
   });
-  if (peek !== undefined) registerPeek(bearer, (req) => cachedPrincipal(req, peek, locations));
-  return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey]);
+  const plain = bearer.authenticate;
+  bearer.authenticate = (req, opts) => {
+    if (!events.active) return plain(req, opts);
+    cachedHit = false;
+    return observeAuthenticate(
+      events,
+      'bearer',
+      () => plain(req, opts),
+      () => cachedHit,
+    );
+  };
+  if (peek !== undefined)
+    registerPeek(bearer, (req) => observePeek(events, cachedPrincipal(req, peek, locations)));
+  registerEventHub(bearer, events);
+  if (isVerifier(verifier))
+    registerReadiness(bearer, { ready: () => verifier.ready, warm: () => verifier.hydrate() });
+  return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey], events);
 }
 
 /**
@@ -186,23 +209,33 @@ export function oneOfAuthenticators(...authenticators: Authenticator[]): Authent
     if (!isAuthenticator(a))
       throw new TypeError(`oneOfAuthenticators(): argument ${i + 1} is not an Authenticator`);
   });
-  return anyAuthenticatorWithRealm(authenticators[0]!.realm, authenticators);
+  return anyAuthenticatorWithRealm(authenticators[0]!.realm, authenticators, new EventHub());
 }
 
-function anyAuthenticatorWithRealm(realm: string, authenticators: readonly Authenticator[]): Authenticator {
+function anyAuthenticatorWithRealm(
+  realm: string,
+  authenticators: readonly Authenticator[],
+  events: EventHub,
+): Authenticator {
   const list = [...authenticators];
   const present = (req: RequestLike): Authenticator[] => list.filter((a) => safeHas(a, req));
-  return brandAuthenticator({
+  // Each member reports its own outcomes; whoever listens here hears all of them.
+  for (const a of list) eventHubOf(a)?.forwardTo(events);
+  const refuse = (error: AuthError): never => {
+    if (events.active) events.emit(failureEvent(error, 'authenticate', undefined));
+    throw error;
+  };
+  const combined = brandAuthenticator({
     realm,
     hasCredentials(req: RequestLike): boolean {
       return list.some((a) => safeHas(a, req));
     },
     async authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
       const found = present(req);
-      if (found.length > 1) throw withRealm(new InvalidRequestError(MULTIPLE_METHODS), realm);
+      if (found.length > 1) refuse(withRealm(new InvalidRequestError(MULTIPLE_METHODS), realm));
       if (found.length === 0) {
         if (opts?.optional === true) return undefined;
-        throw withRealm(new MissingTokenError(), realm);
+        refuse(withRealm(new MissingTokenError(), realm));
       }
       try {
         return await found[0]!.authenticate(req, opts);
@@ -214,6 +247,12 @@ function anyAuthenticatorWithRealm(realm: string, authenticators: readonly Authe
       for (const a of list) a.close();
     },
   });
+  registerEventHub(combined, events);
+  registerReadiness(combined, {
+    ready: () => list.every((a) => isReady(a)),
+    warm: () => Promise.all(list.map((a) => warmUp(a, 'fail'))).then(() => {}),
+  });
+  return combined;
 }
 
 function safeHas(authenticator: Authenticator, req: RequestLike): boolean {

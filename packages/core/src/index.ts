@@ -163,3 +163,32 @@ export type {
   MemorySecretStore,
   SecretStore,
 } from './apikey/index.ts';
+// Observability: the typed event stream, its log levels and formatting.
+export {
+  AUTH_EVENT_TYPES,
+  debugListener,
+  eventLevel,
+  eventMessage,
+  formatEvent,
+  loggerListener,
+} from './observe/index.ts';
+export type {
+  ApiKeyRejectedEvent,
+  AuthEvent,
+  AuthEventListener,
+  AuthFailureEvent,
+  AuthLogger,
+  AuthLogLevel,
+  AuthSuccessEvent,
+  KeysRefreshedEvent,
+  KeysRotatedEvent,
+  KeysUnavailableEvent,
+  ObserveOptions,
+  PolicyUnavailableEvent,
+  TokenRefreshedEvent,
+  TokenRefreshFailedEvent,
+} from './observe/index.ts';
+export { isReady, readiness, warmUp } from './observe/readiness.ts';
+export type { WarmUpMode } from './observe/readiness.ts';
+export { openTelemetryListener } from './observe/open-telemetry.ts';
+export type { OpenTelemetryApi } from './observe/open-telemetry.ts';

@@ -1,10 +1,24 @@
-import { type AuthSource, OPTIONAL, REQUIRED, type RouteRequirement } from '@auth/core/internal';
+import {
+  type AuthLoggingOptions,
+  type AuthSource as CoreAuthSource,
+  OPTIONAL,
+  REQUIRED,
+  type RouteRequirement,
+} from '@auth/core/internal';
 import { type Authenticator, MissingTokenError, type Principal } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bind, needsFormBody, readFormBody, realmOf, rememberRealm, settle } from './binding.ts';
 
-/** What the middleware authenticates with: core's options, a Verifier, an Authenticator, or `{ authenticator }`. */
-export type { AuthSource };
+/**
+ * What the middleware authenticates with (core's options, a Verifier, an Authenticator, or
+ * `{ authenticator }`), plus where its events are logged (`logger`, `logLevel`).
+ *
+ * @example
+ * ```ts
+ * const source: AuthSource = { issuers: [{ issuer, audience: 'api://orders' }], logger: pino() };
+ * ```
+ */
+export type AuthSource = CoreAuthSource & AuthLoggingOptions;
 
 /** The middleware, with the authenticator it uses (to `close()` it on shutdown). */
 export type AuthMiddleware = RequestHandler & { readonly authenticator: Authenticator };

@@ -1,9 +1,12 @@
 import {
   type AuthBinding,
   type AuthOutcome,
+  attachEventLogging,
   authorizePrincipal,
+  consoleLines,
   createAuthBinding,
   isBearerCredentials,
+  LOGGING_KEYS,
 } from '@auth/core/internal';
 import { DEFAULT_REALM, isAuthError, type Policy, type PolicyContext } from '@auth/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -23,7 +26,15 @@ export const contextOf = (req: Request): PolicyContext => ({
 
 /** One binding per `requireAuth()` / `optionalAuth()` call. */
 export function bind(source: unknown, where: string): AuthBinding<Request> {
-  return createAuthBinding<Request>(source, { where, requestOf, contextOf });
+  const binding = createAuthBinding<Request>(source, {
+    where,
+    requestOf,
+    contextOf,
+    adapterKeys: LOGGING_KEYS,
+  });
+  // Events to the `logger` option, else one line per event on the console from `info` up.
+  attachEventLogging(binding.authenticator, source, { where, sink: consoleLines });
+  return binding;
 }
 
 // The realm of the authenticating middleware, remembered on the request so a later authorization

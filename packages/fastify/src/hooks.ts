@@ -46,10 +46,14 @@ export function contextOf(request: FastifyRequest): PolicyContext {
 /**
  * One log line per failure, named after what failed: a 403 is an authorization denial, not an
  * authentication failure. Client mistakes are `info`; a 503 (keys, stores or a decision point out of
- * reach) is the server's problem and `warn`. Code and status only: never the token or the message.
+ * reach) is the server's problem and `warn`. Code, status and the server-side detail: never the token.
  */
 function logFailure(reply: FastifyReply, error: AuthError): void {
-  const fields = { code: error.code, status: error.status };
+  // The server-side detail (claim, issuer seen vs configured, kid, JWKS URL) names what did not match.
+  const fields =
+    error.detail === undefined
+      ? { code: error.code, status: error.status }
+      : { code: error.code, status: error.status, detail: error.detail };
   if (error.status === 403) reply.log.info(fields, 'authorization denied');
   else if (error.status >= 500) reply.log.warn(fields, 'authentication unavailable');
   else reply.log.info(fields, 'authentication failed');

@@ -1,4 +1,4 @@
-import type { Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
+import type { AuthLogger, Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
 
 /** Plugin-only settings (everything else is core's AuthenticatorOptions). */
 export interface FastifyAuthPluginSettings {
@@ -19,6 +19,11 @@ export interface FastifyAuthPluginSettings {
    * `setErrorHandler` then renders it (see `replyAuthError`).
    */
   throwErrors?: boolean;
+  /**
+   * Where auth events are logged: a pino-style logger, or `false` for none. Default: this scope's
+   * Fastify logger (`fastify.log`, so Fastify's `logLevel` register option filters them).
+   */
+  logger?: AuthLogger | false;
 }
 
 /**
@@ -36,9 +41,20 @@ export type FastifyAuthOptions = FastifyAuthPluginSettings &
   (AuthenticatorOptions | { authenticator: Authenticator | Verifier } | {});
 
 /** The plugin's own keys, and those Fastify's `register` reads itself (they may reach the plugin). */
-export const PLUGIN_KEYS = ['defaultAuth', 'hook', 'throwErrors', 'prefix', 'logLevel', 'logSerializers'];
+export const PLUGIN_KEYS = [
+  'defaultAuth',
+  'hook',
+  'throwErrors',
+  'logger',
+  'prefix',
+  'logLevel',
+  'logSerializers',
+];
 
-export function readSettings(options: unknown, readsBody: boolean): Required<FastifyAuthPluginSettings> {
+export function readSettings(
+  options: unknown,
+  readsBody: boolean,
+): Required<Omit<FastifyAuthPluginSettings, 'logger'>> {
   const record = (
     typeof options === 'object' && options !== null ? options : {}
   ) as FastifyAuthPluginSettings;

@@ -665,4 +665,48 @@ describe('failure logging', () => {
     ]);
     expect(JSON.stringify(lines)).not.toContain(jwt);
   });
+
+  it('a wrong audience: one request.log line naming the audiences seen and configured', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level: 'info', stream } });
+    apps.push(app);
+    await app.register(fastifyAuth, authOptions());
+    app.get('/items', { config: { auth: true } }, async () => []);
+    const jwt = token({ aud: 'api://someone-else' });
+    expect((await get(app, '/items', { authorization: `Bearer ${jwt}` })).statusCode).toBe(401);
+    const auth = lines.filter((l) => typeof l.code === 'string');
+    expect(auth).toEqual([
+      expect.objectContaining({
+        msg: 'authentication failed',
+        reqId: expect.any(String),
+        code: 'ERR_AUTH_INVALID_AUDIENCE',
+        detail: { claim: 'aud', audience: ['api://someone-else'], configuredAudiences: [AUDIENCE] },
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(jwt);
+  });
+
+  it('key events go to the Fastify logger; logger: false or a pino-style logger option', async () => {
+    const records: [string, Record<string, unknown>][] = [];
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+        level,
+        (obj: Record<string, unknown>) => records.push([level, obj]),
+      ]),
+    ) as never;
+    const app = Fastify();
+    apps.push(app);
+    await app.register(fastifyAuth, { ...authOptions(), logger });
+    app.get('/items', { config: { auth: true } }, async () => []);
+    await get(app, '/items', { authorization: `Bearer ${token()}` });
+    expect(records).toEqual([
+      ['debug', expect.objectContaining({ type: 'auth.success', subject: 'user-1' })],
+    ]);
+    await expect(
+      Fastify()
+        .register(fastifyAuth, { ...authOptions(), logger: {} as never })
+        .ready(),
+    ).rejects.toThrow(TypeError);
+  });
 });

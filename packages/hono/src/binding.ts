@@ -1,8 +1,11 @@
 import {
   type AuthOutcome,
+  attachEventLogging,
   authorizePrincipal,
+  consoleLines,
   createAuthBinding,
   isBearerCredentials,
+  LOGGING_KEYS,
 } from '@auth/core/internal';
 import { DEFAULT_REALM, type Policy, type PolicyContext, type RequestLike } from '@auth/core';
 import type { Context } from 'hono';
@@ -41,8 +44,17 @@ const contextOf = (c: Context): PolicyContext => ({
 });
 
 /** One binding per `requireAuth()` / `optionalAuth()` call. */
-export const bind = (source: unknown, where: string) =>
-  createAuthBinding<Context>(source, { where, requestOf, contextOf });
+export const bind = (source: unknown, where: string) => {
+  const binding = createAuthBinding<Context>(source, {
+    where,
+    requestOf,
+    contextOf,
+    adapterKeys: LOGGING_KEYS,
+  });
+  // Events to the `logger` option, else one line per event on the console from `info` up.
+  attachEventLogging(binding.authenticator, source, { where, sink: consoleLines });
+  return binding;
+};
 
 export function rememberRealm(c: Context, realm: string): void {
   // The default realm needs no note: no extra property on the hot path.

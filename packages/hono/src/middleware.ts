@@ -1,6 +1,7 @@
 import {
   type AuthOutcome,
-  type AuthSource,
+  type AuthLoggingOptions,
+  type AuthSource as CoreAuthSource,
   type BoundPolicyMakers,
   bindPolicyMakers,
   OPTIONAL,
@@ -14,7 +15,16 @@ import { authorizeContext, bind, needsFormBody, readFormBody, rememberRealm } fr
 import type { AuthEnv, OptionalAuthEnv } from './env.ts';
 import { toHTTPException } from './exception.ts';
 
-export type { AuthSource };
+/**
+ * What the middleware authenticates with (core's options, a Verifier, an Authenticator, or
+ * `{ authenticator }`), plus where its events are logged (`logger`, `logLevel`).
+ *
+ * @example
+ * ```ts
+ * const source: AuthSource = { issuers: [{ issuer, audience: 'api://orders' }], logger: pino() };
+ * ```
+ */
+export type AuthSource = CoreAuthSource & AuthLoggingOptions;
 
 function authMiddleware(source: AuthSource | undefined, route: RouteRequirement, name: string) {
   const binding = bind(source, `@auth/hono ${name}()`);

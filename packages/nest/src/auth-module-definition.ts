@@ -1,5 +1,5 @@
 import type { Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
-import { AUTHENTICATOR_OPTION_KEYS } from '@auth/core/internal';
+import { AUTHENTICATOR_OPTION_KEYS, type AuthLoggingOptions } from '@auth/core/internal';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthExceptionFilter } from './auth-exception-filter.ts';
@@ -11,9 +11,11 @@ import { AUTH_MODULE_OPTIONS } from './tokens.ts';
  * `forRoot(verifier)` and `forRoot(authenticator)` are accepted as shorthands.
  */
 export type AuthModuleOptions =
-  | (AuthenticatorOptions & { authenticator?: never })
+  | (AuthenticatorOptions & AuthLoggingOptions & { authenticator?: never })
   // Exact: core options next to an authenticator would be ignored, so they do not compile.
-  | ({ authenticator: Verifier | Authenticator } & { [K in keyof AuthenticatorOptions]?: never })
+  | ({ authenticator: Verifier | Authenticator } & AuthLoggingOptions & {
+        [K in keyof AuthenticatorOptions]?: never;
+      })
   | Verifier
   | Authenticator;
 

@@ -1,5 +1,5 @@
 import type { AuthBinding } from '@auth/core/internal';
-import { assertKnownKeys } from '@auth/core/internal';
+import { assertKnownKeys, LOGGING_KEYS } from '@auth/core/internal';
 import { isAuthenticator, isVerifier, verifierOptionsFromEnv } from '@auth/core';
 import {
   Inject,
@@ -75,7 +75,7 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
     // Checked here, when the module is defined: a typo must not wait for the application to start.
     if (!ready) {
       const base = 'authenticator' in options ? ['authenticator'] : AUTHENTICATOR_OPTION_KEYS;
-      assertKnownKeys(options, [...base, ...MODULE_EXTRAS_KEYS], 'AuthModule.forRoot');
+      assertKnownKeys(options, [...base, ...LOGGING_KEYS, ...MODULE_EXTRAS_KEYS], 'AuthModule.forRoot');
     }
     // The builder copies option objects key by key, which would break a verifier or authenticator.
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns

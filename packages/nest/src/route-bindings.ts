@@ -1,6 +1,12 @@
 import type { Authenticator, Verifier } from '@auth/core';
-import { type AuthBinding, createAuthBinding } from '@auth/core/internal';
-import type { InjectionToken } from '@nestjs/common';
+import {
+  type AuthBinding,
+  attachEventLogging,
+  createAuthBinding,
+  type LineSink,
+  LOGGING_KEYS,
+} from '@auth/core/internal';
+import { type InjectionToken, Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { type NestRequest, policyContext, toRequestLike } from './request.ts';
 
@@ -22,10 +28,20 @@ export function createNestBinding(source: unknown, where: string): AuthBinding<N
     requestOf: toRequestLike,
     contextOf: policyContext,
     remember: true,
+    adapterKeys: LOGGING_KEYS,
   });
+  // Events to the `logger` option, else Nest's Logger (context `Auth`) from `info` up.
+  attachEventLogging(binding.authenticator, source, { where, sink: nestLines });
   bindings.set(binding.authenticator, binding);
   return binding;
 }
+
+const nestLogger = new Logger('Auth');
+/** Nest's Logger as a line sink (`info` is Nest's `log`). */
+const nestLines: LineSink = (level, line) => {
+  if (level === 'info') nestLogger.log(line);
+  else nestLogger[level](line);
+};
 
 /** The binding of an authenticator (or verifier), created on first use. */
 export function bindingOf(authenticator: Authenticator | Verifier, where: string): AuthBinding<NestRequest> {

@@ -8,7 +8,6 @@
  * or length → 401 InvalidApiKeyError without any store call; unknown id or wrong secret → the same
  * 401 InvalidApiKeyError along the same code path; store down or record unusable → 503.
  */
-import { brandAuthenticator } from '../authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from '../authenticator.ts';
 import { InvalidApiKeyError, InvalidRequestError, MissingTokenError, toAuthError } from '../errors.ts';
 import { readHeader } from '../extract/index.ts';
@@ -20,6 +19,8 @@ import type { ApiKeyCommonOptions } from './options.ts';
 import type { CredentialChecker } from './credential-checker.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { API_KEY_PAIR_AUTH_OPTION_KEYS, API_KEY_HEADER_AUTH_OPTION_KEYS } from '../options/option-keys.ts';
+import { createEventHub } from '../observe/event-hub.ts';
+import { apiKeyAuthenticator } from '../observe/observe-authenticate.ts';
 
 /**
  * Options of `apiKeyPairAuth`: a key id and its secret in two headers.
@@ -63,8 +64,9 @@ export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
   const tokenHeader = headerName(options.tokenHeader, 'apiKeyPairAuth(): tokenHeader', 'x-principal-token');
   if (idHeader === tokenHeader) throw new TypeError('apiKeyPairAuth(): idHeader and tokenHeader must differ');
   const ids = principalIdPattern(options.store);
+  const events = createEventHub(options, 'apiKeyPairAuth()');
 
-  return brandAuthenticator({
+  return apiKeyAuthenticator(events, {
     realm,
     hasCredentials(req: RequestLike): boolean {
       return readHeader(req, idHeader).present || readHeader(req, tokenHeader).present;
@@ -125,8 +127,9 @@ export function apiKeyHeaderAuth(options: ApiKeyHeaderAuthOptions): Authenticato
   assertKnownKeys(options, API_KEY_HEADER_AUTH_OPTION_KEYS, 'apiKeyHeaderAuth()');
   const { realm, checker } = commonSettings('apiKeyHeaderAuth', options);
   const header = headerName(options.header, 'apiKeyHeaderAuth(): header', 'x-api-key');
+  const events = createEventHub(options, 'apiKeyHeaderAuth()');
 
-  return brandAuthenticator({
+  return apiKeyAuthenticator(events, {
     realm,
     hasCredentials(req: RequestLike): boolean {
       return readHeader(req, header).present;

@@ -1,5 +1,6 @@
 /** Setup validation shared by the API-key authenticators (TypeErrors naming the option). */
 import { ConfigurationError } from '../configuration-error.ts';
+import type { AuthEventListener } from '../observe/events.ts';
 import { validateRealm } from '../authenticator.ts';
 import type { Clock } from '../types.ts';
 import { createCredentialChecker } from './credential-checker.ts';
@@ -32,6 +33,10 @@ export interface ApiKeyCommonOptions {
   issuer?: string;
   /** Injected clock (ms). */
   clock?: Clock;
+  /** Receives this authenticator's events (`auth.success`, `apikey.rejected`): see Observability. */
+  onEvent?: AuthEventListener;
+  /** Print one line per event to stderr (default: `AUTH_DEBUG=1` in the environment). */
+  debug?: boolean;
 }
 
 /**

@@ -22,6 +22,8 @@ import {
 import type { Decision, Policy, PolicyContext, Principal, RequestLike } from '../types.ts';
 import { resolveAuthenticator, type ResolveOptions } from './auth-source.ts';
 import type { RouteRequirement } from './route-requirement.ts';
+import { type EventHub, eventHubOf, failureEvent, now } from '../observe/event-hub.ts';
+import { emitDenial } from '../observe/observe-authorize.ts';
 
 /**
  * What a run ends with: the principal, `undefined` (an optional route without credentials, or a public
@@ -124,9 +126,16 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     options.remember === true ? weakMemo<Req>() : options.remember === false ? undefined : options.remember;
 
   const fail = (cause: unknown): AuthError => toAuthError(cause).withRealm(realm);
+  // Where this package's authenticators report; the binding adds what only it sees (no credentials on
+  // a required route, denials).
+  const events = eventHubOf(authenticator);
 
   const found = (principal: Principal | undefined, optional: boolean): AuthOutcome => {
-    if (principal === undefined || principal === null) return optional ? undefined : missing;
+    if (principal === undefined || principal === null) {
+      if (optional) return undefined;
+      if (events?.active === true) events.emit(failureEvent(missing, 'authenticate', undefined));
+      return missing;
+    }
     // A custom authenticator's malformed answer (false, 0, a string) is nobody: fail closed.
     if (typeof principal !== 'object')
       return fail(new TypeError('authenticator resolved a non-object principal'));
@@ -186,7 +195,7 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     policy: Policy,
   ): AuthOutcome | Promise<AuthOutcome> {
     if (principal === undefined) return missing; // a requirement needs someone to authorize
-    return authorizePrincipal(principal, policy, () => contextOf(req), realm);
+    return authorizePrincipal(principal, policy, () => contextOf(req), realm, events);
   }
 
   const afterAuthentication = (
@@ -226,7 +235,7 @@ const missingByRealm = new Map<string, AuthError>();
 /**
  * Applies `policy` to `principal` (undefined → 401 `MissingTokenError`): the principal when allowed,
  * else the AuthError to render in `realm` (403, or 503 when the policy throws or rejects). Synchronous
- * when the policy is. For adapters whose authorization step runs apart from authentication (Express
+ * when the policy is. Denials are reported to `events` when given. For adapters whose authorization step runs apart from authentication (Express
  * and Hono middleware after `requireAuth`).
  *
  * @example
@@ -239,6 +248,7 @@ export function authorizePrincipal(
   policy: Policy,
   contextOf: () => PolicyContext,
   realm: string = DEFAULT_REALM,
+  events?: EventHub,
 ): AuthOutcome | Promise<AuthOutcome> {
   if (principal === undefined || principal === null) {
     let missing = missingByRealm.get(realm);
@@ -249,7 +259,12 @@ export function authorizePrincipal(
     }
     return missing;
   }
-  const fail = (cause: unknown): AuthError => toAuthError(cause).withRealm(realm);
+  const startedAt = events?.active === true ? now() : undefined;
+  const fail = (cause: unknown): AuthError => {
+    const error = toAuthError(cause).withRealm(realm);
+    if (events?.active === true) emitDenial(events, error, startedAt);
+    return error;
+  };
   let decision: Decision | PromiseLike<Decision>;
   try {
     decision = policy(principal, contextOf());

@@ -46,6 +46,7 @@ export function clientCredentials(options: ClientCredentialsOptions): ManagedTok
   const key = `cc|${options.issuer ?? ''}|${options.tokenEndpoint ?? ''}|${options.clientId}|${params.toString()}`;
 
   return new TokenManager(key, options, {
+    source: options.tokenEndpoint ?? options.issuer,
     grant: () =>
       ctx.call(
         'token',

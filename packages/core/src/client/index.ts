@@ -47,3 +47,9 @@ export type {
   TokenStoreAcquired,
   TokenStoreLease,
 } from './types.ts';
+export type {
+  AuthEvent,
+  AuthEventListener,
+  TokenRefreshedEvent,
+  TokenRefreshFailedEvent,
+} from '../observe/events.ts';

@@ -63,6 +63,7 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
 
   return new TokenManager(`rt|${options.issuer}|${options.clientId}|${expectedSubject ?? ''}`, options, {
     initial,
+    source: options.tokenEndpoint ?? options.issuer,
     async grant(current): Promise<GrantResult> {
       const refreshToken = current?.refreshToken;
       if (!refreshToken)

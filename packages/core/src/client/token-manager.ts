@@ -8,6 +8,9 @@
  * costs nothing and nothing keeps a process alive.
  */
 import { ConfigurationError } from '../configuration-error.ts';
+import type { AuthEventListener } from '../observe/events.ts';
+import { createEventHub, type EventHub, now, registerEventHub } from '../observe/event-hub.ts';
+import { emitRefreshFailed } from './token-events.ts';
 import { beforeExpiry } from '../refresh/refresh-ahead.ts';
 import { type LoadedValue, RefreshingValue } from '../refresh/refreshing-value.ts';
 import { backoffDelay, defaultSleep, type ResolvedRetry, resolveRetry } from './backoff.ts';
@@ -58,6 +61,10 @@ export interface TokenManagerOptions {
   onRefresh?: (tokens: TokenSet) => void | Promise<void>;
   /** Called when a refresh cycle fails after its retries (the cached token may still be served). */
   onRefreshError?: (error: Error) => void;
+  /** Receives `token.refreshed` / `token.refresh_failed` events (never a token): see Observability. */
+  onEvent?: AuthEventListener;
+  /** Print one line per event to stderr (default: `AUTH_DEBUG=1` in the environment). */
+  debug?: boolean;
   clock?: ClientClock;
   random?: RandomSource;
   sleep?: Sleep;
@@ -85,6 +92,8 @@ export interface TokenManagerHooks {
   wrapError?(error: Error): Error;
   /** The set to start from (refresh-token sources). */
   initial?: TokenSet;
+  /** What events name as the source: the token endpoint or the issuer (never a credential). */
+  source?: string;
 }
 
 export class TokenManager implements ManagedTokenSource {
@@ -107,6 +116,7 @@ export class TokenManager implements ManagedTokenSource {
   /** Wait before the next cycle after the last failed one (read by the cool-down). */
   #cooldownMs = 0;
   #dead: Error | undefined;
+  readonly #events: EventHub;
 
   constructor(key: string, options: TokenManagerOptions, hooks: TokenManagerHooks) {
     const seconds = (name: string, value: number | undefined, fallback: number): number => {
@@ -132,6 +142,8 @@ export class TokenManager implements ManagedTokenSource {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#onRefresh = options.onRefresh;
     this.#onRefreshError = options.onRefreshError;
+    this.#events = createEventHub(options, 'token source');
+    registerEventHub(this, this.#events);
     this.#refreshAt = beforeExpiry({ bufferMs, jitterMs, random: this.#random });
     this.#tokens = new RefreshingValue<TokenSet>({
       load: () => this.#runRefresh(),
@@ -234,6 +246,7 @@ export class TokenManager implements ManagedTokenSource {
     current: TokenSet | undefined,
     lease: TokenStoreLease | undefined,
   ): Promise<LoadedValue<TokenSet>> {
+    const startedAt = this.#events.active ? now() : 0;
     for (let attempt = 0; ; attempt++) {
       const sentAt = this.#clock();
       try {
@@ -247,6 +260,16 @@ export class TokenManager implements ManagedTokenSource {
         if (lease) await lease.commit(accepted).catch(() => false);
         else await this.#store.set(this.#key, accepted);
         this.stats.refreshes++;
+        if (this.#events.active) {
+          this.#events.emit({
+            type: 'token.refreshed',
+            at: Date.now(),
+            source: this.#hooks.source ?? 'token endpoint',
+            expiresInSeconds: Math.round((accepted.expiresAtMs - this.#clock()) / 1000),
+            attempts: attempt + 1,
+            durationMs: now() - startedAt,
+          });
+        }
         const onRefresh = this.#onRefresh;
         // Runs once the set is in use, inside the flight; its failure must not undo the new tokens.
         return { ...loadedSet(accepted), onInstalled: onRefresh && (() => onRefresh(accepted)) };
@@ -265,14 +288,16 @@ export class TokenManager implements ManagedTokenSource {
             continue;
           }
         }
-        throw this.#fail(error, attempt);
+        throw this.#fail(error, attempt, startedAt);
       }
     }
   }
 
-  #fail(error: Error, attempt: number): Error {
+  #fail(error: Error, attempt: number, startedAt: number): Error {
     this.stats.failures++;
     const final = this.#hooks.wrapError ? this.#hooks.wrapError(error) : error;
+    if (this.#events.active)
+      emitRefreshFailed(this.#events, this.#hooks.source, final, attempt + 1, startedAt);
     if (this.#hooks.isFatal?.(error)) {
       this.#dead = final;
       // A changed subject means the cached tokens cannot be trusted either; a dead grant's token can.

@@ -16,6 +16,8 @@ import type { AsymmetricAlgorithm } from '../verify/options.ts';
 import { discoverJwksUri } from './discovery.ts';
 import { FetchFailure, fetchJson } from './fetch-json.ts';
 import type { FetchLike, Jwk, JwksCacheEntry, JwksCacheStore, JwksOptions } from './types.ts';
+import type { EventHub } from '../observe/event-hub.ts';
+import { observeKeyLoad } from './key-events.ts';
 
 export const JWKS_DEFAULTS = {
   ttlMs: 10 * 60_000,
@@ -103,6 +105,8 @@ export interface JwksSourceInit {
   fetch: FetchLike;
   clock: Clock;
   crypto: CryptoBackend;
+  /** Where refreshes, rotations and failures are reported (only while someone listens). */
+  events?: EventHub;
 }
 
 const keyNotFound = () =>
@@ -129,7 +133,10 @@ export class JwksSource {
     this.tokens = init.options.unknownKidRefetchBurst;
     const { options, clock } = init;
     this.keys = new RefreshingValue<KeySet>({
-      load: (current) => this.load(current),
+      load: (current) =>
+        init.events?.active === true
+          ? observeKeyLoad(init.events, this, current?.value.all, () => this.load(current))
+          : this.load(current),
       clock,
       refreshAt: afterFraction(options.refreshAhead),
       staleMs: options.staleIfErrorMs,
@@ -153,6 +160,11 @@ export class JwksSource {
     return entry !== undefined && now < entry.expiresAt + this.init.options.staleIfErrorMs
       ? entry.value
       : undefined;
+  }
+
+  /** The issuer this source serves keys for. */
+  get issuer(): string {
+    return this.init.issuer;
   }
 
   /** The JWKS URL: configured, or once discovered (undefined before discovery). */

@@ -37,6 +37,8 @@ export const VERIFIER_OPTION_KEYS = keysOf<VerifierOptions>()([
   'fetch',
   'clock',
   'signatureVerification',
+  'onEvent',
+  'debug',
 ]);
 
 export const AUTHENTICATOR_SETTING_KEYS = keysOf<AuthenticatorSettings>()([
@@ -109,6 +111,8 @@ const API_KEY_COMMON_KEYS = [
   'realm',
   'issuer',
   'clock',
+  'onEvent',
+  'debug',
 ] as const;
 
 export const API_KEY_PAIR_AUTH_OPTION_KEYS = keysOf<ApiKeyPairAuthOptions>()([

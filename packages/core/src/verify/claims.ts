@@ -144,7 +144,12 @@ export function checkClaims(
   if (rules.audience !== null) {
     const expected = rules.audience;
     if (auds === null || !auds.some((a) => expected.has(a))) {
-      throw fail('ERR_AUTH_INVALID_AUDIENCE', 'The token audience is not accepted');
+      // Seen vs configured, so a log line names the mismatch (a few values: `aud` comes from the token).
+      throw fail('ERR_AUTH_INVALID_AUDIENCE', 'The token audience is not accepted', {
+        claim: 'aud',
+        audience: (auds ?? []).slice(0, 5),
+        configuredAudiences: [...expected].slice(0, 5),
+      });
     }
   }
 

@@ -18,6 +18,7 @@ import { createPipeline } from './pipeline.ts';
 import { TokenCache, type Verified } from './token-cache.ts';
 import { malformed } from './token-errors.ts';
 import { readSettings } from './verifier-settings.ts';
+import { createEventHub, registerEventHub } from '../observe/event-hub.ts';
 
 const VERIFIER = Symbol.for('@auth/core.Verifier');
 
@@ -37,6 +38,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     crypto: settings.crypto,
     jwks: options.jwks,
     sources: new Map(),
+    events: createEventHub(options, 'createVerifier()'),
   };
   const registry = createIssuerRegistry(options.issuers, ctx);
   const cache = settings.cacheSize > 0 ? new TokenCache(settings.cacheSize, clock) : undefined;
@@ -105,6 +107,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     [VERIFIER]: true,
   } as Verifier;
   registerInternals(verifier, internals);
+  registerEventHub(verifier, ctx.events!);
   return verifier;
 }
 

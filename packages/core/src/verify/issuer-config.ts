@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from '../configuration-error.ts';
 import { JwksSource, type ResolvedJwksOptions, resolveJwksOptions } from '../jwks/jwks-source.ts';
+import type { EventHub } from '../observe/event-hub.ts';
 import type { FetchLike, JwksOptions } from '../jwks/types.ts';
 import type { Clock } from '../types.ts';
 import type { CryptoBackend, KeyHandle } from './crypto/types.ts';
@@ -64,6 +65,8 @@ export interface IssuerContext {
   jwks: JwksOptions | undefined;
   /** Shared sources by JWKS URI (one cache per URI even if several entries use it). */
   sources: Map<string, JwksSource>;
+  /** Where key sources report refreshes, rotations and failures. */
+  events?: EventHub;
 }
 
 const where = (i: number | string) => (typeof i === 'number' ? `issuers[${i}]` : i);
@@ -191,6 +194,13 @@ export function normalizeIssuer(
     } catch (e) {
       throw new ConfigurationError(`${at}: ${(e as Error).message}`);
     }
+    // Discovery reads `<issuer>/.well-known/openid-configuration`: an issuer without a scheme
+    // (`127.0.0.1:4000`) would only fail at the first request.
+    if (config.jwksUri === undefined && !/^https?:\/\/[^/]/i.test(config.issuer)) {
+      throw new TypeError(
+        `${at}.issuer must be an http(s) URL when keys are discovered (or set ${at}.jwksUri)`,
+      );
+    }
     const cacheKey = config.jwksUri ?? `discovery:${config.issuer}`;
     sourceKey = cacheKey;
     source = ctx.sources.get(cacheKey);
@@ -202,6 +212,7 @@ export function normalizeIssuer(
         fetch: ctx.fetch,
         clock: ctx.clock,
         crypto: ctx.crypto,
+        events: ctx.events,
       });
       ctx.sources.set(cacheKey, source);
     }

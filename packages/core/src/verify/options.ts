@@ -3,6 +3,7 @@
  * cache, JWKS tuning and injected I/O. Shared by `createAuthenticator` and `verifierOptionsFromEnv`.
  */
 import type { FetchLike, JwksOptions } from '../jwks/types.ts';
+import type { AuthEventListener } from '../observe/events.ts';
 import type { Clock, Principal } from '../types.ts';
 
 /**
@@ -152,6 +153,10 @@ export interface VerifierOptions {
    * WebCrypto (always async). HMAC is always synchronous.
    */
   signatureVerification?: 'sync' | 'threadpool';
+  /** Receives this verifier's events (keys refreshed, rotated, unavailable): see Observability. */
+  onEvent?: AuthEventListener;
+  /** Print one line per event to stderr (default: `AUTH_DEBUG=1` in the environment). */
+  debug?: boolean;
 }
 
 /**

@@ -1,0 +1,101 @@
+/**
+ * OpenTelemetry from the event stream, with the SDK's in-memory exporters: an authentication span
+ * nested under the active (HTTP server) span, a JWKS fetch span with the URL attributes, outcome and
+ * cache metrics, and no token material in any attribute.
+ */
+import * as otel from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAuthenticator } from '../../src/authenticate.ts';
+import { openTelemetryListener } from '../../src/observe/open-telemetry.ts';
+import { generateKeyPair } from '@auth/testing';
+import { signToken } from '../fixtures/jws.ts';
+
+const spans = new InMemorySpanExporter();
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+const contextManager = new AsyncLocalStorageContextManager().enable();
+otel.context.setGlobalContextManager(contextManager);
+otel.trace.setGlobalTracerProvider(tracerProvider);
+const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
+const meterProvider = new MeterProvider({ readers: [reader] });
+otel.metrics.setGlobalMeterProvider(meterProvider);
+afterAll(async () => {
+  otel.trace.disable();
+  otel.metrics.disable();
+  otel.context.disable();
+});
+
+const ISS = 'https://issuer.otel.test';
+const key = await generateKeyPair('RS256', { kid: 'o1' });
+
+describe('OpenTelemetry listener', () => {
+  it('spans nest under the active server span; metrics count outcomes and cache hits; no token bytes', async () => {
+    const auth = createAuthenticator({
+      issuers: [{ issuer: ISS, audience: 'api', jwksUri: `${ISS}/jwks` }],
+      fetch: async () => Response.json({ keys: [key.publicJwk] }),
+      onEvent: openTelemetryListener(otel),
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const token = signToken(key, { iss: ISS, sub: 'u', aud: 'api', iat: now, exp: now + 600 });
+    const bad = signToken(key, { iss: ISS, sub: 'u', aud: 'other', iat: now, exp: now + 600 });
+    const server = otel.trace.getTracer('test').startSpan('GET /items', { kind: otel.SpanKind.SERVER });
+    await otel.context.with(otel.trace.setSpan(otel.context.active(), server), async () => {
+      await auth.authenticate({ headers: { authorization: `Bearer ${token}` } });
+      await auth.authenticate({ headers: { authorization: `Bearer ${token}` } });
+      await auth.authenticate({ headers: { authorization: `Bearer ${bad}` } }).catch(() => {});
+    });
+    server.end();
+    const finished = spans.getFinishedSpans();
+    const byName = (n: string) => finished.filter((s) => s.name === n);
+    const serverId = server.spanContext().spanId;
+    expect(byName('auth.authenticate')).toHaveLength(3);
+    for (const s of [...byName('auth.authenticate'), ...byName('auth.jwks.fetch')]) {
+      expect(s.parentSpanContext?.spanId).toBe(serverId);
+    }
+    expect(byName('auth.jwks.fetch')[0]!.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'server.address': 'issuer.otel.test',
+      'auth.issuer': ISS,
+    });
+    const failed = byName('auth.authenticate').find((s) => s.status.code === otel.SpanStatusCode.ERROR)!;
+    expect(failed.attributes).toMatchObject({
+      'error.type': 'ERR_AUTH_INVALID_AUDIENCE',
+      'auth.claim': 'aud',
+    });
+    await reader.forceFlush();
+    const metrics = metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
+    const points = (name: string) => metrics.find((m) => m.descriptor.name === name)?.dataPoints ?? [];
+    expect(
+      points('auth.token_cache.requests').map((p) => [p.attributes['auth.cache.result'], p.value]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['miss', 1],
+        ['hit', 1],
+      ]),
+    );
+    expect(
+      points('auth.outcomes').find((p) => p.attributes['error.type'] === 'ERR_AUTH_INVALID_AUDIENCE')?.value,
+    ).toBe(1);
+    expect(points('auth.jwks.age')).toHaveLength(1);
+    expect(points('auth.verify.duration').length).toBeGreaterThan(0);
+    const everything = JSON.stringify([finished.map((s) => [s.name, s.attributes, s.status]), metrics]);
+    for (const t of [token, bad]) for (const part of t.split('.')) expect(everything).not.toContain(part);
+    auth.close();
+  });
+
+  it('refuses something that is not the API module', () => {
+    expect(() => openTelemetryListener({} as never)).toThrow(TypeError);
+  });
+});

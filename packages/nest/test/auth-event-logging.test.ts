@@ -1,0 +1,61 @@
+/**
+ * Auth events reach Nest's Logger (context `Auth`) by default, from `info` up: a wrong audience is one
+ * line naming the audiences seen and configured; a `logger` option takes a pino-style logger.
+ */
+import { hs256 } from '@auth/conformance';
+import { Controller, Get, Logger, UseGuards } from '@nestjs/common';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AuthGuard, AuthModule } from '../src/index.ts';
+import { type Running, serve } from './support/platforms.ts';
+
+@Controller()
+@UseGuards(AuthGuard)
+class ItemsController {
+  @Get('items')
+  items() {
+    return [];
+  }
+}
+
+const opened: Running[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const s of opened.splice(0)) await s.close();
+});
+
+describe('auth events in the log', () => {
+  it('by default: one Logger line for a wrong audience, naming the audiences seen and configured', async () => {
+    const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => {});
+    const server = await serve('express', [AuthModule.forRoot(hs256.authOptions())], [ItemsController]);
+    opened.push(server);
+    const jwt = hs256.token({ aud: 'api://someone-else' });
+    expect((await fetch(`${server.url}/items`, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(
+      401,
+    );
+    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('auth '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('ERR_AUTH_INVALID_AUDIENCE');
+    expect(lines[0]).toContain('detail.audience=["api://someone-else"]');
+    expect(lines[0]).not.toContain(jwt);
+  });
+
+  it('a pino-style logger option gets the structured events', async () => {
+    const records: [string, Record<string, unknown>][] = [];
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+        level,
+        (obj: Record<string, unknown>) => records.push([level, obj]),
+      ]),
+    ) as never;
+    const server = await serve(
+      'express',
+      [AuthModule.forRoot({ ...hs256.authOptions(), logger })],
+      [ItemsController],
+    );
+    opened.push(server);
+    await fetch(`${server.url}/items`, { headers: hs256.bearer({ aud: 'x' }) });
+    expect(records).toEqual([
+      ['info', expect.objectContaining({ type: 'auth.failure', code: 'ERR_AUTH_INVALID_AUDIENCE' })],
+    ]);
+  });
+});
