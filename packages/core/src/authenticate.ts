@@ -3,8 +3,17 @@
  * several credential kinds (e.g. a bearer token or API-key headers, never both). Adapters only call
  * `authenticate(req)` and render the AuthError it throws.
  */
-import { InvalidRequestError, MissingTokenError, toAuthError } from './errors.ts';
+import { type ChallengeProfile, challengeProfileOf, withChallengeProfile } from './challenge-profile.ts';
+import { InvalidRequestError, InvalidTokenError, MissingTokenError, toAuthError } from './errors.ts';
 import type { AuthError } from './errors.ts';
+import { backend as defaultCrypto } from '#crypto';
+import { type DpopOptions, type DpopSettings, readDpopSettings } from './dpop/dpop-options.ts';
+import { createProofVerifier } from './dpop/proof.ts';
+import { TOKEN68 } from './extract/bearer.ts';
+import { hasOtherToken } from './extract/extract-token.ts';
+import { POSSESSION } from './verify/confirmation.ts';
+import { DPOP_DEFAULT } from './verify/verifier-settings.ts';
+import type { VerifyOverrides } from './verify/options.ts';
 import {
   extractToken,
   hasToken,
@@ -18,7 +27,14 @@ import { usesCustomHeader } from './extract/custom-header.ts';
 import { verifierInternals } from './verify/internals.ts';
 import { createVerifier, isVerifier } from './verify/index.ts';
 import type { Verifier, VerifierOptions } from './verify/index.ts';
-import { brandAuthenticator, isAuthenticator, registerPeek, validateRealm } from './authenticator.ts';
+import {
+  brandAuthenticator,
+  isAuthenticator,
+  challengeProfileOfAuthenticator,
+  registerChallengeProfile,
+  registerPeek,
+  validateRealm,
+} from './authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import type { Principal, RequestLike } from './types.ts';
 import { assertKnownKeys } from './options/assert-known-keys.ts';
@@ -37,6 +53,8 @@ export interface AuthenticatorSettings {
   tokenLocations?: TokenLocations;
   /** Also accept these credentials (e.g. `apiKeyPairAuth(...)`); sending both kinds is a 400. */
   apiKey?: Authenticator;
+  /** Accept DPoP-bound tokens (`Authorization: DPoP` + a `DPoP` proof, RFC 9449); see `DpopOptions`. */
+  dpop?: DpopOptions;
 }
 
 /**
@@ -52,6 +70,26 @@ export interface AuthenticatorSettings {
 export type AuthenticatorOptions = VerifierOptions & AuthenticatorSettings;
 
 const MULTIPLE_METHODS = 'Credentials were sent for more than one authentication method';
+
+// `DPoP` then one or more spaces, case-insensitive (RFC 9110 §11.1), the rest is the token.
+const DPOP_SCHEME = /^dpop(?: |$)/i;
+const DPOP_CREDENTIALS = /^dpop +(\S+)$/i;
+
+function challengeProfiles(
+  settings: DpopSettings | undefined,
+  resourceMetadata: string | undefined,
+): { bearer: ChallengeProfile | undefined; dpop: ChallengeProfile | undefined } {
+  if (settings === undefined && resourceMetadata === undefined) return { bearer: undefined, dpop: undefined };
+  const make = (scheme: 'Bearer' | 'DPoP'): ChallengeProfile =>
+    Object.freeze({
+      dpop: settings?.mode ?? 'off',
+      algs: settings?.algs ?? [],
+      resourceMetadata,
+      scheme,
+      key: `${scheme} ${settings?.mode ?? 'off'} ${settings?.algs.join(' ') ?? ''} ${resourceMetadata ?? ''}`,
+    });
+  return { bearer: make('Bearer'), dpop: settings === undefined ? undefined : make('DPoP') };
+}
 
 function looksLikeVerifier(value: unknown): value is Verifier {
   return (
@@ -94,9 +132,11 @@ export function createAuthenticator(
     own = settings;
   } else {
     assertKnownKeys(options, AUTHENTICATOR_OPTION_KEYS, 'createAuthenticator()');
-    const { realm, tokenLocations, apiKey, ...verifierOptions } = options;
-    own = { realm, tokenLocations, apiKey, ...stripUndefined(settings) };
-    verifier = createVerifier(verifierOptions);
+    const { realm, tokenLocations, apiKey, dpop, ...verifierOptions } = options;
+    own = { realm, tokenLocations, apiKey, dpop, ...stripUndefined(settings) };
+    // Issuers without their own `dpop` follow the authenticator's mode (off without `dpop`).
+    const dpopDefault = own.dpop === undefined ? 'off' : (own.dpop.mode ?? 'allowed');
+    verifier = createVerifier({ ...verifierOptions, [DPOP_DEFAULT]: dpopDefault } as VerifierOptions);
     owned = true;
   }
   const realm = validateRealm(own.realm);
@@ -106,23 +146,74 @@ export function createAuthenticator(
     throw new TypeError('apiKey must be an Authenticator, e.g. apiKeyPairAuth({ store })');
   }
 
+  const internals = verifierInternals(verifier);
+  let dpop: DpopSettings | undefined;
+  try {
+    if (own.dpop !== undefined) {
+      if (usesCustomHeader(locations))
+        throw new TypeError(
+          'createAuthenticator(): dpop needs tokens in the Authorization header (no tokenHeader)',
+        );
+      dpop = readDpopSettings(own.dpop, internals?.clock);
+    }
+  } catch (e) {
+    if (owned) verifier.close();
+    throw e;
+  }
+  const profiles = challengeProfiles(dpop, undefined);
+  const verifyProof =
+    dpop === undefined ? undefined : createProofVerifier(dpop, internals?.crypto ?? defaultCrypto);
+  // A verifier made elsewhere does not know the authenticator's mode: `required` is enforced here.
+  const bearerRefused = dpop?.mode === 'required' && !owned;
+
+  const tag = (e: unknown, profile: ChallengeProfile | undefined): AuthError =>
+    withChallengeProfile(withRealm(e, realm), profile);
   const rethrow = (e: unknown): never => {
-    throw withRealm(e, realm);
+    throw tag(e, profiles.bearer);
+  };
+  const rethrowDpop = (e: unknown): never => {
+    throw tag(e, profiles.dpop);
   };
   // Token-cache fast path when the verifier is this package's own and the token is read from the
   // Authorization header; a request that may carry a token in a second place takes the full path (a
   // token sent in two places must still be a 400).
-  const internals = verifierInternals(verifier);
   const peek =
-    internals !== undefined && !usesCustomHeader(locations) ? internals.peek.bind(internals) : undefined;
+    internals !== undefined && !usesCustomHeader(locations) && !bearerRefused
+      ? internals.peek.bind(internals)
+      : undefined;
+
+  /** `Authorization: DPoP <token>` with its proof (RFC 9449 §7.1). */
+  function authenticateDpop(req: RequestLike, value: string): Promise<Principal> {
+    const m = DPOP_CREDENTIALS.exec(value);
+    const token = m?.[1];
+    if (token === undefined || !TOKEN68.test(token))
+      return Promise.reject(
+        tag(new InvalidRequestError('The DPoP access token is malformed'), profiles.dpop),
+      );
+    if (hasOtherToken(req, locations))
+      return Promise.reject(tag(new InvalidRequestError(MESSAGES_LOCATIONS), profiles.dpop));
+    return verifyProof!(req, token)
+      .then((proof) => verifier.verify(token, { [POSSESSION]: { jkt: proof.jkt } } as VerifyOverrides))
+      .then(undefined, rethrowDpop);
+  }
+
+  function dpopValue(req: RequestLike): string | undefined {
+    if (verifyProof === undefined) return undefined;
+    const header = readHeader(req, 'authorization');
+    return !header.repeated && header.value !== undefined && DPOP_SCHEME.test(header.value)
+      ? header.value
+      : undefined;
+  }
 
   const bearer: Authenticator = brandAuthenticator({
     realm,
     hasCredentials(req: RequestLike): boolean {
-      return hasToken(req, locations);
+      return hasToken(req, locations) || dpopValue(req) !== undefined;
     },
     // Not async: the usual request (a cached token) costs one resolved promise, no await chain.
     authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
+      const dpopCredentials = dpopValue(req);
+      if (dpopCredentials !== undefined) return authenticateDpop(req, dpopCredentials);
       if (peek !== undefined) {
         const hit = cachedPrincipal(req, peek, locations);
         if (hit !== undefined)
@@ -132,12 +223,13 @@ export function createAuthenticator(
       try {
         token = extractToken(req, locations);
       } catch (e) {
-        return Promise.reject(withRealm(e, realm));
+        return Promise.reject(tag(e, profiles.bearer));
       }
       if (token === undefined) {
         if (opts?.optional === true) return Promise.resolve(undefined);
-        return Promise.reject(withRealm(new MissingTokenError(), realm));
+        return Promise.reject(tag(new MissingTokenError(), profiles.bearer));
       }
+      if (bearerRefused) return Promise.reject(tag(dpopRequired(), profiles.bearer));
       return verifier.verify(token).then(undefined, rethrow);
     },
     close(): void {
@@ -145,6 +237,7 @@ export function createAuthenticator(
     },
   });
   if (peek !== undefined) registerPeek(bearer, (req) => cachedPrincipal(req, peek, locations));
+  if (profiles.bearer !== undefined) registerChallengeProfile(bearer, profiles.bearer);
   return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey]);
 }
 
@@ -164,6 +257,14 @@ function cachedPrincipal(
   if (header.repeated || value === undefined || !startsWithBearer(value)) return undefined;
   if (mayCarryOtherToken(req, locations)) return undefined;
   return peek(value.slice(7));
+}
+
+const MESSAGES_LOCATIONS = 'The access token was sent in more than one place';
+
+function dpopRequired(): AuthError {
+  return new InvalidTokenError('ERR_AUTH_DPOP_REQUIRED', 'This access token must be sent with a DPoP proof', {
+    scheme: 'DPoP',
+  });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -192,7 +293,13 @@ export function oneOfAuthenticators(...authenticators: Authenticator[]): Authent
 function anyAuthenticatorWithRealm(realm: string, authenticators: readonly Authenticator[]): Authenticator {
   const list = [...authenticators];
   const present = (req: RequestLike): Authenticator[] => list.filter((a) => safeHas(a, req));
-  return brandAuthenticator({
+  // The challenge names what the bearer authenticator accepts (DPoP, metadata) whichever one failed.
+  const profile = list.map(challengeProfileOfAuthenticator).find((p) => p !== undefined);
+  const withRealm = (e: unknown, realm: string): AuthError => {
+    const error = toAuthError(e).withRealm(realm);
+    return challengeProfileOf(error) === undefined ? withChallengeProfile(error, profile) : error;
+  };
+  const any = brandAuthenticator({
     realm,
     hasCredentials(req: RequestLike): boolean {
       return list.some((a) => safeHas(a, req));
@@ -214,6 +321,8 @@ function anyAuthenticatorWithRealm(realm: string, authenticators: readonly Authe
       for (const a of list) a.close();
     },
   });
+  if (profile !== undefined) registerChallengeProfile(any, profile);
+  return any;
 }
 
 function safeHas(authenticator: Authenticator, req: RequestLike): boolean {

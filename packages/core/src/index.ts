@@ -2,9 +2,12 @@
 export {
   AuthError,
   DEFAULT_REALM,
+  DpopNonceError,
   ForbiddenError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   InvalidApiKeyError,
+  InvalidDpopProofError,
   InvalidRequestError,
   InvalidTokenError,
   MissingTokenError,
@@ -19,7 +22,18 @@ export type {
   AuthErrorOptions,
   AuthErrorResponse,
   BearerErrorCode,
+  ChallengeScheme,
 } from './errors.ts';
+// dpop: sender-constrained tokens on the resource server (RFC 9449)
+export { dpopNonces, memoryReplayStore } from './dpop/index.ts';
+export type {
+  DpopNonceSource,
+  DpopNoncesOptions,
+  DpopOptions,
+  MemoryReplayStore,
+  MemoryReplayStoreOptions,
+  ReplayStore,
+} from './dpop/index.ts';
 export type {
   Claims,
   Clock,

@@ -120,7 +120,15 @@ export interface RequestLike {
   url?: string;
   /** A parsed form body, read only when body tokens are enabled. */
   body?: unknown;
+  /** The request method (DPoP's `htm`). */
   method?: string;
+  /**
+   * The full path and query when `url` is relative to a mount point (Express' `req.originalUrl`);
+   * read for DPoP's `htu`.
+   */
+  originalUrl?: string;
+  /** `http` or `https` as the framework reports it (its trust-proxy setting applies); DPoP's `htu`. */
+  protocol?: string;
 }
 
 /**

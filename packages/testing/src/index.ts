@@ -22,3 +22,10 @@ export {
   type KeysInput,
 } from './responder.ts';
 export { type RawKey, type SignRawOptions, signRaw } from './sign-raw.ts';
+export {
+  accessTokenHash,
+  type DpopProofOptions,
+  dpopProof,
+  dpopPublicJwk,
+  jwkThumbprintSync,
+} from './dpop.ts';

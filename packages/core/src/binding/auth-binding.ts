@@ -4,7 +4,8 @@
  * request and how to build the policy context; it renders what comes back in its own idiom.
  */
 import { normalizeDecision, POLICY_UNAVAILABLE, decisionToError } from '../authorize/decision.ts';
-import { peekOf, type Authenticator } from '../authenticator.ts';
+import { challengeProfileOfAuthenticator, peekOf, type Authenticator } from '../authenticator.ts';
+import { challengeProfileOf, withChallengeProfile } from '../challenge-profile.ts';
 import {
   type AuthError,
   DEFAULT_REALM,
@@ -119,11 +120,18 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
   const quiet = reportsMissingAsUndefined(authenticator);
   // Shared by every request without credentials: frozen, so an app error handler that edits the error
   // it is given (message, status) cannot change the answer to the next request.
-  const missing = Object.freeze(new MissingTokenError().withRealm(realm));
+  // With the authenticator's challenge profile: DPoP and RFC 9728 `resource_metadata` on every challenge.
+  const profile = challengeProfileOfAuthenticator(authenticator);
+  const missing = Object.freeze(withChallengeProfile(new MissingTokenError().withRealm(realm), profile));
   const memo: RequestMemo<Req> | undefined =
     options.remember === true ? weakMemo<Req>() : options.remember === false ? undefined : options.remember;
 
-  const fail = (cause: unknown): AuthError => toAuthError(cause).withRealm(realm);
+  const fail = (cause: unknown): AuthError => {
+    const error = toAuthError(cause).withRealm(realm);
+    return profile === undefined || challengeProfileOf(error) !== undefined
+      ? error
+      : withChallengeProfile(error, profile);
+  };
 
   const found = (principal: Principal | undefined, optional: boolean): AuthOutcome => {
     if (principal === undefined || principal === null) return optional ? undefined : missing;
@@ -186,7 +194,10 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     policy: Policy,
   ): AuthOutcome | Promise<AuthOutcome> {
     if (principal === undefined) return missing; // a requirement needs someone to authorize
-    return authorizePrincipal(principal, policy, () => contextOf(req), realm);
+    const outcome = authorizePrincipal(principal, policy, () => contextOf(req), realm);
+    if (profile === undefined) return outcome;
+    const tagged = (o: AuthOutcome): AuthOutcome => (isAuthError(o) ? fail(o) : o);
+    return isThenable(outcome) ? Promise.resolve(outcome).then(tagged) : tagged(outcome);
   }
 
   const afterAuthentication = (

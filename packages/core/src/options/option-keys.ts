@@ -43,6 +43,7 @@ export const AUTHENTICATOR_SETTING_KEYS = keysOf<AuthenticatorSettings>()([
   'realm',
   'tokenLocations',
   'apiKey',
+  'dpop',
 ]);
 
 export const AUTHENTICATOR_OPTION_KEYS: readonly string[] = Object.freeze([
@@ -68,6 +69,7 @@ export const ISSUER_CONFIG_KEYS = keysOf<IssuerConfig>()([
   'organizationsClaim',
   'jwks',
   'cognito',
+  'dpop',
 ]);
 
 export const JWKS_OPTION_KEYS = keysOf<JwksOptions>()([

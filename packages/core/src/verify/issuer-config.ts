@@ -54,6 +54,8 @@ export interface IssuerRuntime extends ClaimRules {
   sourceKey: string | undefined;
   /** Imported HMAC secret per HS alg. */
   secretKeys: Map<string, KeyHandle | Promise<KeyHandle>>;
+  /** The issuer's own DPoP mode, or null to follow the authenticator's. */
+  dpop: 'off' | 'allowed' | 'required' | null;
 }
 
 export interface IssuerContext {
@@ -174,6 +176,9 @@ export function normalizeIssuer(
   }
   if (config.cognito && tokenUse === 'any')
     throw new TypeError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
+  const dpop = config.dpop ?? null;
+  if (dpop !== null && dpop !== 'off' && dpop !== 'allowed' && dpop !== 'required')
+    throw new TypeError(`${at}.dpop must be 'off', 'allowed' or 'required'`);
 
   let source: JwksSource | undefined;
   let sourceKey: string | undefined;
@@ -232,5 +237,6 @@ export function normalizeIssuer(
     source,
     sourceKey,
     secretKeys,
+    dpop,
   };
 }
