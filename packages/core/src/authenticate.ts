@@ -12,6 +12,11 @@ import { createProofVerifier } from './dpop/proof.ts';
 import { TOKEN68 } from './extract/bearer.ts';
 import { hasOtherToken } from './extract/extract-token.ts';
 import { POSSESSION } from './verify/confirmation.ts';
+import {
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
+  resourceMetadata,
+} from './metadata/protected-resource.ts';
 import { DPOP_DEFAULT } from './verify/verifier-settings.ts';
 import type { VerifyOverrides } from './verify/options.ts';
 import {
@@ -31,8 +36,10 @@ import {
   brandAuthenticator,
   isAuthenticator,
   challengeProfileOfAuthenticator,
+  resourceMetadataOf,
   registerChallengeProfile,
   registerPeek,
+  registerResourceMetadata,
   validateRealm,
 } from './authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
@@ -55,6 +62,11 @@ export interface AuthenticatorSettings {
   apiKey?: Authenticator;
   /** Accept DPoP-bound tokens (`Authorization: DPoP` + a `DPoP` proof, RFC 9449); see `DpopOptions`. */
   dpop?: DpopOptions;
+  /**
+   * Publish RFC 9728 protected-resource metadata (adapters serve it at its well-known path) and name
+   * it in every challenge (`resource_metadata="…"`).
+   */
+  resourceMetadata?: ResourceMetadataOptions;
 }
 
 /**
@@ -125,6 +137,7 @@ export function createAuthenticator(
   let verifier: Verifier;
   let owned: boolean;
   let own: AuthenticatorSettings;
+  let staticIssuers: string[] | undefined;
   assertKnownKeys(settings, AUTHENTICATOR_SETTING_KEYS, 'createAuthenticator(): settings');
   if (looksLikeVerifier(options)) {
     verifier = options;
@@ -132,8 +145,10 @@ export function createAuthenticator(
     own = settings;
   } else {
     assertKnownKeys(options, AUTHENTICATOR_OPTION_KEYS, 'createAuthenticator()');
-    const { realm, tokenLocations, apiKey, dpop, ...verifierOptions } = options;
-    own = { realm, tokenLocations, apiKey, dpop, ...stripUndefined(settings) };
+    const { realm, tokenLocations, apiKey, dpop, resourceMetadata, ...verifierOptions } = options;
+    own = { realm, tokenLocations, apiKey, dpop, resourceMetadata, ...stripUndefined(settings) };
+    if (Array.isArray(verifierOptions.issuers))
+      staticIssuers = verifierOptions.issuers.map((i: { issuer?: unknown }) => String(i?.issuer));
     // Issuers without their own `dpop` follow the authenticator's mode (off without `dpop`).
     const dpopDefault = own.dpop === undefined ? 'off' : (own.dpop.mode ?? 'allowed');
     verifier = createVerifier({ ...verifierOptions, [DPOP_DEFAULT]: dpopDefault } as VerifierOptions);
@@ -148,6 +163,7 @@ export function createAuthenticator(
 
   const internals = verifierInternals(verifier);
   let dpop: DpopSettings | undefined;
+  let metadata: ResourceMetadata | undefined;
   try {
     if (own.dpop !== undefined) {
       if (usesCustomHeader(locations))
@@ -156,11 +172,21 @@ export function createAuthenticator(
         );
       dpop = readDpopSettings(own.dpop, internals?.clock);
     }
+    if (own.resourceMetadata !== undefined) {
+      const methods: ('header' | 'body' | 'query')[] = ['header'];
+      if (locations.body === true) methods.push('body');
+      if (locations.query !== undefined && locations.query !== false) methods.push('query');
+      metadata = resourceMetadata(own.resourceMetadata, {
+        issuers: staticIssuers,
+        bearerMethods: methods,
+        dpop: dpop === undefined ? undefined : { algs: dpop.algs, required: dpop.mode === 'required' },
+      });
+    }
   } catch (e) {
     if (owned) verifier.close();
     throw e;
   }
-  const profiles = challengeProfiles(dpop, undefined);
+  const profiles = challengeProfiles(dpop, metadata?.url);
   const verifyProof =
     dpop === undefined ? undefined : createProofVerifier(dpop, internals?.crypto ?? defaultCrypto);
   // A verifier made elsewhere does not know the authenticator's mode: `required` is enforced here.
@@ -238,6 +264,7 @@ export function createAuthenticator(
   });
   if (peek !== undefined) registerPeek(bearer, (req) => cachedPrincipal(req, peek, locations));
   if (profiles.bearer !== undefined) registerChallengeProfile(bearer, profiles.bearer);
+  if (metadata !== undefined) registerResourceMetadata(bearer, metadata);
   return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey]);
 }
 
@@ -322,6 +349,8 @@ function anyAuthenticatorWithRealm(realm: string, authenticators: readonly Authe
     },
   });
   if (profile !== undefined) registerChallengeProfile(any, profile);
+  const metadata = list.map(resourceMetadataOf).find((m) => m !== undefined);
+  if (metadata !== undefined) registerResourceMetadata(any, metadata);
   return any;
 }
 

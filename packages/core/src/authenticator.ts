@@ -4,6 +4,7 @@
  * their combination all implement it.
  */
 import type { ChallengeProfile } from './challenge-profile.ts';
+import type { ResourceMetadata } from './metadata/protected-resource.ts';
 import { DEFAULT_REALM } from './errors.ts';
 import type { Principal, RequestLike } from './types.ts';
 
@@ -114,4 +115,16 @@ export function registerChallengeProfile(authenticator: Authenticator, profile: 
 /** The challenge profile of an authenticator made by this package, else undefined. Internal. */
 export function challengeProfileOfAuthenticator(authenticator: Authenticator): ChallengeProfile | undefined {
   return profiles.get(authenticator);
+}
+
+const metadataByAuthenticator = new WeakMap<Authenticator, ResourceMetadata>();
+
+/** Records the RFC 9728 metadata an authenticator publishes. Internal. */
+export function registerResourceMetadata(authenticator: Authenticator, metadata: ResourceMetadata): void {
+  metadataByAuthenticator.set(authenticator, metadata);
+}
+
+/** The RFC 9728 metadata of an authenticator made by this package (with `resourceMetadata`). Internal. */
+export function resourceMetadataOf(authenticator: Authenticator): ResourceMetadata | undefined {
+  return metadataByAuthenticator.get(authenticator);
 }

@@ -24,6 +24,8 @@ export type {
   BearerErrorCode,
   ChallengeScheme,
 } from './errors.ts';
+// metadata: RFC 9728 protected-resource metadata
+export type { ResourceMetadataOptions } from './metadata/protected-resource.ts';
 // dpop: sender-constrained tokens on the resource server (RFC 9449)
 export { dpopNonces, memoryReplayStore } from './dpop/index.ts';
 export type {
@@ -74,9 +76,12 @@ export {
   orgParam,
   parseScope,
   remotePolicy,
+  requireAcr,
   requireAnyGroup,
   requireAnyScope,
+  requireAuthTime,
   requireClaim,
+  requireDpopBound,
   requireGroups,
   requireOrgPermission,
   requireOrgRole,

@@ -162,8 +162,15 @@ export type Decision =
       readonly reason: string;
       /** Scopes for the `scope="…"` challenge attribute, when scopes were the reason. */
       readonly requiredScopes?: readonly string[];
-      /** 403 by default; 503 when a decision point failed (fail closed). */
-      readonly status?: 403 | 503;
+      /**
+       * 403 by default; 503 when a decision point failed (fail closed); 401 when the user must
+       * authenticate again (step-up, RFC 9470) or present the token another way (DPoP).
+       */
+      readonly status?: 401 | 403 | 503;
+      /** Step-up (401): the `acr` values that would satisfy the policy (`acr_values` in the challenge). */
+      readonly acrValues?: readonly string[];
+      /** Step-up (401): the maximum authentication age in seconds (`max_age` in the challenge). */
+      readonly maxAge?: number;
     };
 
 /**

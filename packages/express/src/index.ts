@@ -6,7 +6,10 @@ export {
   authorize,
   requireAnyGroup,
   requireAnyScope,
+  requireAcr,
+  requireAuthTime,
   requireClaim,
+  requireDpopBound,
   requireGroups,
   requireOrgPermission,
   requireOrgRole,
@@ -19,3 +22,4 @@ export { orgParam } from '@auth/core';
 export { authErrorHandler } from './error-handler.ts';
 export { withAuth } from './with-auth.ts';
 export type { AuthErrorHandlerOptions } from './error-handler.ts';
+export { protectedResourceMetadata } from './metadata.ts';

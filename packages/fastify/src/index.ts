@@ -8,3 +8,4 @@ export type { AuthHook } from './hooks.ts';
 export { replyAuthError } from './reply.ts';
 // Convenience re-export: the org id from `request.params` for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';
+export { protectedResourceMetadata } from './metadata.ts';

@@ -5,7 +5,10 @@ export {
   requireAnyGroup,
   requireAnyScope,
   requireAuth,
+  requireAcr,
+  requireAuthTime,
   requireClaim,
+  requireDpopBound,
   requireGroups,
   requireOrgPermission,
   requireOrgRole,
@@ -16,3 +19,4 @@ export type { AuthSource, AuthorizeMiddleware } from './middleware.ts';
 export { toHTTPException } from './exception.ts';
 // Convenience re-export: the org id from the route parameters for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';
+export { protectedResourceMetadata } from './metadata.ts';

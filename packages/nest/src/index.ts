@@ -11,9 +11,12 @@ export { AuthGuard } from './auth-guard.ts';
 export { ScopeGuard } from './scope-guard.ts';
 export { AuthExceptionFilter } from './auth-exception-filter.ts';
 export {
+  Acr,
   AnyGroup,
   AnyScope,
   AuthenticateWith,
+  AuthTime,
+  DpopBound,
   Authorize,
   Claim,
   Groups,
@@ -27,3 +30,4 @@ export {
 export type { OrgPermissionOptions } from './decorators.ts';
 export { Principal } from './principal.ts';
 export type { NestRequest } from './request.ts';
+export { protectedResourceMetadata } from './metadata.ts';

@@ -4,7 +4,13 @@
  * request and how to build the policy context; it renders what comes back in its own idiom.
  */
 import { normalizeDecision, POLICY_UNAVAILABLE, decisionToError } from '../authorize/decision.ts';
-import { challengeProfileOfAuthenticator, peekOf, type Authenticator } from '../authenticator.ts';
+import {
+  challengeProfileOfAuthenticator,
+  peekOf,
+  resourceMetadataOf,
+  type Authenticator,
+} from '../authenticator.ts';
+import type { ResourceMetadata } from '../metadata/protected-resource.ts';
 import { challengeProfileOf, withChallengeProfile } from '../challenge-profile.ts';
 import {
   type AuthError,
@@ -63,6 +69,8 @@ export interface AuthBinding<Req> {
   readonly owned: boolean;
   /** Body tokens are on: parse a form body before running. */
   readonly readsBody: boolean;
+  /** RFC 9728 metadata to serve at `resourceMetadata.path` (GET, public), when configured. */
+  readonly resourceMetadata: ResourceMetadata | undefined;
   /** Authenticate as `route.mode` says, then apply `route.policy`. Sync when the token was cached. */
   run(req: Req, route: RouteRequirement): AuthOutcome | Promise<AuthOutcome>;
   /** Authenticate only (`optional`: no credentials → undefined). */
@@ -214,6 +222,7 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     realm,
     owned,
     readsBody,
+    resourceMetadata: resourceMetadataOf(authenticator),
     run(req: Req, route: RouteRequirement): AuthOutcome | Promise<AuthOutcome> {
       if (route.mode === 'public') return undefined;
       const outcome = authenticate(req, route.mode === 'optional');

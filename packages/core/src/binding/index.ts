@@ -13,3 +13,5 @@ export { bindPolicyMakers, POLICY_MAKERS } from './policy-makers.ts';
 export type { BoundPolicyMakers } from './policy-makers.ts';
 export { compileRouteRequirement, OPTIONAL, PUBLIC, REQUIRED } from './route-requirement.ts';
 export type { AuthMode, RouteRequirement, RouteSpec } from './route-requirement.ts';
+export { metadataRoute } from './metadata-route.ts';
+export type { MetadataRoute } from './metadata-route.ts';

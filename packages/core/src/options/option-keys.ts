@@ -44,6 +44,7 @@ export const AUTHENTICATOR_SETTING_KEYS = keysOf<AuthenticatorSettings>()([
   'tokenLocations',
   'apiKey',
   'dpop',
+  'resourceMetadata',
 ]);
 
 export const AUTHENTICATOR_OPTION_KEYS: readonly string[] = Object.freeze([
