@@ -2,3 +2,4 @@
 export { type DemoAuth, demoAuthFromEnv, describeIssuers } from './env.ts';
 export { demoProjects, items, nextItem } from './data.ts';
 export { type PrincipalJson, principalJson } from './principal-json.ts';
+export { PAYMENTS_ACR_VALUES, paymentsJson } from './payments.ts';

@@ -20,6 +20,7 @@ import {
 } from '@auth/express';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { mountSenderConstrainedRoutes } from './sender-constrained.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -60,6 +61,8 @@ export function createApp(config: DemoConfig): DemoApp {
   app.get('/service', requireAuth(service), (req, res) => {
     res.json(principalJson(getAuth(req)));
   });
+
+  mountSenderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
 
   // Every route below needs a valid access token.
   app.use(requireAuth(bearer));

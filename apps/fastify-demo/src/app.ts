@@ -8,6 +8,7 @@ import {
 import { fastifyAuth } from '@auth/fastify';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { senderConstrainedRoutes } from './sender-constrained.ts';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
@@ -44,6 +45,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+  await senderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
 
   // Every route in this scope needs a valid token unless its `config.auth` says otherwise.
   await app.register(async (api) => {

@@ -20,6 +20,7 @@ import {
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { mountSenderConstrainedRoutes } from './sender-constrained.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -48,6 +49,7 @@ export function createApp(config: DemoConfig): DemoApp {
   });
 
   app.get('/service', requireAuth(service), (c) => c.json(principalJson(c.var.auth)));
+  mountSenderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
 
   // Every route below needs a valid access token; `AuthEnv` types `c.var.auth` as a Principal here.
   const api = new Hono<AuthEnv>();

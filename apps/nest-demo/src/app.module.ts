@@ -3,6 +3,7 @@ import { Inject, Module, type DynamicModule, type OnModuleDestroy } from '@nestj
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule } from '@auth/nest';
 import { DemoController } from './demo.controller.ts';
+import { PaymentsController } from './payments.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
 
@@ -27,7 +28,7 @@ export class AppModule implements OnModuleDestroy {
     return {
       module: AppModule,
       imports: [AuthModule.forRoot({ ...config.auth, isGlobal: true })],
-      controllers: [DemoController],
+      controllers: [DemoController, PaymentsController],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

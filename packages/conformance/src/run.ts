@@ -77,7 +77,7 @@ export function runConformance(harness: ConformanceHarness): void {
         for (const row of declarationRows) it(row.name, () => row.run(env, declare));
       });
     }
-    describe('DPoP (RFC 9449): bound tokens, hostile proofs, nonces', () => {
+    describe('DPoP (RFC 9449), step-up (RFC 9470) and protected-resource metadata (RFC 9728)', () => {
       for (const row of dpopRows) it(row.name, () => row.run(env));
     });
     describe('nothing a client sends produces a 500', () => {

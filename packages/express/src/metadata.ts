@@ -19,7 +19,10 @@ export function protectedResourceMetadata(
 ): RequestHandler {
   const route = metadataRoute(authenticator, '@auth/express protectedResourceMetadata()');
   return function protectedResourceMetadata(req: Request, res: Response, next: NextFunction): void {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== route.path) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== route.path) {
+      next();
+      return;
+    }
     const send = (r: { status: number; headers: Record<string, string>; body: string }) => {
       res.status(r.status).set(r.headers).send(r.body);
     };

@@ -23,7 +23,10 @@ const ALGS = 'ES256 EdDSA';
 const apps = new WeakMap<Environment, Record<string, Promise<string>>>();
 
 /** The DPoP demo apps, started once per environment: `allowed`, `required`, and `allowed` with nonces. */
-function app(env: Environment, kind: 'allowed' | 'required' | 'nonce'): Promise<string> {
+const RESOURCE = 'https://api.demo.test';
+const METADATA_URL = `${RESOURCE}/.well-known/oauth-protected-resource`;
+
+function app(env: Environment, kind: 'allowed' | 'required' | 'nonce' | 'metadata'): Promise<string> {
   let started = apps.get(env);
   if (started === undefined) {
     started = {};
@@ -36,6 +39,9 @@ function app(env: Environment, kind: 'allowed' | 'required' | 'nonce'): Promise<
         algorithms: ['ES256', 'EdDSA'],
         ...(kind === 'nonce' ? { nonces: dpopNonces() } : {}),
       },
+      ...(kind === 'metadata'
+        ? { resourceMetadata: { resource: RESOURCE, scopesSupported: ['read:items', 'write:items'] } }
+        : {}),
     }),
   );
   return started[kind]!;
@@ -248,6 +254,88 @@ export const dpopRows: DpopRow[] = [
         dpopProof({ key: client, htm: 'GET', htu: `${base}/me`, accessToken: token, nonce: nonce as string }),
       );
       expect(retry.status, retry.text).toBe(200);
+    },
+  },
+  {
+    name: 'GET /payments: a DPoP-bound token with acr level 2 → 200',
+    run: async (env) => {
+      const base = await app(env, 'allowed');
+      const token = await boundToken(env, { acr: 'urn:demo:loa:2' });
+      const reply = await call(
+        base,
+        token,
+        dpopProof({ key: client, htm: 'GET', htu: `${base}/payments`, accessToken: token }),
+        '/payments',
+      );
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.json.subject).toBe('user-1');
+    },
+  },
+  {
+    name: 'GET /payments: acr level 1 → 401 insufficient_user_authentication with acr_values (step-up)',
+    run: async (env) => {
+      const base = await app(env, 'allowed');
+      const token = await boundToken(env, { acr: 'urn:demo:loa:1' });
+      const reply = await call(
+        base,
+        token,
+        dpopProof({ key: client, htm: 'GET', htu: `${base}/payments`, accessToken: token }),
+        '/payments',
+      );
+      expectJson(reply, 401, 'ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION', 'insufficient_user_authentication');
+      expect(reply.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="insufficient_user_authentication", error_description="A stronger authentication is required", acr_values="urn:demo:loa:2 urn:demo:loa:3"',
+      );
+    },
+  },
+  {
+    name: 'GET /payments: a plain bearer token with acr level 2 → 401 ERR_AUTH_DPOP_REQUIRED on the DPoP challenge',
+    run: async (env) => {
+      const base = await app(env, 'allowed');
+      const reply = await send(base, '/payments', {
+        headers: bearer(await env.mint({ acr: 'urn:demo:loa:3' })),
+      });
+      expectJson(reply, 401, 'ERR_AUTH_DPOP_REQUIRED', 'invalid_token');
+      expect(reply.headers['www-authenticate']).toBe(
+        'DPoP realm="api", error="invalid_token", error_description="This access token must be sent with a DPoP proof"',
+      );
+    },
+  },
+  {
+    name: 'RFC 9728: GET /.well-known/oauth-protected-resource → the document derived from the configuration',
+    run: async (env) => {
+      const base = await app(env, 'metadata');
+      const reply = await send(base, '/.well-known/oauth-protected-resource');
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
+      const issuers = (env.auth() as unknown as { issuers: { issuer: string }[] }).issuers.map((i) => i.issuer);
+      expect(reply.json).toEqual({
+        resource: RESOURCE,
+        authorization_servers: issuers,
+        bearer_methods_supported: ['header'],
+        scopes_supported: ['read:items', 'write:items'],
+        dpop_signing_alg_values_supported: ['ES256', 'EdDSA'],
+        dpop_bound_access_tokens_required: false,
+      });
+    },
+  },
+  {
+    name: 'RFC 9728: a 401 names the metadata in resource_metadata on every challenge',
+    run: async (env) => {
+      const reply = await send(await app(env, 'metadata'), '/me');
+      expectJson(reply, 401, 'ERR_AUTH_MISSING_TOKEN', undefined);
+      expect(reply.headers['www-authenticate']).toBe(
+        `Bearer realm="api", resource_metadata="${METADATA_URL}", DPoP realm="api", resource_metadata="${METADATA_URL}", algs="${ALGS}"`,
+      );
+      const expired = await send(await app(env, 'metadata'), '/me', {
+        headers: bearer(await env.mint({ exp: now() - 600 })),
+      });
+      expect(expired.status).toBe(401);
+      expect(expired.headers['www-authenticate']).toMatch(
+        new RegExp(
+          `^Bearer realm="api", error="invalid_token", error_description="[^"]*", resource_metadata="${METADATA_URL}", DPoP`,
+        ),
+      );
     },
   },
 ];

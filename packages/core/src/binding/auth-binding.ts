@@ -202,10 +202,9 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     policy: Policy,
   ): AuthOutcome | Promise<AuthOutcome> {
     if (principal === undefined) return missing; // a requirement needs someone to authorize
-    const outcome = authorizePrincipal(principal, policy, () => contextOf(req), realm);
-    if (profile === undefined) return outcome;
-    const tagged = (o: AuthOutcome): AuthOutcome => (isAuthError(o) ? fail(o) : o);
-    return isThenable(outcome) ? Promise.resolve(outcome).then(tagged) : tagged(outcome);
+    // Policy denials carry their own challenge (not the authenticator's profile): the same answer as
+    // an adapter's separate authorization middleware (`authorizePrincipal`) gives.
+    return authorizePrincipal(principal, policy, () => contextOf(req), realm);
   }
 
   const afterAuthentication = (
