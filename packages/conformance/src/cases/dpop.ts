@@ -308,7 +308,9 @@ export const dpopRows: DpopRow[] = [
       const reply = await send(base, '/.well-known/oauth-protected-resource');
       expect(reply.status, reply.text).toBe(200);
       expect(reply.headers['content-type']).toMatch(/^application\/json/);
-      const issuers = (env.auth() as unknown as { issuers: { issuer: string }[] }).issuers.map((i) => i.issuer);
+      const issuers = (env.auth() as unknown as { issuers: { issuer: string }[] }).issuers.map(
+        (i) => i.issuer,
+      );
       expect(reply.json).toEqual({
         resource: RESOURCE,
         authorization_servers: issuers,

@@ -73,6 +73,8 @@ export const POLICY_UNAVAILABLE: Denial = deny(
   { status: 503 },
 );
 
+const REAUTHENTICATE = new Set(['ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION', 'ERR_AUTH_DPOP_REQUIRED']);
+
 // One object, compared by identity: a malformed answer is an unknown, never a denial `not` may invert.
 const MALFORMED: Denial = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
 
@@ -106,7 +108,10 @@ export function normalizeDecision(value: unknown): Decision {
   if (typeof v.code !== 'string' || !v.code.startsWith('ERR_AUTH_') || typeof v.reason !== 'string') {
     return v.status === 503 ? POLICY_UNAVAILABLE : MALFORMED;
   }
-  if (v.status !== undefined && v.status !== 401 && v.status !== 403 && v.status !== 503) return MALFORMED;
+  if (v.status !== undefined && v.status !== 403 && v.status !== 503) {
+    // 401 only for the codes that ask the client to authenticate again or another way.
+    if (v.status !== 401 || !REAUTHENTICATE.has(v.code)) return MALFORMED;
+  }
   const scopes = v.requiredScopes;
   if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
     return MALFORMED;
