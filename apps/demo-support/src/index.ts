@@ -5,3 +5,4 @@ export { type PrincipalJson, principalJson } from './principal-json.ts';
 export { demoLayout, escapeHtml, homePage, profilePage, type ProfileUser } from './pages.ts';
 export { webLoginFromEnv } from './web-env.ts';
 export { demoDocuments, demoPdpUrl, documentsPolicy, findDocument } from './documents.ts';
+export { PAYMENTS_ACR_VALUES, paymentsJson } from './payments.ts';

@@ -24,6 +24,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
 import { registerReady } from './ready.ts';
+import { mountSenderConstrainedRoutes } from './sender-constrained.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -72,6 +73,8 @@ export function createApp(config: DemoConfig): DemoApp {
   app.get('/service', requireAuth(service), (req, res) => {
     res.json(principalJson(getAuth(req)));
   });
+
+  mountSenderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
 
   // Every route below needs a valid access token.
   app.use(requireAuth(bearer));

@@ -12,6 +12,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
 import { registerReady } from './ready.ts';
+import { senderConstrainedRoutes } from './sender-constrained.ts';
 
 export interface AppConfig {
   /** Bearer-token authentication (issuer, audience, algorithms…). */
@@ -56,6 +57,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
 
   // Web login pages at the root; the API scopes below never read the session cookie.
   if (config.web) await mountWebPages(app, config.web);
+  await senderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
 
   // Every route in this scope needs a valid token unless its `config.auth` says otherwise.
   await app.register(async (api) => {

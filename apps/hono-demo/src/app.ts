@@ -24,6 +24,7 @@ import { HTTPException } from 'hono/http-exception';
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
 import { registerReady } from './ready.ts';
+import { mountSenderConstrainedRoutes } from './sender-constrained.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -60,6 +61,7 @@ export function createApp(config: DemoConfig): DemoApp {
   });
 
   app.get('/service', requireAuth(service), (c) => c.json(principalJson(c.var.auth)));
+  mountSenderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
 
   // Every route below needs a valid access token; `AuthEnv` types `c.var.auth` as a Principal here.
   const api = new Hono<AuthEnv>();

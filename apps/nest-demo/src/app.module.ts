@@ -7,6 +7,7 @@ import { demoLayout } from 'demo-support';
 import { DemoController } from './demo.controller.ts';
 import { documentControllers } from './documents.controller.ts';
 import { ReadyController } from './ready.controller.ts';
+import { PaymentsController } from './payments.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
 import { SERVICE_AUTHENTICATOR } from './tokens.ts';
 import { WebPagesController } from './web-pages.controller.ts';
@@ -44,6 +45,7 @@ export class AppModule implements OnModuleDestroy {
         ...(config.web ? [WebPagesController] : []),
         ...documentControllers(config.pdp),
         ReadyController,
+        PaymentsController,
       ],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AUTH_AUTHENTICATOR, protectedResourceMetadata } from '@auth/nest';
 import { AppModule, type DemoConfig } from './app.module.ts';
 import { JSON_BODY_LIMIT } from './json-body-after-auth.ts';
 
@@ -41,6 +42,9 @@ export async function createApp(
   } else {
     (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, limit: JSON_BODY_LIMIT });
   }
+  // RFC 9728 metadata of the module's authenticator (contract: further demo routes), when configured.
+  if (config.auth.resourceMetadata !== undefined)
+    app.use(protectedResourceMetadata(app.get(AUTH_AUTHENTICATOR)));
   app.enableShutdownHooks();
   return app;
 }

@@ -20,7 +20,7 @@ export interface SendOptions {
 }
 
 // Header values that carry credentials: none of their parts may come back in a response.
-const SECRET_HEADERS = new Set(['authorization', 'x-principal-token', 'x-api-key']);
+const SECRET_HEADERS = new Set(['authorization', 'x-principal-token', 'x-api-key', 'dpop']);
 
 function secretsOf(
   path: string,

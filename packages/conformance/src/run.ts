@@ -14,6 +14,7 @@ import type { ConformanceHarness } from './types.ts';
 import { challengeRows, declarationRows } from './cases/guarded.ts';
 import { stackedRows } from './cases/stacked.ts';
 import { declaredRows } from './cases/declared.ts';
+import { dpopRows } from './cases/dpop.ts';
 
 /** All rows, by section. */
 export const conformanceCases: Record<string, readonly Case[]> = {
@@ -78,6 +79,9 @@ export function runConformance(harness: ConformanceHarness): void {
         for (const row of declarationRows) it(row.name, () => row.run(env, declare));
       });
     }
+    describe('DPoP (RFC 9449), step-up (RFC 9470) and protected-resource metadata (RFC 9728)', () => {
+      for (const row of dpopRows) it(row.name, () => row.run(env));
+    });
     describe('nothing a client sends produces a 500', () => {
       it('random Authorization header values get 400 or 401', () => fuzzAuthorization(env));
     });

@@ -3,8 +3,22 @@
  * several credential kinds (e.g. a bearer token or API-key headers, never both). Adapters only call
  * `authenticate(req)` and render the AuthError it throws.
  */
-import { InvalidRequestError, MissingTokenError, toAuthError } from './errors.ts';
+import { type ChallengeProfile, challengeProfileOf, withChallengeProfile } from './challenge-profile.ts';
+import { InvalidRequestError, InvalidTokenError, MissingTokenError, toAuthError } from './errors.ts';
 import type { AuthError } from './errors.ts';
+import { backend as defaultCrypto } from '#crypto';
+import { type DpopOptions, type DpopSettings, readDpopSettings } from './dpop/dpop-options.ts';
+import { createProofVerifier } from './dpop/proof.ts';
+import { TOKEN68 } from './extract/bearer.ts';
+import { hasOtherToken } from './extract/extract-token.ts';
+import { POSSESSION } from './verify/confirmation.ts';
+import {
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
+  resourceMetadata,
+} from './metadata/protected-resource.ts';
+import { DPOP_DEFAULT } from './verify/verifier-settings.ts';
+import type { VerifyOverrides } from './verify/options.ts';
 import {
   extractToken,
   hasToken,
@@ -18,7 +32,16 @@ import { usesCustomHeader } from './extract/custom-header.ts';
 import { verifierInternals } from './verify/internals.ts';
 import { createVerifier, isVerifier } from './verify/index.ts';
 import type { Verifier, VerifierOptions } from './verify/index.ts';
-import { brandAuthenticator, isAuthenticator, registerPeek, validateRealm } from './authenticator.ts';
+import {
+  brandAuthenticator,
+  isAuthenticator,
+  challengeProfileOfAuthenticator,
+  resourceMetadataOf,
+  registerChallengeProfile,
+  registerPeek,
+  registerResourceMetadata,
+  validateRealm,
+} from './authenticator.ts';
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
 import type { Principal, RequestLike } from './types.ts';
 import { assertKnownKeys } from './options/assert-known-keys.ts';
@@ -40,6 +63,13 @@ export interface AuthenticatorSettings {
   tokenLocations?: TokenLocations;
   /** Also accept these credentials (e.g. `apiKeyPairAuth(...)`); sending both kinds is a 400. */
   apiKey?: Authenticator;
+  /** Accept DPoP-bound tokens (`Authorization: DPoP` + a `DPoP` proof, RFC 9449); see `DpopOptions`. */
+  dpop?: DpopOptions;
+  /**
+   * Publish RFC 9728 protected-resource metadata (adapters serve it at its well-known path) and name
+   * it in every challenge (`resource_metadata="…"`).
+   */
+  resourceMetadata?: ResourceMetadataOptions;
 }
 
 /**
@@ -55,6 +85,26 @@ export interface AuthenticatorSettings {
 export type AuthenticatorOptions = VerifierOptions & AuthenticatorSettings;
 
 const MULTIPLE_METHODS = 'Credentials were sent for more than one authentication method';
+
+// `DPoP` then one or more spaces, case-insensitive (RFC 9110 §11.1), the rest is the token.
+const DPOP_SCHEME = /^dpop(?: |$)/i;
+const DPOP_CREDENTIALS = /^dpop +(\S+)$/i;
+
+function challengeProfiles(
+  settings: DpopSettings | undefined,
+  resourceMetadata: string | undefined,
+): { bearer: ChallengeProfile | undefined; dpop: ChallengeProfile | undefined } {
+  if (settings === undefined && resourceMetadata === undefined) return { bearer: undefined, dpop: undefined };
+  const make = (scheme: 'Bearer' | 'DPoP'): ChallengeProfile =>
+    Object.freeze({
+      dpop: settings?.mode ?? 'off',
+      algs: settings?.algs ?? [],
+      resourceMetadata,
+      scheme,
+      key: `${scheme} ${settings?.mode ?? 'off'} ${settings?.algs.join(' ') ?? ''} ${resourceMetadata ?? ''}`,
+    });
+  return { bearer: make('Bearer'), dpop: settings === undefined ? undefined : make('DPoP') };
+}
 
 function looksLikeVerifier(value: unknown): value is Verifier {
   return (
@@ -90,6 +140,7 @@ export function createAuthenticator(
   let verifier: Verifier;
   let owned: boolean;
   let own: AuthenticatorSettings;
+  let staticIssuers: string[] | undefined;
   assertKnownKeys(settings, AUTHENTICATOR_SETTING_KEYS, 'createAuthenticator(): settings');
   if (looksLikeVerifier(options)) {
     verifier = options;
@@ -97,9 +148,13 @@ export function createAuthenticator(
     own = settings;
   } else {
     assertKnownKeys(options, AUTHENTICATOR_OPTION_KEYS, 'createAuthenticator()');
-    const { realm, tokenLocations, apiKey, ...verifierOptions } = options;
-    own = { realm, tokenLocations, apiKey, ...stripUndefined(settings) };
-    verifier = createVerifier(verifierOptions);
+    const { realm, tokenLocations, apiKey, dpop, resourceMetadata, ...verifierOptions } = options;
+    own = { realm, tokenLocations, apiKey, dpop, resourceMetadata, ...stripUndefined(settings) };
+    if (Array.isArray(verifierOptions.issuers))
+      staticIssuers = verifierOptions.issuers.map((i: { issuer?: unknown }) => String(i?.issuer));
+    // Issuers without their own `dpop` follow the authenticator's mode (off without `dpop`).
+    const dpopDefault = own.dpop === undefined ? 'off' : (own.dpop.mode ?? 'allowed');
+    verifier = createVerifier({ ...verifierOptions, [DPOP_DEFAULT]: dpopDefault } as VerifierOptions);
     owned = true;
   }
   const realm = validateRealm(own.realm);
@@ -109,15 +164,75 @@ export function createAuthenticator(
     throw new TypeError('apiKey must be an Authenticator, e.g. apiKeyPairAuth({ store })');
   }
 
+  const internals = verifierInternals(verifier);
+  let dpop: DpopSettings | undefined;
+  let metadata: ResourceMetadata | undefined;
+  try {
+    if (own.dpop !== undefined) {
+      if (usesCustomHeader(locations))
+        throw new TypeError(
+          'createAuthenticator(): dpop needs tokens in the Authorization header (no tokenHeader)',
+        );
+      dpop = readDpopSettings(own.dpop, internals?.clock);
+    }
+    if (own.resourceMetadata !== undefined) {
+      const methods: ('header' | 'body' | 'query')[] = ['header'];
+      if (locations.body === true) methods.push('body');
+      if (locations.query !== undefined && locations.query !== false) methods.push('query');
+      metadata = resourceMetadata(own.resourceMetadata, {
+        issuers: staticIssuers,
+        bearerMethods: methods,
+        dpop: dpop === undefined ? undefined : { algs: dpop.algs, required: dpop.mode === 'required' },
+      });
+    }
+  } catch (e) {
+    if (owned) verifier.close();
+    throw e;
+  }
+  const profiles = challengeProfiles(dpop, metadata?.url);
+  const verifyProof =
+    dpop === undefined ? undefined : createProofVerifier(dpop, internals?.crypto ?? defaultCrypto);
+  // A verifier made elsewhere does not know the authenticator's mode: `required` is enforced here.
+  const bearerRefused = dpop?.mode === 'required' && !owned;
+
+  const tag = (e: unknown, profile: ChallengeProfile | undefined): AuthError =>
+    withChallengeProfile(withRealm(e, realm), profile);
   const rethrow = (e: unknown): never => {
-    throw withRealm(e, realm);
+    throw tag(e, profiles.bearer);
+  };
+  const rethrowDpop = (e: unknown): never => {
+    throw tag(e, profiles.dpop);
   };
   // Token-cache fast path when the verifier is this package's own and the token is read from the
   // Authorization header; a request that may carry a token in a second place takes the full path (a
   // token sent in two places must still be a 400).
-  const internals = verifierInternals(verifier);
   const peek =
-    internals !== undefined && !usesCustomHeader(locations) ? internals.peek.bind(internals) : undefined;
+    internals !== undefined && !usesCustomHeader(locations) && !bearerRefused
+      ? internals.peek.bind(internals)
+      : undefined;
+
+  /** `Authorization: DPoP <token>` with its proof (RFC 9449 §7.1). */
+  function authenticateDpop(req: RequestLike, value: string): Promise<Principal> {
+    const m = DPOP_CREDENTIALS.exec(value);
+    const token = m?.[1];
+    if (token === undefined || !TOKEN68.test(token))
+      return Promise.reject(
+        tag(new InvalidRequestError('The DPoP access token is malformed'), profiles.dpop),
+      );
+    if (hasOtherToken(req, locations))
+      return Promise.reject(tag(new InvalidRequestError(MESSAGES_LOCATIONS), profiles.dpop));
+    return verifyProof!(req, token)
+      .then((proof) => verifier.verify(token, { [POSSESSION]: { jkt: proof.jkt } } as VerifyOverrides))
+      .then(undefined, rethrowDpop);
+  }
+
+  function dpopValue(req: RequestLike): string | undefined {
+    if (verifyProof === undefined) return undefined;
+    const header = readHeader(req, 'authorization');
+    return !header.repeated && header.value !== undefined && DPOP_SCHEME.test(header.value)
+      ? header.value
+      : undefined;
+  }
 
   // Events go to the verifier's hub (its onEvent, and whoever an adapter adds), or a new one for a
   // verifier of another kind.
@@ -126,10 +241,12 @@ export function createAuthenticator(
   const bearer: Authenticator = brandAuthenticator({
     realm,
     hasCredentials(req: RequestLike): boolean {
-      return hasToken(req, locations);
+      return hasToken(req, locations) || dpopValue(req) !== undefined;
     },
     // Not async: the usual request (a cached token) costs one resolved promise, no await chain.
     authenticate(req: RequestLike, opts?: AuthenticateOptions): Promise<Principal | undefined> {
+      const dpopCredentials = dpopValue(req);
+      if (dpopCredentials !== undefined) return authenticateDpop(req, dpopCredentials);
       if (peek !== undefined) {
         const hit = cachedPrincipal(req, peek, locations);
         cachedHit = hit !== undefined;
@@ -140,12 +257,13 @@ export function createAuthenticator(
       try {
         token = extractToken(req, locations);
       } catch (e) {
-        return Promise.reject(withRealm(e, realm));
+        return Promise.reject(tag(e, profiles.bearer));
       }
       if (token === undefined) {
         if (opts?.optional === true) return Promise.resolve(undefined);
-        return Promise.reject(withRealm(new MissingTokenError(), realm));
+        return Promise.reject(tag(new MissingTokenError(), profiles.bearer));
       }
+      if (bearerRefused) return Promise.reject(tag(dpopRequired(), profiles.bearer));
       return verifier.verify(token).then(undefined, rethrow);
     },
     close(): void {
@@ -168,6 +286,8 @@ export function createAuthenticator(
   registerEventHub(bearer, events);
   if (isVerifier(verifier))
     registerReadiness(bearer, { ready: () => verifier.ready, warm: () => verifier.hydrate() });
+  if (profiles.bearer !== undefined) registerChallengeProfile(bearer, profiles.bearer);
+  if (metadata !== undefined) registerResourceMetadata(bearer, metadata);
   return own.apiKey === undefined ? bearer : anyAuthenticatorWithRealm(realm, [bearer, own.apiKey], events);
 }
 
@@ -187,6 +307,14 @@ function cachedPrincipal(
   if (header.repeated || value === undefined || !startsWithBearer(value)) return undefined;
   if (mayCarryOtherToken(req, locations)) return undefined;
   return peek(value.slice(7));
+}
+
+const MESSAGES_LOCATIONS = 'The access token was sent in more than one place';
+
+function dpopRequired(): AuthError {
+  return new InvalidTokenError('ERR_AUTH_DPOP_REQUIRED', 'This access token must be sent with a DPoP proof', {
+    scheme: 'DPoP',
+  });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -225,6 +353,12 @@ function anyAuthenticatorWithRealm(
     if (events.active) events.emit(failureEvent(error, 'authenticate', undefined));
     throw error;
   };
+  // The challenge names what the bearer authenticator accepts (DPoP, metadata) whichever one failed.
+  const profile = list.map(challengeProfileOfAuthenticator).find((p) => p !== undefined);
+  const withRealm = (e: unknown, realm: string): AuthError => {
+    const error = toAuthError(e).withRealm(realm);
+    return challengeProfileOf(error) === undefined ? withChallengeProfile(error, profile) : error;
+  };
   const combined = brandAuthenticator({
     realm,
     hasCredentials(req: RequestLike): boolean {
@@ -252,6 +386,9 @@ function anyAuthenticatorWithRealm(
     ready: () => list.every((a) => isReady(a)),
     warm: () => Promise.all(list.map((a) => warmUp(a, 'fail'))).then(() => {}),
   });
+  if (profile !== undefined) registerChallengeProfile(combined, profile);
+  const metadata = list.map(resourceMetadataOf).find((m) => m !== undefined);
+  if (metadata !== undefined) registerResourceMetadata(combined, metadata);
   return combined;
 }
 

@@ -3,6 +3,8 @@
  * kind of credentials and turns them into a Principal or an AuthError. Bearer tokens, API keys and
  * their combination all implement it.
  */
+import type { ChallengeProfile } from './challenge-profile.ts';
+import type { ResourceMetadata } from './metadata/protected-resource.ts';
 import { DEFAULT_REALM } from './errors.ts';
 import type { Principal, RequestLike } from './types.ts';
 
@@ -101,4 +103,28 @@ export function registerPeek(authenticator: Authenticator, peek: PeekCached): vo
 /** The cache peek of an authenticator made by this package, else undefined. Internal. */
 export function peekOf(authenticator: Authenticator): PeekCached | undefined {
   return peeks.get(authenticator);
+}
+
+const profiles = new WeakMap<Authenticator, ChallengeProfile>();
+
+/** Records how an authenticator `createAuthenticator` built challenges (DPoP, RFC 9728). Internal. */
+export function registerChallengeProfile(authenticator: Authenticator, profile: ChallengeProfile): void {
+  profiles.set(authenticator, profile);
+}
+
+/** The challenge profile of an authenticator made by this package, else undefined. Internal. */
+export function challengeProfileOfAuthenticator(authenticator: Authenticator): ChallengeProfile | undefined {
+  return profiles.get(authenticator);
+}
+
+const metadataByAuthenticator = new WeakMap<Authenticator, ResourceMetadata>();
+
+/** Records the RFC 9728 metadata an authenticator publishes. Internal. */
+export function registerResourceMetadata(authenticator: Authenticator, metadata: ResourceMetadata): void {
+  metadataByAuthenticator.set(authenticator, metadata);
+}
+
+/** The RFC 9728 metadata of an authenticator made by this package (with `resourceMetadata`). Internal. */
+export function resourceMetadataOf(authenticator: Authenticator): ResourceMetadata | undefined {
+  return metadataByAuthenticator.get(authenticator);
 }

@@ -38,6 +38,14 @@ export type AuthErrorCode =
   | 'ERR_AUTH_INVALID_CLAIM'
   | 'ERR_AUTH_TOKEN_REJECTED'
   | 'ERR_AUTH_TOKEN_BOUND'
+  // sender-constrained tokens (DPoP, RFC 9449)
+  | 'ERR_AUTH_INVALID_DPOP_PROOF'
+  | 'ERR_AUTH_DPOP_NONCE_REQUIRED'
+  | 'ERR_AUTH_DPOP_REQUIRED'
+  | 'ERR_AUTH_DPOP_NOT_ACCEPTED'
+  | 'ERR_AUTH_REPLAY_STORE_UNAVAILABLE'
+  // step-up authentication (RFC 9470)
+  | 'ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION'
   // authorization
   | 'ERR_AUTH_INSUFFICIENT_SCOPE'
   | 'ERR_AUTH_FORBIDDEN'
@@ -70,12 +78,27 @@ export type AuthErrorCode =
 // Failures of outgoing calls (`@auth/core/client`) are not answers to a caller: AuthClientErrorCode.
 
 /**
- * The RFC 6750 §3.1 error codes.
+ * The `error` of a challenge: RFC 6750 §3.1's codes, DPoP's (RFC 9449 §7.1, §9) and step-up's
+ * (RFC 9470 §3).
  *
  * @example
  * const error: BearerErrorCode | null = new InsufficientScopeError(['read:items']).error; // 'insufficient_scope'
  */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+export type BearerErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
+  | 'insufficient_user_authentication';
+
+/**
+ * The authentication scheme a challenge is written for (`Authorization: Bearer` or `DPoP`).
+ *
+ * @example
+ * const scheme: ChallengeScheme = 'DPoP';
+ */
+export type ChallengeScheme = 'Bearer' | 'DPoP';
 
 /**
  * The third argument of `new AuthError(code, message, options)`.
@@ -97,6 +120,15 @@ export interface AuthErrorOptions {
   cause?: unknown;
   /** Server-side context for logs (see `AuthError.detail`); never sent to clients. */
   detail?: AuthErrorDetail;
+  /**
+   * More challenge attributes after `error_description` (e.g. RFC 9470's `acr_values`, `max_age`);
+   * names are auth-param tokens, values keep only RFC 6750 §3 characters.
+   */
+  challengeParams?: Readonly<Record<string, string>>;
+  /** The scheme whose challenge carries `error` (default: the one the request used, else Bearer). */
+  scheme?: ChallengeScheme;
+  /** More response headers (e.g. `dpop-nonce`), lowercase names. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -154,6 +186,53 @@ export interface AuthErrorResponse {
 }
 
 const BRAND = Symbol.for('@auth/core.AuthError');
+// Set by core's authenticators (see challenge-profile.ts); Symbol.for, so copies of the package agree.
+const PROFILE = Symbol.for('@auth/core.AuthError.profile');
+const EXTRAS = Symbol.for('@auth/core.AuthError.extras');
+
+/** How an authenticator challenges (internal; see challenge-profile.ts). */
+interface ChallengeProfile {
+  readonly dpop: 'off' | 'allowed' | 'required';
+  readonly algs: readonly string[];
+  readonly resourceMetadata: string | undefined;
+  readonly scheme: ChallengeScheme;
+}
+
+/** What an error adds to its challenge and response beyond RFC 6750 (see `AuthErrorOptions`). */
+interface ChallengeExtras {
+  readonly params: readonly (readonly [string, string])[];
+  readonly scheme: ChallengeScheme | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly key: string;
+}
+
+const AUTH_PARAM_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_PARAMS = new Set([
+  'realm',
+  'error',
+  'error_description',
+  'scope',
+  'algs',
+  'resource_metadata',
+]);
+
+function extrasOf(options: AuthErrorOptions): ChallengeExtras | undefined {
+  const { challengeParams, scheme, headers } = options;
+  if (challengeParams === undefined && scheme === undefined && headers === undefined) return undefined;
+  const params: [string, string][] = [];
+  for (const [name, value] of Object.entries(challengeParams ?? {})) {
+    // Our own attributes cannot be overridden, and a name must be a token (no header injection).
+    if (!AUTH_PARAM_NAME.test(name) || RESERVED_PARAMS.has(name.toLowerCase())) continue;
+    params.push([name, challengeText(String(value))]);
+  }
+  const extraHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (AUTH_PARAM_NAME.test(name)) extraHeaders[name.toLowerCase()] = quote(String(value));
+  }
+  const key = JSON.stringify([params, scheme ?? null, extraHeaders]);
+  return Object.freeze({ params, scheme, headers: Object.freeze(extraHeaders), key });
+}
+
 /**
  * The realm of `WWW-Authenticate` challenges when none is configured (`api`).
  *
@@ -211,6 +290,8 @@ export class AuthError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.challenge = options.challenge ?? (this.status === 400 || this.status === 401 || this.status === 403);
     Object.defineProperty(this, BRAND, { value: true });
+    const extras = extrasOf(options);
+    if (extras !== undefined) Object.defineProperty(this, EXTRAS, { value: extras });
     if (options.detail !== undefined) {
       Object.defineProperty(this, 'detail', { value: Object.freeze({ ...options.detail }) });
     }
@@ -246,22 +327,43 @@ export class AuthError extends Error {
     return this.responseHeaders(this.realm);
   }
 
-  /** The RFC 6750 challenge, or undefined when this error sends none (503). */
+  /**
+   * The challenge (RFC 6750; with DPoP, RFC 9449 §7.1: one challenge per accepted scheme, the error's
+   * attributes on the scheme the request used), or undefined when this error sends none (503).
+   */
   wwwAuthenticate(realm: string = this.realm): string | undefined {
     if (!this.challenge) return undefined;
+    const profile = (this as { [PROFILE]?: ChallengeProfile })[PROFILE];
+    const extras = (this as { [EXTRAS]?: ChallengeExtras })[EXTRAS];
     // The realm is checked at setup (validateRealm) and only escaped here; the other attributes carry
     // library or application text, so they keep only the characters RFC 6750 §3 allows.
-    let challenge = `Bearer realm="${quote(realm)}"`;
+    const base = `realm="${quote(realm)}"`;
+    let attributes = base;
     if (this.error) {
-      challenge += `, error="${this.error}"`;
+      attributes += `, error="${this.error}"`;
       const description = challengeText(this.message);
-      if (description.length > 0) challenge += `, error_description="${description}"`;
+      if (description.length > 0) attributes += `, error_description="${description}"`;
       if (this.error === 'insufficient_scope' && this.requiredScopes.length > 0) {
         const scope = challengeScope(this.requiredScopes);
-        if (scope.length > 0) challenge += `, scope="${scope}"`;
+        if (scope.length > 0) attributes += `, scope="${scope}"`;
       }
+      if (extras !== undefined)
+        for (const [name, value] of extras.params) attributes += `, ${name}="${value}"`;
     }
-    return challenge;
+    if (profile === undefined && extras?.scheme === undefined) return `Bearer ${attributes}`;
+    const metadata =
+      profile?.resourceMetadata === undefined
+        ? ''
+        : `, resource_metadata="${quote(profile.resourceMetadata)}"`;
+    const dpop = profile?.dpop ?? 'off';
+    const scheme = extras?.scheme ?? profile?.scheme ?? (dpop === 'required' ? 'DPoP' : 'Bearer');
+    const algs = profile !== undefined && profile.algs.length > 0 ? `, algs="${profile.algs.join(' ')}"` : '';
+    const bearer = `Bearer ${scheme === 'Bearer' ? attributes : base}${metadata}`;
+    const dpopChallenge = `DPoP ${scheme === 'DPoP' ? attributes : base}${metadata}${algs}`;
+    if (dpop === 'required') return `DPoP ${attributes}${metadata}${algs}`;
+    // The challenge carrying the error first; the other accepted scheme after it, bare.
+    if (scheme === 'DPoP') return dpop === 'allowed' ? `${dpopChallenge}, ${bearer}` : dpopChallenge;
+    return dpop === 'off' ? bearer : `${bearer}, ${dpopChallenge}`;
   }
 
   responseHeaders(realm: string = this.realm): Record<string, string> {
@@ -270,6 +372,9 @@ export class AuthError extends Error {
     if (challenge) headers['www-authenticate'] = challenge;
     if (this.status === 503 || this.status === 429)
       headers['retry-after'] = retryAfterSeconds(this.retryAfterSeconds);
+    const extras = (this as { [EXTRAS]?: ChallengeExtras })[EXTRAS];
+    if (extras !== undefined)
+      for (const [name, value] of Object.entries(extras.headers)) headers[name] = value;
     return headers;
   }
 
@@ -487,5 +592,75 @@ export class InvalidApiKeyError extends AuthError {
   override name = 'InvalidApiKeyError';
   constructor(message = 'Invalid API key credentials') {
     super('ERR_AUTH_INVALID_API_KEY', message, { status: 401, error: null });
+  }
+}
+
+/**
+ * 401 `invalid_dpop_proof` on the DPoP challenge (RFC 9449 §7.1): the `DPoP` proof header is missing,
+ * repeated or fails a check. `detail.reason` names the check for logs; the message is fixed text.
+ *
+ * @example
+ * throw new InvalidDpopProofError('The DPoP proof is for another request', { detail: { reason: 'htu' } });
+ */
+export class InvalidDpopProofError extends AuthError {
+  override name = 'InvalidDpopProofError';
+  constructor(message = 'Invalid DPoP proof', options: { detail?: AuthErrorDetail; cause?: unknown } = {}) {
+    super('ERR_AUTH_INVALID_DPOP_PROOF', message, {
+      ...options,
+      status: 401,
+      error: 'invalid_dpop_proof',
+      scheme: 'DPoP',
+    });
+  }
+}
+
+/**
+ * 401 `use_dpop_nonce` with a fresh `DPoP-Nonce` header (RFC 9449 §9): the proof must carry the
+ * server's current nonce; the client retries once with it.
+ *
+ * @example
+ * throw new DpopNonceError(nonces.current()); // 401, DPoP-Nonce: <nonce>
+ */
+export class DpopNonceError extends AuthError {
+  override name = 'DpopNonceError';
+  constructor(nonce: string, message = 'Resource server requires nonce in DPoP proof') {
+    super('ERR_AUTH_DPOP_NONCE_REQUIRED', message, {
+      status: 401,
+      error: 'use_dpop_nonce',
+      scheme: 'DPoP',
+      headers: { 'dpop-nonce': nonce },
+    });
+  }
+}
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470 §3): the token is valid but the user authenticated
+ * too weakly (`acr`) or too long ago (`auth_time`); the challenge names `acr_values` and/or `max_age`
+ * so the client sends the user back through login.
+ *
+ * @example
+ * throw new InsufficientUserAuthenticationError({ acrValues: ['mfa'], maxAge: 300 });
+ * // WWW-Authenticate: Bearer realm="api", error="insufficient_user_authentication", …, acr_values="mfa", max_age="300"
+ */
+export class InsufficientUserAuthenticationError extends AuthError {
+  override name = 'InsufficientUserAuthenticationError';
+  readonly acrValues: readonly string[];
+  readonly maxAge: number | undefined;
+  constructor(
+    requirement: { acrValues?: readonly string[]; maxAge?: number },
+    message = 'A stronger or more recent authentication is required',
+  ) {
+    const params: Record<string, string> = {};
+    if (requirement.acrValues !== undefined && requirement.acrValues.length > 0)
+      params.acr_values = challengeScope(requirement.acrValues);
+    if (requirement.maxAge !== undefined)
+      params.max_age = String(Math.max(0, Math.floor(requirement.maxAge)));
+    super('ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION', message, {
+      status: 401,
+      error: 'insufficient_user_authentication',
+      challengeParams: params,
+    });
+    this.acrValues = Object.freeze([...(requirement.acrValues ?? [])]);
+    this.maxAge = requirement.maxAge;
   }
 }

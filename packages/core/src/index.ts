@@ -2,9 +2,12 @@
 export {
   AuthError,
   DEFAULT_REALM,
+  DpopNonceError,
   ForbiddenError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   InvalidApiKeyError,
+  InvalidDpopProofError,
   InvalidRequestError,
   InvalidTokenError,
   MissingTokenError,
@@ -19,7 +22,20 @@ export type {
   AuthErrorOptions,
   AuthErrorResponse,
   BearerErrorCode,
+  ChallengeScheme,
 } from './errors.ts';
+// metadata: RFC 9728 protected-resource metadata
+export type { ResourceMetadataOptions } from './metadata/protected-resource.ts';
+// dpop: sender-constrained tokens on the resource server (RFC 9449)
+export { dpopNonces, memoryReplayStore } from './dpop/index.ts';
+export type {
+  DpopNonceSource,
+  DpopNoncesOptions,
+  DpopOptions,
+  MemoryReplayStore,
+  MemoryReplayStoreOptions,
+  ReplayStore,
+} from './dpop/index.ts';
 export type {
   Claims,
   Clock,
@@ -65,9 +81,12 @@ export {
   orgParam,
   parseScope,
   remotePolicy,
+  requireAcr,
   requireAnyGroup,
   requireAnyScope,
+  requireAuthTime,
   requireClaim,
+  requireDpopBound,
   requireGroups,
   requireOrgPermission,
   requireOrgRole,

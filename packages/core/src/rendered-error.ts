@@ -4,6 +4,7 @@
  * flood of rejected requests does not re-quote the challenge and re-serialize the body each time.
  */
 import type { AuthenticateOptions, Authenticator } from './authenticator.ts';
+import { challengeKeyOf } from './challenge-profile.ts';
 import { AuthError, MissingTokenError } from './errors.ts';
 
 /**
@@ -54,7 +55,7 @@ export function renderAuthError(error: AuthError, realm: string = error.realm): 
   // Free-text fields carry their length: a newline inside one cannot make two errors share a key.
   const { code, message } = error;
   const bearerError = error.error ?? '';
-  const key = `${realm.length}:${realm}\n${error.status}\n${code.length}:${code}\n${error.error === null ? '-' : `${bearerError.length}:${bearerError}`}\n${error.challenge}\n${error.retryAfterSeconds}\n${error.requiredScopes.length}#${scopes.length}:${scopes}\n${message}`;
+  const key = `${realm.length}:${realm}\n${error.status}\n${code.length}:${code}\n${error.error === null ? '-' : `${bearerError.length}:${bearerError}`}\n${error.challenge}\n${error.retryAfterSeconds}\n${error.requiredScopes.length}#${scopes.length}:${scopes}\n${challengeKeyOf(error)}\n${message}`;
   let rendered = cache.get(key);
   if (rendered === undefined) {
     rendered = render(error, realm);

@@ -134,7 +134,15 @@ export interface RequestLike {
   url?: string;
   /** A parsed form body, read only when body tokens are enabled. */
   body?: unknown;
+  /** The request method (DPoP's `htm`). */
   method?: string;
+  /**
+   * The full path and query when `url` is relative to a mount point (Express' `req.originalUrl`);
+   * read for DPoP's `htu`.
+   */
+  originalUrl?: string;
+  /** `http` or `https` as the framework reports it (its trust-proxy setting applies); DPoP's `htu`. */
+  protocol?: string;
 }
 
 /**
@@ -168,8 +176,15 @@ export type Decision =
       readonly reason: string;
       /** Scopes for the `scope="…"` challenge attribute, when scopes were the reason. */
       readonly requiredScopes?: readonly string[];
-      /** 403 by default; 503 when a decision point failed (fail closed). */
-      readonly status?: 403 | 503;
+      /**
+       * 403 by default; 503 when a decision point failed (fail closed); 401 when the user must
+       * authenticate again (step-up, RFC 9470) or present the token another way (DPoP).
+       */
+      readonly status?: 401 | 403 | 503;
+      /** Step-up (401): the `acr` values that would satisfy the policy (`acr_values` in the challenge). */
+      readonly acrValues?: readonly string[];
+      /** Step-up (401): the maximum authentication age in seconds (`max_age` in the challenge). */
+      readonly maxAge?: number;
     };
 
 /**

@@ -46,4 +46,7 @@ export const {
   requirePermission,
   requireOrgPermission,
   requireOrgRole,
+  requireAcr,
+  requireAuthTime,
+  requireDpopBound,
 }: BoundPolicyMakers<AuthorizeMiddleware> = bindPolicyMakers(named);

@@ -6,7 +6,10 @@ export {
   authorize,
   requireAnyGroup,
   requireAnyScope,
+  requireAcr,
+  requireAuthTime,
   requireClaim,
+  requireDpopBound,
   requireGroups,
   requireOrgPermission,
   requireOrgRole,
@@ -21,3 +24,4 @@ export { withAuth } from './with-auth.ts';
 export type { AuthErrorHandlerOptions } from './error-handler.ts';
 export { requireLogin, webAuth } from './web-auth.ts';
 export type { WebAuthMiddleware, WebAuthOptions, WebLoginState } from './web-auth.ts';
+export { protectedResourceMetadata } from './metadata.ts';

@@ -30,6 +30,8 @@ export function requestOf(request: FastifyRequest): RequestLike {
     url: request.url,
     body: request.body,
     method: request.method,
+    // DPoP's htu: Fastify's protocol follows its own trustProxy setting.
+    protocol: request.protocol,
   };
 }
 

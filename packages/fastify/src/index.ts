@@ -10,3 +10,4 @@ export { replyAuthError } from './reply.ts';
 export { orgParam } from '@auth/core';
 export { fastifyWebAuth, requireLogin } from './web-auth.ts';
 export type { FastifyWebAuthOptions, LoginHook, WebLoginState } from './web-auth.ts';
+export { protectedResourceMetadata } from './metadata.ts';

@@ -5,7 +5,10 @@ export {
   requireAnyGroup,
   requireAnyScope,
   requireAuth,
+  requireAcr,
+  requireAuthTime,
   requireClaim,
+  requireDpopBound,
   requireGroups,
   requireOrgPermission,
   requireOrgRole,
@@ -18,3 +21,4 @@ export { toHTTPException } from './exception.ts';
 export { orgParam } from '@auth/core';
 export { requireLogin, webAuth } from './web-auth.ts';
 export type { WebAuthMiddleware, WebAuthOptions, WebLoginEnv, WebLoginState } from './web-auth.ts';
+export { protectedResourceMetadata } from './metadata.ts';

@@ -110,4 +110,7 @@ export const {
   requireOrgPermission,
   requireOrgRole,
   requireClaim,
+  requireAcr,
+  requireAuthTime,
+  requireDpopBound,
 }: BoundPolicyMakers<AuthorizeMiddleware> = bindPolicyMakers((policy) => authorizeMiddleware(policy));

@@ -72,6 +72,9 @@ export const requirementKinds = {
   orgPermission: kind('orgPermission'),
   orgRole: kind('orgRole'),
   claim: kind('claim'),
+  acr: kind('acr'),
+  authTime: kind('authTime'),
+  dpop: kind('dpop'),
   policy: kind('policy'),
 } as const;
 
@@ -195,6 +198,39 @@ export const OrgRole = (
  */
 export const Claim = (path: string | readonly string[], matcher?: ClaimMatcher): CustomDecorator =>
   fragment('claim', matcher === undefined ? { path } : { path, matcher }, '@Claim');
+
+/**
+ * Step-up (RFC 9470): the token's `acr` must be one of these; otherwise 401
+ * `insufficient_user_authentication` with `acr_values`.
+ *
+ * @example
+ * ```ts
+ * @Get('payments') @Acr('urn:demo:mfa') payments() {}
+ * ```
+ */
+export const Acr = (...values: string[]): CustomDecorator => fragment('acr', values, '@Acr');
+
+/**
+ * Step-up (RFC 9470): the user authenticated at most `maxAge` seconds ago (`auth_time`); otherwise
+ * 401 `insufficient_user_authentication` with `max_age`.
+ *
+ * @example
+ * ```ts
+ * @Post('transfer') @AuthTime({ maxAge: 300 }) transfer() {}
+ * ```
+ */
+export const AuthTime = (options: { maxAge: number }): CustomDecorator =>
+  fragment('authTime', options, '@AuthTime');
+
+/**
+ * Only a DPoP-bound token (RFC 9449); a plain bearer token gets 401 on the DPoP challenge.
+ *
+ * @example
+ * ```ts
+ * @Get('payments') @DpopBound() payments() {}
+ * ```
+ */
+export const DpopBound = (): CustomDecorator => fragment('dpop', true, '@DpopBound');
 
 /**
  * Any core policy (`allOf`, `anyOf`, `requireClaim`, `remotePolicy(fn)`, …).

@@ -11,9 +11,12 @@ export { AuthGuard } from './auth-guard.ts';
 export { ScopeGuard } from './scope-guard.ts';
 export { AuthExceptionFilter } from './auth-exception-filter.ts';
 export {
+  Acr,
   AnyGroup,
   AnyScope,
   AuthenticateWith,
+  AuthTime,
+  DpopBound,
   Authorize,
   Claim,
   Groups,
@@ -43,3 +46,4 @@ export type {
   WebLoginOptionsFactory,
   WebLoginState,
 } from './web-login.ts';
+export { protectedResourceMetadata } from './metadata.ts';

@@ -10,6 +10,8 @@ export interface NestRequest {
   method?: string;
   body?: unknown;
   params?: Record<string, string | undefined>;
+  /** `http` or `https` as the platform reports it (DPoP's htu). */
+  protocol?: string;
   /** Fastify keeps Node's request (and its `rawHeaders`) here. */
   raw?: { rawHeaders?: readonly string[]; url?: string };
   auth?: Principal;
@@ -42,6 +44,7 @@ export function toRequestLike(req: NestRequest): RequestLike {
     url: req.url ?? req.raw.url,
     body: req.body,
     method: req.method,
+    protocol: req.protocol,
   };
 }
 

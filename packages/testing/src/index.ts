@@ -35,3 +35,10 @@ export {
   createAuthressAccessKey,
   startAuthressStub,
 } from './authress-stub.ts';
+export {
+  accessTokenHash,
+  type DpopProofOptions,
+  dpopProof,
+  dpopPublicJwk,
+  jwkThumbprintSync,
+} from './dpop.ts';

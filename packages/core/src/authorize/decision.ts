@@ -7,6 +7,8 @@ import {
   type AuthErrorCode,
   ForbiddenError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
+  InvalidTokenError,
   MissingTokenError,
   UnavailableError,
   isAuthError,
@@ -39,19 +41,29 @@ export const ALLOW: Decision = Object.freeze({ allowed: true });
 export function deny(
   code: AuthErrorCode,
   reason: string,
-  options: { requiredScopes?: readonly string[]; status?: 403 | 503 } = {},
+  options: {
+    requiredScopes?: readonly string[];
+    status?: 401 | 403 | 503;
+    acrValues?: readonly string[];
+    maxAge?: number;
+  } = {},
 ): Denial {
   const denial: {
     allowed: false;
     code: AuthErrorCode;
     reason: string;
     requiredScopes?: readonly string[];
-    status?: 403 | 503;
+    status?: 401 | 403 | 503;
+    acrValues?: readonly string[];
+    maxAge?: number;
   } = { allowed: false, code, reason };
   if (options.requiredScopes && options.requiredScopes.length > 0) {
     denial.requiredScopes = Object.freeze([...options.requiredScopes]);
   }
   if (options.status !== undefined) denial.status = options.status;
+  if (options.acrValues !== undefined && options.acrValues.length > 0)
+    denial.acrValues = Object.freeze([...options.acrValues]);
+  if (options.maxAge !== undefined) denial.maxAge = options.maxAge;
   return Object.freeze(denial);
 }
 
@@ -60,6 +72,8 @@ export const POLICY_UNAVAILABLE: Denial = deny(
   'The authorization decision point is unavailable',
   { status: 503 },
 );
+
+const REAUTHENTICATE = new Set(['ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION', 'ERR_AUTH_DPOP_REQUIRED']);
 
 // One object, compared by identity: a malformed answer is an unknown, never a denial `not` may invert.
 const MALFORMED: Denial = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
@@ -94,7 +108,10 @@ export function normalizeDecision(value: unknown): Decision {
   if (typeof v.code !== 'string' || !v.code.startsWith('ERR_AUTH_') || typeof v.reason !== 'string') {
     return v.status === 503 ? POLICY_UNAVAILABLE : MALFORMED;
   }
-  if (v.status !== undefined && v.status !== 403 && v.status !== 503) return MALFORMED;
+  if (v.status !== undefined && v.status !== 403 && v.status !== 503) {
+    // 401 only for the codes that ask the client to authenticate again or another way.
+    if (v.status !== 401 || !REAUTHENTICATE.has(v.code)) return MALFORMED;
+  }
   const scopes = v.requiredScopes;
   if (scopes !== undefined && !(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))) {
     return MALFORMED;
@@ -117,6 +134,19 @@ export function decisionToError(decision: Decision): AuthError {
   if (decision.allowed === true) throw new TypeError('decisionToError: the decision allows access');
   const d = normalizeDecision(decision) as Denial;
   if (d.status === 503) return new UnavailableError(d.code, d.reason, { retryAfterSeconds: 5 });
+  if (d.status === 401) {
+    if (d.code === 'ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION') {
+      const maxAge = typeof d.maxAge === 'number' && Number.isFinite(d.maxAge) ? d.maxAge : undefined;
+      const acrValues = Array.isArray(d.acrValues) ? d.acrValues.filter((v) => typeof v === 'string') : [];
+      return new InsufficientUserAuthenticationError({ acrValues, maxAge }, d.reason);
+    }
+    // The token must come another way (a DPoP proof): the DPoP challenge carries the error.
+    return new InvalidTokenError(
+      d.code,
+      d.reason,
+      d.code === 'ERR_AUTH_DPOP_REQUIRED' ? { scheme: 'DPoP' } : {},
+    );
+  }
   const scopes = d.requiredScopes ?? [];
   if (d.code === 'ERR_AUTH_INSUFFICIENT_SCOPE') return new InsufficientScopeError(scopes, d.reason);
   if (scopes.length > 0) {

@@ -14,3 +14,4 @@ export { ROLES, parseScope } from './scope-grammar.ts';
 export type { OrgRole, ParsedScope, PermissionScope, RoleScope } from './scope-grammar.ts';
 export { hasAccess, hasRole } from './scope-index.ts';
 export { requireAnyScope, requireScopes } from './scopes.ts';
+export { requireAcr, requireAuthTime, requireDpopBound } from './step-up.ts';

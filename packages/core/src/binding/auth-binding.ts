@@ -4,7 +4,14 @@
  * request and how to build the policy context; it renders what comes back in its own idiom.
  */
 import { normalizeDecision, POLICY_UNAVAILABLE, decisionToError } from '../authorize/decision.ts';
-import { peekOf, type Authenticator } from '../authenticator.ts';
+import {
+  challengeProfileOfAuthenticator,
+  peekOf,
+  resourceMetadataOf,
+  type Authenticator,
+} from '../authenticator.ts';
+import type { ResourceMetadata } from '../metadata/protected-resource.ts';
+import { challengeProfileOf, withChallengeProfile } from '../challenge-profile.ts';
 import {
   type AuthError,
   DEFAULT_REALM,
@@ -64,6 +71,8 @@ export interface AuthBinding<Req> {
   readonly owned: boolean;
   /** Body tokens are on: parse a form body before running. */
   readonly readsBody: boolean;
+  /** RFC 9728 metadata to serve at `resourceMetadata.path` (GET, public), when configured. */
+  readonly resourceMetadata: ResourceMetadata | undefined;
   /** Authenticate as `route.mode` says, then apply `route.policy`. Sync when the token was cached. */
   run(req: Req, route: RouteRequirement): AuthOutcome | Promise<AuthOutcome>;
   /** Authenticate only (`optional`: no credentials → undefined). */
@@ -121,11 +130,18 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
   const quiet = reportsMissingAsUndefined(authenticator);
   // Shared by every request without credentials: frozen, so an app error handler that edits the error
   // it is given (message, status) cannot change the answer to the next request.
-  const missing = Object.freeze(new MissingTokenError().withRealm(realm));
+  // With the authenticator's challenge profile: DPoP and RFC 9728 `resource_metadata` on every challenge.
+  const profile = challengeProfileOfAuthenticator(authenticator);
+  const missing = Object.freeze(withChallengeProfile(new MissingTokenError().withRealm(realm), profile));
   const memo: RequestMemo<Req> | undefined =
     options.remember === true ? weakMemo<Req>() : options.remember === false ? undefined : options.remember;
 
-  const fail = (cause: unknown): AuthError => toAuthError(cause).withRealm(realm);
+  const fail = (cause: unknown): AuthError => {
+    const error = toAuthError(cause).withRealm(realm);
+    return profile === undefined || challengeProfileOf(error) !== undefined
+      ? error
+      : withChallengeProfile(error, profile);
+  };
   // Where this package's authenticators report; the binding adds what only it sees (no credentials on
   // a required route, denials).
   const events = eventHubOf(authenticator);
@@ -195,6 +211,8 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     policy: Policy,
   ): AuthOutcome | Promise<AuthOutcome> {
     if (principal === undefined) return missing; // a requirement needs someone to authorize
+    // Policy denials carry their own challenge (not the authenticator's profile): the same answer as
+    // an adapter's separate authorization middleware (`authorizePrincipal`) gives.
     return authorizePrincipal(principal, policy, () => contextOf(req), realm, events);
   }
 
@@ -212,6 +230,7 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     realm,
     owned,
     readsBody,
+    resourceMetadata: resourceMetadataOf(authenticator),
     run(req: Req, route: RouteRequirement): AuthOutcome | Promise<AuthOutcome> {
       if (route.mode === 'public') return undefined;
       const outcome = authenticate(req, route.mode === 'optional');

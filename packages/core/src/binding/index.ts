@@ -26,3 +26,5 @@ export type {
   WebResponse,
   WebResponseHeaders,
 } from './web-login-routes.ts';
+export { metadataRoute } from './metadata-route.ts';
+export type { MetadataRoute } from './metadata-route.ts';

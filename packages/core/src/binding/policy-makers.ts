@@ -11,6 +11,7 @@ import {
   requirePermission,
 } from '../authorize/permissions.ts';
 import { requireAnyScope, requireScopes } from '../authorize/scopes.ts';
+import { requireAcr, requireAuthTime, requireDpopBound } from '../authorize/step-up.ts';
 import type { Policy } from '../types.ts';
 
 /** The requirement makers every adapter offers under the same names. */
@@ -23,6 +24,9 @@ export const POLICY_MAKERS = Object.freeze({
   requireOrgPermission,
   requireOrgRole,
   requireClaim,
+  requireAcr,
+  requireAuthTime,
+  requireDpopBound,
   orgParam,
 });
 

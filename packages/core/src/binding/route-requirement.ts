@@ -43,6 +43,12 @@ export interface RouteSpec {
   orgRole?: { role: OrgRole | readonly OrgRole[]; param?: string };
   /** A claim check (`requireClaim(path, matcher)`). */
   claim?: { path: string | readonly string[]; matcher?: ClaimMatcher };
+  /** Step-up (RFC 9470): the token's `acr` must be one of these (401 `insufficient_user_authentication`). */
+  acr?: readonly string[];
+  /** Step-up (RFC 9470): the user authenticated at most `maxAge` seconds ago (`auth_time`). */
+  authTime?: { maxAge: number };
+  /** `true`: only a DPoP-bound token (RFC 9449); a plain bearer token gets 401 on the DPoP challenge. */
+  dpop?: boolean;
   /** Any core policy, or several (all must allow). */
   policy?: Policy | readonly Policy[];
 }
@@ -64,6 +70,9 @@ const SPEC_KEYS = [
   'orgPermission',
   'orgRole',
   'claim',
+  'acr',
+  'authTime',
+  'dpop',
   'policy',
 ] as const satisfies readonly (keyof RouteSpec)[];
 
@@ -134,6 +143,12 @@ function policiesOf(spec: RouteSpec, where: string): Policy[] {
   if (spec.claim !== undefined) {
     const p = record(spec.claim, where, 'claim', ['path', 'matcher']);
     policies.push(m.requireClaim(p.path as string, p.matcher as ClaimMatcher | undefined));
+  }
+  if (flag(spec.dpop, where, 'dpop')) policies.push(m.requireDpopBound());
+  if (spec.acr !== undefined) policies.push(m.requireAcr(stringList(spec.acr, where, 'acr')));
+  if (spec.authTime !== undefined) {
+    const p = record(spec.authTime, where, 'authTime', ['maxAge']);
+    policies.push(m.requireAuthTime({ maxAge: p.maxAge as number }));
   }
   if (spec.policy !== undefined) {
     const extra = Array.isArray(spec.policy) ? spec.policy : [spec.policy];

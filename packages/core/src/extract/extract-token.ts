@@ -125,7 +125,7 @@ function checkParam(values: readonly unknown[], kind: 'query' | 'body'): string 
  * True when a token parameter is sent beside the header token: `access_token` (and a custom query
  * name) in the query string, or `access_token` in a form body, enabled or not.
  */
-function hasOtherToken(req: RequestLike, options: TokenLocations | undefined): boolean {
+export function hasOtherToken(req: RequestLike, options: TokenLocations | undefined): boolean {
   const url = req.url;
   if (typeof url === 'string' && url.indexOf('?') !== -1) {
     if (queryValues(req, DEFAULT_TOKEN_PARAM).length > 0) return true;

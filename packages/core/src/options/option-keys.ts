@@ -45,6 +45,8 @@ export const AUTHENTICATOR_SETTING_KEYS = keysOf<AuthenticatorSettings>()([
   'realm',
   'tokenLocations',
   'apiKey',
+  'dpop',
+  'resourceMetadata',
 ]);
 
 export const AUTHENTICATOR_OPTION_KEYS: readonly string[] = Object.freeze([
@@ -70,6 +72,7 @@ export const ISSUER_CONFIG_KEYS = keysOf<IssuerConfig>()([
   'organizationsClaim',
   'jwks',
   'cognito',
+  'dpop',
 ]);
 
 export const JWKS_OPTION_KEYS = keysOf<JwksOptions>()([

@@ -76,7 +76,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function parseHeader(segment: string, crypto: CryptoBackend): JoseHeader {
+function parseHeader(segment: string, crypto: CryptoBackend, cached: boolean): JoseHeader {
+  if (!cached) {
+    const header = decodeJson(crypto, segment);
+    checkHeader(header);
+    return deepFreeze(header as JoseHeader);
+  }
   const hit = headerCache.get(segment);
   if (hit !== undefined) return hit;
   const header = decodeJson(crypto, segment);
@@ -87,7 +92,11 @@ function parseHeader(segment: string, crypto: CryptoBackend): JoseHeader {
   return frozen;
 }
 
-export function parseCompact(token: string, crypto: CryptoBackend): ParsedToken {
+/**
+ * Parses a compact JWS strictly. `cacheHeader: false` for JWS whose header differs per sender (DPoP
+ * proofs carry the client's key), so they cannot push issuers' headers out of the cache.
+ */
+export function parseCompact(token: string, crypto: CryptoBackend, cacheHeader = true): ParsedToken {
   if (!JWS_CHARS.test(token)) throw malformed();
   // Exactly three segments; checkSegment rejects empty ones.
   const d1 = token.indexOf('.');
@@ -97,7 +106,7 @@ export function parseCompact(token: string, crypto: CryptoBackend): ParsedToken 
   checkSegment(token, d1 + 1, d2);
   checkSegment(token, d2 + 1, token.length);
 
-  const header = parseHeader(token.slice(0, d1), crypto);
+  const header = parseHeader(token.slice(0, d1), crypto, cacheHeader);
   const payload = decodeJson(crypto, token.slice(d1 + 1, d2));
   return {
     header,

@@ -62,6 +62,27 @@ export function checkConfirmation(
   if (!proven) throw bound(methods);
 }
 
+/**
+ * The issuer's DPoP mode against the scheme the request used (`dpop`: a DPoP proof was verified).
+ * Null: no per-issuer rule (a verifier used without a DPoP-enabled authenticator).
+ */
+export function checkScheme(mode: 'off' | 'allowed' | 'required' | null, dpop: boolean): void {
+  if (mode === 'required' && !dpop) {
+    throw new InvalidTokenError(
+      'ERR_AUTH_DPOP_REQUIRED',
+      'This access token must be sent with a DPoP proof',
+      {
+        scheme: 'DPoP',
+      },
+    );
+  }
+  if (mode === 'off' && dpop) {
+    throw new InvalidTokenError('ERR_AUTH_DPOP_NOT_ACCEPTED', 'DPoP is not accepted for this access token', {
+      scheme: 'Bearer',
+    });
+  }
+}
+
 function bound(methods: readonly string[]): InvalidTokenError {
   return new InvalidTokenError(
     'ERR_AUTH_TOKEN_BOUND',

@@ -79,6 +79,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return customCheck ? afterVerified(hit) : hit.principal;
     },
     stats: () => registry.stats(),
+    crypto: settings.crypto,
+    clock,
   };
 
   const verifier = {

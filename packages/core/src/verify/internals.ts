@@ -2,7 +2,8 @@
  * The internal interface between a verifier and this package's authenticator: its token-cache fast path
  * and its bounds, looked up by verifier. Internal: not exported from the package root.
  */
-import type { Principal } from '../types.ts';
+import type { Clock, Principal } from '../types.ts';
+import type { CryptoBackend } from './crypto/types.ts';
 import type { Verifier } from './options.ts';
 
 /** Fast paths for this package's authenticator; not public API. */
@@ -16,6 +17,9 @@ export interface VerifierInternals {
   peek(token: string): Principal | Promise<Principal> | undefined;
   /** What the verifier holds, for tests of its bounds. */
   stats(): { sources: number; acceptedIssuers: number; rejectedIssuers: number };
+  /** The signature backend and clock, shared with DPoP proof checks. */
+  crypto: CryptoBackend;
+  clock: Clock;
 }
 
 // Module-local: only a verifier created by this very copy of the package has internals, and a copy or

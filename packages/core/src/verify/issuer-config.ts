@@ -56,6 +56,8 @@ export interface IssuerRuntime extends ClaimRules {
   sourceKey: string | undefined;
   /** Imported HMAC secret per HS alg. */
   secretKeys: Map<string, KeyHandle | Promise<KeyHandle>>;
+  /** The issuer's own DPoP mode, or null to follow the authenticator's. */
+  dpop: 'off' | 'allowed' | 'required' | null;
 }
 
 export interface IssuerContext {
@@ -184,6 +186,9 @@ export function normalizeIssuer(
   }
   if (config.cognito && tokenUse === 'any')
     throw new ConfigurationError(`${at}.tokenUse must be 'access' or 'id' for Cognito`);
+  const dpop = config.dpop ?? null;
+  if (dpop !== null && dpop !== 'off' && dpop !== 'allowed' && dpop !== 'required')
+    throw new ConfigurationError(`${at}.dpop must be 'off', 'allowed' or 'required'`);
 
   let source: JwksSource | undefined;
   let sourceKey: string | undefined;
@@ -250,5 +255,6 @@ export function normalizeIssuer(
     source,
     sourceKey,
     secretKeys,
+    dpop,
   };
 }

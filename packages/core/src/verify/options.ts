@@ -91,6 +91,12 @@ export interface IssuerConfig {
   jwks?: JwksOptions;
   /** Cognito-style `token_use` claim checks (set by the `cognito()` preset). */
   cognito?: boolean;
+  /**
+   * DPoP (RFC 9449) for this issuer's tokens: `off` refuses the DPoP scheme, `required` refuses plain
+   * Bearer requests, `allowed` takes both. Unset: the authenticator's `dpop.mode` decides. A token
+   * bound with `cnf` always needs its proof.
+   */
+  dpop?: 'off' | 'allowed' | 'required';
 }
 
 /**

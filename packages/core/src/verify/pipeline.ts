@@ -9,7 +9,7 @@ import { InvalidTokenError } from '../errors.ts';
 import type { Clock } from '../types.ts';
 import type { ClaimsVerdict } from './claims.ts';
 import { type ParsedToken, parseCompact } from './compact.ts';
-import { checkConfirmation } from './confirmation.ts';
+import { checkConfirmation, checkScheme } from './confirmation.ts';
 import type { CryptoBackend, KeyHandle } from './crypto/types.ts';
 import type { IssuerRuntime } from './issuer-config.ts';
 import type { IssuerRegistry } from './issuer-registry.ts';
@@ -29,6 +29,8 @@ export interface PipelineDeps {
   registry: IssuerRegistry;
   /** Where accepted tokens are stored (only for calls that pass `cacheAs`). */
   cache: TokenCache | undefined;
+  /** DPoP mode of issuers without their own (null: not checked). */
+  dpopDefault: 'off' | 'allowed' | 'required' | null;
 }
 
 /** One verification in progress: the parsed token and what each step found so far. */
@@ -56,12 +58,14 @@ export function createPipeline({
   verifySignature,
   registry,
   cache,
+  dpopDefault,
 }: PipelineDeps): VerifyFull {
   function withEntries(a: Attempt, list: IssuerRuntime[]): Verified | Promise<Verified> {
     const { header, payload } = a.parsed;
     const { rt, verdict } = selectEntry(list, a.parsed, a.overrides, clock() / 1000);
     a.rt = rt;
     a.verdict = verdict;
+    checkScheme(rt.dpop ?? dpopDefault, a.overrides?.possession?.jkt !== undefined);
     // A sender-constrained token needs proof of possession, which plain Bearer requests never carry.
     checkConfirmation(payload, a.overrides?.possession);
     const expected = SIGNATURE_BYTES[header.alg];

@@ -17,6 +17,12 @@ import type { VerifierOptions } from './options.ts';
  */
 export const CRYPTO_BACKEND = Symbol.for('@auth/core.verifier.crypto');
 
+/**
+ * Internal option: the DPoP mode of issuers without their own `dpop` (set by `createAuthenticator`
+ * from its `dpop.mode`). Not part of the public API.
+ */
+export const DPOP_DEFAULT = Symbol.for('@auth/core.verifier.dpop');
+
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
 export const DEFAULT_CACHE_SIZE = 10_000;
 
@@ -30,6 +36,8 @@ export interface VerifierSettings {
   /** The backend's signature check for the chosen mode (off the main thread when it can). */
   verifySignature: CryptoBackend['verify'];
   customCheck: VerifierOptions['customCheck'];
+  /** DPoP mode for issuers without their own; null: the scheme is not checked per issuer. */
+  dpopDefault: 'off' | 'allowed' | 'required' | null;
 }
 
 /** Reads and checks the scalar options; throws a TypeError naming the first misused one. */
@@ -62,5 +70,17 @@ export function readSettings(options: VerifierOptions): VerifierSettings {
   if (customCheck !== undefined && typeof customCheck !== 'function') {
     throw new ConfigurationError('customCheck must be a function');
   }
-  return { crypto, clock, fetch: fetchFn, maxTokenBytes, cacheSize, verifySignature, customCheck };
+  const dpopDefault =
+    ((options as unknown as Record<symbol, unknown>)[DPOP_DEFAULT] as VerifierSettings['dpopDefault']) ??
+    null;
+  return {
+    crypto,
+    clock,
+    fetch: fetchFn,
+    maxTokenBytes,
+    cacheSize,
+    verifySignature,
+    customCheck,
+    dpopDefault,
+  };
 }

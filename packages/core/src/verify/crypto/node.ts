@@ -7,6 +7,7 @@
 import {
   type KeyObject,
   constants,
+  createHash,
   createHmac,
   createPublicKey,
   createSecretKey,
@@ -44,6 +45,12 @@ export const backend: CryptoBackend = {
   name: 'node',
   decode(segment) {
     return Buffer.from(segment, 'base64url');
+  },
+  encode(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  },
+  sha256(bytes) {
+    return createHash('sha256').update(bytes).digest();
   },
   utf8(bytes) {
     const buf = Buffer.isBuffer(bytes)

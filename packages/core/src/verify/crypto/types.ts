@@ -22,6 +22,10 @@ export interface CryptoBackend {
   readonly name: 'node' | 'web';
   /** base64url (already checked canonical) → bytes. */
   decode(segment: string): Uint8Array;
+  /** bytes → unpadded base64url. */
+  encode(bytes: Uint8Array): string;
+  /** SHA-256 of `bytes` (DPoP `ath` and RFC 7638 thumbprints). */
+  sha256(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /** Strict UTF-8 decoding; throws on invalid sequences; keeps a BOM (so JSON.parse rejects it). */
   utf8(bytes: Uint8Array): string;
   /** Imports a public key for `alg`; throws (or rejects) when the key material is invalid. */

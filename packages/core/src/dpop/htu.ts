@@ -1,0 +1,85 @@
+/**
+ * The URL a DPoP proof's `htu` must name (RFC 9449 §4.3): the request's URL without query and
+ * fragment, compared after RFC 3986 §6.2.2 / §6.2.3 normalisation (case of scheme and host, default
+ * port, dot segments, percent-encoding case, unreserved characters decoded).
+ *
+ * Behind a proxy the public URL comes from the `publicUrl` option; without it, the adapter's protocol
+ * (which follows the framework's own trust-proxy setting) and the `Host` header. `X-Forwarded-*` is
+ * never read here.
+ */
+import { readHeader } from '../extract/headers.ts';
+import type { RequestLike } from '../types.ts';
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+function normalizePercent(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
+ * `url` without query and fragment, normalised for comparison; undefined when it is not an absolute
+ * http(s) URL without credentials.
+ *
+ * @example
+ * normalizeHtu('HTTPS://Api.Example.com:443/a/../payments?x=1'); // 'https://api.example.com/payments'
+ */
+export function normalizeHtu(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  if (parsed.username !== '' || parsed.password !== '') return undefined;
+  return `${parsed.protocol}//${parsed.host}${normalizePercent(parsed.pathname)}`;
+}
+
+/**
+ * Checks a `publicUrl` option at setup: an absolute http(s) URL without query, fragment or
+ * credentials. Returns it without a trailing slash.
+ */
+export function validatePublicUrl(value: unknown, name: string): string {
+  if (typeof value !== 'string' || normalizeHtu(value) === undefined)
+    throw new TypeError(`${name} must be an absolute http(s) URL`);
+  const url = new URL(value);
+  if (url.search !== '' || url.hash !== '') throw new TypeError(`${name} must not have a query or fragment`);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The normalised URL of the request the proof must name, or undefined when it cannot be known (no
+ * `Host` header and no `publicUrl`).
+ *
+ * @example
+ * requestHtu({ headers: { host: 'api.example.com' }, url: '/payments?x=1', protocol: 'https' }); // 'https://api.example.com/payments'
+ */
+export function requestHtu(req: RequestLike, publicUrl: string | undefined): string | undefined {
+  const target = typeof req.originalUrl === 'string' ? req.originalUrl : req.url;
+  if (typeof target !== 'string' || target === '') return undefined;
+  let path: string;
+  let origin: string;
+  if (/^https?:\/\//i.test(target)) {
+    // Fetch-style requests (Hono) carry an absolute URL, built by the server from its Host header.
+    let parsed: URL;
+    try {
+      parsed = new URL(target);
+    } catch {
+      return undefined;
+    }
+    path = parsed.pathname;
+    origin = parsed.origin;
+  } else {
+    if (target[0] !== '/') return undefined;
+    const end = target.search(/[?#]/);
+    path = end === -1 ? target : target.slice(0, end);
+    const host = readHeader(req, 'host');
+    if (publicUrl === undefined && (host.value === undefined || host.repeated)) return undefined;
+    const protocol = req.protocol === 'https' ? 'https' : 'http';
+    origin = `${protocol}://${host.value}`;
+  }
+  return normalizeHtu(publicUrl === undefined ? `${origin}${path}` : `${publicUrl}${path}`);
+}

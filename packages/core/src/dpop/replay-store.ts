@@ -1,0 +1,85 @@
+/**
+ * Where seen DPoP proof ids are remembered until their proof could no longer be accepted anyway. One
+ * small interface, so a shared store (Redis: `SET key 1 NX PX ttl`) can replace the in-memory one in
+ * a fleet.
+ */
+import type { Clock } from '../types.ts';
+
+/**
+ * Remembers proof ids. `checkAndStore` answers `true` the first time an id is seen before
+ * `expiresAtMs` (and remembers it until then), `false` for a replay. Throwing or rejecting fails the
+ * request closed (503).
+ *
+ * @example
+ * const store: ReplayStore = { checkAndStore: async (id, at) => (await redis.set(id, '1', { NX: true, PXAT: at })) === 'OK' };
+ */
+export interface ReplayStore {
+  checkAndStore(id: string, expiresAtMs: number): boolean | Promise<boolean>;
+}
+
+/**
+ * Options of `memoryReplayStore`.
+ *
+ * @example
+ * const options: MemoryReplayStoreOptions = { maxEntries: 50_000 };
+ */
+export interface MemoryReplayStoreOptions {
+  /** Ids remembered at most (default 100 000). When full of unexpired ids, new proofs are refused (503). */
+  maxEntries?: number;
+  /** Milliseconds since the epoch (default `Date.now`). */
+  clock?: Clock;
+}
+
+/**
+ * The in-memory store with its size, for tests and monitoring.
+ *
+ * @example
+ * const store: MemoryReplayStore = memoryReplayStore();
+ * metrics.gauge('dpop.replay_ids', store.size);
+ */
+export interface MemoryReplayStore extends ReplayStore {
+  readonly size: number;
+}
+
+/**
+ * A bounded in-memory `ReplayStore` for one process. Expired ids are dropped as new ones arrive. When
+ * every slot holds an unexpired id the store refuses new ones (throws, so the request is a 503): forgetting
+ * an id early would let its proof be replayed.
+ *
+ * @example
+ * const auth = createAuthenticator({ issuers, dpop: { replayStore: memoryReplayStore({ maxEntries: 10_000 }) } });
+ */
+export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): MemoryReplayStore {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('memoryReplayStore(): options must be an object');
+  const { maxEntries = 100_000, clock = Date.now } = options;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw new TypeError('memoryReplayStore(): maxEntries must be a positive integer');
+  if (typeof clock !== 'function') throw new TypeError('memoryReplayStore(): clock must be a function');
+  // Insertion order is close to expiry order (one acceptance window for every proof), so expired ids
+  // are found at the front of the map.
+  const seen = new Map<string, number>();
+  const sweep = (now: number, budget: number): void => {
+    for (const [id, expiresAt] of seen) {
+      if (budget-- <= 0) return;
+      if (expiresAt <= now) seen.delete(id);
+      else if (seen.size < maxEntries) return;
+    }
+  };
+  return {
+    get size() {
+      return seen.size;
+    },
+    checkAndStore(id: string, expiresAtMs: number): boolean {
+      const now = clock();
+      const known = seen.get(id);
+      if (known !== undefined && known > now) return false;
+      // Amortized: a few expired ids per call, a full pass only when full.
+      sweep(now, seen.size >= maxEntries ? seen.size : 4);
+      if (seen.size >= maxEntries) throw new Error('DPoP replay store is full');
+      seen.delete(id);
+      seen.set(id, expiresAtMs);
+      return true;
+    },
+  };
+}
