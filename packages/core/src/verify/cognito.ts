@@ -56,7 +56,9 @@ export function cognito(options: CognitoOptions): IssuerConfig {
       url = new URL(endpoint);
     } catch {}
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
-      throw new ConfigurationError('cognito(): `endpoint` must be an http(s) URL (a Cognito emulator, tests only)');
+      throw new ConfigurationError(
+        'cognito(): `endpoint` must be an http(s) URL (a Cognito emulator, tests only)',
+      );
     }
     base = url.href.replace(/\/+$/, '');
     if (
