@@ -20,8 +20,18 @@ export const BROWSER_APPS = [
   { name: 'fastify', dir: 'apps/fastify-demo', start: ['node', '--import', 'tsx', 'src/main.ts'], env: {} },
   { name: 'hono', dir: 'apps/hono-demo', start: ['node', '--import', 'tsx', 'src/main.ts'], env: {} },
   // Nest from its build: esbuild (tsx) drops the decorator metadata Nest's injection reads.
-  { name: 'nest-express', dir: 'apps/nest-demo', start: ['node', 'dist/main.js'], env: { NEST_PLATFORM: 'express' } },
-  { name: 'nest-fastify', dir: 'apps/nest-demo', start: ['node', 'dist/main.js'], env: { NEST_PLATFORM: 'fastify' } },
+  {
+    name: 'nest-express',
+    dir: 'apps/nest-demo',
+    start: ['node', 'dist/main.js'],
+    env: { NEST_PLATFORM: 'express' },
+  },
+  {
+    name: 'nest-fastify',
+    dir: 'apps/nest-demo',
+    start: ['node', 'dist/main.js'],
+    env: { NEST_PLATFORM: 'fastify' },
+  },
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
