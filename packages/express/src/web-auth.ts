@@ -85,6 +85,17 @@ function send(res: Response, response: WebResponse): void {
   res.end(response.body);
 }
 
+function bodyError(res: Response, error: unknown): void {
+  const raw = (error as { status?: unknown }).status;
+  const status = typeof raw === 'number' && raw >= 400 && raw < 500 ? raw : 400;
+  const [code, message] =
+    status === 413
+      ? ['ERR_BODY_TOO_LARGE', 'The request body is too large']
+      : ['ERR_BODY_INVALID', 'The request body could not be read'];
+  res.status(status).setHeader('cache-control', 'no-store');
+  res.json({ status, code, message });
+}
+
 function stateOf(routes: WebLoginRoutes, req: Request, res: Response, session: LoginSession): WebLoginState {
   return {
     session,
@@ -120,7 +131,9 @@ export function webAuth(options: WebAuthOptions): WebAuthMiddleware {
     if (routes.matches({ url: req.originalUrl })) {
       // POST /logout carries a small form (the CSRF token). The parser skips a body another parser
       // already read; Express 4's JSON parser leaves `{}` on a form request, so `undefined` is no test.
-      if (req.method === 'POST') formParser(req, res, (e?: unknown) => (e ? next(e) : answer()));
+      // A parser error (too large, bad charset) is answered here as JSON, like Hono and Nest: Express's
+      // default error handler would show an HTML stack trace outside production.
+      if (req.method === 'POST') formParser(req, res, (e?: unknown) => (e ? bodyError(res, e) : answer()));
       else answer();
       return;
     }

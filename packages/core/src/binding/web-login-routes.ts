@@ -401,6 +401,15 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
   };
   const cookieOf = (request: WebRequest) => header(request.headers, 'cookie');
 
+  // An app's renderPage that throws falls back to the default page: handle() never rejects (a
+  // rejection reaches the framework's error handler: a 500, a stack trace in Express's default one).
+  const renderSafely = (p: WebPage): string => {
+    try {
+      return render(p);
+    } catch {
+      return defaultPage(p);
+    }
+  };
   const page = (status: number, title: string, body: string, setCookie: string[] = []): WebResponse => ({
     status,
     headers: {
@@ -408,7 +417,7 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
       'content-type': HTML,
       ...(setCookie.length > 0 ? { 'set-cookie': setCookie } : {}),
     },
-    body: render({ title, body }),
+    body: renderSafely({ title, body }),
   });
   const json = (status: number, value: unknown, setCookie: string[] = []): WebResponse => ({
     status,
