@@ -153,7 +153,8 @@ export function hasOtherToken(req: RequestLike, options: TokenLocations | undefi
  * extractToken({ headers: { authorization: 'Basic dXNlcjpwdw==' } }); // undefined
  */
 export function extractToken(req: RequestLike, options?: TokenLocations): string | undefined {
-  if (usesCustomHeader(options)) return extractWithCustomHeader(req, options as TokenLocations, extractToken);
+  if (usesCustomHeader(options))
+    return extractWithCustomHeader(req, options as TokenLocations, extractToken, hasOtherToken);
   const header = readHeader(req, 'authorization');
   if (header.repeated) throw new InvalidRequestError(MESSAGES.repeated);
   let token = header.present ? parseBearer(header.value ?? '') : undefined;
