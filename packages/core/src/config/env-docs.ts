@@ -5,6 +5,7 @@
  */
 import {
   API_KEY_ENV_FIELDS,
+  DIRECT_ENV_VARIABLES,
   ISSUER_ENV_FIELDS,
   SECRET_STORE_ENV_FIELDS,
   VERIFIER_ENV_FIELDS,
@@ -60,6 +61,14 @@ export function renderEnvDocs(prefix = 'AUTH'): string {
     '### Secrets Manager store (`secretStoreOptionsFromEnv()`, for `@auth/aws`)',
     '',
     table(SECRET_STORE_ENV_FIELDS, prefix, (f) => `\`secretsManagerStore({ ${f.option} })\``),
+    '',
+    '### Read directly (fixed names, whatever the prefix)',
+    '',
+    row(['variable', 'read by', 'value', 'default', 'meaning']),
+    row(['---', '---', '---', '---', '---']),
+    ...DIRECT_ENV_VARIABLES.map((v) =>
+      row([`\`${v.variable}\``, v.readBy, v.type, v.default, v.description]),
+    ),
   ].join('\n');
 }
 

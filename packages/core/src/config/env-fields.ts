@@ -478,6 +478,34 @@ export const SECRET_STORE_ENV_FIELDS: readonly EnvField[] = [
   },
 ];
 
+/** A variable read straight from `process.env` (fixed name, no prefix), outside the `…FromEnv` functions. */
+export interface DirectEnvVariable {
+  readonly variable: string;
+  /** What reads it. */
+  readonly readBy: string;
+  readonly type: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+/** Variables the library reads by themselves (documented with the tables; a test finds every read in `src`). */
+export const DIRECT_ENV_VARIABLES: readonly DirectEnvVariable[] = [
+  {
+    variable: 'AUTH_DEBUG',
+    readBy: 'every component with `onEvent` support, when created',
+    type: '`1` \\| `true` \\| `yes`',
+    default: 'off',
+    description: 'print one line per auth event on stderr (like `debug: true`)',
+  },
+  {
+    variable: 'UV_THREADPOOL_SIZE',
+    readBy: 'the `threadpool` signature backend',
+    type: 'integer',
+    default: "Node's (4)",
+    description: "Node's own setting, read to bound in-flight signature checks at 2 × its value",
+  },
+];
+
 /** Every row, in documentation order. */
 export const ENV_FIELDS: readonly EnvField[] = [
   ...ISSUER_ENV_FIELDS,

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderEnvDocs, replaceEnvDocs } from '../../src/config/env-docs.ts';
 import {
@@ -229,5 +231,40 @@ describe('env table: every variable the code reads is documented', () => {
       expect(e).toMatchObject({ code: 'ERR_AUTH_CONFIGURATION', variable: 'AUTH_REALM' });
       expect((e as Error).message).toMatch(/^AUTH_REALM must contain only printable ASCII/);
     }
+  });
+});
+
+describe('env table: variables read straight from process.env', () => {
+  const packages = fileURLToPath(new URL('../../../', import.meta.url));
+
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sources(path);
+      return entry.name.endsWith('.ts') ? [path] : [];
+    });
+  }
+
+  /** `env.NAME` / `env?.NAME` reads in code (comments and JSDoc examples left out), across line breaks. */
+  function directReads(): Set<string> {
+    const names = new Set<string>();
+    for (const pkg of ['core', 'express', 'fastify', 'hono', 'nest', 'aws', 'redis']) {
+      for (const path of sources(join(packages, pkg, 'src'))) {
+        const code = readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+          .join('')
+          .replace(/\s+/g, '');
+        for (const m of code.matchAll(/\benv\??\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1] as string);
+      }
+    }
+    return names;
+  }
+
+  it('every such read is documented in the generated section', () => {
+    const read = directReads();
+    expect([...read].sort()).toEqual(expect.arrayContaining(['AUTH_DEBUG', 'UV_THREADPOOL_SIZE']));
+    const docs = renderEnvDocs();
+    for (const name of read) expect(docs, name).toContain(`| \`${name}\` |`);
   });
 });
