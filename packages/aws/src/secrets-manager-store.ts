@@ -7,6 +7,7 @@
  * unreadable response) is thrown, which `apiKeyPairAuth` answers with 503 ERR_AUTH_SECRET_STORE_UNAVAILABLE.
  * Caching is done by `apiKeyPairAuth` (TTL + negative cache), so a warm API makes no AWS calls.
  */
+import { ConfigurationError } from '@auth/core';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SecretStore } from '@auth/core';
@@ -94,15 +95,17 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 export function secretsManagerStore(options: SecretsManagerStoreOptions): SecretsManagerStore {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('secretsManagerStore(): options must be an object with a prefix or allowedIds');
+    throw new ConfigurationError(
+      'secretsManagerStore(): options must be an object with a prefix or allowedIds',
+    );
   }
   for (const key of Object.keys(options)) {
     // A misspelt `allowedIds` next to a prefix would silently look up every id under the prefix.
-    if (!OPTION_KEYS.has(key)) throw new TypeError(`secretsManagerStore(): unknown option "${key}"`);
+    if (!OPTION_KEYS.has(key)) throw new ConfigurationError(`secretsManagerStore(): unknown option "${key}"`);
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || prefix.length > 256 || CONTROL.test(prefix)) {
-    throw new TypeError('secretsManagerStore(): prefix must be a string without control characters');
+    throw new ConfigurationError('secretsManagerStore(): prefix must be a string without control characters');
   }
   // No `.` / `..` segments: valid names, but path-shaped, and no principal needs one.
   const principalIds = new RegExp(
@@ -116,14 +119,14 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions): Secret
       ids.length === 0 ||
       !ids.every((id) => typeof id === 'string' && principalIds.test(id))
     ) {
-      throw new TypeError(
+      throw new ConfigurationError(
         'secretsManagerStore(): allowedIds must be a non-empty array of secret names (letters, digits and /_+=.@-)',
       );
     }
     allowed = new Set(ids as string[]);
   }
   if (prefix === '' && allowed === undefined) {
-    throw new TypeError(
+    throw new ConfigurationError(
       'secretsManagerStore(): a non-empty prefix (e.g. "prod/api-keys/") or allowedIds is required, ' +
         'or a key id could name any secret of the account',
     );
@@ -131,11 +134,11 @@ export function secretsManagerStore(options: SecretsManagerStoreOptions): Secret
   for (const key of ['region', 'profile', 'endpoint', 'versionStage'] as const) {
     const v = options[key];
     if (v !== undefined && (typeof v !== 'string' || v === '')) {
-      throw new TypeError(`secretsManagerStore(): ${key} must be a non-empty string`);
+      throw new ConfigurationError(`secretsManagerStore(): ${key} must be a non-empty string`);
     }
   }
   if (options.client !== undefined && typeof options.client?.send !== 'function') {
-    throw new TypeError('secretsManagerStore(): client must be a SecretsManagerClient');
+    throw new ConfigurationError('secretsManagerStore(): client must be a SecretsManagerClient');
   }
   const owned = options.client === undefined;
   const client =

@@ -33,7 +33,8 @@ export interface Environment {
    * Base URLs: the default app, one with query tokens on, one with a custom realm, one whose AuthZEN
    * decision point is down.
    */
-  app: { main: string; query: string; realm: string; pdpDown: string };
+  /** `header`: the token in `X-Auth-Token` without a prefix (`tokenHeader`, `tokenPrefix: ''`). */
+  app: { main: string; query: string; header: string; realm: string; pdpDown: string };
   devIssuer: string;
   /** Real client-credentials tokens from the dev IdP, by demo client. */
   tokens: { reader: string; writer: string; admin: string; orgMember: string; noscope: string };
@@ -199,6 +200,9 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
     env.app = {
       main: await env.start(env.config()),
       query: await env.start(env.config({ tokenLocations: { query: true } })),
+      header: await env.start(
+        env.config({ tokenLocations: { tokenHeader: 'X-Auth-Token', tokenPrefix: '' } }),
+      ),
       realm: await env.start(env.config({ realm: 'demo "realm"' })),
       pdpDown: await env.start({ ...env.config(), pdp: down }),
     };

@@ -3,6 +3,7 @@
  * several credential kinds (e.g. a bearer token or API-key headers, never both). Adapters only call
  * `authenticate(req)` and render the AuthError it throws.
  */
+import { ConfigurationError } from './configuration-error.ts';
 import { type ChallengeProfile, challengeProfileOf, withChallengeProfile } from './challenge-profile.ts';
 import { InvalidRequestError, InvalidTokenError, MissingTokenError, toAuthError } from './errors.ts';
 import type { AuthError } from './errors.ts';
@@ -132,10 +133,12 @@ export function createAuthenticator(
   settings: AuthenticatorSettings = {},
 ): Authenticator {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('createAuthenticator(): options (verifier options or a Verifier) are required');
+    throw new ConfigurationError(
+      'createAuthenticator(): options (verifier options or a Verifier) are required',
+    );
   }
   if (settings === null || typeof settings !== 'object') {
-    throw new TypeError('createAuthenticator(): settings must be an object');
+    throw new ConfigurationError('createAuthenticator(): settings must be an object');
   }
   let verifier: Verifier;
   let owned: boolean;
@@ -161,7 +164,7 @@ export function createAuthenticator(
   const locations = validateTokenLocations(own.tokenLocations);
   if (own.apiKey !== undefined && !isAuthenticator(own.apiKey)) {
     if (owned) verifier.close();
-    throw new TypeError('apiKey must be an Authenticator, e.g. apiKeyPairAuth({ store })');
+    throw new ConfigurationError('apiKey must be an Authenticator, e.g. apiKeyPairAuth({ store })');
   }
 
   const internals = verifierInternals(verifier);
@@ -170,7 +173,7 @@ export function createAuthenticator(
   try {
     if (own.dpop !== undefined) {
       if (usesCustomHeader(locations))
-        throw new TypeError(
+        throw new ConfigurationError(
           'createAuthenticator(): dpop needs tokens in the Authorization header (no tokenHeader)',
         );
       dpop = readDpopSettings(own.dpop, internals?.clock);
@@ -332,10 +335,10 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  */
 export function oneOfAuthenticators(...authenticators: Authenticator[]): Authenticator {
   if (authenticators.length === 0)
-    throw new TypeError('oneOfAuthenticators() needs at least one authenticator');
+    throw new ConfigurationError('oneOfAuthenticators() needs at least one authenticator');
   authenticators.forEach((a, i) => {
     if (!isAuthenticator(a))
-      throw new TypeError(`oneOfAuthenticators(): argument ${i + 1} is not an Authenticator`);
+      throw new ConfigurationError(`oneOfAuthenticators(): argument ${i + 1} is not an Authenticator`);
   });
   return anyAuthenticatorWithRealm(authenticators[0]!.realm, authenticators, new EventHub());
 }

@@ -3,6 +3,7 @@
  * kind of credentials and turns them into a Principal or an AuthError. Bearer tokens, API keys and
  * their combination all implement it.
  */
+import { ConfigurationError } from './configuration-error.ts';
 import type { ChallengeProfile } from './challenge-profile.ts';
 import type { ResourceMetadata } from './metadata/protected-resource.ts';
 import { DEFAULT_REALM } from './errors.ts';
@@ -76,11 +77,11 @@ const NOT_REALM_CHAR = /[^\x20-\x7e]/;
 export function validateRealm(realm: unknown, name = 'realm'): string {
   if (realm === undefined) return DEFAULT_REALM;
   if (typeof realm !== 'string' || realm.length === 0 || realm.length > 256) {
-    throw new TypeError(`${name} must be a non-empty string of at most 256 characters`);
+    throw new ConfigurationError(`${name} must be a non-empty string of at most 256 characters`);
   }
-  if (CONTROL.test(realm)) throw new TypeError(`${name} must not contain control characters`);
+  if (CONTROL.test(realm)) throw new ConfigurationError(`${name} must not contain control characters`);
   if (NOT_REALM_CHAR.test(realm)) {
-    throw new TypeError(`${name} must contain only printable ASCII characters (no non-ASCII text)`);
+    throw new ConfigurationError(`${name} must contain only printable ASCII characters (no non-ASCII text)`);
   }
   return realm;
 }

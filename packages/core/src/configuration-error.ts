@@ -28,8 +28,12 @@ export class ConfigurationError extends TypeError {
   /** The environment variable at fault, when the setting came from one. */
   declare readonly variable: string | undefined;
 
-  constructor(message: string, options: { variable?: string } = {}) {
-    super(message);
+  /**
+   * @param options.variable the environment variable at fault, if any.
+   * @param options.cause what went wrong underneath (never a secret: callers pass a name, not key material).
+   */
+  constructor(message: string, options: { variable?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     Object.setPrototypeOf(this, TypeError.prototype);
     Object.defineProperty(this, 'code', { value: 'ERR_AUTH_CONFIGURATION' });
     Object.defineProperty(this, 'variable', { value: options.variable });

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import { type BoundPolicyMakers, bindPolicyMakers } from '@auth/core/internal';
 import type { Policy } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -24,7 +25,8 @@ function named(policy: Policy, name: string): AuthorizeMiddleware {
  * ```
  */
 export function authorize(policy: Policy): AuthorizeMiddleware {
-  if (typeof policy !== 'function') throw new TypeError('@auth/express: authorize(policy) needs a policy');
+  if (typeof policy !== 'function')
+    throw new ConfigurationError('@auth/express: authorize(policy) needs a policy');
   return named(policy, 'authorize');
 }
 

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import { isAuthError, renderAuthError } from '@auth/core';
 import { assertKnownKeys, validateRealm } from '@auth/core/internal';
 import type { ErrorRequestHandler } from 'express';
@@ -20,7 +21,7 @@ export interface AuthErrorHandlerOptions {
  */
 export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('authErrorHandler(): options must be an object');
+    throw new ConfigurationError('authErrorHandler(): options must be an object');
   }
   assertKnownKeys(options, ['realm'], 'authErrorHandler()');
   const realm =

@@ -4,6 +4,7 @@
  * `requireLogin()` guards a page. The routes and every decision are core's (`createWebLoginRoutes`);
  * this file only converts Express's request and writes core's response.
  */
+import { ConfigurationError } from '@auth/core';
 import type { Principal } from '@auth/core';
 import {
   createWebLoginRoutes,
@@ -165,7 +166,7 @@ export function requireLogin(): RequestHandler {
     }
     const bound = (req as WithRoutes)[ROUTES];
     if (!bound) {
-      next(new TypeError('@auth/express requireLogin(): mount app.use(webAuth(...)) before it'));
+      next(new ConfigurationError('@auth/express requireLogin(): mount app.use(webAuth(...)) before it'));
       return;
     }
     bound.routes.requireLogin(bound.request, { session: undefined, setCookie: [] }).then((decision) => {

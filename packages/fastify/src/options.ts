@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import type { AuthLogger, Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
 
 /** Plugin-only settings (everything else is core's AuthenticatorOptions). */
@@ -60,15 +61,17 @@ export function readSettings(
   ) as FastifyAuthPluginSettings;
   const defaultAuth = record.defaultAuth ?? 'none';
   if (defaultAuth !== 'required' && defaultAuth !== 'none') {
-    throw new TypeError("@auth/fastify: options.defaultAuth must be 'required' or 'none'");
+    throw new ConfigurationError("@auth/fastify: options.defaultAuth must be 'required' or 'none'");
   }
   // A body token is only there once the body is parsed: then check in preValidation by default.
   const hook = record.hook ?? (readsBody ? 'preValidation' : 'onRequest');
   if (hook !== 'onRequest' && hook !== 'preValidation' && hook !== 'preHandler') {
-    throw new TypeError("@auth/fastify: options.hook must be 'onRequest', 'preValidation' or 'preHandler'");
+    throw new ConfigurationError(
+      "@auth/fastify: options.hook must be 'onRequest', 'preValidation' or 'preHandler'",
+    );
   }
   const throwErrors = record.throwErrors ?? false;
   if (typeof throwErrors !== 'boolean')
-    throw new TypeError('@auth/fastify: options.throwErrors must be a boolean');
+    throw new ConfigurationError('@auth/fastify: options.throwErrors must be a boolean');
   return { defaultAuth, hook, throwErrors };
 }

@@ -5,6 +5,7 @@
  * every decision are core's (`createWebLoginRoutes`); this file only converts Fastify's request and
  * writes core's response.
  */
+import { ConfigurationError } from '@auth/core';
 import type { Principal } from '@auth/core';
 import {
   createWebLoginRoutes,
@@ -112,7 +113,7 @@ function stateOf(
 export const requireLogin: LoginHook = async function requireLogin(request, reply) {
   if (request.webLogin) return undefined;
   const routes = (request as WithRoutes)[BOUND];
-  if (!routes) throw new TypeError('@auth/fastify requireLogin: register fastifyWebAuth before it');
+  if (!routes) throw new ConfigurationError('@auth/fastify requireLogin: register fastifyWebAuth before it');
   const decision = await routes.requireLogin(webRequest(request), { session: undefined, setCookie: [] });
   if (decision.ok) {
     request.webLogin = stateOf(routes, request, reply, decision.session);

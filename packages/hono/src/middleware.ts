@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import {
   type AuthOutcome,
   type AuthLoggingOptions,
@@ -85,7 +86,8 @@ function authorizeMiddleware(policy: Policy): MiddlewareHandler<AuthEnv> {
  * ```
  */
 export function authorize(policy: Policy): MiddlewareHandler<AuthEnv> {
-  if (typeof policy !== 'function') throw new TypeError('@auth/hono: authorize(policy) needs a policy');
+  if (typeof policy !== 'function')
+    throw new ConfigurationError('@auth/hono: authorize(policy) needs a policy');
   return authorizeMiddleware(policy);
 }
 

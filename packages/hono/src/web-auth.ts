@@ -5,6 +5,7 @@
  * (`createWebLoginRoutes`); this file only converts Hono's request and builds core's response.
  * Web-standard only (fetch `Request`/`Response`, WebCrypto): it runs wherever Hono does.
  */
+import { ConfigurationError } from '@auth/core';
 import type { Principal } from '@auth/core';
 import {
   createWebLoginRoutes,
@@ -178,7 +179,8 @@ export function requireLogin(): MiddlewareHandler<WebLoginEnv> {
   return async function requireLogin(c, next) {
     if (c.get('webLogin')) return next();
     const routes = bound.get(c);
-    if (!routes) throw new TypeError('@auth/hono requireLogin(): mount app.use(webAuth(...)) before it');
+    if (!routes)
+      throw new ConfigurationError('@auth/hono requireLogin(): mount app.use(webAuth(...)) before it');
     const decision = await routes.requireLogin(webRequest(c), { session: undefined, setCookie: [] });
     if (!decision.ok) return send(c, decision.response);
     c.set('webLogin', stateOf(routes, c, decision.session));

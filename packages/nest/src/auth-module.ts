@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import type { AuthBinding } from '@auth/core/internal';
 import { assertKnownKeys, LOGGING_KEYS } from '@auth/core/internal';
 import { isAuthenticator, isVerifier, verifierOptionsFromEnv } from '@auth/core';
@@ -67,7 +68,7 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
       return super.forRootAsync({ useFactory: () => verifierOptionsFromEnv() });
     }
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(
+      throw new ConfigurationError(
         'AuthModule.forRoot: options must be verifier options, a verifier or an authenticator',
       );
     }
@@ -87,7 +88,9 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
     assertKnownKeys(options, ASYNC_KEYS, 'AuthModule.forRootAsync');
     const { useFactory, useClass, useExisting } = options;
     if ([useFactory, useClass, useExisting].filter((v) => v !== undefined).length !== 1) {
-      throw new TypeError('AuthModule.forRootAsync: give exactly one of useFactory, useClass or useExisting');
+      throw new ConfigurationError(
+        'AuthModule.forRootAsync: give exactly one of useFactory, useClass or useExisting',
+      );
     }
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
     return super.forRootAsync(options);

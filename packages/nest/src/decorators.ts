@@ -4,6 +4,7 @@
  * compile it with core's `compileRouteRequirement`, once per route. A decorator checks its arguments
  * when the class is defined.
  */
+import { ConfigurationError } from '@auth/core';
 import type { ClaimMatcher, OrgRole as RoleName, Policy } from '@auth/core';
 import { assertKnownKeys, compileRouteRequirement, type RouteSpec } from '@auth/core/internal';
 import type { CustomDecorator, InjectionToken } from '@nestjs/common';
@@ -53,7 +54,8 @@ export const AuthenticatorMetadata = Reflector.createDecorator<InjectionToken>({
  * ```
  */
 export const AuthenticateWith = (token: InjectionToken): CustomDecorator => {
-  if (token === undefined || token === null) throw new TypeError('AuthenticateWith: token is required');
+  if (token === undefined || token === null)
+    throw new ConfigurationError('AuthenticateWith: token is required');
   return AuthenticatorMetadata(token);
 };
 
@@ -145,7 +147,7 @@ const OPTION_KEYS = Object.keys({ param: true } satisfies Record<keyof OrgPermis
 // A misspelt `param` would silently check the default `:orgId` instead.
 function orgOptions(options: unknown, where: string): OrgPermissionOptions {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${where}: options must be an object`);
+    throw new ConfigurationError(`${where}: options must be an object`);
   assertKnownKeys(options, OPTION_KEYS, where);
   return options as OrgPermissionOptions;
 }
@@ -241,6 +243,7 @@ export const DpopBound = (): CustomDecorator => fragment('dpop', true, '@DpopBou
  * ```
  */
 export const Authorize = (policy: Policy): CustomDecorator => {
-  if (typeof policy !== 'function') throw new TypeError('Authorize: policy must be a core Policy function');
+  if (typeof policy !== 'function')
+    throw new ConfigurationError('Authorize: policy must be a core Policy function');
   return requirementKinds.policy(policy);
 };

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import type { Authenticator, Verifier } from '@auth/core';
 import {
   type AuthBinding,
@@ -64,7 +65,8 @@ export class RouteBindings {
     if (token === undefined) return this.fallback;
     let found = this.resolved.get(token);
     if (found === undefined) {
-      if (!this.moduleRef) throw new TypeError('AuthenticateWith: no ModuleRef to resolve the token with');
+      if (!this.moduleRef)
+        throw new ConfigurationError('AuthenticateWith: no ModuleRef to resolve the token with');
       const provider = this.moduleRef.get<Authenticator>(token as never, { strict: false });
       found = bindingOf(provider, `@AuthenticateWith(${String(token)})`);
       this.resolved.set(token, found);

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@auth/core';
 import {
   compileRouteRequirement,
   OPTIONAL,
@@ -49,7 +50,7 @@ export function compileRoute(reflector: Reflector, handler: Function, cls: Funct
     requirement.mode === 'public' &&
     reflector.getAllAndOverride(AuthenticatorMetadata, levels) !== undefined
   ) {
-    throw new TypeError(`${where}: a public route cannot name an authenticator (@AuthenticateWith)`);
+    throw new ConfigurationError(`${where}: a public route cannot name an authenticator (@AuthenticateWith)`);
   }
   const authentication =
     requirement.mode === 'public' ? PUBLIC : requirement.mode === 'optional' ? OPTIONAL : REQUIRED;

@@ -5,6 +5,7 @@
  * decision are core's (`createWebLoginRoutes`); this file only converts Nest's request and writes
  * core's response through the HTTP adapter.
  */
+import { ConfigurationError } from '@auth/core';
 import type { Principal as CorePrincipal } from '@auth/core';
 import {
   assertKnownKeys,
@@ -325,7 +326,7 @@ const {
           const declared = pathsOf(undefined, extras.paths);
           for (const key of Object.keys(declared) as (keyof WebLoginPaths)[]) {
             if (routes.paths[key] !== declared[key]) {
-              throw new TypeError(
+              throw new ConfigurationError(
                 `${WHERE}.forRootAsync: paths.${key} is ${routes.paths[key]} but the controller was declared at ${declared[key]}: give the same paths in forRootAsync({ paths })`,
               );
             }
@@ -384,7 +385,7 @@ export class WebLoginModule extends ConfigurableModuleClass implements OnModuleI
   /** Options plus `isGlobal`; checked here (a TypeError when the module is defined). */
   static override forRoot(options: typeof WEB_LOGIN_OPTIONS_TYPE): DynamicModule {
     if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${WHERE}.forRoot: options are required`);
+      throw new ConfigurationError(`${WHERE}.forRoot: options are required`);
     assertKnownKeys(options, [...OPTION_KEYS, 'isGlobal'], `${WHERE}.forRoot`);
     const { isGlobal, ...login } = options;
     // Checked now (a typo must not wait for the application to start); built again by the provider.
@@ -398,7 +399,9 @@ export class WebLoginModule extends ConfigurableModuleClass implements OnModuleI
     assertKnownKeys(options, ASYNC_KEYS, `${WHERE}.forRootAsync`);
     const { useFactory, useClass, useExisting } = options;
     if ([useFactory, useClass, useExisting].filter((v) => v !== undefined).length !== 1) {
-      throw new TypeError(`${WHERE}.forRootAsync: give exactly one of useFactory, useClass or useExisting`);
+      throw new ConfigurationError(
+        `${WHERE}.forRootAsync: give exactly one of useFactory, useClass or useExisting`,
+      );
     }
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = WebLoginModule, the module the builder returns
     return super.forRootAsync(options);

@@ -3,6 +3,7 @@
  * `connectRedis`), with a deadline: a Redis that is down, paused or full answers with a typed error
  * in bounded time, never a hang.
  */
+import { ConfigurationError } from '@auth/core';
 import { createHash } from 'node:crypto';
 
 /**
@@ -77,15 +78,15 @@ export interface Commander {
 export function commander(options: RedisStoreOptions, where: string): Commander {
   const { redis } = options;
   if (redis === null || typeof redis !== 'object' || typeof redis.sendCommand !== 'function')
-    throw new TypeError(`${where}: redis must be a connected node-redis client or cluster`);
+    throw new ConfigurationError(`${where}: redis must be a connected node-redis client or cluster`);
   const prefix = options.prefix ?? 'auth:';
   if (typeof prefix !== 'string' || /[{}]/.test(prefix))
-    throw new TypeError(`${where}: prefix must be a string without { or }`);
+    throw new ConfigurationError(`${where}: prefix must be a string without { or }`);
   const timeoutMs = options.commandTimeoutMs ?? 500;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new TypeError(`${where}: commandTimeoutMs must be a number > 0`);
+    throw new ConfigurationError(`${where}: commandTimeoutMs must be a number > 0`);
   if (options.onError !== undefined && typeof options.onError !== 'function')
-    throw new TypeError(`${where}: onError must be a function`);
+    throw new ConfigurationError(`${where}: onError must be a function`);
   const onError = options.onError ?? (() => undefined);
   const isCluster = 'masters' in redis;
   return {

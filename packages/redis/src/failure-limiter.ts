@@ -3,6 +3,7 @@
  * client address), counted on Redis so every replica sees every failure. Over the limit: 429
  * `ERR_AUTH_RATE_LIMITED` with `Retry-After`. Redis unavailable: fails open, with a log line.
  */
+import { ConfigurationError } from '@auth/core';
 import { AuthError } from '@auth/core';
 import { commander, type RedisStoreOptions, tag } from './connection.ts';
 
@@ -64,10 +65,11 @@ export function redisFailureLimiter(options: RedisFailureLimiterOptions): Failur
     where,
   );
   const limit = options.limit ?? 10;
-  if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`${where}: limit must be an integer >= 1`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ConfigurationError(`${where}: limit must be an integer >= 1`);
   const windowSeconds = options.windowSeconds ?? 60;
   if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0)
-    throw new TypeError(`${where}: windowSeconds must be a number > 0`);
+    throw new ConfigurationError(`${where}: windowSeconds must be a number > 0`);
   const windowMs = Math.ceil(windowSeconds * 1000);
   const keyOf = (k: string) => `${redis.prefix}limit:${tag(k)}`;
   let seq = 0;

@@ -3,6 +3,7 @@
  * bound to the URI it was fetched from (and, with `integrityKey`, HMAC-signed), so a key written
  * under another URI, or by anyone without the key, is never trusted.
  */
+import { ConfigurationError } from '@auth/core';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { JwksCacheEntry, JwksCacheStore } from '@auth/core';
 import { commander, type RedisStoreOptions, tag } from './connection.ts';
@@ -41,10 +42,10 @@ export function redisJwksCacheStore(options: RedisJwksCacheStoreOptions): JwksCa
   const redis = commander(options, where);
   const { integrityKey } = options;
   if (integrityKey !== undefined && (typeof integrityKey !== 'string' || integrityKey.length < 32))
-    throw new TypeError(`${where}: integrityKey must be a string of at least 32 characters`);
+    throw new ConfigurationError(`${where}: integrityKey must be a string of at least 32 characters`);
   const staleSeconds = options.staleSeconds ?? 3600;
   if (typeof staleSeconds !== 'number' || !Number.isFinite(staleSeconds) || staleSeconds < 0)
-    throw new TypeError(`${where}: staleSeconds must be a number >= 0`);
+    throw new ConfigurationError(`${where}: staleSeconds must be a number >= 0`);
   const keyOf = (uri: string) => `${redis.prefix}jwks:${tag(uri)}`;
   const mac = (uri: string, entry: JwksCacheEntry) =>
     integrityKey === undefined

@@ -8,6 +8,7 @@
  * bound), checks fail closed with 503 `ERR_AUTH_STATE_UNAVAILABLE`, unless `graceSeconds` allows
  * using the last known list for a bounded time.
  */
+import { ConfigurationError } from '@auth/core';
 import { AuthError, type Principal } from '@auth/core';
 import { commander, type RedisStoreOptions, RedisUnavailableError } from './connection.ts';
 import { stateUnavailable } from './replay-store.ts';
@@ -96,11 +97,11 @@ export async function redisRevocationList(options: RedisRevocationOptions): Prom
   const redis = commander(options, where);
   const { subscriber } = options;
   if (!subscriber || typeof subscriber.subscribe !== 'function')
-    throw new TypeError(`${where}: subscriber must be a second connected node-redis client`);
+    throw new ConfigurationError(`${where}: subscriber must be a second connected node-redis client`);
   const num = (name: string, v: number | undefined, fallback: number, min: number) => {
     const n = v ?? fallback;
     if (typeof n !== 'number' || !Number.isFinite(n) || n < min)
-      throw new TypeError(`${where}: ${name} must be a number >= ${min}`);
+      throw new ConfigurationError(`${where}: ${name} must be a number >= ${min}`);
     return n;
   };
   const pollMs = num('pollMs', options.pollMs, 500, 10);

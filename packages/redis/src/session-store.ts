@@ -3,6 +3,7 @@
  * session lives on Redis with the idle and absolute lifetimes as its TTL, indexes per subject and per
  * `sid` end every session of a user ("log out everywhere") or of a back-channel logout.
  */
+import { ConfigurationError } from '@auth/core';
 import { randomBytes } from 'node:crypto';
 import type {
   CookieSettings,
@@ -49,13 +50,14 @@ export function redisSessionStore(options: RedisSessionStoreOptions): SessionSto
   const where = 'redisSessionStore()';
   const redis = commander(options, where);
   const { settings, name, sealer } = options;
-  if (typeof name !== 'string' || name === '') throw new TypeError(`${where}: name must be a cookie name`);
+  if (typeof name !== 'string' || name === '')
+    throw new ConfigurationError(`${where}: name must be a cookie name`);
   if (settings === null || typeof settings !== 'object')
-    throw new TypeError(`${where}: settings are required`);
+    throw new ConfigurationError(`${where}: settings are required`);
   const seconds = (field: string, v: number | undefined, fallback: number) => {
     const s = v ?? fallback;
     if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0)
-      throw new TypeError(`${where}: ${field} must be a number of seconds > 0`);
+      throw new ConfigurationError(`${where}: ${field} must be a number of seconds > 0`);
     return s * 1000;
   };
   const absoluteMs = seconds('absoluteLifetimeSeconds', options.absoluteLifetimeSeconds, DEFAULT_ABSOLUTE);

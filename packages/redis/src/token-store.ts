@@ -6,6 +6,7 @@
  * while its grant runs (so a dead holder's lock lapses after `lockTtlMs`) and stores its set with a
  * script that checks it still owns the lock and that no newer fence wrote before it.
  */
+import { ConfigurationError } from '@auth/core';
 import { randomUUID } from 'node:crypto';
 import type { TokenSet, TokenStore, TokenStoreAcquired, TokenStoreLease } from '@auth/core/client';
 import { commander, type RedisStoreOptions, RedisUnavailableError, tag } from './connection.ts';
@@ -107,7 +108,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): RedisTokenStor
   const ms = (name: string, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-      throw new TypeError(`${where}: ${name} must be a number > 0`);
+      throw new ConfigurationError(`${where}: ${name} must be a number > 0`);
     return v;
   };
   const lockTtlMs = Math.ceil(ms('lockTtlMs', options.lockTtlMs, 5_000));

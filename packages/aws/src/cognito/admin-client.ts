@@ -3,6 +3,7 @@
  * `authFetch` with a token source. A non-2xx answer is an ApiRequestError with the status and the
  * server's `code` (never the token, nor the request body).
  */
+import { ConfigurationError } from '@auth/core';
 import { authFetch, type FetchLike, type TokenSource } from '@auth/core/client';
 import type { CognitoUser, CreateUserInput, UserRole } from './users.ts';
 
@@ -96,15 +97,16 @@ export interface UserAdminClient {
  * const page = await admin.listUsers({ client: 'acme', pageSize: 20 });
  */
 export function userAdminClient(options: UserAdminClientOptions): UserAdminClient {
-  if (!options || typeof options !== 'object') throw new TypeError('userAdminClient(): options are required');
+  if (!options || typeof options !== 'object')
+    throw new ConfigurationError('userAdminClient(): options are required');
   for (const k of Object.keys(options))
     if (!['baseUrl', 'tokens', 'fetch'].includes(k))
-      throw new TypeError(`userAdminClient(): unknown option "${k}"`);
+      throw new ConfigurationError(`userAdminClient(): unknown option "${k}"`);
   let base: URL;
   try {
     base = new URL(options.baseUrl);
   } catch {
-    throw new TypeError('userAdminClient(): `baseUrl` must be an absolute URL');
+    throw new ConfigurationError('userAdminClient(): `baseUrl` must be an absolute URL');
   }
   const api = authFetch(options.tokens, { allowedOrigins: [base.origin], fetch: options.fetch });
   const prefix = base.href.replace(/\/$/, '');

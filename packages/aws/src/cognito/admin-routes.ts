@@ -5,6 +5,7 @@
  * (a CLIENT_ADMIN only touches users of its own clients) and validates its input with valibot schemas.
  * A handler never throws: every outcome is a `{ status, headers, body }` in the contract's shape.
  */
+import { ConfigurationError } from '@auth/core';
 import { type Decision, deny, ForbiddenError, type Policy, type Principal } from '@auth/core';
 import * as v from 'valibot';
 import { CognitoError } from './errors.ts';
@@ -187,10 +188,10 @@ function failed(err: unknown): AdminResponse {
  */
 export function userAdminRoutes(options: UserAdminRoutesOptions): UserAdminRoutes {
   if (!options || typeof options !== 'object' || !options.users)
-    throw new TypeError('userAdminRoutes(): `users` (a cognitoUsers()) is required');
+    throw new ConfigurationError('userAdminRoutes(): `users` (a cognitoUsers()) is required');
   for (const k of Object.keys(options))
     if (!['users', 'roleOf', 'clientsOf', 'realm'].includes(k))
-      throw new TypeError(`userAdminRoutes(): unknown option "${k}"`);
+      throw new ConfigurationError(`userAdminRoutes(): unknown option "${k}"`);
   const { users, realm = 'api' } = options;
   const roleOf =
     options.roleOf ??

@@ -4,6 +4,7 @@
  * refreshed through `REFRESH_TOKEN_AUTH` by core's token manager (refresh ahead with jitter, single
  * flight, cool-down). The password lives only in this closure: never in an error, a log or the source.
  */
+import { ConfigurationError } from '@auth/core';
 import {
   type AuthenticationResultType,
   CognitoIdentityProviderClient,
@@ -100,7 +101,7 @@ const FATAL: ReadonlySet<CognitoErrorCode> = new Set([
 
 const nonEmpty = (name: string, v: unknown) => {
   if (typeof v !== 'string' || v === '')
-    throw new TypeError(`cognitoUserTokens(): \`${name}\` must be a non-empty string`);
+    throw new ConfigurationError(`cognitoUserTokens(): \`${name}\` must be a non-empty string`);
 };
 
 /**
@@ -113,23 +114,23 @@ const nonEmpty = (name: string, v: unknown) => {
  */
 export function cognitoUserTokens(options: CognitoUserTokensOptions): CognitoUserTokens {
   if (!options || typeof options !== 'object')
-    throw new TypeError('cognitoUserTokens(): options are required');
+    throw new ConfigurationError('cognitoUserTokens(): options are required');
   for (const k of Object.keys(options))
-    if (!KNOWN.includes(k)) throw new TypeError(`cognitoUserTokens(): unknown option "${k}"`);
+    if (!KNOWN.includes(k)) throw new ConfigurationError(`cognitoUserTokens(): unknown option "${k}"`);
   const { userPoolId, clientId, clientSecret, username, password, flow, onNewPasswordRequired } = options;
   nonEmpty('userPoolId', userPoolId);
   if (!/^[\w-]+_[0-9A-Za-z]+$/.test(userPoolId))
-    throw new TypeError('cognitoUserTokens(): `userPoolId` must look like <region>_<id>');
+    throw new ConfigurationError('cognitoUserTokens(): `userPoolId` must look like <region>_<id>');
   nonEmpty('clientId', clientId);
   nonEmpty('username', username);
   nonEmpty('password', password);
   if (clientSecret !== undefined) nonEmpty('clientSecret', clientSecret);
   if (flow !== 'srp' && flow !== 'password')
-    throw new TypeError("cognitoUserTokens(): `flow` must be 'srp' or 'password'");
+    throw new ConfigurationError("cognitoUserTokens(): `flow` must be 'srp' or 'password'");
   if (onNewPasswordRequired !== undefined && typeof onNewPasswordRequired !== 'function')
-    throw new TypeError('cognitoUserTokens(): `onNewPasswordRequired` must be a function');
+    throw new ConfigurationError('cognitoUserTokens(): `onNewPasswordRequired` must be a function');
   if (options.client !== undefined && !(options.client instanceof CognitoIdentityProviderClient))
-    throw new TypeError('cognitoUserTokens(): `client` must be a CognitoIdentityProviderClient');
+    throw new ConfigurationError('cognitoUserTokens(): `client` must be a CognitoIdentityProviderClient');
   const own = options.client === undefined;
   const sdk =
     options.client ??

@@ -7,6 +7,7 @@
  * username is the email); its tenants ("clients") are Cognito groups named after the client; its role
  * is the custom attribute `custom:role`.
  */
+import { ConfigurationError } from '@auth/core';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -310,15 +311,16 @@ function decodeCursor(token: unknown, query: string): Cursor | undefined {
  * const page = await users.listUsers({ client: 'acme', pageSize: 20, roleFilter: 'CLIENT_USER' });
  */
 export function cognitoUsers(options: CognitoUsersOptions): CognitoUsers {
-  if (!options || typeof options !== 'object') throw new TypeError('cognitoUsers(): options are required');
+  if (!options || typeof options !== 'object')
+    throw new ConfigurationError('cognitoUsers(): options are required');
   assertKnownKeys(options, OPTION_KEYS, 'cognitoUsers()');
   const { userPoolId: pool, maxScanPages = 20 } = options;
   if (typeof pool !== 'string' || !POOL.test(pool))
-    throw new TypeError('cognitoUsers(): `userPoolId` must look like <region>_<id>');
+    throw new ConfigurationError('cognitoUsers(): `userPoolId` must look like <region>_<id>');
   if (options.client !== undefined && !(options.client instanceof CognitoIdentityProviderClient))
-    throw new TypeError('cognitoUsers(): `client` must be a CognitoIdentityProviderClient');
+    throw new ConfigurationError('cognitoUsers(): `client` must be a CognitoIdentityProviderClient');
   if (!Number.isInteger(maxScanPages) || maxScanPages < 1)
-    throw new TypeError('cognitoUsers(): `maxScanPages` must be an integer >= 1');
+    throw new ConfigurationError('cognitoUsers(): `maxScanPages` must be an integer >= 1');
   const own = options.client === undefined;
   const sdk = options.client ?? new CognitoIdentityProviderClient({ region: options.region });
 

@@ -8,6 +8,7 @@
  * or length → 401 InvalidApiKeyError without any store call; unknown id or wrong secret → the same
  * 401 InvalidApiKeyError along the same code path; store down or record unusable → 503.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthenticateOptions, Authenticator } from '../authenticator.ts';
 import { InvalidApiKeyError, InvalidRequestError, MissingTokenError, toAuthError } from '../errors.ts';
 import { readHeader } from '../extract/index.ts';
@@ -62,7 +63,8 @@ export function apiKeyPairAuth(options: ApiKeyPairAuthOptions): Authenticator {
   const { realm, checker } = commonSettings('apiKeyPairAuth', options);
   const idHeader = headerName(options.idHeader, 'apiKeyPairAuth(): idHeader', 'x-principal-id');
   const tokenHeader = headerName(options.tokenHeader, 'apiKeyPairAuth(): tokenHeader', 'x-principal-token');
-  if (idHeader === tokenHeader) throw new TypeError('apiKeyPairAuth(): idHeader and tokenHeader must differ');
+  if (idHeader === tokenHeader)
+    throw new ConfigurationError('apiKeyPairAuth(): idHeader and tokenHeader must differ');
   const ids = principalIdPattern(options.store);
   const events = createEventHub(options, 'apiKeyPairAuth()');
 

@@ -8,6 +8,7 @@
  * file elsewhere and rename it over the old one for atomic updates). Without any good content yet,
  * lookups fail (503) rather than treat every key as unknown.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { SecretStore } from './store.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { FILE_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
@@ -58,11 +59,11 @@ const loadFs = (): Promise<FsPromises> => {
  */
 export function fileSecretStore(path: string, options: FileSecretStoreOptions = {}): FileSecretStore {
   if (typeof path !== 'string' || path === '')
-    throw new TypeError('fileSecretStore(): path must be a non-empty string');
+    throw new ConfigurationError('fileSecretStore(): path must be a non-empty string');
   assertKnownKeys(options, FILE_SECRET_STORE_OPTION_KEYS, 'fileSecretStore()');
   const interval = options.checkIntervalMs ?? 1_000;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
-    throw new TypeError('fileSecretStore(): checkIntervalMs must be a non-negative number');
+    throw new ConfigurationError('fileSecretStore(): checkIntervalMs must be a non-negative number');
   }
   const clock = options.clock ?? Date.now;
 

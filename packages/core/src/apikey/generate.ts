@@ -2,6 +2,7 @@
  * `generateApiKey`: a high-entropy key (`<id>.<secret>`, 256-bit secret) and the record to store,
  * which holds only `sha256:<digest>` of the secret. The key is returned once; only its owner keeps it.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { primitives, toBase64Url } from './digest.ts';
 import type { ApiKeyRecord } from './record.ts';
 
@@ -54,10 +55,10 @@ function randomBase64Url(bytes: number): string {
 export async function generateApiKey(options: GenerateApiKeyOptions = {}): Promise<GeneratedApiKey> {
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
-    throw new TypeError('generateApiKey(): prefix must be at most 32 letters, digits, "_" or "-"');
+    throw new ConfigurationError('generateApiKey(): prefix must be at most 32 letters, digits, "_" or "-"');
   }
   if (options.subject !== undefined && (typeof options.subject !== 'string' || options.subject === '')) {
-    throw new TypeError('generateApiKey(): subject must be a non-empty string');
+    throw new ConfigurationError('generateApiKey(): subject must be a non-empty string');
   }
   const id = prefix + randomBase64Url(16);
   const secret = randomBase64Url(32);

@@ -2,6 +2,7 @@
  * Secret stores: where API-key records live. A store maps a validated id (already prefixed) to the
  * record's JSON text, or undefined when there is none. A store that throws is treated as down (503).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { ENV_SECRET_STORE_OPTION_KEYS } from '../options/option-keys.ts';
 
@@ -37,7 +38,9 @@ export interface MemorySecretStore extends SecretStore {
 function serialize(record: unknown, id: string): string {
   if (typeof record === 'string') return record;
   if (record !== null && typeof record === 'object') return JSON.stringify(record);
-  throw new TypeError(`memorySecretStore(): the record for "${id}" must be a JSON string or an object`);
+  throw new ConfigurationError(
+    `memorySecretStore(): the record for "${id}" must be a JSON string or an object`,
+  );
 }
 
 /**
@@ -88,11 +91,12 @@ export function envSecretStore(
   env: Readonly<Record<string, string | undefined>> = defaultEnv(),
   options: EnvSecretStoreOptions = {},
 ): SecretStore {
-  if (env === null || typeof env !== 'object') throw new TypeError('envSecretStore(): env must be an object');
+  if (env === null || typeof env !== 'object')
+    throw new ConfigurationError('envSecretStore(): env must be an object');
   assertKnownKeys(options, ENV_SECRET_STORE_OPTION_KEYS, 'envSecretStore()');
   const prefix = options.prefix ?? 'AUTH_SECRET__';
   if (typeof prefix !== 'string' || !/^[A-Za-z0-9_]*$/.test(prefix)) {
-    throw new TypeError('envSecretStore(): prefix must consist of letters, digits and underscores');
+    throw new ConfigurationError('envSecretStore(): prefix must consist of letters, digits and underscores');
   }
   const normalize = options.normalize === true;
   return {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../configuration-error.ts';
 /** Argument handling shared by the policy makers: flattening, validation, trailing options. */
 
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
@@ -35,10 +36,10 @@ export function namesAndOptions(
     options = last;
     list = args.slice(0, -1);
     for (const key of Object.keys(options)) {
-      if (key !== 'caseInsensitive') throw new TypeError(`${maker}: unknown option "${key}"`);
+      if (key !== 'caseInsensitive') throw new ConfigurationError(`${maker}: unknown option "${key}"`);
     }
     if (options.caseInsensitive !== undefined && typeof options.caseInsensitive !== 'boolean') {
-      throw new TypeError(`${maker}: option "caseInsensitive" must be a boolean`);
+      throw new ConfigurationError(`${maker}: option "caseInsensitive" must be a boolean`);
     }
   }
   const names: string[] = [];
@@ -46,12 +47,12 @@ export function namesAndOptions(
     const items = Array.isArray(arg) ? arg : [arg];
     for (const item of items) {
       if (typeof item !== 'string' || !valid(item)) {
-        throw new TypeError(`${maker}: every ${what} must be a non-empty string without spaces`);
+        throw new ConfigurationError(`${maker}: every ${what} must be a non-empty string without spaces`);
       }
       names.push(item);
     }
   }
-  if (names.length === 0) throw new TypeError(`${maker}: at least one ${what} is required`);
+  if (names.length === 0) throw new ConfigurationError(`${maker}: at least one ${what} is required`);
   return { names: [...new Set(names)], options };
 }
 
@@ -66,5 +67,5 @@ export function isGroupName(value: string): boolean {
 }
 
 export function assertFunction(maker: string, what: string, value: unknown): void {
-  if (typeof value !== 'function') throw new TypeError(`${maker}: ${what} must be a function`);
+  if (typeof value !== 'function') throw new ConfigurationError(`${maker}: ${what} must be a function`);
 }

@@ -2,6 +2,7 @@
  * Claim checks: a dotted path into `principal.claims` (own properties only) and one matcher.
  * Denials name the path, never the claim's value.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Decision, Policy, Principal } from '../types.ts';
 import { ALLOW, deny } from './decision.ts';
 import { splitScopes } from './scope-index.ts';
@@ -42,14 +43,14 @@ function isPrimitive(value: unknown): value is ClaimPrimitive {
 function parsePath(path: unknown): string[] {
   const segments = typeof path === 'string' ? path.split('.') : Array.isArray(path) ? [...path] : null;
   if (segments === null || segments.length === 0) {
-    throw new TypeError('requireClaim: path must be a dotted string or an array of keys');
+    throw new ConfigurationError('requireClaim: path must be a dotted string or an array of keys');
   }
   for (const segment of segments) {
     if (typeof segment !== 'string' || segment.length === 0) {
-      throw new TypeError('requireClaim: path must not contain empty keys');
+      throw new ConfigurationError('requireClaim: path must not contain empty keys');
     }
     if (FORBIDDEN_SEGMENTS.has(segment)) {
-      throw new TypeError(`requireClaim: path must not contain "${segment}"`);
+      throw new ConfigurationError(`requireClaim: path must not contain "${segment}"`);
     }
   }
   return segments;
@@ -68,24 +69,26 @@ export function readClaim(claims: unknown, segments: readonly string[]): unknown
 function compile(matcher: unknown): (value: unknown) => boolean {
   if (matcher === undefined) return (value) => value !== undefined && value !== null;
   if (typeof matcher !== 'object' || matcher === null) {
-    throw new TypeError('requireClaim: matcher must be an object such as { equals: value }');
+    throw new ConfigurationError('requireClaim: matcher must be an object such as { equals: value }');
   }
   const keys = Object.keys(matcher);
   const known = keys.filter((k) => (MATCHERS as readonly string[]).includes(k));
   if (known.length !== 1 || keys.length !== 1) {
-    throw new TypeError('requireClaim: matcher must have exactly one of equals, includes, oneOf, test');
+    throw new ConfigurationError(
+      'requireClaim: matcher must have exactly one of equals, includes, oneOf, test',
+    );
   }
   const m = matcher as Record<string, unknown>;
   if ('equals' in m) {
     const expected = m.equals;
     if (!isPrimitive(expected))
-      throw new TypeError('requireClaim: equals must be a string, number, boolean or null');
+      throw new ConfigurationError('requireClaim: equals must be a string, number, boolean or null');
     return (value) => value === expected;
   }
   if ('includes' in m) {
     const expected = m.includes;
     if (!isPrimitive(expected)) {
-      throw new TypeError('requireClaim: includes must be a string, number, boolean or null');
+      throw new ConfigurationError('requireClaim: includes must be a string, number, boolean or null');
     }
     return (value) =>
       Array.isArray(value)
@@ -95,7 +98,7 @@ function compile(matcher: unknown): (value: unknown) => boolean {
   if ('oneOf' in m) {
     const options = m.oneOf;
     if (!Array.isArray(options) || options.length === 0 || !options.every(isPrimitive)) {
-      throw new TypeError(
+      throw new ConfigurationError(
         'requireClaim: oneOf must be a non-empty array of strings, numbers, booleans or null',
       );
     }
@@ -103,7 +106,7 @@ function compile(matcher: unknown): (value: unknown) => boolean {
     return (value) => isPrimitive(value) && set.has(value);
   }
   const test = m.test;
-  if (typeof test !== 'function') throw new TypeError('requireClaim: test must be a function');
+  if (typeof test !== 'function') throw new ConfigurationError('requireClaim: test must be a function');
   return (value) => {
     try {
       return test(value) === true;

@@ -3,6 +3,7 @@
  * throws counts as a 503 denial, and `not` never turns a failed decision point (503) or a malformed
  * answer (a boolean, undefined, a denial without a code) into an allow: only a well-formed denial inverts.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthErrorCode } from '../errors.ts';
 import { isAuthError } from '../errors.ts';
 import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
@@ -35,9 +36,9 @@ export function runPolicy(
 }
 
 function checkPolicies(maker: string, policies: readonly unknown[]): readonly Policy[] {
-  if (policies.length === 0) throw new TypeError(`${maker}: at least one policy is required`);
+  if (policies.length === 0) throw new ConfigurationError(`${maker}: at least one policy is required`);
   for (const p of policies) {
-    if (typeof p !== 'function') throw new TypeError(`${maker}: every policy must be a function`);
+    if (typeof p !== 'function') throw new ConfigurationError(`${maker}: every policy must be a function`);
   }
   return [...(policies as Policy[])];
 }
@@ -128,7 +129,7 @@ const NOT_DENIAL = deny('ERR_AUTH_FORBIDDEN', 'Forbidden');
  * const notBanned = not(remotePolicy((p) => isBanned(p.subject)));
  */
 export function not(policy: Policy, denial?: { code: AuthErrorCode; reason: string }): Policy {
-  if (typeof policy !== 'function') throw new TypeError('not: policy must be a function');
+  if (typeof policy !== 'function') throw new ConfigurationError('not: policy must be a function');
   let onAllowed: Denial = NOT_DENIAL;
   if (denial !== undefined) {
     if (
@@ -136,7 +137,7 @@ export function not(policy: Policy, denial?: { code: AuthErrorCode; reason: stri
       !denial.code.startsWith('ERR_AUTH_') ||
       typeof denial.reason !== 'string'
     ) {
-      throw new TypeError('not: denial must be { code: "ERR_AUTH_…", reason: string }');
+      throw new ConfigurationError('not: denial must be { code: "ERR_AUTH_…", reason: string }');
     }
     onAllowed = deny(denial.code, denial.reason);
   }

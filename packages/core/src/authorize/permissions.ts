@@ -3,6 +3,7 @@
  * Principal checks read the token's own scopes; organization checks read that organization's scopes
  * only (`principal.organizations`, filled by the verifier from the `organizations` claim).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Decision, Organization, Policy, PolicyContext, Principal } from '../types.ts';
 import { ALLOW, deny } from './decision.ts';
 import { type OrgRole, ROLES, isName, isRole, parseResource } from './scope-grammar.ts';
@@ -18,11 +19,13 @@ export type OrgIdSource = string | ((context: PolicyContext | undefined) => stri
 
 function checkActionResource(maker: string, action: unknown, resource: unknown): string[] {
   if (!isName(action)) {
-    throw new TypeError(`${maker}: action must be a name of letters, digits, "_" or "-" (no wildcard)`);
+    throw new ConfigurationError(
+      `${maker}: action must be a name of letters, digits, "_" or "-" (no wildcard)`,
+    );
   }
   const segments = parseResource(resource);
   if (segments === null) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${maker}: resource must be a dotted path of names such as "users.keys" (no wildcard)`,
     );
   }
@@ -34,11 +37,12 @@ function orgResolver(
   source: unknown,
 ): (context: PolicyContext | undefined) => string | undefined {
   if (typeof source === 'string') {
-    if (source.length === 0) throw new TypeError(`${maker}: orgId must be a non-empty string or a function`);
+    if (source.length === 0)
+      throw new ConfigurationError(`${maker}: orgId must be a non-empty string or a function`);
     return () => source;
   }
   if (typeof source !== 'function')
-    throw new TypeError(`${maker}: orgId must be a non-empty string or a function`);
+    throw new ConfigurationError(`${maker}: orgId must be a non-empty string or a function`);
   return (context) => {
     // A resolver that throws or returns nothing names no organization: the check denies.
     try {
@@ -77,7 +81,7 @@ export function findOrganization(principal: Principal | undefined, id: string): 
  */
 export function orgParam(name = 'orgId'): (context: PolicyContext | undefined) => string | undefined {
   if (typeof name !== 'string' || name.length === 0)
-    throw new TypeError('orgParam: name must be a non-empty string');
+    throw new ConfigurationError('orgParam: name must be a non-empty string');
   return function orgIdFromParams(context) {
     const params = context?.params;
     if (typeof params !== 'object' || params === null || !Object.hasOwn(params, name)) return undefined;
@@ -138,7 +142,9 @@ export function requireOrgPermission(orgId: OrgIdSource, action: string, resourc
 export function requireOrgRole(role: OrgRole | readonly OrgRole[], orgId: OrgIdSource): Policy {
   const roles = Array.isArray(role) ? [...role] : [role];
   if (roles.length === 0 || !roles.every(isRole)) {
-    throw new TypeError(`requireOrgRole: role must be one of ${ROLES.join(', ')} (or an array of them)`);
+    throw new ConfigurationError(
+      `requireOrgRole: role must be one of ${ROLES.join(', ')} (or an array of them)`,
+    );
   }
   const resolve = orgResolver('requireOrgRole', orgId);
   const anyMember = roles.includes('member');

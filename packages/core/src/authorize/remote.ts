@@ -3,6 +3,7 @@
  * fails closed: a timeout, a throw or an unusable answer is a 503 ERR_AUTH_POLICY_UNAVAILABLE denial,
  * never an allow.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthErrorCode } from '../errors.ts';
 import type { Decision, Policy, PolicyContext, Principal } from '../types.ts';
 import { assertFunction } from './args.ts';
@@ -64,7 +65,7 @@ const MAX_TIMEOUT = 2_147_483_647;
 export function remotePolicy(fn: RemotePolicyFunction, options: RemotePolicyOptions = {}): Policy {
   assertFunction('remotePolicy', 'the decision function', fn);
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('remotePolicy: options must be an object');
+    throw new ConfigurationError('remotePolicy: options must be an object');
   assertKnownKeys(options, REMOTE_POLICY_OPTION_KEYS, 'remotePolicy');
   const timeoutMs = options.timeoutMs ?? 5000;
   if (
@@ -73,14 +74,17 @@ export function remotePolicy(fn: RemotePolicyFunction, options: RemotePolicyOpti
     timeoutMs <= 0 ||
     timeoutMs > MAX_TIMEOUT
   ) {
-    throw new TypeError('remotePolicy: option "timeoutMs" must be a positive number of milliseconds');
+    throw new ConfigurationError(
+      'remotePolicy: option "timeoutMs" must be a positive number of milliseconds',
+    );
   }
   const code = options.code ?? 'ERR_AUTH_FORBIDDEN';
   if (typeof code !== 'string' || !code.startsWith('ERR_AUTH_')) {
-    throw new TypeError('remotePolicy: option "code" must be an ERR_AUTH_… code');
+    throw new ConfigurationError('remotePolicy: option "code" must be an ERR_AUTH_… code');
   }
   const reason = options.reason ?? 'Forbidden by policy';
-  if (typeof reason !== 'string') throw new TypeError('remotePolicy: option "reason" must be a string');
+  if (typeof reason !== 'string')
+    throw new ConfigurationError('remotePolicy: option "reason" must be a string');
   const denial = deny(code, reason);
 
   const toDecision = (value: unknown): Decision => {

@@ -5,6 +5,7 @@
  * back through login; a route that needs a DPoP-bound token refuses a plain bearer one with a 401
  * on the DPoP challenge.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Clock, Policy } from '../types.ts';
 import { ALLOW, deny } from './decision.ts';
 
@@ -20,7 +21,7 @@ const STEP_UP = 'ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION';
 export function requireAcr(...values: (string | readonly string[])[]): Policy {
   const accepted = values.flat();
   if (accepted.length === 0 || accepted.some((v) => typeof v !== 'string' || v === '' || /\s/.test(v)))
-    throw new TypeError('requireAcr(): give at least one acr value (non-empty, without spaces)');
+    throw new ConfigurationError('requireAcr(): give at least one acr value (non-empty, without spaces)');
   const set = new Set(accepted);
   const denial = deny(STEP_UP, 'A stronger authentication is required', { status: 401, acrValues: accepted });
   return (principal) => {
@@ -44,10 +45,11 @@ export function requireAuthTime(options: {
 }): Policy {
   const { maxAge, clockToleranceSeconds = 5, clock = Date.now } = options ?? ({} as never);
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0)
-    throw new TypeError('requireAuthTime(): maxAge must be a non-negative number of seconds');
+    throw new ConfigurationError('requireAuthTime(): maxAge must be a non-negative number of seconds');
   if (typeof clockToleranceSeconds !== 'number' || !(clockToleranceSeconds >= 0))
-    throw new TypeError('requireAuthTime(): clockToleranceSeconds must be a non-negative number');
-  if (typeof clock !== 'function') throw new TypeError('requireAuthTime(): clock must be a function');
+    throw new ConfigurationError('requireAuthTime(): clockToleranceSeconds must be a non-negative number');
+  if (typeof clock !== 'function')
+    throw new ConfigurationError('requireAuthTime(): clock must be a function');
   const denial = deny(STEP_UP, 'A more recent authentication is required', { status: 401, maxAge });
   return (principal) => {
     const authTime = principal.claims.auth_time;

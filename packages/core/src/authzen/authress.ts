@@ -4,6 +4,7 @@
  * plain call. 200 allows, 404 or 403 denies, anything else (5xx, 401, a redirect, a timeout) is a 503
  * `ERR_AUTH_POLICY_UNAVAILABLE`; same cache, single flight and breaker as `authzen()`.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { ALLOW, POLICY_UNAVAILABLE, deny } from '../authorize/decision.ts';
 import { authressAccessKey, selfSignedTokens } from '../client/self-signed-tokens.ts';
 import type { FetchLike, TokenSource } from '../client/types.ts';
@@ -106,12 +107,12 @@ const KEYS = [
 export function authress(options: AuthressOptions): AuthressPolicy {
   const where = 'authress';
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${where}: options must be an object`);
+    throw new ConfigurationError(`${where}: options must be an object`);
   assertKnownKeys(options, KEYS, where);
   const base = checkUrl(options.apiUrl, `${where}: option "apiUrl"`, options.allowInsecureRequests === true);
   const root = base.href.replace(/\/+$/, '');
   if (options.serviceClientAccessKey !== undefined && options.credentials !== undefined) {
-    throw new TypeError(`${where}: give "serviceClientAccessKey" or "credentials", not both`);
+    throw new ConfigurationError(`${where}: give "serviceClientAccessKey" or "credentials", not both`);
   }
   const credentials: TokenSource | string | undefined =
     options.serviceClientAccessKey !== undefined
@@ -125,11 +126,13 @@ export function authress(options: AuthressOptions): AuthressPolicy {
     !(typeof credentials === 'string' && /^[\x21-\x7e]+$/.test(credentials)) &&
     typeof (credentials as TokenSource).getToken !== 'function'
   ) {
-    throw new TypeError(`${where}: option "credentials" must be a token source or a token (value not shown)`);
+    throw new ConfigurationError(
+      `${where}: option "credentials" must be a token source or a token (value not shown)`,
+    );
   }
   for (const name of ['resourceUri', 'userId', 'fetch', 'clock', 'onEvent'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new TypeError(`${where}: option "${name}" must be a function`);
+      throw new ConfigurationError(`${where}: option "${name}" must be a function`);
     }
   }
   const { permission } = options;
@@ -138,15 +141,15 @@ export function authress(options: AuthressOptions): AuthressPolicy {
     typeof permission !== 'function' &&
     (typeof permission !== 'string' || permission === '')
   ) {
-    throw new TypeError(`${where}: option "permission" must be a non-empty string or a function`);
+    throw new ConfigurationError(`${where}: option "permission" must be a non-empty string or a function`);
   }
   const timeoutMs = options.timeoutMs ?? 1000;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new TypeError(`${where}: option "timeoutMs" must be a positive integer of milliseconds`);
+    throw new ConfigurationError(`${where}: option "timeoutMs" must be a positive integer of milliseconds`);
   }
   const code = options.code ?? 'ERR_AUTH_FORBIDDEN';
   if (typeof code !== 'string' || !code.startsWith('ERR_AUTH_'))
-    throw new TypeError(`${where}: option "code" must be an ERR_AUTH_… code`);
+    throw new ConfigurationError(`${where}: option "code" must be an ERR_AUTH_… code`);
   const denial = deny(code, options.reason ?? 'Forbidden by policy');
   const clock = options.clock ?? Date.now;
   const breakerConfig = breakerSettings(options.breaker, where);

@@ -3,6 +3,7 @@
  * PDP metadata discovery, each validating the PDP's answer. A failed call rejects with a 503
  * `ERR_AUTH_POLICY_UNAVAILABLE` AuthError (never a crash, never an allow).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { UnavailableError } from '../errors.ts';
 import type { FetchLike, TokenSource } from '../client/types.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
@@ -122,15 +123,17 @@ export function checkUrl(value: unknown, where: string, allowInsecure: boolean):
   try {
     url = new URL(String(value));
   } catch {
-    throw new TypeError(`${where} must be an absolute URL`);
+    throw new ConfigurationError(`${where} must be an absolute URL`);
   }
-  if (typeof value !== 'string') throw new TypeError(`${where} must be an absolute URL`);
+  if (typeof value !== 'string') throw new ConfigurationError(`${where} must be an absolute URL`);
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new TypeError(`${where} must be an https URL`);
+    throw new ConfigurationError(`${where} must be an https URL`);
   if (url.protocol === 'http:' && !allowInsecure && !LOOPBACK.has(url.hostname)) {
-    throw new TypeError(`${where} must be https (http only on loopback, or with allowInsecureRequests)`);
+    throw new ConfigurationError(
+      `${where} must be https (http only on loopback, or with allowInsecureRequests)`,
+    );
   }
-  if (url.username || url.password) throw new TypeError(`${where} must not contain credentials`);
+  if (url.username || url.password) throw new ConfigurationError(`${where} must not contain credentials`);
   return url;
 }
 
@@ -150,7 +153,8 @@ export async function discoverPdp(
   > = {},
 ): Promise<AuthZenMetadata> {
   const base = checkUrl(pdp, 'discoverPdp: pdp', options.allowInsecureRequests === true);
-  if (base.search || base.hash) throw new TypeError('discoverPdp: pdp must have no query or fragment');
+  if (base.search || base.hash)
+    throw new ConfigurationError('discoverPdp: pdp must have no query or fragment');
   const path = base.pathname === '/' ? '' : base.pathname.replace(/\/$/, '');
   const wellKnown = `${base.origin}/.well-known/authzen-configuration${path}`;
   let doc: Record<string, unknown>;
@@ -264,11 +268,12 @@ export function readEvaluations(
 export function createAuthZenClient(options: AuthZenClientOptions): AuthZenClient {
   const where = 'createAuthZenClient';
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${where}: options must be an object`);
+    throw new ConfigurationError(`${where}: options must be an object`);
   assertKnownKeys(options, CLIENT_KEYS, where);
   const allowInsecure = options.allowInsecureRequests === true;
   const base = checkUrl(options.pdp, `${where}: option "pdp"`, allowInsecure);
-  if (base.search || base.hash) throw new TypeError(`${where}: option "pdp" must have no query or fragment`);
+  if (base.search || base.hash)
+    throw new ConfigurationError(`${where}: option "pdp" must have no query or fragment`);
   const root = options.pdp.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 1000;
   if (
@@ -277,11 +282,11 @@ export function createAuthZenClient(options: AuthZenClientOptions): AuthZenClien
     timeoutMs <= 0 ||
     timeoutMs > 2_147_483_647
   ) {
-    throw new TypeError(`${where}: option "timeoutMs" must be a positive integer of milliseconds`);
+    throw new ConfigurationError(`${where}: option "timeoutMs" must be a positive integer of milliseconds`);
   }
   const maxBytes = options.maxResponseBytes;
   if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes <= 0)) {
-    throw new TypeError(`${where}: option "maxResponseBytes" must be a positive integer`);
+    throw new ConfigurationError(`${where}: option "maxResponseBytes" must be a positive integer`);
   }
   const credentials = options.credentials;
   if (
@@ -289,27 +294,27 @@ export function createAuthZenClient(options: AuthZenClientOptions): AuthZenClien
     !(typeof credentials === 'string' && /^[\x21-\x7e]+$/.test(credentials)) &&
     typeof (credentials as TokenSource | undefined)?.getToken !== 'function'
   ) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where}: option "credentials" must be a token source or a non-empty key of visible ASCII (value not shown)`,
     );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError(`${where}: option "fetch" must be a function`);
+    throw new ConfigurationError(`${where}: option "fetch" must be a function`);
   }
   if (options.requestId !== undefined && typeof options.requestId !== 'function') {
-    throw new TypeError(`${where}: option "requestId" must be a function`);
+    throw new ConfigurationError(`${where}: option "requestId" must be a function`);
   }
   const headers = options.headers;
   if (
     headers !== undefined &&
     (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
   ) {
-    throw new TypeError(`${where}: option "headers" must be a record of strings`);
+    throw new ConfigurationError(`${where}: option "headers" must be a record of strings`);
   }
   const configured: Partial<AuthZenEndpoints> = {};
   for (const [key, value] of Object.entries(options.endpoints ?? {})) {
     if (!['evaluation', 'evaluations', 'searchSubject', 'searchResource', 'searchAction'].includes(key)) {
-      throw new TypeError(`${where}: unknown option "endpoints.${key}"`);
+      throw new ConfigurationError(`${where}: unknown option "endpoints.${key}"`);
     }
     checkUrl(value, `${where}: option "endpoints.${key}"`, allowInsecure);
     configured[key as keyof AuthZenEndpoints] = value as string;

@@ -3,6 +3,7 @@
  * resource and action, asks `POST /access/v1/evaluation`, and fails closed: a slow, dead or confused
  * PDP is a 503 `ERR_AUTH_POLICY_UNAVAILABLE`, never an allow and never a 500.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { ALLOW, POLICY_UNAVAILABLE, deny } from '../authorize/decision.ts';
 import type { AuthErrorCode } from '../errors.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
@@ -228,7 +229,7 @@ export function readUserReason(context: Record<string, unknown> | undefined): st
 export function authzen(options: AuthZenPolicyOptions): AuthZenPolicy {
   const where = 'authzen';
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${where}: options must be an object`);
+    throw new ConfigurationError(`${where}: options must be an object`);
   assertKnownKeys(options, POLICY_KEYS, where);
   const {
     subject,
@@ -253,20 +254,21 @@ export function authzen(options: AuthZenPolicyOptions): AuthZenPolicy {
     ['clock', clock],
   ] as const) {
     if (fn !== undefined && typeof fn !== 'function')
-      throw new TypeError(`${where}: option "${name}" must be a function`);
+      throw new ConfigurationError(`${where}: option "${name}" must be a function`);
   }
   if (resourceType !== undefined && (typeof resourceType !== 'string' || resourceType === '')) {
-    throw new TypeError(`${where}: option "resourceType" must be a non-empty string`);
+    throw new ConfigurationError(`${where}: option "resourceType" must be a non-empty string`);
   }
   if (action !== undefined && typeof action !== 'function' && (typeof action !== 'string' || action === '')) {
-    throw new TypeError(`${where}: option "action" must be a non-empty string or a function`);
+    throw new ConfigurationError(`${where}: option "action" must be a non-empty string or a function`);
   }
   if (typeof code !== 'string' || !code.startsWith('ERR_AUTH_')) {
-    throw new TypeError(`${where}: option "code" must be an ERR_AUTH_… code`);
+    throw new ConfigurationError(`${where}: option "code" must be an ERR_AUTH_… code`);
   }
   if (typeof reason !== 'string' || reason === '')
-    throw new TypeError(`${where}: option "reason" must be a string`);
-  if (typeof userReason !== 'boolean') throw new TypeError(`${where}: option "userReason" must be a boolean`);
+    throw new ConfigurationError(`${where}: option "reason" must be a string`);
+  if (typeof userReason !== 'boolean')
+    throw new ConfigurationError(`${where}: option "userReason" must be a boolean`);
 
   const client = createAuthZenClient(clientOptions);
   const breakerConfig = breakerSettings(breaker, where);

@@ -3,6 +3,7 @@
  * answers, one call for concurrent identical questions, and a circuit breaker so a dead decision
  * point costs one timeout per cool-down interval instead of one per request.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Clock } from '../types.ts';
 
 /**
@@ -37,7 +38,7 @@ const MAX_TIMER = 2_147_483_647;
 
 function positiveInt(value: unknown, where: string, name: string, max = MAX_TIMER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw new TypeError(`${where}: option "${name}" must be a positive integer`);
+    throw new ConfigurationError(`${where}: option "${name}" must be a positive integer`);
   }
   return value;
 }
@@ -49,12 +50,12 @@ export function cacheSettings(
 ): { ttlMs: number; maxEntries: number } | undefined {
   if (value === undefined || value === false) return undefined;
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${where}: option "cache" must be { ttlMs, maxEntries? } or false`);
+    throw new ConfigurationError(`${where}: option "cache" must be { ttlMs, maxEntries? } or false`);
   }
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) {
     if (key !== 'ttlMs' && key !== 'maxEntries')
-      throw new TypeError(`${where}: unknown option "cache.${key}"`);
+      throw new ConfigurationError(`${where}: unknown option "cache.${key}"`);
   }
   return {
     ttlMs: positiveInt(v.ttlMs, where, 'cache.ttlMs'),
@@ -71,12 +72,14 @@ export function breakerSettings(
   if (value === false) return undefined;
   if (value === undefined) return { failureThreshold: 3, cooldownMs: 5000 };
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${where}: option "breaker" must be { failureThreshold?, cooldownMs? } or false`);
+    throw new ConfigurationError(
+      `${where}: option "breaker" must be { failureThreshold?, cooldownMs? } or false`,
+    );
   }
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) {
     if (key !== 'failureThreshold' && key !== 'cooldownMs') {
-      throw new TypeError(`${where}: unknown option "breaker.${key}"`);
+      throw new ConfigurationError(`${where}: unknown option "breaker.${key}"`);
     }
   }
   return {

@@ -3,6 +3,7 @@
  * with every failure already an AuthError in the adapter's realm. An adapter supplies how to read its
  * request and how to build the policy context; it renders what comes back in its own idiom.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { normalizeDecision, POLICY_UNAVAILABLE, decisionToError } from '../authorize/decision.ts';
 import {
   challengeProfileOfAuthenticator,
@@ -120,7 +121,7 @@ function policyFailed(cause: unknown): AuthError {
 export function createAuthBinding<Req>(source: unknown, options: BindingOptions<Req>): AuthBinding<Req> {
   const { requestOf, contextOf } = options;
   if (typeof requestOf !== 'function' || typeof contextOf !== 'function') {
-    throw new TypeError(`${options.where}: requestOf and contextOf must be functions`);
+    throw new ConfigurationError(`${options.where}: requestOf and contextOf must be functions`);
   }
   const { authenticator, owned, readsBody } = resolveAuthenticator(source, options);
   const realm = authenticator.realm;

@@ -2,6 +2,7 @@
  * What an adapter authenticates with, resolved one way for every framework: core's options, a Verifier,
  * an Authenticator, `{ authenticator }` holding either, or nothing (then `AUTH_*` environment variables).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { createAuthenticator, type AuthenticatorOptions } from '../authenticate.ts';
 import { isAuthenticator, type Authenticator } from '../authenticator.ts';
 import { type EnvLike, verifierOptionsFromEnv } from '../config/index.ts';
@@ -46,7 +47,7 @@ export interface ResolveOptions {
 function processEnv(where: string): EnvLike {
   const env = (globalThis as { process?: { env?: EnvLike } }).process?.env;
   if (env === undefined)
-    throw new TypeError(`${where}: options are required on a runtime without process.env`);
+    throw new ConfigurationError(`${where}: options are required on a runtime without process.env`);
   return env;
 }
 
@@ -55,7 +56,7 @@ function fromAuthenticatorOrVerifier(value: unknown, where: string): ResolvedAut
   // Wrapping someone's verifier: the wrapper's close() leaves the verifier to its owner.
   if (isVerifier(value)) return { authenticator: createAuthenticator(value), owned: false, readsBody: false };
   if (value !== undefined)
-    throw new TypeError(`${where}: authenticator must be an Authenticator or a Verifier`);
+    throw new ConfigurationError(`${where}: authenticator must be an Authenticator or a Verifier`);
   return undefined;
 }
 
@@ -81,7 +82,7 @@ export function resolveAuthenticator(source: unknown, options: ResolveOptions): 
     isAuthenticator(source) || isVerifier(source) ? fromAuthenticatorOrVerifier(source, where) : undefined;
   if (ready !== undefined) return ready;
   if (typeof source !== 'object' || source === null) {
-    throw new TypeError(`${where}: options must be an object, a verifier or an authenticator`);
+    throw new ConfigurationError(`${where}: options must be an object, a verifier or an authenticator`);
   }
   const record = source as Record<string, unknown>;
   if ('authenticator' in record) {
@@ -89,7 +90,7 @@ export function resolveAuthenticator(source: unknown, options: ResolveOptions): 
     assertKnownKeys(record, ['authenticator', ...adapterKeys], where);
     const given = fromAuthenticatorOrVerifier(record.authenticator, where);
     if (given === undefined)
-      throw new TypeError(`${where}: authenticator must be an Authenticator or a Verifier`);
+      throw new ConfigurationError(`${where}: authenticator must be an Authenticator or a Verifier`);
     return given;
   }
   let coreOptions: Record<string, unknown> = record;

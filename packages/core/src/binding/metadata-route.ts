@@ -2,6 +2,7 @@
  * The RFC 9728 metadata route every adapter serves the same way: which path, and the response (200
  * JSON, cacheable for an hour). An adapter maps it onto its router; nothing else.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { isAuthenticator, resourceMetadataOf } from '../authenticator.ts';
 import type { ResourceMetadata } from '../metadata/protected-resource.ts';
 
@@ -45,10 +46,12 @@ export function metadataRoute(source: unknown, where: string): MetadataRoute {
         : (source as { authenticator?: unknown } | null)?.authenticator
       : undefined;
   if (!isAuthenticator(candidate))
-    throw new TypeError(`${where}: pass the Authenticator (or the middleware) created with resourceMetadata`);
+    throw new ConfigurationError(
+      `${where}: pass the Authenticator (or the middleware) created with resourceMetadata`,
+    );
   const metadata = resourceMetadataOf(candidate);
   if (metadata === undefined)
-    throw new TypeError(`${where}: the authenticator has no resourceMetadata option`);
+    throw new ConfigurationError(`${where}: the authenticator has no resourceMetadata option`);
   const ok = (body: string) => ({ status: 200, headers: { ...HEADERS }, body });
   return Object.freeze({
     path: metadata.path,

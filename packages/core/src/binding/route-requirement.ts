@@ -3,6 +3,7 @@
  * Express / Hono middleware all describe a route with the same spec and get the same answer, including
  * the one rule for optional authentication next to a requirement.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { allOf } from '../authorize/combinators.ts';
 import type { ClaimMatcher } from '../authorize/claims.ts';
 import type { OrgRole } from '../authorize/scope-grammar.ts';
@@ -83,7 +84,7 @@ export const PUBLIC: RouteRequirement = Object.freeze({ mode: 'public', policy: 
 
 function stringList(value: unknown, where: string, key: string): readonly string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new TypeError(`${where}.${key} must be an array of strings`);
+    throw new ConfigurationError(`${where}.${key} must be an array of strings`);
   }
   return value as readonly string[];
 }
@@ -95,7 +96,7 @@ function record(
   keys: readonly string[],
 ): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${where}.${key} must be an object`);
+    throw new ConfigurationError(`${where}.${key} must be an object`);
   }
   assertKnownKeys(value, keys, `${where}.${key}`);
   return ownValues(value, keys);
@@ -114,7 +115,7 @@ function ownValues(value: object, keys: readonly string[]): Record<string, unkno
 
 function flag(value: unknown, where: string, key: string): boolean {
   if (value !== undefined && typeof value !== 'boolean')
-    throw new TypeError(`${where}.${key} must be a boolean`);
+    throw new ConfigurationError(`${where}.${key} must be a boolean`);
   return value === true;
 }
 
@@ -153,7 +154,7 @@ function policiesOf(spec: RouteSpec, where: string): Policy[] {
   if (spec.policy !== undefined) {
     const extra = Array.isArray(spec.policy) ? spec.policy : [spec.policy];
     for (const p of extra) {
-      if (typeof p !== 'function') throw new TypeError(`${where}.policy must be a policy function`);
+      if (typeof p !== 'function') throw new ConfigurationError(`${where}.policy must be a policy function`);
       policies.push(p);
     }
   }
@@ -165,7 +166,7 @@ function orgId(
   where: string,
 ): (context: { params?: Record<string, string | undefined> } | undefined) => string | undefined {
   if (param !== undefined && (typeof param !== 'string' || param.length === 0)) {
-    throw new TypeError(`${where}: param must be a non-empty string`);
+    throw new ConfigurationError(`${where}: param must be a non-empty string`);
   }
   return POLICY_MAKERS.orgParam(param ?? 'orgId');
 }
@@ -196,7 +197,7 @@ export function compileRouteRequirement(
   if (spec === true) return REQUIRED;
   if (spec === false) return PUBLIC;
   if (typeof spec !== 'object' || Array.isArray(spec))
-    throw new TypeError(`${where} must be a boolean or an object`);
+    throw new ConfigurationError(`${where} must be a boolean or an object`);
   // A misspelt key (`scope` for `scopes`) would drop the check it meant to add: refuse the route.
   assertKnownKeys(spec, SPEC_KEYS, where);
   spec = ownValues(spec, SPEC_KEYS) as RouteSpec;
@@ -205,7 +206,7 @@ export function compileRouteRequirement(
   const policies = policiesOf(spec, where);
   if (isPublic) {
     if (policies.length > 0 || optional) {
-      throw new TypeError(`${where}: a public route cannot also be optional or carry requirements`);
+      throw new ConfigurationError(`${where}: a public route cannot also be optional or carry requirements`);
     }
     return PUBLIC;
   }

@@ -4,6 +4,7 @@
  * converts its request and writes the response back; the contract's rows ("Web login" in
  * docs/contract.md) live here.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import {
   type CookieSettings,
   cookieName,
@@ -287,7 +288,9 @@ function formOf(body: unknown): URLSearchParams {
 
 function checkPath(value: unknown, where: string, name: string): string {
   if (typeof value !== 'string' || !/^\/[^\s?#]*$/.test(value) || value.startsWith('//')) {
-    throw new TypeError(`${where}: paths.${name} must be a path starting with / (no query, no spaces)`);
+    throw new ConfigurationError(
+      `${where}: paths.${name} must be a path starting with / (no query, no spaces)`,
+    );
   }
   return value;
 }
@@ -334,14 +337,14 @@ function randomToken(): string {
  */
 export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRoutes {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('web login routes: options are required');
+    throw new ConfigurationError('web login routes: options are required');
   const where = typeof options.where === 'string' ? options.where : 'createWebLoginRoutes()';
   assertKnownKeys(options, OPTION_KEYS, where);
   const config = options.login;
   if (typeof config !== 'object' || config === null)
-    throw new TypeError(`${where}: login options are required`);
+    throw new ConfigurationError(`${where}: login options are required`);
   if (typeof config.redirectUri !== 'string' || !URL.canParse(config.redirectUri)) {
-    throw new TypeError(`${where}: login.redirectUri must be an absolute URL`);
+    throw new ConfigurationError(`${where}: login.redirectUri must be an absolute URL`);
   }
   assertKnownKeys(options.paths ?? {}, PATH_KEYS, `${where} paths`);
   const redirect = new URL(config.redirectUri);
@@ -353,18 +356,18 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
     session: checkPath(options.paths?.session ?? '/session', where, 'session'),
   };
   if (paths.callback !== redirect.pathname) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where}: paths.callback must be the path of login.redirectUri (${redirect.pathname})`,
     );
   }
   for (const k of ['renderPage', 'sessionJson'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') {
-      throw new TypeError(`${where}: ${k} must be a function`);
+      throw new ConfigurationError(`${where}: ${k} must be a function`);
     }
   }
   const refreshAhead = options.refreshAheadSeconds ?? 60;
   if (!(typeof refreshAhead === 'number' && refreshAhead >= 0)) {
-    throw new TypeError(`${where}: refreshAheadSeconds must be a number >= 0`);
+    throw new ConfigurationError(`${where}: refreshAheadSeconds must be a number >= 0`);
   }
   const defaultReturnTo = safeReturnTo(
     options.defaultReturnTo ?? config.defaultReturnTo ?? '/profile',
@@ -374,7 +377,7 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
   const afterLogout = safeReturnTo(options.afterLogoutPath ?? '/', appOrigin, '/');
   const postLogoutRedirectUri = options.postLogoutRedirectUri ?? `${appOrigin}/`;
   if (!URL.canParse(postLogoutRedirectUri)) {
-    throw new TypeError(`${where}: postLogoutRedirectUri must be an absolute URL`);
+    throw new ConfigurationError(`${where}: postLogoutRedirectUri must be an absolute URL`);
   }
   const login = createWebLogin({ ...config, defaultReturnTo });
   const render = options.renderPage ?? defaultPage;

@@ -2,6 +2,7 @@
  * `authFetch()`: a fetch-compatible function that sends `Authorization: Bearer …` (and optionally an
  * API key) to allowed origins only, and recovers from one 401 caused by a token that went stale.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { OriginNotAllowedError, TokenEndpointError } from './errors.ts';
 import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
@@ -46,21 +47,22 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
  */
 export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): AuthFetch {
   if (typeof tokenSource?.getToken !== 'function')
-    throw new TypeError('tokenSource must have a getToken() method');
-  if (typeof options !== 'object' || options === null) throw new TypeError('allowedOrigins is required');
+    throw new ConfigurationError('tokenSource must have a getToken() method');
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('allowedOrigins is required');
   const allowed = normalizeOrigins(options.allowedOrigins);
   const apiKeyHeader = options.apiKeyHeader ?? 'x-api-key';
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
-    throw new TypeError('apiKey must be a non-empty string');
+    throw new ConfigurationError('apiKey must be a non-empty string');
   }
   if (options.apiKey !== undefined && !isHeaderSafe(options.apiKey)) {
-    throw new TypeError('apiKey must contain only visible ASCII characters (value not shown)');
+    throw new ConfigurationError('apiKey must contain only visible ASCII characters (value not shown)');
   }
   if (typeof apiKeyHeader !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(apiKeyHeader)) {
-    throw new TypeError('apiKeyHeader must be a valid header name');
+    throw new ConfigurationError('apiKeyHeader must be a valid header name');
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function')
-    throw new TypeError('fetch must be a function');
+    throw new ConfigurationError('fetch must be a function');
   const maxRedirects = options.maxRedirects ?? 20;
 
   const check = (url: string): void => {

@@ -1,4 +1,5 @@
 /** `clientCredentials()`: a managed token source over the OAuth 2.0 client credentials grant (RFC 6749 §4.4). */
+import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
 import { TokenManager, type TokenManagerOptions } from './token-manager.ts';
@@ -35,7 +36,7 @@ export interface ClientCredentialsOptions extends OAuthContextOptions, TokenMana
  * const token = await tokens.getToken(); // cached, refreshed ahead of expiry
  */
 export function clientCredentials(options: ClientCredentialsOptions): ManagedTokenSource {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
   const ctx = createOAuthContext(options);
   const params = new URLSearchParams(options.extraParams);
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');

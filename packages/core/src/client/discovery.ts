@@ -3,6 +3,7 @@
  * One in-flight request per issuer; a failed refresh keeps serving the previous metadata
  * (stale-if-error) so a flapping discovery endpoint does not take token refreshes down with it.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 import { DiscoveryError } from './errors.ts';
 import type { ClientClock, FetchLike } from './types.ts';
@@ -68,7 +69,8 @@ export class DiscoveryCache {
   constructor(options: DiscoveryCacheOptions = {}) {
     refuseRenamedOptions(options, { ttl: 'ttlSeconds' }, 'new DiscoveryCache()');
     const ttl = options.ttlSeconds ?? 3600;
-    if (!Number.isFinite(ttl) || ttl < 0) throw new TypeError('ttlSeconds must be a number of seconds >= 0');
+    if (!Number.isFinite(ttl) || ttl < 0)
+      throw new ConfigurationError('ttlSeconds must be a number of seconds >= 0');
     this.#ttlMs = ttl * 1000;
     this.#clock = options.clock ?? Date.now;
   }

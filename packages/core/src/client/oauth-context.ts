@@ -3,6 +3,7 @@
  * endpoints), how the client authenticates, and how an endpoint response becomes either a result
  * or a typed TokenEndpointError (retryable for 5xx, 429, network failures and timeouts).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 import { parseRetryAfter } from './backoff.ts';
 import { type ClientAuthOptions, createClientAuth } from './client-auth.ts';
@@ -59,13 +60,14 @@ const ENDPOINT_FIELD = {
 } as const;
 
 export function createOAuthContext(options: OAuthContextOptions): OAuthContext {
-  if (!options.issuer && !options.tokenEndpoint) throw new TypeError('issuer or tokenEndpoint is required');
+  if (!options.issuer && !options.tokenEndpoint)
+    throw new ConfigurationError('issuer or tokenEndpoint is required');
   for (const k of ['issuer', 'tokenEndpoint', 'revocationEndpoint', 'introspectionEndpoint'] as const) {
     const v = options[k];
-    if (v !== undefined && !URL.canParse(v)) throw new TypeError(`${k} must be an absolute URL`);
+    if (v !== undefined && !URL.canParse(v)) throw new ConfigurationError(`${k} must be an absolute URL`);
   }
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0))
-    throw new TypeError('timeoutMs must be > 0');
+    throw new ConfigurationError('timeoutMs must be > 0');
   const clientAuth = createClientAuth(options);
   const clock = options.clock ?? Date.now;
   const client: oauth.Client = { client_id: options.clientId };

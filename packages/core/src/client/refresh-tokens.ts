@@ -2,6 +2,7 @@
  * `refreshTokens()`: keeps a user's access token fresh with the refresh token grant (RFC 6749 §6),
  * following refresh-token rotation and checking that a new ID token names the same subject.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 import { isAuthClientError } from './client-error-brand.ts';
 import { RefreshError, SubjectMismatchError, TokenEndpointError } from './errors.ts';
@@ -50,8 +51,8 @@ export interface RefreshTokensOptions extends OAuthContextOptions, TokenManagerO
  * const accessToken = await tokens.getToken();
  */
 export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
-  if (!options.issuer) throw new TypeError('issuer is required (ID tokens are checked against it)');
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
+  if (!options.issuer) throw new ConfigurationError('issuer is required (ID tokens are checked against it)');
   const initial = toInitialSet(options.tokens, options.clock ?? Date.now, options.subject);
   const ctx = createOAuthContext(options);
   const extra = new URLSearchParams();
@@ -102,13 +103,13 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
 }
 
 function toInitialSet(tokens: InitialTokens, clock: () => number, subject: string | undefined): TokenSet {
-  if (typeof tokens !== 'object' || tokens === null) throw new TypeError('tokens are required');
+  if (typeof tokens !== 'object' || tokens === null) throw new ConfigurationError('tokens are required');
   if ('accessToken' in tokens) {
-    if (!tokens.refreshToken) throw new TypeError('tokens.refreshToken is required');
+    if (!tokens.refreshToken) throw new ConfigurationError('tokens.refreshToken is required');
     return subject && !tokens.subject ? { ...tokens, subject } : tokens;
   }
   if (typeof tokens.refresh_token !== 'string' || tokens.refresh_token === '') {
-    throw new TypeError('tokens.refresh_token is required');
+    throw new ConfigurationError('tokens.refresh_token is required');
   }
   const now = clock();
   const sub = subject ?? idTokenSubject(tokens.id_token);

@@ -4,6 +4,7 @@
  * that trusts a client's public key). `authressAccessKey(key)` parses an Authress service-client
  * access key into its options. WebCrypto only: browser- and edge-safe.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { ClientClock, TokenSource } from './types.ts';
 
 /**
@@ -86,7 +87,7 @@ async function importKey(key: SelfSignedTokensOptions['key'], alg: string): Prom
 export function selfSignedTokens(options: SelfSignedTokensOptions): TokenSource {
   const where = 'selfSignedTokens';
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${where}: options must be an object`);
+    throw new ConfigurationError(`${where}: options must be an object`);
   const { issuer, subject, audience, key, keyId, type = 'JWT', claims = {}, clock = Date.now } = options;
   const algorithm = options.algorithm ?? 'EdDSA';
   const lifetime = options.lifetimeSeconds ?? 300;
@@ -95,7 +96,7 @@ export function selfSignedTokens(options: SelfSignedTokensOptions): TokenSource 
     ['subject', subject],
   ] as const) {
     if (typeof value !== 'string' || value === '')
-      throw new TypeError(`${where}: option "${name}" must be a non-empty string`);
+      throw new ConfigurationError(`${where}: option "${name}" must be a non-empty string`);
   }
   const audiences = typeof audience === 'string' ? [audience] : audience;
   if (
@@ -103,23 +104,27 @@ export function selfSignedTokens(options: SelfSignedTokensOptions): TokenSource 
     audiences.length === 0 ||
     audiences.some((a) => typeof a !== 'string' || a === '')
   ) {
-    throw new TypeError(`${where}: option "audience" must be a non-empty string or array of strings`);
+    throw new ConfigurationError(
+      `${where}: option "audience" must be a non-empty string or array of strings`,
+    );
   }
   if (!(algorithm in PARAMS))
-    throw new TypeError(`${where}: option "algorithm" must be EdDSA, ES256, ES384, RS256 or PS256`);
+    throw new ConfigurationError(`${where}: option "algorithm" must be EdDSA, ES256, ES384, RS256 or PS256`);
   if (!Number.isInteger(lifetime) || lifetime < 10 || lifetime > 86_400) {
-    throw new TypeError(`${where}: option "lifetimeSeconds" must be an integer from 10 to 86400`);
+    throw new ConfigurationError(`${where}: option "lifetimeSeconds" must be an integer from 10 to 86400`);
   }
   if (key === undefined || key === null || (typeof key !== 'string' && typeof key !== 'object')) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where}: option "key" must be a CryptoKey, a private JWK, a PKCS#8 PEM or DER bytes`,
     );
   }
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) {
-    throw new TypeError(`${where}: option "keyId" must be a non-empty string`);
+    throw new ConfigurationError(`${where}: option "keyId" must be a non-empty string`);
   }
   if (typeof claims !== 'object' || claims === null || Object.keys(claims).some((c) => RESERVED.has(c))) {
-    throw new TypeError(`${where}: option "claims" must be an object without iss, sub, aud, iat, nbf or exp`);
+    throw new ConfigurationError(
+      `${where}: option "claims" must be an object without iss, sub, aud, iat, nbf or exp`,
+    );
   }
 
   let imported: Promise<CryptoKey> | undefined;
@@ -130,7 +135,7 @@ export function selfSignedTokens(options: SelfSignedTokensOptions): TokenSource 
     imported ??= importKey(key, algorithm).catch((error: unknown) => {
       imported = undefined;
       // The key material never goes into the error.
-      throw new TypeError(`${where}: the key could not be imported for ${algorithm}`, {
+      throw new ConfigurationError(`${where}: the key could not be imported for ${algorithm}`, {
         cause: (error as Error)?.name,
       });
     });
@@ -189,7 +194,7 @@ export function authressAccessKey(
   const parts = typeof accessKey === 'string' ? accessKey.split('.') : [];
   if (parts.length !== 4 || parts.some((p) => p === '')) {
     // Never echo the key.
-    throw new TypeError(
+    throw new ConfigurationError(
       'authressAccessKey: not an Authress access key (clientId.keyId.accountId.privateKey)',
     );
   }
@@ -198,7 +203,7 @@ export function authressAccessKey(
   try {
     der = base64Bytes(privateKey);
   } catch {
-    throw new TypeError('authressAccessKey: the private key part is not base64');
+    throw new ConfigurationError('authressAccessKey: the private key part is not base64');
   }
   const apiUrl = (options.apiUrl ?? 'https://api.authress.io').replace(/\/+$/, '');
   return {

@@ -12,6 +12,7 @@
  * Compose it *inside* undici's redirect interceptor (`compose(authInterceptor(...), interceptors.redirect())`)
  * so every redirect hop is checked against the allow-list.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Dispatcher } from 'undici';
 import { OriginNotAllowedError, TokenEndpointError } from './errors.ts';
 import { isHeaderSafe } from './header-value.ts';
@@ -48,15 +49,16 @@ export function authInterceptor(
   options: AuthInterceptorOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
   if (typeof tokenSource?.getToken !== 'function')
-    throw new TypeError('tokenSource must have a getToken() method');
-  if (typeof options !== 'object' || options === null) throw new TypeError('allowedOrigins is required');
+    throw new ConfigurationError('tokenSource must have a getToken() method');
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('allowedOrigins is required');
   const allowed = normalizeOrigins(options.allowedOrigins);
   const apiKeyHeader = (options.apiKeyHeader ?? 'x-api-key').toLowerCase();
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === '')) {
-    throw new TypeError('apiKey must be a non-empty string');
+    throw new ConfigurationError('apiKey must be a non-empty string');
   }
   if (options.apiKey !== undefined && !isHeaderSafe(options.apiKey)) {
-    throw new TypeError('apiKey must contain only visible ASCII characters (value not shown)');
+    throw new ConfigurationError('apiKey must contain only visible ASCII characters (value not shown)');
   }
 
   return (dispatch) =>

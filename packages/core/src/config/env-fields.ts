@@ -92,13 +92,18 @@ function bearerPrefix(name: string, value: string): string {
   return value;
 }
 
-function apiKeyHeader(name: string, value: string): string {
-  // headerName's TypeError names what it is given; give it the variable (and say it is one).
+/** Runs an option check given the variable's name, so its ConfigurationError carries `variable`. */
+function naming<T>(name: string, check: () => T): T {
   try {
-    return headerName(value, name, '');
+    return check();
   } catch (e) {
     throw new ConfigurationError((e as Error).message, { variable: name });
   }
+}
+
+function apiKeyHeader(name: string, value: string): string {
+  // headerName's error names what it is given; give it the variable (and say it is one).
+  return naming(name, () => headerName(value, name, ''));
 }
 
 /** Per-issuer settings, in the order they are documented and parsed. */
@@ -275,7 +280,7 @@ export const VERIFIER_ENV_FIELDS: readonly EnvField[] = [
     target: 'verifier',
     option: 'realm',
     type: 'string',
-    parse: (name, value) => validateRealm(value, name),
+    parse: (name, value) => naming(name, () => validateRealm(value, name)),
     default: '`api`',
     description: 'realm of the `WWW-Authenticate` challenge (printable ASCII)',
   },
@@ -438,9 +443,73 @@ export const API_KEY_ENV_FIELDS: readonly EnvField[] = [
   },
 ];
 
+/** `secretsManagerStore()` (`@auth/aws`) settings, read by `secretStoreOptionsFromEnv()`. */
+export const SECRET_STORE_ENV_FIELDS: readonly EnvField[] = [
+  {
+    variable: 'SECRETS_REGION',
+    target: 'secretStore',
+    option: 'region',
+    type: 'AWS region',
+    parse: (name, value) =>
+      /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value) ? value : fail(name, 'must be an AWS region such as eu-west-1'),
+    default: "the AWS SDK's (`AWS_REGION`)",
+    description: 'region of the Secrets Manager store',
+  },
+  {
+    variable: 'SECRETS_PROFILE',
+    target: 'secretStore',
+    option: 'profile',
+    type: 'string',
+    parse: word,
+    default: "the AWS SDK's chain",
+    description: 'shared-config profile the store takes credentials from',
+  },
+  {
+    variable: 'SECRETS_PREFIX',
+    target: 'secretStore',
+    option: 'prefix',
+    type: 'secret-name prefix',
+    parse: (name, value) =>
+      /^[A-Za-z0-9/_+=.@-]{1,256}$/.test(value)
+        ? value
+        : fail(name, 'must be a Secrets Manager name prefix (letters, digits and /_+=.@-, at most 256)'),
+    default: '— (required unless `allowedIds`)',
+    description: 'prepended to the principal id to form the secret name, e.g. `prod/principals/`',
+  },
+];
+
+/** A variable read straight from `process.env` (fixed name, no prefix), outside the `…FromEnv` functions. */
+export interface DirectEnvVariable {
+  readonly variable: string;
+  /** What reads it. */
+  readonly readBy: string;
+  readonly type: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+/** Variables the library reads by themselves (documented with the tables; a test finds every read in `src`). */
+export const DIRECT_ENV_VARIABLES: readonly DirectEnvVariable[] = [
+  {
+    variable: 'AUTH_DEBUG',
+    readBy: 'every component with `onEvent` support, when created',
+    type: '`1` \\| `true` \\| `yes`',
+    default: 'off',
+    description: 'print one line per auth event on stderr (like `debug: true`)',
+  },
+  {
+    variable: 'UV_THREADPOOL_SIZE',
+    readBy: 'the `threadpool` signature backend',
+    type: 'integer',
+    default: "Node's (4)",
+    description: "Node's own setting, read to bound in-flight signature checks at 2 × its value",
+  },
+];
+
 /** Every row, in documentation order. */
 export const ENV_FIELDS: readonly EnvField[] = [
   ...ISSUER_ENV_FIELDS,
   ...VERIFIER_ENV_FIELDS,
   ...API_KEY_ENV_FIELDS,
+  ...SECRET_STORE_ENV_FIELDS,
 ];

@@ -6,8 +6,9 @@
  */
 import { withCompatEnv } from './compat-env.ts';
 import { defaultEnv, type EnvLike, type FromEnvOptions, readFields, setup } from './env.ts';
-import type { EnvField } from './env-fields.ts';
-import { fail, word } from './parse.ts';
+import { SECRET_STORE_ENV_FIELDS } from './env-fields.ts';
+
+export { SECRET_STORE_ENV_FIELDS };
 
 /**
  * The Secrets Manager store settings that have a variable.
@@ -20,41 +21,6 @@ export interface SecretsManagerEnvOptions {
   profile?: string;
   prefix?: string;
 }
-
-/** `secretStoreOptionsFromEnv()` rows (documented with the other variables). */
-export const SECRET_STORE_ENV_FIELDS: readonly EnvField[] = [
-  {
-    variable: 'SECRETS_REGION',
-    target: 'secretStore',
-    option: 'region',
-    type: 'AWS region',
-    parse: (name, value) =>
-      /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value) ? value : fail(name, 'must be an AWS region such as eu-west-1'),
-    default: "the AWS SDK's (`AWS_REGION`)",
-    description: 'region of the Secrets Manager store',
-  },
-  {
-    variable: 'SECRETS_PROFILE',
-    target: 'secretStore',
-    option: 'profile',
-    type: 'string',
-    parse: word,
-    default: "the AWS SDK's chain",
-    description: 'shared-config profile the store takes credentials from',
-  },
-  {
-    variable: 'SECRETS_PREFIX',
-    target: 'secretStore',
-    option: 'prefix',
-    type: 'secret-name prefix',
-    parse: (name, value) =>
-      /^[A-Za-z0-9/_+=.@-]{1,256}$/.test(value)
-        ? value
-        : fail(name, 'must be a Secrets Manager name prefix (letters, digits and /_+=.@-, at most 256)'),
-    default: '— (required unless `allowedIds`)',
-    description: 'prepended to the principal id to form the secret name, e.g. `prod/principals/`',
-  },
-];
 
 /**
  * `secretsManagerStore()` options (`region`, `profile`, `prefix`) from `<PREFIX>_SECRETS_*`; unset

@@ -2,6 +2,7 @@
  * The `dpop` option of `createAuthenticator`: which proofs the resource server accepts and how it
  * remembers them. Mistakes throw a TypeError at setup.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { keysOf } from '../options/option-keys.ts';
 import type { Clock } from '../types.ts';
@@ -69,7 +70,7 @@ export interface DpopSettings {
 function seconds(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw new TypeError(`${name} must be a non-negative number of seconds`);
+    throw new ConfigurationError(`${name} must be a non-negative number of seconds`);
   return value;
 }
 
@@ -77,32 +78,32 @@ function seconds(value: unknown, name: string, fallback: number): number {
 export function readDpopSettings(options: unknown, fallbackClock: Clock | undefined): DpopSettings {
   const at = 'createAuthenticator(): dpop';
   if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new TypeError(`${at} must be an object`);
+    throw new ConfigurationError(`${at} must be an object`);
   assertKnownKeys(options, DPOP_OPTION_KEYS, at);
   const o = options as DpopOptions;
   const mode = o.mode ?? 'allowed';
   if (mode !== 'allowed' && mode !== 'required')
-    throw new TypeError(`${at}.mode must be 'allowed' or 'required'`);
+    throw new ConfigurationError(`${at}.mode must be 'allowed' or 'required'`);
   const algorithms = o.algorithms ?? ASYMMETRIC_ALGORITHMS;
   if (
     !Array.isArray(algorithms) ||
     algorithms.length === 0 ||
     algorithms.some((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a))
   ) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${at}.algorithms must be a non-empty list of asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')})`,
     );
   }
   const replayStore = o.replayStore ?? memoryReplayStore({ clock: o.clock ?? fallbackClock });
   if (typeof replayStore?.checkAndStore !== 'function')
-    throw new TypeError(`${at}.replayStore must have a checkAndStore(id, expiresAtMs) method`);
+    throw new ConfigurationError(`${at}.replayStore must have a checkAndStore(id, expiresAtMs) method`);
   if (
     o.nonces !== undefined &&
     (typeof o.nonces?.current !== 'function' || typeof o.nonces.isValid !== 'function')
   )
-    throw new TypeError(`${at}.nonces must have current() and isValid(nonce) methods`);
+    throw new ConfigurationError(`${at}.nonces must have current() and isValid(nonce) methods`);
   const clock = o.clock ?? fallbackClock ?? Date.now;
-  if (typeof clock !== 'function') throw new TypeError(`${at}.clock must be a function`);
+  if (typeof clock !== 'function') throw new ConfigurationError(`${at}.clock must be a function`);
   return Object.freeze({
     mode,
     algorithms: new Set<string>(algorithms),

@@ -7,6 +7,7 @@
  * (which follows the framework's own trust-proxy setting) and the `Host` header. `X-Forwarded-*` is
  * never read here.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { readHeader } from '../extract/headers.ts';
 import type { RequestLike } from '../types.ts';
 
@@ -44,9 +45,10 @@ export function normalizeHtu(url: string): string | undefined {
  */
 export function validatePublicUrl(value: unknown, name: string): string {
   if (typeof value !== 'string' || normalizeHtu(value) === undefined)
-    throw new TypeError(`${name} must be an absolute http(s) URL`);
+    throw new ConfigurationError(`${name} must be an absolute http(s) URL`);
   const url = new URL(value);
-  if (url.search !== '' || url.hash !== '') throw new TypeError(`${name} must not have a query or fragment`);
+  if (url.search !== '' || url.hash !== '')
+    throw new ConfigurationError(`${name} must not have a query or fragment`);
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 

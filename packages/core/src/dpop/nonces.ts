@@ -3,6 +3,7 @@
  * which limits how far ahead a stolen key can pre-compute proofs and removes the client's clock from
  * the check.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Clock } from '../types.ts';
 
 /**
@@ -47,11 +48,11 @@ function randomNonce(): string {
  */
 export function dpopNonces(options: DpopNoncesOptions = {}): DpopNonceSource {
   if (options === null || typeof options !== 'object')
-    throw new TypeError('dpopNonces(): options must be an object');
+    throw new ConfigurationError('dpopNonces(): options must be an object');
   const { lifetimeSeconds = 300, clock = Date.now } = options;
   if (typeof lifetimeSeconds !== 'number' || !Number.isFinite(lifetimeSeconds) || lifetimeSeconds < 1)
-    throw new TypeError('dpopNonces(): lifetimeSeconds must be a number of seconds, at least 1');
-  if (typeof clock !== 'function') throw new TypeError('dpopNonces(): clock must be a function');
+    throw new ConfigurationError('dpopNonces(): lifetimeSeconds must be a number of seconds, at least 1');
+  if (typeof clock !== 'function') throw new ConfigurationError('dpopNonces(): clock must be a function');
   const period = lifetimeSeconds * 1000;
   let epoch = Math.floor(clock() / period);
   let current = randomNonce();

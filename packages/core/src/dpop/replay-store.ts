@@ -3,6 +3,7 @@
  * small interface, so a shared store (Redis: `SET key 1 NX PX ttl`) can replace the in-memory one in
  * a fleet.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Clock } from '../types.ts';
 
 /**
@@ -51,11 +52,12 @@ export interface MemoryReplayStore extends ReplayStore {
  */
 export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): MemoryReplayStore {
   if (options === null || typeof options !== 'object')
-    throw new TypeError('memoryReplayStore(): options must be an object');
+    throw new ConfigurationError('memoryReplayStore(): options must be an object');
   const { maxEntries = 100_000, clock = Date.now } = options;
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
-    throw new TypeError('memoryReplayStore(): maxEntries must be a positive integer');
-  if (typeof clock !== 'function') throw new TypeError('memoryReplayStore(): clock must be a function');
+    throw new ConfigurationError('memoryReplayStore(): maxEntries must be a positive integer');
+  if (typeof clock !== 'function')
+    throw new ConfigurationError('memoryReplayStore(): clock must be a function');
   // Insertion order is close to expiry order (one acceptance window for every proof), so expired ids
   // are found at the front of the map.
   const seen = new Map<string, number>();

@@ -149,19 +149,26 @@ type Locations = BearerHeaderOptions & { query?: boolean | string; body?: boolea
 
 /**
  * `extractToken` for a configured header: the header's token, else the enabled query/body token
- * (found by `others`, called on the request without its headers); a token in both is a 400.
+ * (found by `others`, called on the request without its headers). A header token beside an
+ * `access_token` parameter (query or form body, enabled or not: `sentElsewhere`) is a 400, as on the
+ * default Authorization path (RFC 6750 §2: one method per request).
  */
 export function extractWithCustomHeader(
   req: RequestLike,
   options: Locations,
   others: (req: RequestLike, options: Locations) => string | undefined,
+  sentElsewhere: (req: RequestLike, options: Locations) => boolean,
 ): string | undefined {
   const h = resolve(options);
   const value = headerValue(req, h);
   const token = value === undefined || value === 'other' ? undefined : parseValue(value, h);
+  const rest = withoutHeaders(req);
+  if (token !== undefined && sentElsewhere(rest, options)) {
+    throw new InvalidRequestError('The access token was sent in more than one place');
+  }
   const { query, body } = options;
   if (query === undefined && body === undefined) return token;
-  const other = others(withoutHeaders(req), { query, body });
+  const other = others(rest, { query, body });
   if (token !== undefined && other !== undefined) {
     throw new InvalidRequestError('The access token was sent in more than one place');
   }

@@ -5,6 +5,7 @@
  * not those locations are enabled (§2: one method per request). Pure and runtime-neutral (no `node:`
  * imports): it runs on Workers, Deno and Bun too.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { InvalidRequestError } from '../errors.ts';
 import type { RequestLike } from '../types.ts';
 import { MESSAGES, TOKEN68, isBearerCredentials, parseBearer } from './bearer.ts';
@@ -51,16 +52,21 @@ const PARAM_NAME = /^[A-Za-z0-9\-._~]{1,64}$/;
 export function validateTokenLocations(options: unknown, name = 'tokenLocations'): TokenLocations {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${name} must be an object like { query?: boolean | string, body?: boolean }`);
+    throw new ConfigurationError(
+      `${name} must be an object like { query?: boolean | string, body?: boolean }`,
+    );
   }
   assertKnownKeys(options, TOKEN_LOCATION_KEYS, name);
   const { query, body } = options as Record<string, unknown>;
   if (query !== undefined && typeof query !== 'boolean') {
     if (typeof query !== 'string' || !PARAM_NAME.test(query)) {
-      throw new TypeError(`${name}.query must be a boolean or a parameter name of [A-Za-z0-9-._~]{1,64}`);
+      throw new ConfigurationError(
+        `${name}.query must be a boolean or a parameter name of [A-Za-z0-9-._~]{1,64}`,
+      );
     }
   }
-  if (body !== undefined && typeof body !== 'boolean') throw new TypeError(`${name}.body must be a boolean`);
+  if (body !== undefined && typeof body !== 'boolean')
+    throw new ConfigurationError(`${name}.body must be a boolean`);
   return {
     query: query as TokenLocations['query'],
     body: body as boolean | undefined,
@@ -147,7 +153,8 @@ export function hasOtherToken(req: RequestLike, options: TokenLocations | undefi
  * extractToken({ headers: { authorization: 'Basic dXNlcjpwdw==' } }); // undefined
  */
 export function extractToken(req: RequestLike, options?: TokenLocations): string | undefined {
-  if (usesCustomHeader(options)) return extractWithCustomHeader(req, options as TokenLocations, extractToken);
+  if (usesCustomHeader(options))
+    return extractWithCustomHeader(req, options as TokenLocations, extractToken, hasOtherToken);
   const header = readHeader(req, 'authorization');
   if (header.repeated) throw new InvalidRequestError(MESSAGES.repeated);
   let token = header.present ? parseBearer(header.value ?? '') : undefined;

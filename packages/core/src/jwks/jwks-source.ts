@@ -5,6 +5,7 @@
  * within bounds, an optional shared store, and KeyObjects/CryptoKeys imported once per key. Lookups on
  * warm keys are synchronous (the verifier's fast path); only cold starts and refetches return promises.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { InvalidTokenError, UnavailableError } from '../errors.ts';
 import { halfJitterBackoff } from '../refresh/failure-backoff.ts';
 import { afterFraction } from '../refresh/refresh-ahead.ts';
@@ -49,7 +50,7 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
     if (!layer) continue;
     for (const [k, v] of Object.entries(layer)) {
       // A misspelt name would silently leave the default in place (e.g. a refetch interval of 5 s).
-      if (!OPTION_KEYS.has(k)) throw new TypeError(`jwks: unknown option "${k}"`);
+      if (!OPTION_KEYS.has(k)) throw new ConfigurationError(`jwks: unknown option "${k}"`);
       if (v !== undefined) out[k] = v;
     }
   }
@@ -68,21 +69,21 @@ export function resolveJwksOptions(...layers: (JwksOptions | undefined)[]): Reso
   ] as const) {
     const v = o[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new TypeError(`jwks.${name} must be a non-negative finite number`);
+      throw new ConfigurationError(`jwks.${name} must be a non-negative finite number`);
     }
   }
   if (typeof o.refreshAhead !== 'number' || !(o.refreshAhead > 0 && o.refreshAhead <= 1)) {
-    throw new TypeError('jwks.refreshAhead must be a number in (0, 1]');
+    throw new ConfigurationError('jwks.refreshAhead must be a number in (0, 1]');
   }
-  if (o.minTtlMs > o.maxTtlMs) throw new TypeError('jwks.minTtlMs must not exceed jwks.maxTtlMs');
+  if (o.minTtlMs > o.maxTtlMs) throw new ConfigurationError('jwks.minTtlMs must not exceed jwks.maxTtlMs');
   if (!Number.isInteger(o.unknownKidRefetchBurst) || o.unknownKidRefetchBurst < 1) {
-    throw new TypeError('jwks.unknownKidRefetchBurst must be an integer >= 1');
+    throw new ConfigurationError('jwks.unknownKidRefetchBurst must be an integer >= 1');
   }
   if (o.failureBackoffMinMs > o.failureBackoffMaxMs) {
-    throw new TypeError('jwks.failureBackoffMinMs must not exceed jwks.failureBackoffMaxMs');
+    throw new ConfigurationError('jwks.failureBackoffMinMs must not exceed jwks.failureBackoffMaxMs');
   }
   if (o.store !== undefined && (typeof o.store.get !== 'function' || typeof o.store.set !== 'function')) {
-    throw new TypeError('jwks.store must have get() and set() methods');
+    throw new ConfigurationError('jwks.store must have get() and set() methods');
   }
   return o;
 }

@@ -2,6 +2,7 @@
  * The authorization request: PKCE S256 always, `state` and `nonce` from a CSPRNG (oauth4webapi),
  * optionally pushed first (RFC 9126) when the server requires it or offers it and the app asks.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 import { CallbackError } from './errors.ts';
 import { type LoginContext, scopeString } from './login-context.ts';
@@ -60,12 +61,13 @@ export async function createAuthorizationUrl(
   ctx: LoginContext,
   options: AuthorizationUrlOptions = {},
 ): Promise<AuthorizationRequest> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('options must be an object');
   const { maxAge } = options;
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0))
-    throw new TypeError('maxAge must be an integer number of seconds >= 0');
+    throw new ConfigurationError('maxAge must be an integer number of seconds >= 0');
   for (const key of Object.keys(options.extraParams ?? {})) {
-    if (RESERVED.has(key)) throw new TypeError(`extraParams cannot set "${key}"`);
+    if (RESERVED.has(key)) throw new ConfigurationError(`extraParams cannot set "${key}"`);
   }
   const as = await ctx.server();
   const codeVerifier = oauth.generateRandomCodeVerifier();

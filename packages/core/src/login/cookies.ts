@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../configuration-error.ts';
 /**
  * Framework-neutral cookies: `Set-Cookie` strings out, a `Cookie` header in. Defaults follow the
  * session-cookie advice of OWASP and RFC 6265bis: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Secure`
@@ -53,18 +54,18 @@ export function isLoopbackHttp(url: string): boolean {
 export function cookieSettings(appUrl: string, options: CookieOptions = {}): CookieSettings {
   const loopback = isLoopbackHttp(appUrl);
   if (new URL(appUrl).protocol === 'http:' && !loopback && options.secure !== false) {
-    throw new TypeError('An http:// app outside loopback cannot keep Secure cookies: use https://');
+    throw new ConfigurationError('An http:// app outside loopback cannot keep Secure cookies: use https://');
   }
   const secure = options.secure ?? !loopback;
   const sameSite = options.sameSite ?? 'Lax';
   if (!['Lax', 'Strict', 'None'].includes(sameSite))
-    throw new TypeError('sameSite must be Lax, Strict or None');
-  if (sameSite === 'None' && !secure) throw new TypeError('SameSite=None requires Secure cookies');
+    throw new ConfigurationError('sameSite must be Lax, Strict or None');
+  if (sameSite === 'None' && !secure) throw new ConfigurationError('SameSite=None requires Secure cookies');
   const path = options.path ?? '/';
   if (!path.startsWith('/') || /[;\s]/.test(path))
-    throw new TypeError('path must start with / and hold no ; or spaces');
+    throw new ConfigurationError('path must start with / and hold no ; or spaces');
   if (options.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(options.domain))
-    throw new TypeError('domain must be a host name');
+    throw new ConfigurationError('domain must be a host name');
   return { secure, path, sameSite, ...(options.domain ? { domain: options.domain } : {}) };
 }
 
@@ -75,7 +76,7 @@ export function cookieSettings(appUrl: string, options: CookieOptions = {}): Coo
  * cookieName('session', cookieSettings('https://app.example.com')); // '__Host-session'
  */
 export function cookieName(base: string, settings: CookieSettings): string {
-  if (!NAME.test(base)) throw new TypeError('cookie name must be a valid token');
+  if (!NAME.test(base)) throw new ConfigurationError('cookie name must be a valid token');
   return settings.secure && !settings.domain && settings.path === '/' ? `__Host-${base}` : base;
 }
 

@@ -2,6 +2,7 @@
  * What every step of the web login shares: the discovered server metadata, the oauth4webapi client,
  * client authentication, transport options. Options are checked here, at setup (TypeError).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type * as oauth from 'oauth4webapi';
 import type { ClientAuthOptions } from '../client/client-auth.ts';
 import type { DiscoveryCache } from '../client/discovery.ts';
@@ -81,18 +82,20 @@ export function scopeString(scope: string | readonly string[] | undefined, fallb
 }
 
 export function createLoginContext(options: WebLoginOptions): LoginContext {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
   for (const key of Object.keys(options)) {
     if (KNOWN.has(key)) continue;
     const renamed = renamedTo(key, [...KNOWN]);
-    throw new TypeError(`Unknown web login option "${key}"${renamed ? ` (did you mean "${renamed}"?)` : ''}`);
+    throw new ConfigurationError(
+      `Unknown web login option "${key}"${renamed ? ` (did you mean "${renamed}"?)` : ''}`,
+    );
   }
   if (typeof options.issuer !== 'string' || !URL.canParse(options.issuer))
-    throw new TypeError('issuer must be an absolute URL');
+    throw new ConfigurationError('issuer must be an absolute URL');
   if (typeof options.redirectUri !== 'string' || !URL.canParse(options.redirectUri))
-    throw new TypeError('redirectUri must be an absolute URL');
+    throw new ConfigurationError('redirectUri must be an absolute URL');
   if (options.scope !== undefined && typeof options.scope !== 'string' && !Array.isArray(options.scope))
-    throw new TypeError('scope must be a string or an array of strings');
+    throw new ConfigurationError('scope must be a string or an array of strings');
   const ctx = createOAuthContext({ ...options, tokenEndpoint: undefined });
   const client: oauth.Client = { client_id: options.clientId };
   return {

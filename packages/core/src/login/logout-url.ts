@@ -2,6 +2,7 @@
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the provider's
  * `end_session_endpoint` with `id_token_hint`, `client_id`, `post_logout_redirect_uri` and `state`.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { CallbackError } from './errors.ts';
 import type { LoginContext } from './login-context.ts';
 import type { LoginSession } from './session.ts';
@@ -25,7 +26,7 @@ export async function createLogoutUrl(
   options: LogoutUrlOptions = {},
 ): Promise<URL> {
   if (options.postLogoutRedirectUri !== undefined && !URL.canParse(options.postLogoutRedirectUri)) {
-    throw new TypeError('postLogoutRedirectUri must be an absolute URL');
+    throw new ConfigurationError('postLogoutRedirectUri must be an absolute URL');
   }
   const as = await ctx.server();
   if (!as.end_session_endpoint) throw new CallbackError('The provider does not support RP-initiated logout');

@@ -3,6 +3,8 @@
  * can be ended from the server: back-channel logout, "log out everywhere". One process only (a Redis
  * store implements the same SessionStore interface for several replicas).
  */
+import { ConfigurationError } from '../configuration-error.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { type CookieSettings, parseCookies, serializeCookie } from './cookies.ts';
 import { toBase64url } from './seal.ts';
 import type { SessionData } from './session.ts';
@@ -44,11 +46,16 @@ const ID = /^[A-Za-z0-9_-]{43}$/;
  * const login = createWebLogin({ ...options, store: memorySessionStore({ settings, name: 'session', maxSessions: 10_000 }) });
  */
 export function memorySessionStore(options: MemorySessionStoreOptions): MemorySessionStore {
+  assertKnownKeys(
+    options,
+    ['settings', 'name', 'maxSessions', 'clock', 'absoluteLifetimeSeconds', 'idleLifetimeSeconds'],
+    'memorySessionStore()',
+  );
   const { settings, name } = options;
   const life = resolveLifetimes(options);
   const clock = options.clock ?? Date.now;
   const max = options.maxSessions ?? 100_000;
-  if (!Number.isInteger(max) || max < 1) throw new TypeError('maxSessions must be an integer >= 1');
+  if (!Number.isInteger(max) || max < 1) throw new ConfigurationError('maxSessions must be an integer >= 1');
   // Map order = write order: the first entry is the least recently written.
   const sessions = new Map<string, { data: SessionData; lastWrite: number }>();
   // Logins that were ended (logout, back-channel logout, idle timeout), oldest first: a request

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../configuration-error.ts';
 /**
  * Sealed values: AES-256-GCM (WebCrypto, so Node, Deno, Bun and Workers alike) under a key chosen by
  * id, so keys rotate without logging everyone out: the first key seals, every listed key unseals.
@@ -78,17 +79,19 @@ export function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined
  * ```
  */
 export function createSealer(keys: readonly SealKey[]): Sealer {
-  if (!Array.isArray(keys) || keys.length === 0) throw new TypeError('keys must be a non-empty array');
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new ConfigurationError('keys must be a non-empty array');
   const ids = new Set<string>();
   for (const key of keys) {
-    if (typeof key !== 'object' || key === null) throw new TypeError('each key must be { id, secret }');
+    if (typeof key !== 'object' || key === null)
+      throw new ConfigurationError('each key must be { id, secret }');
     if (typeof key.id !== 'string' || !KID.test(key.id))
-      throw new TypeError('key id must be 1-32 letters, digits, _ or -');
-    if (ids.has(key.id)) throw new TypeError(`duplicate key id "${key.id}"`);
+      throw new ConfigurationError('key id must be 1-32 letters, digits, _ or -');
+    if (ids.has(key.id)) throw new ConfigurationError(`duplicate key id "${key.id}"`);
     ids.add(key.id);
     const bytes = typeof key.secret === 'string' ? encoder.encode(key.secret) : key.secret;
     if (!(bytes instanceof Uint8Array) || bytes.byteLength < 32)
-      throw new TypeError(`key "${key.id}": secret must be at least 32 bytes (value not shown)`);
+      throw new ConfigurationError(`key "${key.id}": secret must be at least 32 bytes (value not shown)`);
   }
   const derived = new Map<string, Promise<CryptoKey>>();
   // Resolved keys, so the per-request path awaits nothing but the cipher itself.

@@ -3,6 +3,8 @@
  * or server-side with only an opaque id in the cookie (memory-session-store.ts). Both enforce an
  * absolute lifetime (from login) and an idle lifetime (from the last write).
  */
+import { ConfigurationError } from '../configuration-error.ts';
+import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { type CookieSettings, parseCookies, serializeCookie } from './cookies.ts';
 import type { Sealer } from './seal.ts';
 import type { SessionData } from './session.ts';
@@ -56,7 +58,7 @@ export function resolveLifetimes(options: SessionLifetimes): ResolvedLifetimes {
   const seconds = (name: string, v: number | undefined, fallback: number) => {
     const s = v ?? fallback;
     if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0)
-      throw new TypeError(`${name} must be a number of seconds > 0`);
+      throw new ConfigurationError(`${name} must be a number of seconds > 0`);
     return s * 1000;
   };
   return {
@@ -145,6 +147,15 @@ export interface CookieSessionStoreOptions extends SessionLifetimes {
   clock?: () => number;
 }
 
+const COOKIE_STORE_KEYS = [
+  'sealer',
+  'settings',
+  'name',
+  'clock',
+  'absoluteLifetimeSeconds',
+  'idleLifetimeSeconds',
+];
+
 /**
  * Sessions sealed into the cookie (AES-256-GCM, key id for rotation, chunked past ~4 KB).
  *
@@ -152,6 +163,8 @@ export interface CookieSessionStoreOptions extends SessionLifetimes {
  * const login = createWebLogin({ ...options, store: cookieSessionStore({ sealer, settings, name: 'session', absoluteLifetimeSeconds: 8 * 3600 }) });
  */
 export function cookieSessionStore(options: CookieSessionStoreOptions): SessionStore {
+  // A misspelt lifetime (`absoluteSeconds`) would silently keep the 7-day default.
+  assertKnownKeys(options, COOKIE_STORE_KEYS, 'cookieSessionStore()');
   const { sealer, settings, name } = options;
   const life = resolveLifetimes(options);
   const clock = options.clock ?? Date.now;

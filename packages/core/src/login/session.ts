@@ -3,6 +3,7 @@
  * token that refreshes itself through the client's `refreshTokens()` token manager (refresh ahead of
  * expiry with jitter, single flight, rotation, subject check), plus a `fetch` bound to it (`authFetch`).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { type AuthFetch, authFetch } from '../client/auth-fetch.ts';
 import { decodeJwtPayload } from '../client/jwt.ts';
 import { refreshTokens } from '../client/refresh-tokens.ts';
@@ -137,7 +138,8 @@ export class LoginSession {
   fetch: AuthFetch = (input, init) => {
     if (!this.#fetch) {
       const allowedOrigins = this.#ctx.options.allowedOrigins;
-      if (!allowedOrigins) throw new TypeError('session.fetch needs the allowedOrigins login option');
+      if (!allowedOrigins)
+        throw new ConfigurationError('session.fetch needs the allowedOrigins login option');
       this.#fetch = authFetch(
         {
           getToken: (o) =>

@@ -3,6 +3,7 @@
  * Every method takes and returns plain values (URLs, `Cookie` header in, `Set-Cookie` values out),
  * so any framework (or the adapters) can wire it into routes.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { renamedTo } from '../options/renamed-options.ts';
 import {
   type AuthorizationRequest,
@@ -138,14 +139,14 @@ const OWN_KEYS = [
  * ```
  */
 export function createWebLogin(config: WebLoginConfig): WebLogin {
-  if (typeof config !== 'object' || config === null) throw new TypeError('options are required');
+  if (typeof config !== 'object' || config === null) throw new ConfigurationError('options are required');
   const oidc: Record<string, unknown> = { ...config };
   for (const k of OWN_KEYS) delete oidc[k];
   // A renamed option of this layer (units in names) is refused here, naming the new one.
   for (const key of Object.keys(oidc)) {
     const renamed = renamedTo(key, OWN_KEYS);
     if (renamed !== undefined) {
-      throw new TypeError(`Unknown web login option "${key}" (did you mean "${renamed}"?)`);
+      throw new ConfigurationError(`Unknown web login option "${key}" (did you mean "${renamed}"?)`);
     }
   }
   const ctx = createLoginContext(oidc as unknown as WebLoginOptions);
@@ -155,10 +156,10 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
   const sessionCookie = cookieName(config.cookieName ?? 'session', settings);
   const loginTimeoutSeconds = config.loginTimeoutSeconds ?? 600;
   if (!(Number.isInteger(loginTimeoutSeconds) && loginTimeoutSeconds > 0))
-    throw new TypeError('loginTimeoutSeconds must be an integer > 0');
+    throw new ConfigurationError('loginTimeoutSeconds must be an integer > 0');
   for (const k of ['onRefresh', 'onRefreshError'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'function')
-      throw new TypeError(`${k} must be a function`);
+      throw new ConfigurationError(`${k} must be a function`);
   }
   const appOrigin = new URL(config.redirectUri).origin;
   const defaultReturnTo = safeReturnTo(config.defaultReturnTo ?? '/', appOrigin, '/');
@@ -187,7 +188,7 @@ export function createWebLogin(config: WebLoginConfig): WebLogin {
     typeof store.write !== 'function' ||
     typeof store.destroy !== 'function'
   ) {
-    throw new TypeError("store must be 'cookie', 'memory' or a SessionStore");
+    throw new ConfigurationError("store must be 'cookie', 'memory' or a SessionStore");
   }
   const hooks: SessionHooks = { onRefresh: config.onRefresh, onRefreshError: config.onRefreshError };
   const restore = (data: SessionData) => new LoginSession(ctx, data, hooks);

@@ -4,6 +4,7 @@
  * tokens. Derived from the authenticator's own configuration (issuers, token locations, DPoP), so the
  * document and the checks cannot disagree; every 401 challenge then names it in `resource_metadata`.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { keysOf } from '../options/option-keys.ts';
 
@@ -74,17 +75,17 @@ function url(value: unknown, name: string): string {
   try {
     parsed = new URL(value as string);
   } catch {
-    throw new TypeError(`${name} must be an absolute URL`);
+    throw new ConfigurationError(`${name} must be an absolute URL`);
   }
   if (typeof value !== 'string' || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
-    throw new TypeError(`${name} must be an http(s) URL`);
+    throw new ConfigurationError(`${name} must be an http(s) URL`);
   return value;
 }
 
 function strings(value: unknown, name: string): readonly string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === ''))
-    throw new TypeError(`${name} must be an array of non-empty strings`);
+    throw new ConfigurationError(`${name} must be an array of non-empty strings`);
   return Object.freeze([...value]);
 }
 
@@ -98,15 +99,17 @@ function strings(value: unknown, name: string): readonly string[] | undefined {
 export function resourceMetadata(options: unknown, from: ResourceMetadataSource): ResourceMetadata {
   const at = 'createAuthenticator(): resourceMetadata';
   if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new TypeError(`${at} must be an object`);
+    throw new ConfigurationError(`${at} must be an object`);
   assertKnownKeys(options, RESOURCE_METADATA_OPTION_KEYS, at);
   const o = options as ResourceMetadataOptions;
   const resource = new URL(url(o.resource, `${at}.resource`));
   if (resource.search !== '' || resource.hash !== '')
-    throw new TypeError(`${at}.resource must not have a query or fragment`);
+    throw new ConfigurationError(`${at}.resource must not have a query or fragment`);
   const servers = strings(o.authorizationServers, `${at}.authorizationServers`) ?? from.issuers;
   if (servers === undefined || servers.length === 0)
-    throw new TypeError(`${at}.authorizationServers is required when issuers are resolved dynamically`);
+    throw new ConfigurationError(
+      `${at}.authorizationServers is required when issuers are resolved dynamically`,
+    );
   for (const s of servers) url(s, `${at}.authorizationServers`);
   for (const key of [
     'resourceName',
@@ -115,12 +118,12 @@ export function resourceMetadata(options: unknown, from: ResourceMetadataSource)
     'resourceTosUri',
   ] as const) {
     if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === ''))
-      throw new TypeError(`${at}.${key} must be a non-empty string`);
+      throw new ConfigurationError(`${at}.${key} must be a non-empty string`);
   }
   if (o.extra !== undefined && (typeof o.extra !== 'object' || o.extra === null))
-    throw new TypeError(`${at}.extra must be an object`);
+    throw new ConfigurationError(`${at}.extra must be an object`);
   if (o.sign !== undefined && typeof o.sign !== 'function')
-    throw new TypeError(`${at}.sign must be a function`);
+    throw new ConfigurationError(`${at}.sign must be a function`);
 
   // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
   const suffix = resource.pathname === '/' ? '' : resource.pathname.replace(/\/+$/, '');

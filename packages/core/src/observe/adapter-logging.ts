@@ -3,6 +3,7 @@
  * from the user's options, a default sink per framework (Fastify's logger, Nest's `Logger`, the console
  * for Express and Hono), and one listener per (component, logger) however many middlewares share it.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Authenticator } from '../authenticator.ts';
 import { type EventHub, eventHubOf } from './event-hub.ts';
 import type { AuthEvent } from './events.ts';
@@ -89,7 +90,7 @@ export function attachEventLogging(
   const logger = 'logger' in record ? record.logger : undefined;
   const logLevel = 'logLevel' in record ? record.logLevel : undefined;
   if (logLevel !== undefined && !(logLevel in ORDER)) {
-    throw new TypeError(`${where}: logLevel must be 'debug', 'info', 'warn' or 'error'`);
+    throw new ConfigurationError(`${where}: logLevel must be 'debug', 'info', 'warn' or 'error'`);
   }
   if (logger === false) return () => {};
   const hub = eventHubOf(authenticator);

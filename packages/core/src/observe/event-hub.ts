@@ -2,6 +2,7 @@
  * Where events go: one hub per verifier/authenticator/token source. Emit points test `hub.active`
  * before building an event, so with nobody listening an event costs one property read.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthError } from '../errors.ts';
 import type { AuthEvent, AuthEventListener, AuthFailureEvent } from './events.ts';
 import { debugListener, debugRequested } from './format.ts';
@@ -24,7 +25,7 @@ export class EventHub {
 
   /** Adds a listener; returns the function that removes it. */
   add(listener: AuthEventListener): () => void {
-    if (typeof listener !== 'function') throw new TypeError('onEvent must be a function');
+    if (typeof listener !== 'function') throw new ConfigurationError('onEvent must be a function');
     this.#listeners = [...this.#listeners, listener];
     this.#refresh();
     return () => {
@@ -97,12 +98,12 @@ export function createEventHub(options: ObserveOptions | undefined, where: strin
   const hub = new EventHub();
   const onEvent = options?.onEvent;
   if (onEvent !== undefined) {
-    if (typeof onEvent !== 'function') throw new TypeError(`${where}: onEvent must be a function`);
+    if (typeof onEvent !== 'function') throw new ConfigurationError(`${where}: onEvent must be a function`);
     hub.add(onEvent);
   }
   const debug = options?.debug;
   if (debug !== undefined && typeof debug !== 'boolean')
-    throw new TypeError(`${where}: debug must be a boolean`);
+    throw new ConfigurationError(`${where}: debug must be a boolean`);
   if (debug ?? debugRequested()) hub.add(debugListener);
   return hub;
 }

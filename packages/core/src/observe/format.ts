@@ -2,6 +2,7 @@
  * Events as text: one readable line per event (`AUTH_DEBUG=1`), the log level each event deserves,
  * and a listener for pino-style loggers (`logger.info(obj, msg)`), which the adapters use by default.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthEvent } from './events.ts';
 
 /**
@@ -168,14 +169,14 @@ export function loggerListener(
   options: { minLevel?: AuthLogLevel; bindings?: Record<string, unknown> } = {},
 ): (event: AuthEvent) => void {
   if (typeof logger !== 'object' || logger === null)
-    throw new TypeError('logger must be a pino-style logger (debug/info/warn/error methods)');
+    throw new ConfigurationError('logger must be a pino-style logger (debug/info/warn/error methods)');
   for (const level of ['debug', 'info', 'warn', 'error'] as const) {
     if (typeof logger[level] !== 'function')
-      throw new TypeError(`logger must be a pino-style logger: logger.${level} is not a function`);
+      throw new ConfigurationError(`logger must be a pino-style logger: logger.${level} is not a function`);
   }
   const order = { debug: 0, info: 1, warn: 2, error: 3 } as const;
   const min = order[options.minLevel ?? 'debug'];
-  if (min === undefined) throw new TypeError("minLevel must be 'debug', 'info', 'warn' or 'error'");
+  if (min === undefined) throw new ConfigurationError("minLevel must be 'debug', 'info', 'warn' or 'error'");
   const bindings = options.bindings ?? { component: '@auth' };
   // pino's isLevelEnabled: skip the record of a level the logger drops (a debug line per request).
   const check = (logger as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled;

@@ -5,6 +5,7 @@
  * active context, so they nest under the HTTP server span of the framework's instrumentation. No
  * attribute carries token material: codes, issuers, kids, URLs and statuses only.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthEvent } from './events.ts';
 
 /**
@@ -68,7 +69,7 @@ export function openTelemetryListener(
   options: { clock?: () => number } = {},
 ): (event: AuthEvent) => void {
   if (typeof api?.trace?.getTracer !== 'function' || typeof api?.metrics?.getMeter !== 'function') {
-    throw new TypeError(
+    throw new ConfigurationError(
       'openTelemetryListener: pass the @opentelemetry/api module (import * as otel from ...)',
     );
   }

@@ -2,6 +2,7 @@
  * Readiness: whether every issuer of a verifier or authenticator has usable keys (for a `/ready`
  * probe), and the key warm-up at start-up (`'fail'`, `'warn'` or `'lazy'`).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import type { Authenticator } from '../authenticator.ts';
 import { isVerifier, type Verifier } from '../verify/index.ts';
 
@@ -57,10 +58,10 @@ export async function warmUp(
   options: { retryMs?: number } = {},
 ): Promise<void> {
   if (mode !== 'fail' && mode !== 'warn' && mode !== 'lazy')
-    throw new TypeError("warmUp: mode must be 'fail', 'warn' or 'lazy'");
+    throw new ConfigurationError("warmUp: mode must be 'fail', 'warn' or 'lazy'");
   const retryMs = options.retryMs ?? 5_000;
   if (typeof retryMs !== 'number' || !Number.isFinite(retryMs) || retryMs <= 0)
-    throw new TypeError('warmUp: retryMs must be a positive number of milliseconds');
+    throw new ConfigurationError('warmUp: retryMs must be a positive number of milliseconds');
   const probe = probeOf(source);
   if (probe === undefined || mode === 'lazy') return;
   if (mode === 'fail') {

@@ -14,6 +14,7 @@
  * No timers: loads are started by reads, so holding a value costs nothing and keeps no process alive.
  * Internal (not exported from the package root).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { RefreshingValueError } from './refreshing-value-error.ts';
 
 /** What a loader returns. */
@@ -79,9 +80,10 @@ export class RefreshingValue<T> {
   #closed = false;
 
   constructor(options: RefreshingValueOptions<T>) {
-    if (typeof options?.load !== 'function') throw new TypeError('load must be a function');
+    if (typeof options?.load !== 'function') throw new ConfigurationError('load must be a function');
     const staleMs = options.staleMs ?? 0;
-    if (typeof staleMs !== 'number' || !(staleMs >= 0)) throw new TypeError('staleMs must be a number >= 0');
+    if (typeof staleMs !== 'number' || !(staleMs >= 0))
+      throw new ConfigurationError('staleMs must be a number >= 0');
     this.#load = options.load;
     this.#clock = options.clock ?? Date.now;
     this.#refreshAt = options.refreshAt ?? ((_, expiresAt) => expiresAt);

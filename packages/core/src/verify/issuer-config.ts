@@ -202,7 +202,7 @@ export function normalizeIssuer(
     // Discovery reads `<issuer>/.well-known/openid-configuration`: an issuer without a scheme
     // (`127.0.0.1:4000`) would only fail at the first request.
     if (config.jwksUri === undefined && !/^https?:\/\/[^/]/i.test(config.issuer)) {
-      throw new TypeError(
+      throw new ConfigurationError(
         `${at}.issuer must be an http(s) URL when keys are discovered (or set ${at}.jwksUri)`,
       );
     }

@@ -3,6 +3,7 @@
  * from the resolver (its answers kept in bounded LRUs of accepted and rejected issuers), and the JWKS
  * sources those entries hold, closed with the last issuer that uses them.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { type AuthErrorDetail, InvalidTokenError, UnavailableError } from '../errors.ts';
 import { type IssuerContext, type IssuerRuntime, normalizeIssuer } from './issuer-config.ts';
 import { Lru } from './lru.ts';
@@ -37,7 +38,9 @@ export function createIssuerRegistry(
 ): IssuerRegistry {
   if (typeof issuers === 'function') return resolvedIssuers(issuers, ctx);
   if (!Array.isArray(issuers) || issuers.length === 0) {
-    throw new TypeError('issuers must be a non-empty array of issuer configs or a resolver function');
+    throw new ConfigurationError(
+      'issuers must be a non-empty array of issuer configs or a resolver function',
+    );
   }
   const entries = new Map<string, IssuerRuntime[]>();
   issuers.forEach((config: IssuerConfig, i: number) => {

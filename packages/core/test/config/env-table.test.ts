@@ -1,7 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderEnvDocs, replaceEnvDocs } from '../../src/config/env-docs.ts';
-import { ENV_FIELDS, apiKeyOptionsFromEnv, verifierOptionsFromEnv } from '../../src/config/index.ts';
+import {
+  ENV_FIELDS,
+  apiKeyOptionsFromEnv,
+  secretStoreOptionsFromEnv,
+  verifierOptionsFromEnv,
+} from '../../src/config/index.ts';
+import { ConfigurationError } from '../../src/configuration-error.ts';
 
 const base = { AUTH_ISSUER: 'https://idp.test', AUTH_AUDIENCE: 'api://demo' };
 const cognitoBase = { AUTH_COGNITO_REGION: 'eu-west-1', AUTH_COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' };
@@ -164,5 +172,99 @@ describe('env table: API-key header variables', () => {
   it('checks env and prefix like verifierOptionsFromEnv', () => {
     expect(message(() => apiKeyOptionsFromEnv({}, { prefix: 'bad prefix' }))).toMatch(/prefix/);
     expect(message(() => apiKeyOptionsFromEnv(null as never))).toMatch(/env must be an object/);
+  });
+});
+
+describe('env table: every variable the code reads is documented', () => {
+  /** The names a `…FromEnv` function looks up (through `env[name]`), recorded by a proxy. */
+  function namesRead(
+    read: (env: Record<string, string | undefined>) => unknown,
+    seed: Record<string, string>,
+  ) {
+    const seen = new Set<string>();
+    const env = new Proxy(seed, {
+      get(target, key) {
+        if (typeof key === 'string') seen.add(key);
+        return target[key as string];
+      },
+    });
+    read(env);
+    return seen;
+  }
+
+  it.each([
+    ['verifierOptionsFromEnv', (env: Record<string, string | undefined>) => verifierOptionsFromEnv(env)],
+    ['apiKeyOptionsFromEnv', (env: Record<string, string | undefined>) => apiKeyOptionsFromEnv(env)],
+    [
+      'secretStoreOptionsFromEnv',
+      (env: Record<string, string | undefined>) => secretStoreOptionsFromEnv(env),
+    ],
+  ])('%s reads only variables of the generated tables', (_, read) => {
+    const docs = renderEnvDocs();
+    const read1 = namesRead(read, { ...base });
+    const nativeNames = [...read1].filter((n) => n.startsWith('AUTH_'));
+    expect(nativeNames.length).toBeGreaterThan(1);
+    for (const name of nativeNames) expect(docs, name).toContain(`| \`${name}\` |`);
+  });
+
+  it('documents the Secrets Manager store variables (AUTH_SECRETS_REGION/PROFILE/PREFIX) with their option', () => {
+    const docs = renderEnvDocs();
+    expect(docs).toContain('| `AUTH_SECRETS_REGION` | `secretsManagerStore({ region })` |');
+    expect(docs).toContain('| `AUTH_SECRETS_PROFILE` | `secretsManagerStore({ profile })` |');
+    expect(docs).toContain('| `AUTH_SECRETS_PREFIX` | `secretsManagerStore({ prefix })` |');
+    expect(
+      secretStoreOptionsFromEnv({
+        AUTH_SECRETS_REGION: 'eu-west-1',
+        AUTH_SECRETS_PROFILE: 'ops',
+        AUTH_SECRETS_PREFIX: 'prod/principals/',
+      }),
+    ).toEqual({ region: 'eu-west-1', profile: 'ops', prefix: 'prod/principals/' });
+  });
+
+  it('a bad AUTH_REALM is a ConfigurationError naming the variable', () => {
+    try {
+      verifierOptionsFromEnv({ ...base, AUTH_REALM: 'caf\u00e9' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigurationError);
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e).toMatchObject({ code: 'ERR_AUTH_CONFIGURATION', variable: 'AUTH_REALM' });
+      expect((e as Error).message).toMatch(/^AUTH_REALM must contain only printable ASCII/);
+    }
+  });
+});
+
+describe('env table: variables read straight from process.env', () => {
+  const packages = fileURLToPath(new URL('../../../', import.meta.url));
+
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sources(path);
+      return entry.name.endsWith('.ts') ? [path] : [];
+    });
+  }
+
+  /** `env.NAME` / `env?.NAME` reads in code (comments and JSDoc examples left out), across line breaks. */
+  function directReads(): Set<string> {
+    const names = new Set<string>();
+    for (const pkg of ['core', 'express', 'fastify', 'hono', 'nest', 'aws', 'redis']) {
+      for (const path of sources(join(packages, pkg, 'src'))) {
+        const code = readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+          .join('')
+          .replace(/\s+/g, '');
+        for (const m of code.matchAll(/\benv\??\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1] as string);
+      }
+    }
+    return names;
+  }
+
+  it('every such read is documented in the generated section', () => {
+    const read = directReads();
+    expect([...read].sort()).toEqual(expect.arrayContaining(['AUTH_DEBUG', 'UV_THREADPOOL_SIZE']));
+    const docs = renderEnvDocs();
+    for (const name of read) expect(docs, name).toContain(`| \`${name}\` |`);
   });
 });

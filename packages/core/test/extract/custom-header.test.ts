@@ -105,6 +105,27 @@ describe('custom bearer header: extraction', () => {
     expect(hasToken({ headers: {}, url: '/r?access_token=def' }, opts)).toBe(true);
   });
 
+  it('a header token beside an access_token parameter is a 400 even with query and body off (as with Authorization)', () => {
+    for (const opts of [X, JWT]) {
+      const header = opts === X ? { 'x-auth-token': 'abc' } : { authorization: 'JWT abc' };
+      expect(bad({ headers: header, url: '/r?access_token=def' }, opts)).toBe(
+        'The access token was sent in more than one place',
+      );
+      expect(bad({ headers: header, url: '/r?access_token=' }, opts)).toBe(
+        'The access token was sent in more than one place',
+      );
+      const form: RequestLike = {
+        headers: { ...header, 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        body: { access_token: 'def' },
+      };
+      expect(bad(form, opts)).toBe('The access token was sent in more than one place');
+      // Other parameters are fine, and so is the parameter without a header token (it is not read).
+      expect(extractToken({ headers: header, url: '/r?page=2&token_hint=x' }, opts)).toBe('abc');
+      expect(extractToken({ headers: {}, url: '/r?access_token=def' }, opts)).toBeUndefined();
+    }
+  });
+
   it('never puts the token in an error message', () => {
     const secret = 'sEcReT.tOkEn';
     expect(bad({ headers: { 'x-auth-token': `${secret} ${secret}` } }, X)).not.toContain(secret);
