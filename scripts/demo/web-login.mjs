@@ -3,7 +3,7 @@
 // form (posted as alice) → /callback → /profile, /session, the logout confirmation, POST /logout, and
 // /session once more. Each step is a row: what was asked, what came back, PASS or FAIL.
 
-class Jar {
+export class Jar {
   cookies = new Map();
 
   store(res) {
