@@ -11,14 +11,12 @@
 //     replicas, then 429 ERR_AUTH_RATE_LIMITED with Retry-After on any replica.
 // Needs `redis-server` on PATH (apt-get install -y redis-server) and the built apps (the root script builds
 // them). Exits 0 only if every row passed; stops everything it started, also on Ctrl-C.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { discoverApps, freePort, killNow, startApp, stopApp } from './demo/apps.mjs';
 import { startIdp } from './demo/idp.mjs';
+import { startRedisServer } from './demo/redis.mjs';
 import { green, red } from './demo/table.mjs';
 import { Jar } from './demo/web-login.mjs';
 
@@ -37,11 +35,7 @@ async function cleanup() {
     for (const s of servers) s.closeAllConnections?.();
     await Promise.allSettled(servers.map((s) => new Promise((r) => s.close(r))));
     await idp?.stop().catch(() => {});
-    if (redis && redis.exitCode === null) {
-      const exited = new Promise((r) => redis.once('exit', r));
-      redis.kill('SIGKILL');
-      await exited;
-    }
+    await redis?.stop();
   })();
   return stopping;
 }
@@ -56,47 +50,8 @@ for (const [signal, code] of [
 }
 process.on('exit', () => {
   for (const app of started) killNow(app);
-  if (redis?.exitCode === null) redis.kill('SIGKILL');
+  if (redis?.child.exitCode === null) redis.child.kill('SIGKILL');
 });
-
-/** redis-server on a free port, no persistence; resolves once it answers PING. */
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  child.stdout.on('data', (c) => {
-    log = (log + c).slice(-4_000);
-  });
-  child.stderr.on('data', (c) => {
-    log = (log + c).slice(-4_000);
-  });
-  const failed = new Promise((_, reject) => {
-    child.once('error', (e) =>
-      reject(new Error(`redis-server: ${e.message} (apt-get install -y redis-server)`)),
-    );
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${log}`)));
-  });
-  failed.catch(() => {});
-  redis = child;
-  const ping = () =>
-    new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-      socket.once('data', (d) => {
-        socket.destroy();
-        resolve(d.toString().startsWith('+PONG'));
-      });
-      socket.once('error', () => resolve(false));
-    });
-  for (let i = 0; i < 100; i++) {
-    if (await Promise.race([ping(), failed])) return { port, url: `redis://127.0.0.1:${port}` };
-    await sleep(50);
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING in 5 s:\n${log}`);
-}
 
 /** A node:http server on 127.0.0.1 at `port` (0: a free one). */
 async function listen(handler, port = 0) {
@@ -140,7 +95,8 @@ async function main() {
   const t0 = performance.now();
   const app = discoverApps(appsDir).find((a) => a.name === 'express');
   if (!app) throw new Error('apps/express-demo has no "demo" entry named express');
-  const server = await startRedis();
+  const server = await startRedisServer();
+  redis = server;
   console.log(`== fleet demo: redis-server ${server.url}, ${REPLICAS} × ${app.name}-demo ==\n`);
 
   // The round-robin proxy's address is the fleet's public URL: the IdP redirects back to it.

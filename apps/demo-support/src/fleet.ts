@@ -1,8 +1,10 @@
-import type { Authenticator, EnvLike, RequestLike } from '@auth/core';
+import type { Authenticator, EnvLike } from '@auth/core';
 import type { TokenStore } from '@auth/core/client';
 import { cookieName, cookieSettings, createSealer, type WebLoginConfig } from '@auth/core/login';
 import {
   type FailureLimiter,
+  headerOf,
+  limitFailures,
   type RedisRevocationList,
   redisFailureLimiter,
   redisRevocationList,
@@ -75,30 +77,18 @@ export async function demoFleetFromEnv(env: EnvLike): Promise<DemoFleet | undefi
   };
 }
 
-const header = (req: RequestLike, name: string): string | undefined => {
-  const h = req.headers;
-  const v = typeof h.get === 'function' ? h.get(name) : (h as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : undefined;
-};
-
 /**
  * `authenticator` behind the fleet's failed-credential limiter, keyed by the presented key id
  * (`idHeader`): over the limit every attempt with that id gets 429 `ERR_AUTH_RATE_LIMITED` with
  * `Retry-After`, on every replica, before the key is checked.
  */
-export function limitFailures(
+export function limitApiKeyFailures(
   authenticator: Authenticator,
   limiter: FailureLimiter,
   idHeader = 'x-principal-id',
 ): Authenticator {
-  return {
-    realm: authenticator.realm,
-    hasCredentials: (req) => authenticator.hasCredentials(req),
-    authenticate(req, options) {
-      const id = header(req, idHeader);
-      if (id === undefined) return authenticator.authenticate(req, options);
-      return limiter.guard([`key:${id}`], () => authenticator.authenticate(req, options));
-    },
-    close: () => authenticator.close(),
-  };
+  return limitFailures(authenticator, limiter, (req) => {
+    const id = headerOf(req, idHeader);
+    return id === undefined ? [] : [`key:${id}`];
+  });
 }

@@ -7,7 +7,7 @@ import {
   demoFleetFromEnv,
   demoPdpUrl,
   describeIssuers,
-  limitFailures,
+  limitApiKeyFailures,
   webLoginFromEnv,
 } from 'demo-support';
 import { createApp } from './app.ts';
@@ -24,7 +24,7 @@ const { auth: localAuth, issuer, apiKey: localApiKey } = demoAuthFromEnv(env);
 // Unset: everything stays in this process, as before.
 const fleet = await demoFleetFromEnv(env);
 const auth = fleet ? { ...localAuth, customCheck: fleet.revocations.check } : localAuth;
-const apiKey = fleet && localApiKey ? limitFailures(localApiKey, fleet.limiter) : localApiKey;
+const apiKey = fleet && localApiKey ? limitApiKeyFailures(localApiKey, fleet.limiter) : localApiKey;
 
 // GET /items/upstream (optional): UPSTREAM_ITEMS_URL names another demo API, called with a
 // client-credentials token of UPSTREAM_CLIENT_ID / UPSTREAM_CLIENT_SECRET (dev IdP `reader` by default),
