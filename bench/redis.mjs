@@ -9,6 +9,8 @@
 //     poll); per round one worker revokes a jti and the 3 others check it every ms until they reject it.
 //     Delay = from the revoke call on one process to the rejection on another (clocks: performance.timeOrigin
 //     + now(), one machine); p50/p99/max over all (round, watcher) pairs (target p99 ≤ 100 ms).
+//  4. Memory per entry (bench/redis-sizing.mjs): a session, a revoked jti / subject / sid (on Redis and in
+//     each replica's local copy), an API-key record, a limiter entry, a replay id.
 // Options: --ops=100000 (verify ops per round), --rounds=200 (propagation rounds).
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -17,6 +19,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const { startRedis } = await import('../packages/redis/test/support/redis-server.ts');
+const { measureSizing, printSizing } = await import('./redis-sizing.mjs');
 const { redisRevocationList } = await import('../packages/redis/src/index.ts');
 const { createVerifier } = await import('../packages/core/src/index.ts');
 const { generateKeyPair, mintToken, startJwksServer } = await import('../packages/testing/src/index.ts');
@@ -176,6 +179,10 @@ try {
   console.log(
     `  p50 ${pct(delays, 0.5)} ms, p99 ${pct(delays, 0.99)} ms, max ${pct(delays, 1)} ms (target p99 ≤ 100 ms); last of the 3 per round: p50 ${pct(worst, 0.5)} ms, p99 ${pct(worst, 0.99)} ms; after Redis acknowledged it: p50 ${pct(afterAck, 0.5)} ms, p99 ${pct(afterAck, 0.99)} ms`,
   );
+
+  // 4. Memory per entry (the sizing table of packages/redis/README.md).
+  const info = await (await connect()).sendCommand(['INFO', 'server']);
+  printSizing(await measureSizing(server.url), /redis_version:(\S+)/.exec(info)?.[1] ?? '?');
   console.log(`load average ${loadAverage()} at the end`);
 } finally {
   for (const w of workers) if (w.connected) w.send('stop');

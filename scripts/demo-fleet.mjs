@@ -18,7 +18,7 @@ import { discoverApps, freePort, killNow, startApp, stopApp } from './demo/apps.
 import { startIdp } from './demo/idp.mjs';
 import { startRedisServer } from './demo/redis.mjs';
 import { green, red } from './demo/table.mjs';
-import { Jar } from './demo/web-login.mjs';
+import { Jar, signInAtIdp } from './demo/web-login.mjs';
 
 const REPLICAS = 3;
 const LIMIT = 5;
@@ -202,31 +202,8 @@ async function main() {
   console.log('\n3. login sessions on Redis: created on one replica, served by every replica');
   const jar = new Jar();
   let res = await jar.fetch(`${publicUrl}/login?returnTo=/profile`, { headers: { accept: 'text/html' } });
-  let target = res.headers.get('location') ?? '';
-  let callback;
-  let method = 'GET';
-  let body;
-  for (let hop = 0; hop < 15 && !callback && target; hop++) {
-    const r = await jar.fetch(target, {
-      method,
-      body,
-      headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-    });
-    method = 'GET';
-    body = undefined;
-    const location = r.headers.get('location');
-    if (location) {
-      const to = new URL(location, target);
-      if (to.origin === publicUrl) callback = to;
-      else target = to.href;
-      continue;
-    }
-    const form = /<form method="post" action="([^"]+)"/.exec(r.text);
-    if (!form) break;
-    target = new URL(form[1], target).href;
-    method = 'POST';
-    body = new URLSearchParams({ login: 'alice' }).toString();
-  }
+  const authorize = res.headers.get('location');
+  const callback = authorize ? await signInAtIdp(jar, authorize, publicUrl) : undefined;
   res = callback ? await jar.fetch(callback.href, { headers: { accept: 'text/html' } }) : undefined;
   const createdOn = res ? replicaOf(res) : '-';
   row(
