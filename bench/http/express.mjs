@@ -2,6 +2,7 @@
 // Express and the libraries compared against are devDependencies of @auth/bench; the baselines load lazily,
 // so each server process holds only its own scenario's code.
 import express from 'express';
+import { closing, revocationCheck } from './lib/revocation.mjs';
 
 export const framework = 'express';
 export const baseline = 'no auth';
@@ -21,14 +22,18 @@ function appWith(ctx, ...middleware) {
   return ctx.listenNode(app);
 }
 
-async function ours(ctx, cacheSize) {
+async function ours(ctx, cacheSize, extra = {}) {
   const { requireAuth } = await import('@auth/express');
   const auth = requireAuth({
     issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
     cacheSize,
+    ...extra,
   });
   return appWith(ctx, auth);
 }
+
+/** Scenarios that need the redis-server bench/http.mjs starts (skipped without one). */
+export const needsRedis = ['ours, cache on, revocation'];
 
 /** Reject scenarios: GET /health (no auth) next to GET /items behind requireAuth and authErrorHandler. */
 export async function rejectApp(ctx) {
@@ -65,4 +70,9 @@ export const scenarios = {
   },
   'ours, cache off': (ctx) => ours(ctx, 0),
   'ours, cache on': (ctx) => ours(ctx, 10_000),
+  // The Redis revocation check (@auth/redis, 10,000 revoked ids) on every request, cache hits included.
+  'ours, cache on, revocation': async (ctx) => {
+    const { check, close } = await revocationCheck(ctx, 'bench-http:express:');
+    return closing(await ours(ctx, 10_000, { customCheck: check }), { close });
+  },
 };

@@ -2,6 +2,7 @@
 import { createPublicKey } from 'node:crypto';
 // Fastify and the libraries compared against are devDependencies of @auth/bench (baselines load lazily).
 import Fastify from 'fastify';
+import { closing, revocationCheck } from './lib/revocation.mjs';
 
 export const framework = 'fastify';
 export const baseline = 'no auth';
@@ -75,4 +76,12 @@ export const scenarios = {
   // Auth events: nobody listening (logger: false) vs an onEvent listener on every request.
   'ours, cache on, no listener': (ctx) => ours(ctx, 10_000, { logger: false }),
   'ours, cache on, onEvent': (ctx) => ours(ctx, 10_000, { logger: false, onEvent: () => {} }),
+  // The Redis revocation check (@auth/redis, 10,000 revoked ids) on every request, cache hits included.
+  'ours, cache on, revocation': async (ctx) => {
+    const { check, close } = await revocationCheck(ctx, 'bench-http:fastify:');
+    return closing(await ours(ctx, 10_000, { customCheck: check }), { close });
+  },
 };
+
+/** Scenarios that need the redis-server bench/http.mjs starts (skipped without one). */
+export const needsRedis = ['ours, cache on, revocation'];

@@ -3,7 +3,7 @@
 // form (posted as alice) → /callback → /profile, /session, the logout confirmation, POST /logout, and
 // /session once more. Each step is a row: what was asked, what came back, PASS or FAIL.
 
-class Jar {
+export class Jar {
   cookies = new Map();
 
   store(res) {
@@ -33,6 +33,39 @@ class Jar {
 }
 
 const HTML = { accept: 'text/html' };
+
+/**
+ * From the IdP's authorization URL to the app's callback: follows redirects and posts the dev IdP's login
+ * form as `login` (consent is automatic for the demo clients). Resolves with the callback URL (on
+ * `appOrigin`), or undefined when the flow does not come back.
+ */
+export async function signInAtIdp(jar, authorizationUrl, appOrigin, login = 'alice') {
+  let next = authorizationUrl;
+  let method = 'GET';
+  let body;
+  for (let hop = 0; hop < 15; hop++) {
+    const r = await jar.fetch(next, {
+      method,
+      body,
+      headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+    });
+    method = 'GET';
+    body = undefined;
+    const location = r.headers.get('location');
+    if (location) {
+      const target = new URL(location, next);
+      if (target.origin === appOrigin) return target;
+      next = target.href;
+      continue;
+    }
+    const form = /<form method="post" action="([^"]+)"/.exec(r.text);
+    if (!form) return undefined;
+    next = new URL(form[1], next).href;
+    method = 'POST';
+    body = new URLSearchParams({ login }).toString();
+  }
+  return undefined;
+}
 const JSON_ACCEPT = { accept: 'application/json' };
 
 /** Runs the flow against one running app; returns rows `{ step, got, pass }`. */
@@ -59,32 +92,7 @@ export async function webLoginTour(app, idp) {
         auth.href.startsWith(idp.authorizationEndpoint) &&
         auth.searchParams.get('code_challenge_method') === 'S256',
     );
-    // The IdP: its login form, posted as alice; consent is automatic for the demo clients.
-    let next = auth.href;
-    let method = 'GET';
-    let body;
-    let callback;
-    for (let hop = 0; hop < 15 && !callback; hop++) {
-      const r = await jar.fetch(next, {
-        method,
-        body,
-        headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-      });
-      method = 'GET';
-      body = undefined;
-      const location = r.headers.get('location');
-      if (location) {
-        const target = new URL(location, next);
-        if (target.origin === base) callback = target;
-        else next = target.href;
-        continue;
-      }
-      const form = /<form method="post" action="([^"]+)"/.exec(r.text);
-      if (!form) break;
-      next = new URL(form[1], next).href;
-      method = 'POST';
-      body = new URLSearchParams({ login: 'alice' }).toString();
-    }
+    const callback = await signInAtIdp(jar, auth.href, base);
     if (!row('dev IdP login form (alice)', callback ? `→ ${callback.pathname}` : 'no way back', !!callback))
       return rows;
     res = await jar.fetch(callback, { headers: HTML });

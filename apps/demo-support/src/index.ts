@@ -6,3 +6,4 @@ export { demoLayout, escapeHtml, homePage, profilePage, type ProfileUser } from 
 export { webLoginFromEnv } from './web-env.ts';
 export { demoDocuments, demoPdpUrl, documentsPolicy, findDocument } from './documents.ts';
 export { PAYMENTS_ACR_VALUES, paymentsJson } from './payments.ts';
+export { type DemoFleet, demoFleetFromEnv, limitApiKeyFailures } from './fleet.ts';

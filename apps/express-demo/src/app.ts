@@ -40,6 +40,11 @@ export interface DemoConfig {
   web?: WebLoginConfig;
   /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
   pdp?: string;
+  /**
+   * `POST /revoke`: revokes the request's own bearer token (its `jti`, until its `exp`) on every replica,
+   * e.g. `redisRevocationList(...)` from `@auth/redis`; no route without it.
+   */
+  revoke?: { revokeToken(jti: string, expiresAtSeconds: number): Promise<void> };
 }
 
 export interface DemoApp {
@@ -104,6 +109,25 @@ export function createApp(config: DemoConfig): DemoApp {
           return;
         }
         res.json({ upstream: upstream.url, items: await r.json() });
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+
+  const revoke = config.revoke;
+  if (revoke) {
+    app.post('/revoke', async (req, res, next) => {
+      const { claims } = getAuth(req);
+      if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
+        res
+          .status(400)
+          .json({ status: 400, code: 'ERR_NOT_REVOCABLE', message: 'The token has no jti or exp' });
+        return;
+      }
+      try {
+        await revoke.revokeToken(claims.jti, claims.exp);
+        res.status(204).end();
       } catch (error) {
         next(error);
       }

@@ -2,7 +2,14 @@
 // Production mode unless told otherwise: Express then never renders a stack trace.
 process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
-import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
+import {
+  demoAuthFromEnv,
+  demoFleetFromEnv,
+  demoPdpUrl,
+  describeIssuers,
+  limitApiKeyFailures,
+  webLoginFromEnv,
+} from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -10,19 +17,29 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3001);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth, issuer, apiKey } = demoAuthFromEnv(env);
+const { auth: localAuth, issuer, apiKey: localApiKey } = demoAuthFromEnv(env);
+
+// REDIS_URL (optional): one state for a fleet of replicas (see README "A fleet on Redis"): revocations
+// checked on every request, client tokens, login sessions and the failed-API-key limiter on Redis.
+// Unset: everything stays in this process, as before.
+const fleet = await demoFleetFromEnv(env);
+const auth = fleet ? { ...localAuth, customCheck: fleet.revocations.check } : localAuth;
+const apiKey = fleet && localApiKey ? limitApiKeyFailures(localApiKey, fleet.limiter) : localApiKey;
 
 // GET /items/upstream (optional): UPSTREAM_ITEMS_URL names another demo API, called with a
-// client-credentials token of UPSTREAM_CLIENT_ID / UPSTREAM_CLIENT_SECRET (dev IdP `reader` by default).
+// client-credentials token of UPSTREAM_CLIENT_ID / UPSTREAM_CLIENT_SECRET (dev IdP `reader` by default),
+// from UPSTREAM_TOKEN_ENDPOINT when set (else the issuer's discovered one).
 const upstreamUrl = env.UPSTREAM_ITEMS_URL;
 const tokenIssuer = env.UPSTREAM_ISSUER || issuer;
+const tokenEndpoint = env.UPSTREAM_TOKEN_ENDPOINT;
 const upstream =
   upstreamUrl && tokenIssuer
     ? {
         url: upstreamUrl,
         fetch: authFetch(
           clientCredentials({
-            issuer: tokenIssuer,
+            ...(tokenEndpoint ? { tokenEndpoint } : { issuer: tokenIssuer }),
+            ...(fleet ? { store: fleet.tokenStore } : {}),
             clientId: env.UPSTREAM_CLIENT_ID || 'reader',
             clientSecret: env.UPSTREAM_CLIENT_SECRET || 'reader-secret',
             scope: 'read:items',
@@ -37,9 +54,17 @@ const upstream =
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });
 
-const { app, close } = createApp({ auth, upstream, apiKey, web: web?.login, pdp: demoPdpUrl(env) });
+const { app, close } = createApp({
+  auth,
+  upstream,
+  apiKey,
+  web: web && fleet ? fleet.withSessions(web.login) : web?.login,
+  pdp: demoPdpUrl(env),
+  revoke: fleet?.revocations,
+});
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
+  if (fleet) console.log('fleet state on Redis (REDIS_URL)');
   if (web) {
     console.log(
       `web login: ${new URL('/profile', web.login.redirectUri).href} (client ${web.login.clientId})`,
@@ -56,6 +81,7 @@ server.keepAliveTimeout = 5_000;
 
 function shutdown() {
   close();
+  void fleet?.close().catch(() => {});
   server.close(() => process.exit(0));
   server.closeAllConnections();
 }

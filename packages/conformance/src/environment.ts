@@ -58,6 +58,8 @@ export interface Environment {
   harness: ConformanceHarness;
   /** Extra app for one test; closed with the environment. */
   start(config: DemoConfig): Promise<string>;
+  /** Runs `close` when the environment closes (after the apps started later: closers run in reverse). */
+  defer(close: () => unknown): void;
   config(extra?: Partial<DemoConfig['auth']>): DemoConfig;
   /** Bearer-token options trusting the suite's issuers (no API keys). */
   auth(): DemoConfig['auth'];
@@ -157,6 +159,9 @@ export function useEnvironment(harness: ConformanceHarness): Environment {
       const server: DemoServer = await harness.startDeclared(config);
       closers.push(() => server.close());
       return server.baseUrl;
+    };
+    env.defer = (close) => {
+      closers.push(close);
     };
     env.start = async (config) => {
       const server: DemoServer = await harness.start(config);

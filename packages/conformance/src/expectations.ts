@@ -3,7 +3,7 @@ import type { Reply } from './http.ts';
 
 /** What the contract says a failure looks like. */
 export interface Failure {
-  status: 400 | 401 | 403 | 503;
+  status: 400 | 401 | 403 | 429 | 503;
   /** Exact body `code`, the codes the contract allows, or a pattern ("or a more precise code"). */
   code: string | readonly string[] | RegExp;
   /** RFC 6750 error of the challenge; null: a challenge without `error` (`Bearer realm="api"`). */
@@ -39,7 +39,7 @@ export function expectedChallenge(failure: Failure, message: string): string {
   return `Bearer ${params.map(([k, v]) => `${k}="${v}"`).join(', ')}`;
 }
 
-/** Status, body shape and code, the exact challenge (none on 503) and Retry-After on 503. */
+/** Status, body shape and code, the exact challenge (none on 429 and 503) and Retry-After on 429 and 503. */
 export function expectFailure(reply: Reply, failure: Failure): void {
   const context = `${reply.status} ${reply.text}`;
   expect(reply.status, context).toBe(failure.status);
@@ -56,9 +56,9 @@ export function expectFailure(reply: Reply, failure: Failure): void {
   expect(body.message).toBeTypeOf('string');
   expect((body.message as string).length).toBeGreaterThan(0);
 
-  if (failure.status === 503) {
-    expect(reply.headers['www-authenticate'], 'no challenge on 503').toBeUndefined();
-    expect(reply.headers['retry-after'], 'Retry-After on 503').toMatch(/^[1-9]\d*$/);
+  if (failure.status === 503 || failure.status === 429) {
+    expect(reply.headers['www-authenticate'], `no challenge on ${failure.status}`).toBeUndefined();
+    expect(reply.headers['retry-after'], `Retry-After on ${failure.status}`).toMatch(/^[1-9]\d*$/);
     expect(body.error).toBeUndefined();
     return;
   }

@@ -15,6 +15,7 @@ import { challengeRows, declarationRows } from './cases/guarded.ts';
 import { stackedRows } from './cases/stacked.ts';
 import { declaredRows } from './cases/declared.ts';
 import { dpopRows } from './cases/dpop.ts';
+import { limiterRows } from './cases/limiter.ts';
 
 /** All rows, by section. */
 export const conformanceCases: Record<string, readonly Case[]> = {
@@ -81,6 +82,9 @@ export function runConformance(harness: ConformanceHarness): void {
     }
     describe('DPoP (RFC 9449), step-up (RFC 9470) and protected-resource metadata (RFC 9728)', () => {
       for (const row of dpopRows) it(row.name, () => row.run(env));
+    });
+    describe('failed-credential limiter (429 with Retry-After; a real redis-server)', () => {
+      for (const row of limiterRows) it(row.name, () => row.run(env));
     });
     describe('nothing a client sends produces a 500', () => {
       it('random Authorization header values get 400 or 401', () => fuzzAuthorization(env));

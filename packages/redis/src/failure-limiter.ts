@@ -3,8 +3,7 @@
  * client address), counted on Redis so every replica sees every failure. Over the limit: 429
  * `ERR_AUTH_RATE_LIMITED` with `Retry-After`. Redis unavailable: fails open, with a log line.
  */
-import { ConfigurationError } from '@auth/core';
-import { AuthError } from '@auth/core';
+import { AuthError, type Authenticator, ConfigurationError, type HeadersLike, type RequestLike } from '@auth/core';
 import { commander, type RedisStoreOptions, tag } from './connection.ts';
 
 /**
@@ -136,4 +135,55 @@ export function redisFailureLimiter(options: RedisFailureLimiterOptions): Failur
     },
   };
   return limiter;
+}
+
+/**
+ * `authenticator` behind `limiter`: each request's `keysOf(req)` (e.g. the presented key id, the
+ * client address) is checked before the credentials, and a 401 counts one failure against each key. Over
+ * the limit: 429 `ERR_AUTH_RATE_LIMITED` with `Retry-After`, which every adapter renders in the
+ * contract's JSON shape. `keysOf` returning no keys (no credentials to count) skips the limiter.
+ *
+ * @example
+ * const keys = limitFailures(apiKeyPairAuth({ store }), redisFailureLimiter({ redis, limit: 10 }), (req) => {
+ *   const id = headerOf(req, 'x-principal-id');
+ *   return id ? [`key:${id}`] : [];
+ * });
+ * app.get('/service', requireAuth(keys), handler);
+ */
+export function limitFailures(
+  authenticator: Authenticator,
+  limiter: FailureLimiter,
+  keysOf: (req: RequestLike) => readonly string[],
+): Authenticator {
+  if (typeof authenticator?.authenticate !== 'function' || typeof authenticator.hasCredentials !== 'function')
+    throw new TypeError('limitFailures(): authenticator must be an Authenticator');
+  if (typeof limiter?.guard !== 'function')
+    throw new TypeError('limitFailures(): limiter must be a FailureLimiter');
+  if (typeof keysOf !== 'function') throw new TypeError('limitFailures(): keysOf must be a function');
+  return {
+    realm: authenticator.realm,
+    hasCredentials: (req) => authenticator.hasCredentials(req),
+    async authenticate(req, options) {
+      const keys = keysOf(req);
+      if (keys.length === 0) return authenticator.authenticate(req, options);
+      return limiter.guard(keys, () => authenticator.authenticate(req, options));
+    },
+    close: () => authenticator.close(),
+  };
+}
+
+/**
+ * The value of one request header (first value when repeated), for `limitFailures`' `keysOf`.
+ *
+ * @example
+ * const id = headerOf(req, 'x-principal-id'); // string | undefined
+ */
+export function headerOf(req: RequestLike, name: string): string | undefined {
+  const h = req.headers as HeadersLike;
+  const value =
+    typeof (h as { get?: unknown }).get === 'function'
+      ? (h as { get(n: string): string | null }).get(name)
+      : (h as Record<string, string | string[] | undefined>)[name.toLowerCase()];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
 }

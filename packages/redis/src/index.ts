@@ -13,6 +13,8 @@ export {
 } from './token-store.ts';
 export {
   type FailureLimiter,
+  headerOf,
+  limitFailures,
   type RedisFailureLimiterOptions,
   redisFailureLimiter,
 } from './failure-limiter.ts';

@@ -1,9 +1,19 @@
 /** JWKS cache, API-key records, failed-credential limiter and replay store on a real Redis (node and cluster). */
-import { AuthError, apiKeyHeaderAuth, createVerifier, generateApiKey, type JwksCacheEntry } from '@auth/core';
+import {
+  AuthError,
+  apiKeyHeaderAuth,
+  apiKeyPairAuth,
+  createVerifier,
+  generateApiKey,
+  type JwksCacheEntry,
+  memorySecretStore,
+} from '@auth/core';
 import { generateKeyPair, mintToken, startJwksServer } from '@auth/testing';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import {
+  headerOf,
+  limitFailures,
   redisFailureLimiter,
   redisJwksCacheStore,
   redisReplayStore,
@@ -117,6 +127,42 @@ describe.each(topologies)('on %s', (_name, connect) => {
       expect(error.toBody()).toMatchObject({ status: 429, code: 'ERR_AUTH_RATE_LIMITED' });
       // Another address with another key id is not limited.
       expect(await a.guard(['key:k2', 'ip:198.51.100.1'], async () => 'ok')).toBe('ok');
+    });
+
+    it('limitFailures: an API-key authenticator behind the limiter, keyed by the presented id', async () => {
+      const prefix = freshPrefix();
+      const keys = (req: Parameters<typeof headerOf>[0]) => {
+        const id = headerOf(req, 'x-principal-id');
+        return id ? [`key:${id}`] : [];
+      };
+      const replica = async () =>
+        limitFailures(
+          apiKeyPairAuth({
+            store: memorySecretStore({ svc: { token: 'right-token-0123456789', scopes: [] } }),
+          }),
+          redisFailureLimiter({ redis: await connect(), prefix, limit: 2, windowSeconds: 30 }),
+          keys,
+        );
+      const [a, b] = [await replica(), await replica()];
+      const request = (token: string) => ({
+        headers: { 'x-principal-id': 'svc', 'x-principal-token': token },
+      });
+      await expect(a.authenticate(request('wrong-token-0000000000'))).rejects.toMatchObject({ status: 401 });
+      await expect(b.authenticate(request('wrong-token-0000000000'))).rejects.toMatchObject({ status: 401 });
+      // Over the limit on the other replica, even with the right key: checked before the credentials.
+      const limited = await a.authenticate(request('right-token-0123456789')).catch((e: unknown) => e);
+      expect(limited).toMatchObject({ status: 429, code: 'ERR_AUTH_RATE_LIMITED' });
+      expect((limited as AuthError).responseHeaders()['retry-after']).toMatch(/^[1-9]\d*$/);
+      // Headers read through a Headers object too; no id header → the authenticator alone answers.
+      expect(headerOf({ headers: new Headers({ 'X-Principal-Id': 'svc' }) }, 'x-principal-id')).toBe('svc');
+      await expect(a.authenticate({ headers: {} })).rejects.toMatchObject({ status: 401 });
+      expect(a.hasCredentials(request('x'))).toBe(true);
+      expect(a.realm).toBe('api');
+      expect(() => limitFailures({} as never, redisFailureLimiter({ redis: createClient() }), keys)).toThrow(
+        TypeError,
+      );
+      a.close();
+      b.close();
     });
 
     it('the window slides: failures older than the window stop counting', async () => {

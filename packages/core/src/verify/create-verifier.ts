@@ -56,17 +56,31 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return verifyFull(token, overrides, undefined);
   }
 
+  const rejected = (e: unknown): never => {
+    throw isAuthError(e)
+      ? e
+      : new InvalidTokenError('ERR_AUTH_TOKEN_REJECTED', 'The token was rejected', { cause: e });
+  };
   const afterVerified = customCheck
     ? (v: Verified): Promise<Principal> =>
         new Promise<void>((resolve) => resolve(customCheck(v.principal, v.header))).then(
           () => v.principal,
-          (e: unknown) => {
-            throw isAuthError(e)
-              ? e
-              : new InvalidTokenError('ERR_AUTH_TOKEN_REJECTED', 'The token was rejected', { cause: e });
-          },
+          rejected,
         )
     : (v: Verified): Promise<Principal> => Promise.resolve(v.principal);
+  // A cache hit with a customCheck: a synchronous check (e.g. a revocation list's local copy) that
+  // returns without a promise keeps the hit synchronous; a promise, or a throw, takes the async path
+  // (a rejected promise, as before).
+  const checkHit = (v: Verified): Principal | Promise<Principal> => {
+    let answer: unknown;
+    try {
+      answer = (customCheck as NonNullable<typeof customCheck>)(v.principal, v.header);
+    } catch (e) {
+      return Promise.reject(e).catch(rejected);
+    }
+    if (answer === undefined) return v.principal;
+    return Promise.resolve(answer).then(() => v.principal, rejected);
+  };
   const fail = (e: unknown): never => {
     throw e instanceof OverrideError ? e : toAuthError(e);
   };
@@ -76,7 +90,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (cache === undefined || token.length > maxTokenBytes) return undefined;
       const hit = cache.get(token);
       if (hit === undefined) return undefined;
-      return customCheck ? afterVerified(hit) : hit.principal;
+      return customCheck ? checkHit(hit) : hit.principal;
     },
     stats: () => registry.stats(),
     crypto: settings.crypto,

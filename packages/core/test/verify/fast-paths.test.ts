@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../../src/authenticate.ts';
+import { peekOf } from '../../src/authenticator.ts';
 import { parseBearer } from '../../src/extract/bearer.ts';
 import type { RequestLike } from '../../src/types.ts';
 import { createVerifier } from '../../src/verify/create-verifier.ts';
@@ -136,6 +137,36 @@ describe('authenticator token-cache shortcut', () => {
     expect(err.status).toBe(401);
     expect(err.code).toBe('ERR_AUTH_TOKEN_REJECTED');
     expect(err.realm).toBe('shop');
+    auth.close();
+  });
+
+  it('a synchronous customCheck keeps a cache hit synchronous; a throw or a promise takes the async path', async () => {
+    let verdict: 'pass' | 'throw' | 'async-pass' | 'async-deny' = 'pass';
+    const customCheck = vi.fn((): void | Promise<void> => {
+      if (verdict === 'throw') throw new Error('revoked');
+      if (verdict === 'async-pass') return Promise.resolve();
+      if (verdict === 'async-deny') return Promise.reject(new Error('revoked later'));
+    });
+    const auth = createAuthenticator(options({ customCheck }));
+    const token = signToken(rs, claims());
+    const req = { headers: { authorization: `Bearer ${token}` } };
+    await auth.authenticate(req); // fills the cache
+    const peek = peekOf(auth);
+    expect(peek).toBeTypeOf('function');
+    const hit = peek?.(req);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toMatchObject({ subject: 'user-1' });
+    verdict = 'throw';
+    const thrown = peek?.(req);
+    expect(thrown).toBeInstanceOf(Promise);
+    await expect(thrown).rejects.toMatchObject({ status: 401, code: 'ERR_AUTH_TOKEN_REJECTED' });
+    verdict = 'async-pass';
+    const later = peek?.(req);
+    expect(later).toBeInstanceOf(Promise);
+    await expect(later).resolves.toMatchObject({ subject: 'user-1' });
+    verdict = 'async-deny';
+    await expect(peek?.(req)).rejects.toMatchObject({ code: 'ERR_AUTH_TOKEN_REJECTED' });
+    expect(customCheck).toHaveBeenCalledTimes(5);
     auth.close();
   });
 });
