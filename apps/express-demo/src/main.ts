@@ -3,6 +3,7 @@
 process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
 import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
+import { userAdminFromEnv } from 'demo-support/user-admin';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -37,7 +38,17 @@ const upstream =
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });
 
-const { app, close } = createApp({ auth, upstream, apiKey, web: web?.login, pdp: demoPdpUrl(env) });
+// /admin/users (@auth/aws) against the Cognito emulator when DEMO_COGNITO_* are set (`pnpm demo` does).
+const userAdmin = userAdminFromEnv(env);
+
+const { app, close } = createApp({
+  auth,
+  upstream,
+  apiKey,
+  web: web?.login,
+  pdp: demoPdpUrl(env),
+  userAdmin,
+});
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
   if (web) {
@@ -47,6 +58,7 @@ const server = app.listen(port, host, () => {
     if (web.generatedCookieSecret)
       console.log('web login: COOKIE_SECRET not set, sessions end with this process');
   }
+  if (userAdmin) console.log(`user administration: /admin/users on Cognito ${env.DEMO_COGNITO_ENDPOINT}`);
 });
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and
 // how long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
