@@ -55,8 +55,9 @@ async function main() {
     .filter(Boolean);
   const apps = discoverApps(appsDir).filter((a) => !wanted || wanted.includes(a.name));
   // cognito-local for the apps mounting the admin routes: started now, awaited before they start.
+  const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
   if (apps.some((a) => a.userAdmin)) {
-    cognito = startCognito();
+    cognito = startCognito({ timeoutMs });
     cognito.catch(() => {}); // awaited below; no unhandled rejection meanwhile
   }
   // Ports first (the declared one when free): the IdP's demo-web client must list each /callback.
@@ -85,8 +86,19 @@ async function main() {
   process.env.PDP_URL = pdp.url;
   console.log(`== dev decision point (AuthZEN 1.0) on ${pdp.url} ==\n`);
   console.log(`== demo apps: ${apps.map((a) => a.name).join(', ')} ==\n`);
-  const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
-  const cognitoEnv = cognito ? (await cognito).env : {};
+  // Without the emulator the apps start as usual (no /admin/users) and the admin tour counts as failed.
+  let emulator;
+  if (cognito) {
+    try {
+      emulator = await cognito;
+    } catch (err) {
+      ok = false;
+      console.log(
+        red(`  cognito-local could not start (no user-administration tour): ${err?.message ?? err}`),
+      );
+    }
+  }
+  const cognitoEnv = emulator?.env ?? {};
   const start = async (app) => {
     if (app.userAdmin) app = { ...app, env: { ...app.env, ...cognitoEnv } };
     const running = await startApp(app, idp, { timeoutMs, track: (r) => started.push(r) });
@@ -151,8 +163,7 @@ async function main() {
   }
 
   const withAdmin = running.filter((app) => app.userAdmin);
-  if (withAdmin.length > 0) {
-    const emulator = await cognito;
+  if (withAdmin.length > 0 && emulator) {
     console.log(
       `\n== user administration (@auth/aws) on cognito-local ${emulator.cognito.endpoint}: ${withAdmin.map((a) => a.name).join(', ')} ==\n`,
     );

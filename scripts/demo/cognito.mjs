@@ -8,10 +8,10 @@ import { tsImport } from 'tsx/esm/api';
 const entry = fileURLToPath(new URL('../../packages/aws/scripts/demo-cognito.ts', import.meta.url));
 
 /** { env (DEMO_COGNITO_* for the apps), tokens, cognito: { endpoint, userPoolId }, stop, startMs } */
-export async function startCognito() {
+export async function startCognito({ timeoutMs } = {}) {
   const t0 = performance.now();
   const { startDemoCognito } = await tsImport(entry, import.meta.url);
-  const started = await startDemoCognito();
+  const started = await startDemoCognito({ startTimeoutMs: timeoutMs });
   return { ...started, startMs: Math.round(performance.now() - t0) };
 }
 

@@ -26,8 +26,8 @@ export interface DemoCognito {
  * await fetch(`${api}/admin/users?client=acme`, { headers: { authorization: `Bearer ${demo.tokens.CLIENT_ADMIN}` } });
  * await demo.stop();
  */
-export async function startDemoCognito(): Promise<DemoCognito> {
-  const cognito = await startCognitoLocal();
+export async function startDemoCognito(options: { startTimeoutMs?: number } = {}): Promise<DemoCognito> {
+  const cognito = await startCognitoLocal(options);
   const sdk = emulatorClient(cognito.endpoint);
   try {
     const users = cognitoUsers({ userPoolId: cognito.userPoolId, client: sdk });
