@@ -1,9 +1,9 @@
 /** userAdminRoutes mounted on Fastify (a plugin scope with @auth/fastify), against the shared rows. */
-import { cognito } from '@auth/core';
 import { fastifyAuth } from '@auth/fastify';
 import Fastify from 'fastify';
 import { userAdminRoutes } from '../src/index.ts';
 import { describeAdminMount } from './support/admin-route-rows.ts';
+import { emulatorIssuer } from './support/cognito-local.ts';
 
 describeAdminMount('Fastify', async (emu, users) => {
   const admin = userAdminRoutes({ users });
@@ -11,15 +11,7 @@ describeAdminMount('Fastify', async (emu, users) => {
   await app.register(async (scope) => {
     // This scope's routes authenticate with Cognito ID tokens, before the body is parsed (onRequest).
     await scope.register(fastifyAuth, {
-      issuers: [
-        cognito({
-          region: 'local',
-          userPoolId: emu.userPoolId,
-          clientId: emu.clientId,
-          tokenUse: 'id',
-          endpoint: emu.endpoint,
-        }),
-      ],
+      issuers: [emulatorIssuer(emu)],
     });
     // A body that does not parse reaches the route as `undefined` (its 400), not Fastify's own error shape.
     scope.removeContentTypeParser('application/json');

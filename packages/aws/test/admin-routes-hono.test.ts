@@ -1,22 +1,15 @@
 /** userAdminRoutes mounted on Hono (fetch-style request, no Node server), against the shared rows. */
-import { cognito, createAuthenticator } from '@auth/core';
+import { createAuthenticator } from '@auth/core';
 import { type AuthEnv, authorize, requireAuth } from '@auth/hono';
 import { Hono } from 'hono';
 import { userAdminRoutes } from '../src/index.ts';
 import { describeAdminMount } from './support/admin-route-rows.ts';
+import { emulatorIssuer } from './support/cognito-local.ts';
 
 describeAdminMount('Hono', async (emu, users) => {
   const admin = userAdminRoutes({ users });
   const authenticator = createAuthenticator({
-    issuers: [
-      cognito({
-        region: 'local',
-        userPoolId: emu.userPoolId,
-        clientId: emu.clientId,
-        tokenUse: 'id',
-        endpoint: emu.endpoint,
-      }),
-    ],
+    issuers: [emulatorIssuer(emu)],
   });
   const app = new Hono<AuthEnv>();
   const auth = requireAuth(authenticator);

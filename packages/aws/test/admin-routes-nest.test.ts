@@ -6,7 +6,6 @@
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cognito } from '@auth/core';
 import { AuthModule, Authorize, Principal, ScopeGuard } from '@auth/nest';
 import {
   Controller,
@@ -24,6 +23,7 @@ import {
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { type AdminRequest, type UserAdminRoutes, userAdminRoutes } from '../src/index.ts';
 import { describeAdminMount } from './support/admin-route-rows.ts';
+import { emulatorIssuer } from './support/cognito-local.ts';
 
 /** The request's JSON body, or `undefined` when there is none or it does not parse (the route's 400). */
 async function jsonBody(req: IncomingMessage & { raw?: IncomingMessage }): Promise<unknown> {
@@ -98,15 +98,7 @@ describeAdminMount('Nest', async (emu, users) => {
   @Module({
     imports: [
       AuthModule.forRoot({
-        issuers: [
-          cognito({
-            region: 'local',
-            userPoolId: emu.userPoolId,
-            clientId: emu.clientId,
-            tokenUse: 'id',
-            endpoint: emu.endpoint,
-          }),
-        ],
+        issuers: [emulatorIssuer(emu)],
       }),
     ],
     controllers: [userAdminController(admin)],

@@ -1,11 +1,11 @@
 /** Mounts userAdminRoutes on Express the way the README shows, for the route rows, the client tests and the tour. */
 import type { AddressInfo } from 'node:net';
-import { cognito } from '@auth/core';
 import { authErrorHandler, authorize, requireAuth } from '@auth/express';
 import express from 'express';
 import type { CognitoUsers } from '../../src/index.ts';
 import { userAdminRoutes } from '../../src/index.ts';
 import type { AdminEmulator, AdminMount } from './admin-route-rows.ts';
+import { emulatorIssuer } from './cognito-local.ts';
 
 export async function startAdminApp(
   emu: AdminEmulator,
@@ -14,15 +14,7 @@ export async function startAdminApp(
   const admin = userAdminRoutes({ users });
   const app = express();
   const auth = requireAuth({
-    issuers: [
-      cognito({
-        region: 'local',
-        userPoolId: emu.userPoolId,
-        clientId: emu.clientId,
-        tokenUse: 'id',
-        endpoint: emu.endpoint,
-      }),
-    ],
+    issuers: [emulatorIssuer(emu)],
   });
   const gate = authorize(admin.policy); // the coarse gate: INTERNAL_ADMIN or CLIENT_ADMIN, else 403
   // JSON is parsed after authentication; a body that does not parse reaches the route as `undefined` (its 400).

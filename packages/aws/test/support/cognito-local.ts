@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cognito } from '@auth/core';
 import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -67,6 +68,23 @@ async function waitReady(
     }
   }
   throw new Error(`cognito-local did not start within ${timeoutMs / 1000} s: ${log()}`);
+}
+
+/**
+ * core's Cognito preset for the emulator's ID tokens, through its test-only `endpoint` (issuer
+ * `<endpoint>/<userPoolId>`): what the admin-route mounts authenticate with.
+ *
+ * @example
+ * requireAuth({ issuers: [emulatorIssuer(emu)] });
+ */
+export function emulatorIssuer(emu: { endpoint: string; userPoolId: string; clientId: string }) {
+  return cognito({
+    region: 'local',
+    userPoolId: emu.userPoolId,
+    clientId: emu.clientId,
+    tokenUse: 'id',
+    endpoint: emu.endpoint,
+  });
 }
 
 /** An SDK client for the emulator (static fake credentials: it does not check signatures). */
