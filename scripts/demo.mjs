@@ -3,12 +3,14 @@
 // claims; then starts every demo app declared in apps/*/package.json ("demo" field), calls every
 // route of the contract's demo API with the right, wrong and no credentials, and prints a table.
 // Exits 0 only if everything matched. Stops everything it started, also on Ctrl-C / SIGTERM.
-// Then the web login of every app declaring `"webLogin": true`, headless, and the URLs to open.
+// Then the web login of every app declaring `"webLogin": true`, headless, and the URLs to open; and the
+// user administration of @auth/aws on every app declaring `"userAdmin": true`, against cognito-local.
 // Env: DEMO_IDP_PORT (default: a free port), DEMO_APPS (comma-separated names to run), DEMO_TIMEOUT_MS,
 // DEMO_KEEP=1 (keep everything running after the tour, for a person to try the URLs, until Ctrl-C).
 import { fileURLToPath } from 'node:url';
 import { discoverApps, freePort, killNow, portFree, startApp, stopApp } from './demo/apps.mjs';
 import { cases, forge, runCase } from './demo/cases.mjs';
+import { startCognito, userAdminTour } from './demo/cognito.mjs';
 import { printIdpRows, startIdp, tourIdp } from './demo/idp.mjs';
 import { documentCases, pdpDownCases, startPdp } from './demo/pdp.mjs';
 import { cell, green, printTable, red } from './demo/table.mjs';
@@ -19,6 +21,7 @@ const appsDir = fileURLToPath(new URL('../apps', import.meta.url));
 const started = [];
 let idp;
 let pdp;
+let cognito;
 let stopping;
 
 async function cleanup() {
@@ -26,6 +29,7 @@ async function cleanup() {
     await Promise.allSettled(started.map((app) => stopApp(app)));
     await idp?.stop().catch(() => {});
     await pdp?.stop().catch(() => {});
+    await (await cognito?.catch(() => undefined))?.stop().catch(() => {});
   })();
   return stopping;
 }
@@ -50,6 +54,12 @@ async function main() {
     .map((s) => s.trim())
     .filter(Boolean);
   const apps = discoverApps(appsDir).filter((a) => !wanted || wanted.includes(a.name));
+  // cognito-local for the apps mounting the admin routes: started now, awaited before they start.
+  const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
+  if (apps.some((a) => a.userAdmin)) {
+    cognito = startCognito({ timeoutMs });
+    cognito.catch(() => {}); // awaited below; no unhandled rejection meanwhile
+  }
   // Ports first (the declared one when free): the IdP's demo-web client must list each /callback.
   for (const app of apps) app.port = app.port && (await portFree(app.port)) ? app.port : await freePort();
   idp = await startIdp(Number(DEMO_IDP_PORT ?? 0), {
@@ -76,8 +86,21 @@ async function main() {
   process.env.PDP_URL = pdp.url;
   console.log(`== dev decision point (AuthZEN 1.0) on ${pdp.url} ==\n`);
   console.log(`== demo apps: ${apps.map((a) => a.name).join(', ')} ==\n`);
-  const timeoutMs = Number(DEMO_TIMEOUT_MS ?? 60_000);
+  // Without the emulator the apps start as usual (no /admin/users) and the admin tour counts as failed.
+  let emulator;
+  if (cognito) {
+    try {
+      emulator = await cognito;
+    } catch (err) {
+      ok = false;
+      console.log(
+        red(`  cognito-local could not start (no user-administration tour): ${err?.message ?? err}`),
+      );
+    }
+  }
+  const cognitoEnv = emulator?.env ?? {};
   const start = async (app) => {
+    if (app.userAdmin) app = { ...app, env: { ...app.env, ...cognitoEnv } };
     const running = await startApp(app, idp, { timeoutMs, track: (r) => started.push(r) });
     console.log(`  started ${app.name} on ${running.baseUrl}`);
     return running;
@@ -137,6 +160,28 @@ async function main() {
   if (failures.length > 0) {
     console.log('\nMismatches:');
     for (const f of failures) console.log(`  ${f}`);
+  }
+
+  const withAdmin = running.filter((app) => app.userAdmin);
+  if (withAdmin.length > 0 && emulator) {
+    console.log(
+      `\n== user administration (@auth/aws) on cognito-local ${emulator.cognito.endpoint}: ${withAdmin.map((a) => a.name).join(', ')} ==\n`,
+    );
+    const t0 = performance.now();
+    const tour = await userAdminTour(withAdmin, emulator, cell);
+    printTable(
+      withAdmin.map((a) => a.name),
+      tour.rows,
+    );
+    const tourMs = Math.round(performance.now() - t0);
+    console.log(
+      `(cognito-local seeded and admins signed in: ${emulator.startMs} ms, alongside the IdP; these calls: ${tourMs} ms)`,
+    );
+    if (!tour.ok) {
+      ok = false;
+      console.log('\nMismatches:');
+      for (const f of tour.failures) console.log(`  ${f}`);
+    }
   }
 
   const withLogin = running.filter((app) => app.webLogin);

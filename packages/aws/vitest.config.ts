@@ -1,5 +1,9 @@
-import { sourceProject } from '../../vitest.shared.ts';
+import { decoratorMetadata, sourceProject } from '../../vitest.shared.ts';
 
 // Vitest project named after this package (see vitest.shared.ts), found by the root config's glob.
 // globalSetup starts cognito-local on a free 127.0.0.1 port and seeds pool, app clients and groups.
-export default sourceProject({ test: { globalSetup: ['test/support/global-setup.ts'] } });
+// SWC (decorator metadata) for the Nest mount of the admin routes.
+export default sourceProject({
+  plugins: [decoratorMetadata()],
+  test: { globalSetup: ['test/support/global-setup.ts'] },
+});

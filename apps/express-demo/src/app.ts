@@ -19,12 +19,14 @@ import {
   requireScopes,
 } from '@auth/express';
 import { demoProjects, items, nextItem, principalJson } from 'demo-support';
+import type { DemoUserAdmin } from 'demo-support/user-admin';
 import type { WebLoginConfig } from '@auth/core/login';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { mountWebPages } from './web-pages.ts';
 import { documentRoutes } from './documents.ts';
 import { registerReady } from './ready.ts';
 import { mountSenderConstrainedRoutes } from './sender-constrained.ts';
+import { mountUserAdmin } from './user-admin.ts';
 
 export interface DemoConfig {
   /** Bearer tokens: trusted issuers, realm, token locations. */
@@ -45,6 +47,8 @@ export interface DemoConfig {
    * e.g. `redisRevocationList(...)` from `@auth/redis`; no route without it.
    */
   revoke?: { revokeToken(jti: string, expiresAtSeconds: number): Promise<void> };
+  /** `POST|GET /admin/users`, `PATCH /admin/users/:id` (@auth/aws) against the Cognito emulator; off when absent. */
+  userAdmin?: DemoUserAdmin;
 }
 
 export interface DemoApp {
@@ -80,6 +84,9 @@ export function createApp(config: DemoConfig): DemoApp {
   });
 
   mountSenderConstrainedRoutes(app, bearer, config.auth.resourceMetadata !== undefined);
+
+  // User administration: its own authentication (the emulator's ID tokens), before the bearer check below.
+  if (config.userAdmin) mountUserAdmin(app, config.userAdmin);
 
   // Every route below needs a valid access token.
   app.use(requireAuth(bearer));
@@ -160,6 +167,7 @@ export function createApp(config: DemoConfig): DemoApp {
     close() {
       bearer.close();
       config.apiKey?.close();
+      config.userAdmin?.close();
     },
   };
 }

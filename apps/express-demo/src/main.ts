@@ -10,6 +10,7 @@ import {
   limitApiKeyFailures,
   webLoginFromEnv,
 } from 'demo-support';
+import { userAdminFromEnv } from 'demo-support/user-admin';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -54,6 +55,9 @@ const upstream =
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });
 
+// /admin/users (@auth/aws) against the Cognito emulator when DEMO_COGNITO_* are set (`pnpm demo` does).
+const userAdmin = userAdminFromEnv(env);
+
 const { app, close } = createApp({
   auth,
   upstream,
@@ -61,6 +65,7 @@ const { app, close } = createApp({
   web: web && fleet ? fleet.withSessions(web.login) : web?.login,
   pdp: demoPdpUrl(env),
   revoke: fleet?.revocations,
+  userAdmin,
 });
 const server = app.listen(port, host, () => {
   console.log(`express-demo listening on http://${host}:${port} (issuers: ${describeIssuers(auth)})`);
@@ -72,6 +77,7 @@ const server = app.listen(port, host, () => {
     if (web.generatedCookieSecret)
       console.log('web login: COOKIE_SECRET not set, sessions end with this process');
   }
+  if (userAdmin) console.log(`user administration: /admin/users on Cognito ${env.DEMO_COGNITO_ENDPOINT}`);
 });
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and
 // how long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min).
@@ -82,6 +88,7 @@ server.keepAliveTimeout = 5_000;
 function shutdown() {
   close();
   void fleet?.close().catch(() => {});
+  userAdmin?.close();
   server.close(() => process.exit(0));
   server.closeAllConnections();
 }

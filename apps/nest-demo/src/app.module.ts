@@ -4,12 +4,14 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AUTH_AUTHENTICATOR, AuthGuard, AuthModule, WebLoginModule } from '@auth/nest';
 import type { WebLoginConfig } from '@auth/core/login';
 import { demoLayout } from 'demo-support';
+import type { DemoUserAdmin } from 'demo-support/user-admin';
 import { DemoController } from './demo.controller.ts';
 import { documentControllers } from './documents.controller.ts';
 import { ReadyController } from './ready.controller.ts';
 import { PaymentsController } from './payments.controller.ts';
 import { JsonBodyAfterAuth } from './json-body-after-auth.ts';
-import { SERVICE_AUTHENTICATOR } from './tokens.ts';
+import { SERVICE_AUTHENTICATOR, USER_ADMIN_AUTHENTICATOR } from './tokens.ts';
+import { userAdminControllers } from './user-admin.controller.ts';
 import { WebPagesController } from './web-pages.controller.ts';
 
 export interface DemoConfig {
@@ -21,6 +23,8 @@ export interface DemoConfig {
   web?: WebLoginConfig;
   /** `GET|DELETE /documents/:id`: the AuthZEN decision point's URL (the dev PDP); no routes without it. */
   pdp?: string;
+  /** `POST|GET /admin/users`, `PATCH /admin/users/:id` (@auth/aws) against the Cognito emulator; off when absent. */
+  userAdmin?: DemoUserAdmin;
 }
 
 const DEMO_CONFIG = 'DEMO_CONFIG';
@@ -46,6 +50,7 @@ export class AppModule implements OnModuleDestroy {
         ...documentControllers(config.pdp),
         ReadyController,
         PaymentsController,
+        ...userAdminControllers(config.userAdmin),
       ],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
@@ -57,6 +62,9 @@ export class AppModule implements OnModuleDestroy {
           useFactory: (bearer: Authenticator) =>
             config.apiKey ? oneOfAuthenticators(bearer, config.apiKey) : bearer,
         },
+        ...(config.userAdmin
+          ? [{ provide: USER_ADMIN_AUTHENTICATOR, useValue: config.userAdmin.authenticator }]
+          : []),
       ],
     };
   }
@@ -64,5 +72,6 @@ export class AppModule implements OnModuleDestroy {
   onModuleDestroy(): void {
     // AuthModule closes the bearer authenticator it created; the API-key one is ours to close.
     this.config.apiKey?.close();
+    this.config.userAdmin?.close();
   }
 }

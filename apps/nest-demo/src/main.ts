@@ -1,6 +1,7 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
 process.env.NODE_ENV ??= 'production';
 import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
+import { userAdminFromEnv } from 'demo-support/user-admin';
 import { createApp, type Platform } from './create-app.ts';
 
 const env = process.env;
@@ -18,8 +19,11 @@ const { auth, issuer, apiKey } = demoAuthFromEnv(env);
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });
 
+// /admin/users (@auth/aws) against the Cognito emulator when DEMO_COGNITO_* are set (`pnpm demo` does).
+const userAdmin = userAdminFromEnv(env);
+
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
-const app = await createApp({ auth, apiKey, web: web?.login, pdp: demoPdpUrl(env) }, platform, {});
+const app = await createApp({ auth, apiKey, web: web?.login, pdp: demoPdpUrl(env), userAdmin }, platform, {});
 // Slow clients: bound how long a request's headers and the whole request may take to arrive, and how
 // long an idle keep-alive connection is held (Node's defaults are 60 s and 5 min); both platforms
 // serve through a Node http.Server.
@@ -36,3 +40,4 @@ if (web) {
   if (web.generatedCookieSecret)
     console.log('web login: COOKIE_SECRET not set, sessions end with this process');
 }
+if (userAdmin) console.log(`user administration: /admin/users on Cognito ${env.DEMO_COGNITO_ENDPOINT}`);

@@ -71,7 +71,7 @@ export interface UserAdminRoutesOptions {
  * The routes and the gate to put in front of them.
  *
  * @example
- * app.use('/admin', requireAuth({ ...auth, policy: admin.policy }));
+ * app.use('/admin', requireAuth(auth), authorize(admin.policy)); // @auth/express
  */
 export interface UserAdminRoutes {
   routes: AdminRoute[];
@@ -178,7 +178,7 @@ function failed(err: unknown): AdminResponse {
  *
  * @example
  * const admin = userAdminRoutes({ users: cognitoUsers({ userPoolId, region }) });
- * app.use('/admin', requireAuth({ issuers: [cognito({ region, userPoolId, clientId, tokenUse: 'id' })], policy: admin.policy }));
+ * app.use('/admin', requireAuth({ issuers: [cognito({ region, userPoolId, clientId, tokenUse: 'id' })] }), authorize(admin.policy));
  * for (const r of admin.routes) {
  *   app[r.method.toLowerCase() as 'get'](r.path, async (req, res) => {
  *     const out = await r.handle({ principal: req.auth, params: req.params, query: req.query, body: req.body });

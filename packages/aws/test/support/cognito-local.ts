@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cognito } from '@auth/core';
 import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -49,8 +50,13 @@ function startScript(): string {
   return join(dirname(require.resolve('cognito-local/package.json')), 'lib/bin/start.js');
 }
 
-async function waitReady(child: ChildProcess, endpoint: string, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+async function waitReady(
+  child: ChildProcess,
+  endpoint: string,
+  log: () => string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`cognito-local exited (${child.exitCode}): ${log()}`);
     try {
@@ -61,7 +67,24 @@ async function waitReady(child: ChildProcess, endpoint: string, log: () => strin
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`cognito-local did not start within 20 s: ${log()}`);
+  throw new Error(`cognito-local did not start within ${timeoutMs / 1000} s: ${log()}`);
+}
+
+/**
+ * core's Cognito preset for the emulator's ID tokens, through its test-only `endpoint` (issuer
+ * `<endpoint>/<userPoolId>`): what the admin-route mounts authenticate with.
+ *
+ * @example
+ * requireAuth({ issuers: [emulatorIssuer(emu)] });
+ */
+export function emulatorIssuer(emu: { endpoint: string; userPoolId: string; clientId: string }) {
+  return cognito({
+    region: 'local',
+    userPoolId: emu.userPoolId,
+    clientId: emu.clientId,
+    tokenUse: 'id',
+    endpoint: emu.endpoint,
+  });
 }
 
 /** An SDK client for the emulator (static fake credentials: it does not check signatures). */
@@ -82,7 +105,9 @@ export function emulatorClient(endpoint: string): CognitoIdentityProviderClient 
  * // … cognito.endpoint, cognito.userPoolId …
  * await cognito.stop();
  */
-export async function startCognitoLocal(options: { port?: number } = {}): Promise<CognitoLocal> {
+export async function startCognitoLocal(
+  options: { port?: number /** default 20 s */; startTimeoutMs?: number } = {},
+): Promise<CognitoLocal> {
   const dir = await mkdtemp(join(tmpdir(), 'cognito-local-'));
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
@@ -106,7 +131,7 @@ export async function startCognitoLocal(options: { port?: number } = {}): Promis
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitReady(child, endpoint, () => output);
+    await waitReady(child, endpoint, () => output, options.startTimeoutMs ?? 20_000);
     const sdk = emulatorClient(endpoint);
     const pool = await sdk.send(
       new CreateUserPoolCommand({
