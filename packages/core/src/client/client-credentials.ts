@@ -1,5 +1,12 @@
 /** `clientCredentials()`: a managed token source over the OAuth 2.0 client credentials grant (RFC 6749 §4.4). */
 import * as oauth from 'oauth4webapi';
+import {
+  assertDpopBound,
+  type DpopOption,
+  dpopManagerOptions,
+  resolveDpop,
+  withDpopNonceRetry,
+} from './dpop-source.ts';
 import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
 import { TokenManager, type TokenManagerOptions } from './token-manager.ts';
 import type { ManagedTokenSource } from './types.ts';
@@ -25,6 +32,12 @@ export interface ClientCredentialsOptions extends OAuthContextOptions, TokenMana
   audience?: string;
   /** More form parameters for the token request. */
   extraParams?: Record<string, string>;
+  /**
+   * DPoP (RFC 9449): a key pair (`await generateDpopKeyPair()`) or a `createDpopProver` prover. Token
+   * requests carry a proof, so tokens come DPoP-bound (a `token_type` other than DPoP is refused), and
+   * `authFetch` / `authInterceptor` send them as `Authorization: DPoP …` with a proof per request.
+   */
+  dpop?: DpopOption;
 }
 
 /**
@@ -37,6 +50,7 @@ export interface ClientCredentialsOptions extends OAuthContextOptions, TokenMana
 export function clientCredentials(options: ClientCredentialsOptions): ManagedTokenSource {
   if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
   const ctx = createOAuthContext(options);
+  const dpop = resolveDpop(options.dpop, 'clientCredentials()');
   const params = new URLSearchParams(options.extraParams);
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   if (scope) params.set('scope', scope);
@@ -45,13 +59,23 @@ export function clientCredentials(options: ClientCredentialsOptions): ManagedTok
   if (options.audience) params.set('audience', options.audience);
   const key = `cc|${options.issuer ?? ''}|${options.tokenEndpoint ?? ''}|${options.clientId}|${params.toString()}`;
 
-  return new TokenManager(key, options, {
+  return new TokenManager(key, dpopManagerOptions(options, dpop), {
     source: options.tokenEndpoint ?? options.issuer,
-    grant: () =>
-      ctx.call(
-        'token',
-        (as, auth) => oauth.clientCredentialsGrantRequest(as, ctx.client, auth, params, ctx.http()),
-        (as, response) => oauth.processClientCredentialsResponse(as, ctx.client, response),
-      ),
+    dpop,
+    async grant() {
+      const result = await withDpopNonceRetry(dpop, () =>
+        ctx.call(
+          'token',
+          (as, auth) =>
+            oauth.clientCredentialsGrantRequest(as, ctx.client, auth, params, {
+              ...ctx.http(),
+              DPoP: dpop?.handle,
+            }),
+          (as, response) => oauth.processClientCredentialsResponse(as, ctx.client, response),
+        ),
+      );
+      assertDpopBound(result.token_type, dpop);
+      return result;
+    },
   });
 }
