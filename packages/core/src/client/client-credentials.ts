@@ -50,7 +50,7 @@ export interface ClientCredentialsOptions extends OAuthContextOptions, TokenMana
 export function clientCredentials(options: ClientCredentialsOptions): ManagedTokenSource {
   if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
   const ctx = createOAuthContext(options);
-  const dpop = resolveDpop(options.dpop, 'clientCredentials()');
+  const dpop = resolveDpop(options, 'clientCredentials()');
   const params = new URLSearchParams(options.extraParams);
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   if (scope) params.set('scope', scope);

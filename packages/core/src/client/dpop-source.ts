@@ -25,8 +25,16 @@ const isProver = (value: unknown): value is DpopProver =>
   typeof (value as DpopProver).thumbprint === 'function' &&
   typeof (value as DpopProver).handle === 'object';
 
-/** The prover for a `dpop` option (undefined without one); ConfigurationError for anything else. */
-export function resolveDpop(value: unknown, where: string): DpopProver | undefined {
+/**
+ * The prover for the `dpop` option of `options` (undefined without one); ConfigurationError for
+ * anything else, and for a misspelt key (`DPoP`, `dPoP`…) that would silently leave tokens unbound.
+ */
+export function resolveDpop(options: object, where: string): DpopProver | undefined {
+  for (const key of Object.keys(options)) {
+    if (key !== 'dpop' && key.toLowerCase() === 'dpop')
+      throw new ConfigurationError(`${where}: unknown option "${key}" (did you mean "dpop"?)`);
+  }
+  const value = (options as { dpop?: unknown }).dpop;
   if (value === undefined) return undefined;
   if (isProver(value)) return value;
   assertDpopKeyPair(value, where);

@@ -67,7 +67,7 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
   if (!options.issuer) throw new TypeError('issuer is required (ID tokens are checked against it)');
   const initial = toInitialSet(options.tokens, options.clock ?? Date.now, options.subject);
   const ctx = createOAuthContext(options);
-  const dpop = resolveDpop(options.dpop, 'refreshTokens()');
+  const dpop = resolveDpop(options, 'refreshTokens()');
   if (dpop && initial.accessToken !== '' && initial.tokenType.toLowerCase() !== 'dpop')
     throw new ConfigurationError(
       'refreshTokens(): with dpop, tokens.token_type must be DPoP (the login was not DPoP-bound)',

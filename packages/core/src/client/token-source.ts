@@ -180,7 +180,7 @@ export function createTokenSource(options: TokenSourceOptions): ManagedTokenSour
   const retryable =
     isRetryable ?? ((e: unknown) => (e as { retryable?: unknown } | null)?.retryable === true);
   const clock = options.clock ?? Date.now;
-  const dpop = resolveDpop(options.dpop, 'createTokenSource()');
+  const dpop = resolveDpop(options, 'createTokenSource()');
   const context: FetchTokenContext = Object.freeze({ dpop });
 
   return new TokenManager('custom', dpopManagerOptions(options, dpop), {

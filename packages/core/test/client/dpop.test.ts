@@ -136,6 +136,22 @@ describe('createDpopProver: the proofs', () => {
     expect(() =>
       createTokenSource({ fetchToken: async () => ({ accessToken: 'a' }), dpop: 'pem' as never }),
     ).toThrow(/dpop must be a CryptoKeyPair/);
+    // A misspelt key would leave the tokens unbound: refused, not ignored.
+    const cc = { tokenEndpoint: 'https://idp.example/token', clientId: 'c', clientSecret: 's' };
+    expect(() => clientCredentials({ ...cc, dPoP: ec } as never)).toThrow(
+      /unknown option "dPoP" \(did you mean "dpop"\?\)/,
+    );
+    expect(() =>
+      refreshTokens({
+        issuer: 'https://idp.example',
+        clientId: 'c',
+        tokens: { refresh_token: 'r' },
+        DPoP: ec,
+      } as never),
+    ).toThrow(ConfigurationError);
+    // A prover is taken as it is (its nonces shared between sources).
+    const prover = createDpopProver(ec);
+    expect(clientCredentials({ ...cc, dpop: prover }).dpop).toBe(prover);
   });
 
   it('a signing failure is a DpopProofError (code ERR_AUTH_DPOP_PROOF) whose cause chain holds no secret', async () => {
@@ -321,6 +337,29 @@ describe('authFetch with a DPoP token source', () => {
     expect(decodeJwtPayload(api.seen[1]?.dpop ?? '')?.nonce).toEqual(expect.any(String));
     expect((await call(`${api.origin}/payments`)).status).toBe(200);
     expect(api.seen.map((s) => s.status)).toEqual([401, 200, 200]); // no second round trip
+  });
+
+  it('a redirect within the allowed origins gets its own proof (htm and htu of the hop)', async () => {
+    const calls: Request[] = [];
+    const fetch = async (req: Request | string | URL) => {
+      calls.push(req as Request);
+      return calls.length === 1
+        ? new Response(null, { status: 303, headers: { location: '/receipts/1?x=2' } })
+        : new Response('ok');
+    };
+    const { source } = await boundSource();
+    const res = await authFetch(source, { allowedOrigins: ['https://api.example'], fetch })(
+      'https://api.example/pay',
+      {
+        method: 'POST',
+        body: 'a=1',
+      },
+    );
+    expect(res.status).toBe(200);
+    const proofs = calls.map((c) => decodeJwtPayload(c.headers.get('dpop') ?? ''));
+    expect(proofs[0]).toMatchObject({ htm: 'POST', htu: 'https://api.example/pay' });
+    expect(proofs[1]).toMatchObject({ htm: 'GET', htu: 'https://api.example/receipts/1' });
+    expect(calls[1]?.headers.get('authorization')).toMatch(/^DPoP /);
   });
 
   it('a server that keeps answering use_dpop_nonce gets exactly one retry', async () => {
