@@ -1,12 +1,6 @@
 /** `clientCredentials()`: a managed token source over the OAuth 2.0 client credentials grant (RFC 6749 §4.4). */
 import * as oauth from 'oauth4webapi';
-import {
-  assertDpopBound,
-  type DpopOption,
-  dpopManagerOptions,
-  resolveDpop,
-  withDpopNonceRetry,
-} from './dpop-source.ts';
+import { type DpopOption, dpopManagerOptions, dpopTokenGrant, resolveDpop } from './dpop-source.ts';
 import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
 import { TokenManager, type TokenManagerOptions } from './token-manager.ts';
 import type { ManagedTokenSource } from './types.ts';
@@ -62,20 +56,12 @@ export function clientCredentials(options: ClientCredentialsOptions): ManagedTok
   return new TokenManager(key, dpopManagerOptions(options, dpop), {
     source: options.tokenEndpoint ?? options.issuer,
     dpop,
-    async grant() {
-      const result = await withDpopNonceRetry(dpop, () =>
-        ctx.call(
-          'token',
-          (as, auth) =>
-            oauth.clientCredentialsGrantRequest(as, ctx.client, auth, params, {
-              ...ctx.http(),
-              DPoP: dpop?.handle,
-            }),
-          (as, response) => oauth.processClientCredentialsResponse(as, ctx.client, response),
-        ),
-      );
-      assertDpopBound(result.token_type, dpop);
-      return result;
-    },
+    grant: () =>
+      dpopTokenGrant(
+        ctx,
+        dpop,
+        (as, auth, http) => oauth.clientCredentialsGrantRequest(as, ctx.client, auth, params, http),
+        (as, response) => oauth.processClientCredentialsResponse(as, ctx.client, response),
+      ),
   });
 }

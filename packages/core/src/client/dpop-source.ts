@@ -4,9 +4,12 @@
  * only DPoP-bound tokens (`token_type: DPoP`: a bearer token would silently lose the binding), and
  * keys its store entry by the key's thumbprint (a token bound to another replica's key is useless here).
  */
+import type * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../configuration-error.ts';
+import type { AuthorizationServerMetadata } from './discovery.ts';
 import { assertDpopKeyPair, createDpopProver, type DpopProver } from './dpop.ts';
 import { TokenEndpointError } from './errors.ts';
+import type { OAuthContext } from './oauth-context.ts';
 import type { TokenManagerOptions } from './token-manager.ts';
 import type { TokenStore } from './types.ts';
 
@@ -65,20 +68,33 @@ function keyedByThumbprint(store: TokenStore, prover: DpopProver): TokenStore {
 }
 
 /**
- * Runs a token request, and once more when the authorization server asked for its nonce
- * (`use_dpop_nonce`: the DPoP handle kept the `DPoP-Nonce` of the refusal).
+ * One grant at the token endpoint, with a DPoP proof when the source has a prover (`send` gets the
+ * request options to pass oauth4webapi, the DPoP handle included): sent once more when the server
+ * asked for its nonce (`use_dpop_nonce`: the handle kept the refusal's `DPoP-Nonce`), and with a
+ * prover only a DPoP-bound token is accepted.
  */
-export async function withDpopNonceRetry<T>(
+export async function dpopTokenGrant<T extends { token_type: string }>(
+  ctx: OAuthContext,
   prover: DpopProver | undefined,
-  request: () => Promise<T>,
+  send: (
+    as: AuthorizationServerMetadata,
+    auth: oauth.ClientAuth,
+    options: ReturnType<OAuthContext['http']> & oauth.DPoPRequestOptions,
+  ) => Promise<Response>,
+  process: (as: AuthorizationServerMetadata, response: Response) => Promise<T>,
 ): Promise<T> {
+  const request = () =>
+    ctx.call('token', (as, auth) => send(as, auth, { ...ctx.http(), DPoP: prover?.handle }), process);
+  let result: T;
   try {
-    return await request();
+    result = await request();
   } catch (error) {
-    if (prover && error instanceof TokenEndpointError && error.oauthError === 'use_dpop_nonce')
-      return request();
-    throw error;
+    if (!prover || !(error instanceof TokenEndpointError) || error.oauthError !== 'use_dpop_nonce')
+      throw error;
+    result = await request();
   }
+  assertDpopBound(result.token_type, prover);
+  return result;
 }
 
 /** A source with `dpop` accepts only DPoP-bound tokens. */

@@ -6,13 +6,7 @@ import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../configuration-error.ts';
 import { isAuthClientError } from './client-error-brand.ts';
 import { RefreshError, SubjectMismatchError, TokenEndpointError } from './errors.ts';
-import {
-  assertDpopBound,
-  type DpopOption,
-  dpopManagerOptions,
-  resolveDpop,
-  withDpopNonceRetry,
-} from './dpop-source.ts';
+import { type DpopOption, dpopManagerOptions, dpopTokenGrant, resolveDpop } from './dpop-source.ts';
 import { decodeJwtPayload, jwtExpiry } from './jwt.ts';
 import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
 import { type GrantResult, TokenManager, type TokenManagerOptions } from './token-manager.ts';
@@ -88,19 +82,16 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
       const refreshToken = current?.refreshToken;
       if (!refreshToken)
         throw new TokenEndpointError('No refresh token is available', { oauthError: 'invalid_grant' });
-      const result = await withDpopNonceRetry(dpop, () =>
-        ctx.call(
-          'token',
-          (as, auth) =>
-            oauth.refreshTokenGrantRequest(as, ctx.client, auth, refreshToken, {
-              ...ctx.http(),
-              additionalParameters: extra,
-              DPoP: dpop?.handle,
-            }),
-          (as, response) => oauth.processRefreshTokenResponse(as, ctx.client, response),
-        ),
+      const result = await dpopTokenGrant(
+        ctx,
+        dpop,
+        (as, auth, http) =>
+          oauth.refreshTokenGrantRequest(as, ctx.client, auth, refreshToken, {
+            ...http,
+            additionalParameters: extra,
+          }),
+        (as, response) => oauth.processRefreshTokenResponse(as, ctx.client, response),
       );
-      assertDpopBound(result.token_type, dpop);
       const claims = oauth.getValidatedIdTokenClaims(result);
       return { ...result, subject: claims?.sub };
     },
