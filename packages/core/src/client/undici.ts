@@ -93,25 +93,23 @@ export function authInterceptor(
       const fail = (error: unknown) =>
         handler.onResponseError?.(null as unknown as Controller, error as Error);
       const before = tokenSource.peek?.();
-      tokenSource
-        .getToken()
-        .then((token) => {
-          const replayable =
-            opts.body == null || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
-          // Eligible for one retry: the token was cached before this call (not fetched by it).
-          const mayRetry = replayable && (!tokenSource.peek || before === token);
-          const send = (t: string, h: Handler) =>
-            withToken(t).then((o) => {
-              dispatch(o, h);
-            });
-          const wrapped = new AuthRetryHandler(handler, token, mayRetry, tokenSource, send, {
-            dpop,
-            url,
-            replayable,
+      tokenSource.getToken().then((token) => {
+        const replayable =
+          opts.body == null || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
+        // Eligible for one retry: the token was cached before this call (not fetched by it).
+        const mayRetry = replayable && (!tokenSource.peek || before === token);
+        const send = (t: string, h: Handler) =>
+          withToken(t).then((o) => {
+            dispatch(o, h);
           });
-          return send(token, wrapped);
-        }, fail)
-        .catch(fail);
+        const wrapped = new AuthRetryHandler(handler, token, mayRetry, tokenSource, send, {
+          dpop,
+          url,
+          replayable,
+        });
+        // A token that cannot go in a header, or a proof that cannot be signed: the caller's error.
+        send(token, wrapped).catch(fail);
+      }, fail);
       return true;
     };
 }

@@ -462,6 +462,26 @@ describe('authInterceptor (undici) with a DPoP token source', () => {
     }
   });
 
+  it('a proof that cannot be signed: authFetch and the interceptor fail with DpopProofError, nothing is sent', async () => {
+    api = await startApi();
+    const { source } = await boundSource();
+    await source.getToken();
+    const agent = new Agent().compose(authInterceptor(source, { allowedOrigins: [api.origin] }));
+    const spy = vi.spyOn(crypto.subtle, 'sign').mockRejectedValue(new Error('no'));
+    try {
+      await expect(
+        authFetch(source, { allowedOrigins: [api.origin] })(`${api.origin}/x`),
+      ).rejects.toBeInstanceOf(DpopProofError);
+      await expect(undiciRequest(`${api.origin}/x`, { dispatcher: agent })).rejects.toBeInstanceOf(
+        DpopProofError,
+      );
+      expect(api.seen).toHaveLength(0);
+    } finally {
+      spy.mockRestore();
+      await agent.close();
+    }
+  });
+
   it('a server that keeps answering use_dpop_nonce: the caller gets the second 401', async () => {
     let calls = 0;
     const server = createServer((_req, res) => {
