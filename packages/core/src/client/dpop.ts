@@ -82,6 +82,19 @@ export type DpopAlgorithm =
   | 'RS384'
   | 'RS512';
 
+const DPOP_ALGORITHMS: readonly string[] = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RS256',
+  'RS384',
+  'RS512',
+];
+
 /**
  * A new DPoP key pair (ES256 by default): the private key is not extractable, the public one is
  * (proofs carry it as `jwk`). Keep it for the life of the tokens bound to it.
@@ -90,6 +103,8 @@ export type DpopAlgorithm =
  * const tokens = clientCredentials({ issuer, clientId: 'orders', clientSecret, dpop: await generateDpopKeyPair() });
  */
 export async function generateDpopKeyPair(alg: DpopAlgorithm = 'ES256'): Promise<CryptoKeyPair> {
+  if (!DPOP_ALGORITHMS.includes(alg))
+    throw new ConfigurationError(`generateDpopKeyPair(): alg must be one of ${DPOP_ALGORITHMS.join(', ')}`);
   const jwsAlg = alg === 'EdDSA' ? 'Ed25519' : alg;
   return oauth.generateKeyPair(jwsAlg, { extractable: false });
 }

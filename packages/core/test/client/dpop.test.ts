@@ -123,6 +123,7 @@ describe('createDpopProver: the proofs', () => {
       expect(thrown, inspect(value)).toBeInstanceOf(ConfigurationError);
       expect(thrown).toBeInstanceOf(TypeError);
     }
+    await expect(generateDpopKeyPair('HS256' as never)).rejects.toBeInstanceOf(ConfigurationError);
     expect(() => createDpopProver(ec, { maxNonces: 0 })).toThrow(/maxNonces/);
     expect(() => createDpopProver(ec, { maxNonce: 5 } as never)).toThrow(/unknown option "maxNonce"/);
     expect(() =>
