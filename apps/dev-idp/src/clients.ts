@@ -31,6 +31,8 @@ export interface DemoClient {
   postLogoutRedirectUris?: string[];
   /** Back-channel logout: where the IdP POSTs a logout token when the user logs out there */
   backchannelLogoutUri?: string;
+  /** Token requests must carry a DPoP proof (`dpop_bound_access_tokens`): every token is DPoP-bound */
+  dpopBoundAccessTokens?: boolean;
 }
 
 /** The resource server's scopes (what an API access token can carry). */
@@ -100,6 +102,8 @@ export async function createDemoClients(
     noscope: m2m('noscope', []),
     'secret-post': m2m('secret-post', ['read:items'], { tokenEndpointAuthMethod: 'client_secret_post' }),
     'private-key-jwt': keyClient,
+    // DPoP (RFC 9449): token requests without a proof are refused; its tokens carry cnf.jkt.
+    dpop: m2m('dpop', ['read:items', 'write:items'], { dpopBoundAccessTokens: true }),
     web: web('web'),
     'web-post': web('web-post', { tokenEndpointAuthMethod: 'client_secret_post' }),
     'web-public': publicClient,
@@ -133,6 +137,7 @@ export function toClientMetadata(client: DemoClient): Record<string, unknown> {
       : {}),
     // `openid` alone stands for "no API scope": client metadata cannot hold an empty allow-list.
     scope: client.scopes.length > 0 ? client.scopes.join(' ') : 'openid',
+    ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
     ...(client.privateJwk
       ? {
           jwks: { keys: [toPublicJwk(client.privateJwk)] },

@@ -31,11 +31,17 @@ export interface DevIdpOptions {
    * app on a free port in a test; each origin + `/` becomes a post-logout redirect URI too.
    */
   demoRedirectUris?: string[];
+  /** DPoP proofs must carry the server's nonce (`DPoP-Nonce`; `use_dpop_nonce` otherwise); default false */
+  dpopNonces?: boolean;
 }
 
 export interface GetTokenOptions {
   /** scopes to request (space-separated or a list); default: every scope the client may have */
   scope?: string | string[];
+  /** RFC 8707 resource: a loopback http(s) URL is the token's audience; default `api://demo` */
+  resource?: string;
+  /** an ES256 (P-256) key pair: the request carries a DPoP proof and the token is bound to the key */
+  dpop?: CryptoKeyPair;
 }
 
 export interface LoginOptions {
@@ -43,6 +49,10 @@ export interface LoginOptions {
   scope?: string | string[];
   /** the code-flow client; default `web` */
   clientName?: string;
+  /** RFC 8707 resource; default `api://demo` */
+  resource?: string;
+  /** an ES256 (P-256) key pair: the code is redeemed with a DPoP proof (DPoP-bound tokens) */
+  dpop?: CryptoKeyPair;
 }
 
 export interface RotateKeysOptions {
@@ -96,6 +106,7 @@ export async function startDevIdp({
   host = '127.0.0.1',
   backchannelLogoutUri,
   demoRedirectUris = [],
+  dpopNonces = false,
 }: DevIdpOptions = {}): Promise<DevIdp> {
   for (const uri of demoRedirectUris) {
     if (!URL.canParse(uri)) throw new TypeError(`dev-idp: demoRedirectUris holds a non-URL: ${uri}`);
@@ -105,6 +116,7 @@ export async function startDevIdp({
   const users = demoUsers;
   const adapter = createMemoryAdapter();
   const cookieKeys = [randomBytes(32).toString('base64url')];
+  const dpopNonceSecret = dpopNonces ? randomBytes(32) : undefined;
   let keys: SigningJwk[] = [await generateSigningJwk('RS256')];
 
   let provider: Provider | undefined;
@@ -140,7 +152,7 @@ export async function startDevIdp({
   const build = () => {
     const next = new ProviderClass(
       issuer,
-      buildProviderConfig({ keys, clients, users, adapter, cookieKeys }),
+      buildProviderConfig({ keys, clients, users, adapter, cookieKeys, dpopNonceSecret }),
     );
     next.on('server_error', (_ctx, err) => console.error('dev-idp server_error:', err));
     next.on('backchannel.error', (_ctx, err) => console.error('dev-idp back-channel logout failed:', err));
@@ -164,10 +176,16 @@ export async function startDevIdp({
       throw new TypeError(`dev-idp: client "${clientName}" does not use client_credentials (use loginAs)`);
     }
     const scope = toScope(options.scope ?? client.scopes);
-    return tokenRequest(tokenEndpoint, client, {
-      grant_type: 'client_credentials',
-      ...(scope ? { scope } : {}),
-    });
+    return tokenRequest(
+      tokenEndpoint,
+      client,
+      {
+        grant_type: 'client_credentials',
+        ...(scope ? { scope } : {}),
+        ...(options.resource ? { resource: options.resource } : {}),
+      },
+      { dpop: options.dpop },
+    );
   };
 
   return {
@@ -202,7 +220,8 @@ export async function startDevIdp({
         client,
         userId,
         scope: toScope(options.scope ?? client.scopes),
-        resource: API_AUDIENCE,
+        resource: options.resource ?? API_AUDIENCE,
+        dpop: options.dpop,
       });
       if (!set.refresh_token || !set.id_token)
         throw new Error('dev-idp: code flow returned no refresh or id token');

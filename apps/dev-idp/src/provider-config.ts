@@ -12,6 +12,22 @@ export interface ProviderConfigInput {
   users: Record<string, DemoUser>;
   adapter: AdapterClass;
   cookieKeys: string[];
+  /** 32 bytes: the DPoP nonce secret; with it every DPoP proof must carry the server's nonce */
+  dpopNonceSecret?: Buffer;
+}
+
+/**
+ * The audience of a token for a requested resource (RFC 8707): a loopback http(s) URL (a resource
+ * server on 127.0.0.1 or localhost, e.g. an MCP server in a test) is its own audience; anything else
+ * (or no resource) is the demo API.
+ */
+export function audienceFor(resourceIndicator: string | undefined): string {
+  if (!resourceIndicator || !URL.canParse(resourceIndicator)) return API_AUDIENCE;
+  const url = new URL(resourceIndicator);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  return loopback && (url.protocol === 'http:' || url.protocol === 'https:')
+    ? resourceIndicator
+    : API_AUDIENCE;
 }
 
 interface TokenLike {
@@ -74,6 +90,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },
+      // DPoP (RFC 9449): a token request with a proof gets a DPoP-bound token (`cnf.jkt` in the JWT).
+      // With a nonce secret every proof must carry the server's nonce (`use_dpop_nonce` otherwise).
+      dPoP: input.dpopNonceSecret
+        ? { enabled: true, nonceSecret: input.dpopNonceSecret, requireNonce: () => true }
+        : { enabled: true },
       // Dev policy: any authenticated confidential client may introspect any token (a resource
       // server introspecting others' tokens); a client may revoke only its own tokens.
       introspection: { enabled: true, allowedPolicy: async () => true },
@@ -90,9 +111,9 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
         defaultResource: (_ctx: unknown, client: { clientId: string }) =>
           WEB_LOGIN_CLIENTS.has(client.clientId) ? undefined : API_AUDIENCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
+        getResourceServerInfo: (_ctx: unknown, resourceIndicator: string) => ({
           scope: apiScopes.join(' '),
-          audience: API_AUDIENCE,
+          audience: audienceFor(resourceIndicator),
           accessTokenFormat: 'jwt',
           accessTokenTTL: 3600,
           jwt: { sign: { alg: 'RS256' } },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { importJWK, SignJWT } from 'jose';
+import { exportJWK, importJWK, SignJWT } from 'jose';
 import type { DemoClient } from './clients.ts';
 
 /** A token endpoint response (the fields the dev IdP issues). */
@@ -64,19 +64,47 @@ async function authenticate(
   }
 }
 
-/** POSTs a token request authenticated as `client`; throws TokenRequestError on a non-200. */
+/** An ES256 DPoP proof (RFC 9449) for a token request, with the server's nonce when it gave one. */
+async function dpopProof(keyPair: CryptoKeyPair, htu: string, nonce: string | undefined): Promise<string> {
+  const { kty, crv, x, y } = await exportJWK(keyPair.publicKey);
+  return new SignJWT({ htm: 'POST', htu, jti: randomUUID(), ...(nonce ? { nonce } : {}) })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })
+    .setIssuedAt()
+    .sign(keyPair.privateKey);
+}
+
+/** Options of a token request: a DPoP key pair (ES256, P-256) binds the token to it. */
+export interface TokenRequestOptions {
+  dpop?: CryptoKeyPair | undefined;
+}
+
+/**
+ * POSTs a token request authenticated as `client`; throws TokenRequestError on a non-200. With a
+ * DPoP key pair the request carries a proof, and is sent once more with the server's nonce when it
+ * answers `use_dpop_nonce`.
+ */
 export async function tokenRequest(
   tokenEndpoint: string,
   client: DemoClient,
   params: Record<string, string>,
+  options: TokenRequestOptions = {},
 ): Promise<TokenSet> {
-  const body = new URLSearchParams(params);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  await authenticate(client, tokenEndpoint, body, headers);
-  const res = await fetch(tokenEndpoint, { method: 'POST', headers, body });
-  const json = (await res.json().catch(() => ({}))) as unknown;
-  if (res.status !== 200) throw new TokenRequestError(res.status, json);
-  return json as TokenSet;
+  let nonce: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const body = new URLSearchParams(params);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    await authenticate(client, tokenEndpoint, body, headers);
+    if (options.dpop) headers.dpop = await dpopProof(options.dpop, tokenEndpoint, nonce);
+    const res = await fetch(tokenEndpoint, { method: 'POST', headers, body });
+    const json = (await res.json().catch(() => ({}))) as { error?: unknown };
+    const serverNonce = res.headers.get('dpop-nonce');
+    if (res.status === 400 && json.error === 'use_dpop_nonce' && serverNonce && attempt === 0) {
+      nonce = serverNonce;
+      continue;
+    }
+    if (res.status !== 200) throw new TokenRequestError(res.status, json);
+    return json as unknown as TokenSet;
+  }
 }
 
 /** A minimal cookie jar: enough for one browserless login against one origin. */
@@ -110,6 +138,7 @@ export interface CodeFlowInput {
   userId: string;
   scope: string;
   resource: string;
+  dpop?: CryptoKeyPair | undefined;
 }
 
 /**
@@ -159,12 +188,17 @@ export async function codeFlow(input: CodeFlowInput): Promise<TokenSet> {
         throw new Error('authorization response state mismatch');
       const code = target.searchParams.get('code');
       if (!code) throw new Error('authorization response has no code');
-      return tokenRequest(input.tokenEndpoint, input.client, {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-        code_verifier: verifier,
-      });
+      return tokenRequest(
+        input.tokenEndpoint,
+        input.client,
+        {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+        },
+        { dpop: input.dpop },
+      );
     }
     next = target.href;
   }

@@ -1,4 +1,13 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+} from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevIdp, startDevIdp, TokenRequestError } from '../src/index.ts';
 
@@ -257,5 +266,63 @@ describe('the demo-web client (the demo apps web login)', () => {
       await other.stop();
     }
     await expect(startDevIdp({ port: 0, demoRedirectUris: ['nope'] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('DPoP (RFC 9449) and resource indicators (RFC 8707)', () => {
+  const es256 = () =>
+    crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+
+  it('a token request with a proof gets a DPoP-bound JWT (cnf.jkt = the key thumbprint); the dpop client needs one', async () => {
+    const keyPair = await es256();
+    const set = await idp.getTokenResponse('dpop', { dpop: keyPair });
+    expect(set.token_type).toBe('DPoP');
+    const { payload } = await verify(set.access_token);
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    expect(payload).toMatchObject({ client_id: 'dpop', cnf: { jkt } });
+    const refused = await idp.getToken('dpop').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TokenRequestError);
+    expect((refused as TokenRequestError).status).toBe(400);
+    // Any client may ask for a bound token.
+    expect((await idp.getTokenResponse('reader', { dpop: keyPair })).token_type).toBe('DPoP');
+    expect((await idp.getTokenResponse('reader')).token_type).toBe('Bearer');
+  });
+
+  it('dpopNonces: a proof without the nonce is answered use_dpop_nonce, and the retry with it succeeds', async () => {
+    const strict = await startDevIdp({ port: 0, dpopNonces: true });
+    try {
+      const keyPair = await es256();
+      const { kty, crv, x, y } = await exportJWK(keyPair.publicKey);
+      const proof = await new SignJWT({ htm: 'POST', htu: strict.tokenEndpoint, jti: crypto.randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })
+        .setIssuedAt()
+        .sign(keyPair.privateKey);
+      const res = await fetch(strict.tokenEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from('dpop:dpop-secret').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          dpop: proof,
+        },
+        body: 'grant_type=client_credentials',
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'use_dpop_nonce' });
+      expect(res.headers.get('dpop-nonce')).toMatch(/^[\w-]+$/);
+      expect((await strict.getTokenResponse('dpop', { dpop: keyPair })).token_type).toBe('DPoP');
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('a loopback resource is its own audience; any other resource gets api://demo', async () => {
+    const resource = 'http://127.0.0.1:9/mcp';
+    const token = await idp.getToken('reader', { resource });
+    expect(decodeJwt(token).aud).toBe(resource);
+    expect(decodeJwt(await idp.getToken('reader', { resource: 'https://api.example/' })).aud).toBe(
+      'api://demo',
+    );
+    const login = await idp.loginAs('alice', { clientName: 'web-public', resource });
+    expect(decodeJwt(login.access_token).aud).toBe(resource);
   });
 });

@@ -22,7 +22,8 @@ export type AuthClientErrorCode =
   | 'ERR_AUTH_SUBJECT_MISMATCH'
   | 'ERR_AUTH_INVALID_CREDENTIALS'
   | 'ERR_AUTH_DISCOVERY_FAILED'
-  | 'ERR_AUTH_ORIGIN_NOT_ALLOWED';
+  | 'ERR_AUTH_ORIGIN_NOT_ALLOWED'
+  | 'ERR_AUTH_DPOP_PROOF';
 
 /**
  * Messages are fixed texts chosen by the library (an OAuth `error` code may appear); `cause` is a

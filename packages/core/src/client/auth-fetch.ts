@@ -1,8 +1,11 @@
 /**
  * `authFetch()`: a fetch-compatible function that sends `Authorization: Bearer …` (and optionally an
  * API key) to allowed origins only, and recovers from one 401 caused by a token that went stale.
+ * With a DPoP token source it sends `Authorization: DPoP …` plus a fresh proof per request (and per
+ * redirect hop), remembers each origin's `DPoP-Nonce`, and retries once on `use_dpop_nonce`.
  */
 import { ConfigurationError } from '../configuration-error.ts';
+import { isUseDpopNonce, isValidDpopNonce } from './dpop.ts';
 import { OriginNotAllowedError, TokenEndpointError } from './errors.ts';
 import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
@@ -70,9 +73,24 @@ export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): 
     if (!allowed.has(origin)) throw new OriginNotAllowedError(origin);
   };
 
+  const dpop = tokenSource.dpop;
+  /** Sends one hop; with DPoP, signs a proof for it and remembers the nonce the answer carries. */
+  const sendHop = async (request: Request, token: string, headers: Headers): Promise<Response> => {
+    const doFetch = options.fetch ?? globalThis.fetch;
+    if (!dpop) {
+      headers.set('authorization', `Bearer ${token}`);
+      return doFetch(new Request(request, { headers }));
+    }
+    headers.set('authorization', `DPoP ${token}`);
+    headers.set('dpop', await dpop.proof(request.method, request.url, token));
+    const response = await doFetch(new Request(request, { headers }));
+    const nonce = response.headers.get('dpop-nonce');
+    if (nonce !== null) dpop.rememberNonce(request.url, nonce);
+    return response;
+  };
+
   /** One logical request with one token, following redirects only within the allow-list. */
   const send = async (original: Request, token: string): Promise<Response> => {
-    const doFetch = options.fetch ?? globalThis.fetch;
     const follow = original.redirect === 'follow';
     let request = original.clone();
     for (let hops = 0; ; hops++) {
@@ -82,10 +100,12 @@ export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): 
         // Headers.set would throw a TypeError quoting the token.
         throw new TokenEndpointError('The token source returned a token that cannot be sent in a header');
       }
-      headers.set('authorization', `Bearer ${token}`);
+      headers.delete('dpop'); // only the proof signed here goes out
       if (options.apiKey !== undefined) headers.set(apiKeyHeader, options.apiKey);
-      const response = await doFetch(
-        new Request(request, { headers, redirect: follow ? 'manual' : request.redirect }),
+      const response = await sendHop(
+        new Request(request, { redirect: follow ? 'manual' : request.redirect }),
+        token,
+        headers,
       );
       const location = response.headers.get('location');
       if (!follow || !REDIRECT.has(response.status) || location === null) return response;
@@ -109,8 +129,15 @@ export function authFetch(tokenSource: TokenSource, options: AuthFetchOptions): 
     check(request.url);
     const before = tokenSource.peek?.();
     const token = await tokenSource.getToken();
-    const response = await send(request, token);
+    let response = await send(request, token);
     if (response.status !== 401) return response;
+    // DPoP: the server asked for its nonce (now remembered): one more try with the same token.
+    if (dpop && isUseDpopNonce(response.headers.get('www-authenticate'))) {
+      if (!isValidDpopNonce(response.headers.get('dpop-nonce'))) return response;
+      await response.body?.cancel();
+      response = await send(request, token);
+      if (response.status !== 401) return response;
+    }
     // Retry once, only when the rejected token was cached before this call (not fetched by it)
     // and is still the cached one: then force a refresh and try again with the new token.
     if (tokenSource.peek && before !== token) return response;

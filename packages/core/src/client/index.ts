@@ -2,6 +2,9 @@
 export { authFetch } from './auth-fetch.ts';
 export type { AuthFetch, AuthFetchOptions } from './auth-fetch.ts';
 export { clientCredentials } from './client-credentials.ts';
+export { createDpopProver, DpopProofError, generateDpopKeyPair } from './dpop.ts';
+export type { DpopAlgorithm, DpopProver, DpopProverOptions } from './dpop.ts';
+export type { DpopOption } from './dpop-source.ts';
 export { authressAccessKey, selfSignedTokens } from './self-signed-tokens.ts';
 export type { SelfSignedTokensOptions } from './self-signed-tokens.ts';
 export type { ClientCredentialsOptions } from './client-credentials.ts';
@@ -30,7 +33,7 @@ export { revokeToken } from './revoke-token.ts';
 export type { RevokeTokenOptions } from './revoke-token.ts';
 export type { TokenManagerOptions } from './token-manager.ts';
 export { createTokenSource } from './token-source.ts';
-export type { FetchedToken, TokenSourceOptions } from './token-source.ts';
+export type { FetchedToken, FetchTokenContext, TokenSourceOptions } from './token-source.ts';
 export { MemoryTokenStore } from './token-store.ts';
 export type {
   ClientClock,

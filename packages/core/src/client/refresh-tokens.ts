@@ -4,8 +4,10 @@
  */
 import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
+import { ConfigurationError } from '../configuration-error.ts';
 import { isAuthClientError } from './client-error-brand.ts';
 import { RefreshError, SubjectMismatchError, TokenEndpointError } from './errors.ts';
+import { type DpopOption, dpopManagerOptions, dpopTokenGrant, resolveDpop } from './dpop-source.ts';
 import { decodeJwtPayload, jwtExpiry } from './jwt.ts';
 import { createOAuthContext, type OAuthContextOptions } from './oauth-context.ts';
 import { type GrantResult, TokenManager, type TokenManagerOptions } from './token-manager.ts';
@@ -41,6 +43,11 @@ export interface RefreshTokensOptions extends OAuthContextOptions, TokenManagerO
   /** Narrow the scope on refresh. */
   scope?: string | readonly string[];
   resource?: string | readonly string[];
+  /**
+   * DPoP (RFC 9449): the key pair the tokens are bound to (the one the login used). Refresh requests
+   * carry a proof; a refreshed `token_type` other than DPoP is refused; `authFetch` sends DPoP proofs.
+   */
+  dpop?: DpopOption;
 }
 
 /**
@@ -55,6 +62,11 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
   if (!options.issuer) throw new ConfigurationError('issuer is required (ID tokens are checked against it)');
   const initial = toInitialSet(options.tokens, options.clock ?? Date.now, options.subject);
   const ctx = createOAuthContext(options);
+  const dpop = resolveDpop(options, 'refreshTokens()');
+  if (dpop && initial.accessToken !== '' && initial.tokenType.toLowerCase() !== 'dpop')
+    throw new ConfigurationError(
+      'refreshTokens(): with dpop, tokens.token_type must be DPoP (the login was not DPoP-bound)',
+    );
   const extra = new URLSearchParams();
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   if (scope) extra.set('scope', scope);
@@ -62,18 +74,21 @@ export function refreshTokens(options: RefreshTokensOptions): ManagedTokenSource
   for (const r of resources) extra.append('resource', r);
   const expectedSubject = initial.subject;
 
-  return new TokenManager(`rt|${options.issuer}|${options.clientId}|${expectedSubject ?? ''}`, options, {
+  const key = `rt|${options.issuer}|${options.clientId}|${expectedSubject ?? ''}`;
+  return new TokenManager(key, dpopManagerOptions(options, dpop), {
     initial,
     source: options.tokenEndpoint ?? options.issuer,
+    dpop,
     async grant(current): Promise<GrantResult> {
       const refreshToken = current?.refreshToken;
       if (!refreshToken)
         throw new TokenEndpointError('No refresh token is available', { oauthError: 'invalid_grant' });
-      const result = await ctx.call(
-        'token',
-        (as, auth) =>
+      const result = await dpopTokenGrant(
+        ctx,
+        dpop,
+        (as, auth, http) =>
           oauth.refreshTokenGrantRequest(as, ctx.client, auth, refreshToken, {
-            ...ctx.http(),
+            ...http,
             additionalParameters: extra,
           }),
         (as, response) => oauth.processRefreshTokenResponse(as, ctx.client, response),

@@ -15,6 +15,7 @@ import { beforeExpiry } from '../refresh/refresh-ahead.ts';
 import { type LoadedValue, RefreshingValue } from '../refresh/refreshing-value.ts';
 import { backoffDelay, defaultSleep, type ResolvedRetry, resolveRetry } from './backoff.ts';
 import { SubjectMismatchError, TokenEndpointError } from './errors.ts';
+import type { DpopProver } from './dpop.ts';
 import { jwtExpiry } from './jwt.ts';
 import { MemoryTokenStore } from './token-store.ts';
 import { refuseRenamedOptions } from '../options/renamed-options.ts';
@@ -94,10 +95,13 @@ export interface TokenManagerHooks {
   initial?: TokenSet;
   /** What events name as the source: the token endpoint or the issuer (never a credential). */
   source?: string;
+  /** The DPoP prover the tokens are bound to (a source created with `dpop`). */
+  dpop?: DpopProver;
 }
 
 export class TokenManager implements ManagedTokenSource {
   readonly stats: TokenSourceStats = { requests: 0, refreshes: 0, failures: 0 };
+  readonly dpop: DpopProver | undefined;
   readonly #hooks: TokenManagerHooks;
   readonly #store: TokenStore;
   readonly #key: string;
@@ -135,6 +139,7 @@ export class TokenManager implements ManagedTokenSource {
         throw new ConfigurationError(`${k} must be a function`);
     }
     this.#hooks = hooks;
+    this.dpop = hooks.dpop;
     this.#store = options.store ?? new MemoryTokenStore();
     this.#key = options.storeKey ?? key;
     this.#clock = options.clock ?? Date.now;

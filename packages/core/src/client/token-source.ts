@@ -7,6 +7,8 @@
  */
 import { ConfigurationError } from '../configuration-error.ts';
 import { InvalidClientError, InvalidCredentialsError } from './credential-errors.ts';
+import type { DpopProver } from './dpop.ts';
+import { assertDpopBound, type DpopOption, dpopManagerOptions, resolveDpop } from './dpop-source.ts';
 import { TokenEndpointError } from './errors.ts';
 import { type GrantResult, TokenManager, type TokenManagerOptions } from './token-manager.ts';
 import type { ManagedTokenSource, TokenSet } from './types.ts';
@@ -56,7 +58,13 @@ export interface TokenSourceOptions extends TokenManagerOptions {
    * `InvalidCredentialsError` / `InvalidClientError` when the credentials are refused (the source
    * stops: no retry, no new attempt), anything else for a failure.
    */
-  fetchToken: (current: TokenSet | undefined) => Promise<FetchedToken>;
+  fetchToken: (current: TokenSet | undefined, context: FetchTokenContext) => Promise<FetchedToken>;
+  /**
+   * DPoP (RFC 9449): the key pair (or prover) the tokens are bound to. `fetchToken` gets the prover
+   * in its context to sign its token request (`context.dpop.proof('POST', tokenUrl)`); a fetched
+   * `tokenType` other than DPoP is refused; `authFetch` sends DPoP proofs.
+   */
+  dpop?: DpopOption;
   /**
    * Which failures are worth another attempt within a cycle (with backoff). Default: errors with
    * `retryable: true` (TokenEndpointError sets it for 5xx, 429, network failures and timeouts).
@@ -64,8 +72,23 @@ export interface TokenSourceOptions extends TokenManagerOptions {
   isRetryable?: (error: unknown) => boolean;
 }
 
+/**
+ * The second argument of `fetchToken`.
+ *
+ * @example
+ * const fetchToken = async (_current: TokenSet | undefined, { dpop }: FetchTokenContext) => {
+ *   const res = await fetch(tokenUrl, { method: 'POST', headers: dpop ? { dpop: await dpop.proof('POST', tokenUrl) } : {} });
+ *   return (await res.json()) as FetchedToken;
+ * };
+ */
+export interface FetchTokenContext {
+  /** The source's DPoP prover, when it was created with `dpop`. */
+  dpop: DpopProver | undefined;
+}
+
 const OPTION_NAMES = new Set([
   'fetchToken',
+  'dpop',
   'isRetryable',
   'refreshBufferSeconds',
   'refreshJitterSeconds',
@@ -157,18 +180,23 @@ export function createTokenSource(options: TokenSourceOptions): ManagedTokenSour
   const retryable =
     isRetryable ?? ((e: unknown) => (e as { retryable?: unknown } | null)?.retryable === true);
   const clock = options.clock ?? Date.now;
+  const dpop = resolveDpop(options, 'createTokenSource()');
+  const context: FetchTokenContext = Object.freeze({ dpop });
 
-  return new TokenManager('custom', options, {
+  return new TokenManager('custom', dpopManagerOptions(options, dpop), {
+    dpop,
     async grant(current) {
       let fetched: FetchedToken;
       try {
-        fetched = await fetchToken(current);
+        fetched = await fetchToken(current, context);
       } catch (thrown) {
         const error = thrown instanceof Error ? thrown : new Error('fetchToken() failed');
         if (!isFatal(error) && retryable(error)) throw new RetryableFailure(error);
         throw error;
       }
-      return toGrant(fetched, clock());
+      const grant = toGrant(fetched, clock());
+      assertDpopBound(grant.token_type, dpop);
+      return grant;
     },
     isFatal: (error) => isFatal(error),
     // The caller sees what fetchToken threw, not the wrapper used to ask for a retry.

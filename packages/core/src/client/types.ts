@@ -1,4 +1,5 @@
 /** Public shapes of the client side: token sets, token sources, stores, and the injectable I/O. */
+import type { DpopProver } from './dpop.ts';
 
 /**
  * A fetch-compatible function (the global `fetch`, undici's, or a test double).
@@ -41,7 +42,7 @@ export type Sleep = (ms: number) => Promise<void>;
  */
 export interface TokenSet {
   accessToken: string;
-  /** Lower-cased `token_type` (`bearer`). */
+  /** Lower-cased `token_type` (`bearer`, or `dpop` for a DPoP-bound token). */
   tokenType: string;
   /** When the access token stops being usable, ms since the epoch: min(expires_in, JWT `exp`). */
   expiresAtMs: number;
@@ -76,6 +77,11 @@ export interface TokenSource {
   getToken(options?: GetTokenOptions): Promise<string>;
   /** The cached access token without any I/O, undefined when there is none or it has expired. */
   peek?(): string | undefined;
+  /**
+   * Present when the tokens are DPoP-bound (a source created with `dpop`): `authFetch` and
+   * `authInterceptor` then send `Authorization: DPoP <token>` with a fresh proof signed by it.
+   */
+  readonly dpop?: DpopProver | undefined;
 }
 
 /**

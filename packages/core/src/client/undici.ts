@@ -11,9 +11,12 @@
  * needs a replayable body (none, string or bytes); a streamed body's 401 is handed on as it came.
  * Compose it *inside* undici's redirect interceptor (`compose(authInterceptor(...), interceptors.redirect())`)
  * so every redirect hop is checked against the allow-list.
+ * With a DPoP token source it sends `Authorization: DPoP …` plus a fresh proof per dispatch, remembers
+ * each origin's `DPoP-Nonce`, and retries a replayable request once on `use_dpop_nonce`.
  */
 import { ConfigurationError } from '../configuration-error.ts';
 import type { Dispatcher } from 'undici';
+import { type DpopProver, isUseDpopNonce, isValidDpopNonce } from './dpop.ts';
 import { OriginNotAllowedError, TokenEndpointError } from './errors.ts';
 import { isHeaderSafe } from './header-value.ts';
 import { normalizeOrigins } from './origins.ts';
@@ -73,51 +76,62 @@ export function authInterceptor(
         handler.onResponseError?.(null as unknown as Controller, new OriginNotAllowedError(origin));
         return true;
       }
-      const withToken = (token: string): Dispatcher.DispatchOptions => {
+      const dpop = tokenSource.dpop;
+      const url = `${origin}${String(opts.path ?? '/')}`;
+      const withToken = async (token: string): Promise<Dispatcher.DispatchOptions> => {
         if (!isHeaderSafe(token)) {
           throw new TokenEndpointError('The token source returned a token that cannot be sent in a header');
         }
         const headers = toRecord(opts.headers);
-        headers.authorization = `Bearer ${token}`;
+        if (dpop) {
+          headers.authorization = `DPoP ${token}`;
+          headers.dpop = await dpop.proof(opts.method, url, token);
+        } else {
+          headers.authorization = `Bearer ${token}`;
+        }
         if (options.apiKey !== undefined) headers[apiKeyHeader] = options.apiKey;
         return { ...opts, headers };
       };
+      const fail = (error: unknown) =>
+        handler.onResponseError?.(null as unknown as Controller, error as Error);
       const before = tokenSource.peek?.();
-      tokenSource.getToken().then(
-        (token) => {
-          const replayable =
-            opts.body == null || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
-          // Eligible for one retry: the token was cached before this call (not fetched by it).
-          const mayRetry = replayable && (!tokenSource.peek || before === token);
-          const wrapped = new AuthRetryHandler(handler, token, mayRetry, tokenSource, (t, h) => {
-            dispatch(withToken(t), h);
+      tokenSource.getToken().then((token) => {
+        const replayable =
+          opts.body == null || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
+        // Eligible for one retry: the token was cached before this call (not fetched by it).
+        const mayRetry = replayable && (!tokenSource.peek || before === token);
+        const send = (t: string, h: Handler) =>
+          withToken(t).then((o) => {
+            dispatch(o, h);
           });
-          try {
-            dispatch(withToken(token), wrapped);
-          } catch (error) {
-            handler.onResponseError?.(null as unknown as Controller, error as Error);
-          }
-        },
-        (error: unknown) => handler.onResponseError?.(null as unknown as Controller, error as Error),
-      );
+        const wrapped = new AuthRetryHandler(handler, token, mayRetry, tokenSource, send, {
+          dpop,
+          url,
+          replayable,
+        });
+        // A token that cannot go in a header, or a proof that cannot be signed: the caller's error.
+        send(token, wrapped).catch(fail);
+      }, fail);
       return true;
     };
+}
+
+/** A 401 held back while deciding whether to retry. */
+interface Held {
+  controller: Controller;
+  status: number;
+  headers: Headers;
+  message?: string;
+  chunks: Uint8Array[];
+  size: number;
 }
 
 /** Holds back a 401 (buffered) while deciding whether to retry; otherwise passes everything through. */
 class AuthRetryHandler implements Handler {
   #retried = false;
+  #nonceRetried = false;
   #started = false;
-  #held:
-    | {
-        controller: Controller;
-        status: number;
-        headers: Headers;
-        message?: string;
-        chunks: Uint8Array[];
-        size: number;
-      }
-    | undefined;
+  #held: Held | undefined;
   readonly #proxy: Controller;
   #target: Controller | undefined;
 
@@ -126,7 +140,8 @@ class AuthRetryHandler implements Handler {
     readonly token: string,
     readonly mayRetry: boolean,
     readonly source: TokenSource,
-    readonly redispatch: (token: string, handler: Handler) => void,
+    readonly redispatch: (token: string, handler: Handler) => Promise<void>,
+    readonly dpop: { dpop: DpopProver | undefined; url: string; replayable: boolean },
   ) {
     const self = this;
     this.#proxy = {
@@ -162,7 +177,16 @@ class AuthRetryHandler implements Handler {
     headers: Headers,
     statusMessage?: string,
   ): void {
-    if (statusCode === 401 && this.mayRetry && !this.#retried) {
+    const prover = this.dpop.dpop;
+    const nonce = prover ? first(headers['dpop-nonce']) : undefined;
+    if (prover && nonce !== undefined) prover.rememberNonce(this.dpop.url, nonce);
+    const nonceRetry =
+      prover !== undefined &&
+      this.dpop.replayable &&
+      !this.#nonceRetried &&
+      isValidDpopNonce(nonce) &&
+      isUseDpopNonce(first(headers['www-authenticate']));
+    if (statusCode === 401 && (nonceRetry || (this.mayRetry && !this.#retried))) {
       this.#held = { controller, status: statusCode, headers, message: statusMessage, chunks: [], size: 0 };
       return;
     }
@@ -186,13 +210,27 @@ class AuthRetryHandler implements Handler {
       return;
     }
     this.#held = undefined;
+    const prover = this.dpop.dpop;
+    if (
+      prover &&
+      !this.#nonceRetried &&
+      isValidDpopNonce(first(held.headers['dpop-nonce'])) &&
+      isUseDpopNonce(first(held.headers['www-authenticate']))
+    ) {
+      // The server asked for its nonce (remembered in onResponseStart): same token, new proof.
+      this.#nonceRetried = true;
+      this.redispatch(this.token, this).catch((error: unknown) =>
+        this.downstream.onResponseError?.(this.#proxy, error as Error),
+      );
+      return;
+    }
+    if (!this.mayRetry || this.#retried) {
+      this.#replay(held, trailers);
+      return;
+    }
     this.#retried = true;
     const cached = this.source.peek ? this.source.peek() : undefined;
-    const replay = () => {
-      this.downstream.onResponseStart?.(this.#proxy, held.status, held.headers as never, held.message);
-      for (const c of held.chunks) this.downstream.onResponseData?.(this.#proxy, c as Buffer);
-      this.downstream.onResponseEnd?.(this.#proxy, trailers as never);
-    };
+    const replay = () => this.#replay(held, trailers);
     const stillCached = this.source.peek ? cached === this.token : true;
     if (!stillCached) {
       replay();
@@ -201,14 +239,18 @@ class AuthRetryHandler implements Handler {
     this.source.getToken({ forceRefresh: true }).then(
       (fresh) => {
         if (fresh === this.token) return replay();
-        try {
-          this.redispatch(fresh, this);
-        } catch (error) {
-          this.downstream.onResponseError?.(this.#proxy, error as Error);
-        }
+        this.redispatch(fresh, this).catch((error: unknown) =>
+          this.downstream.onResponseError?.(this.#proxy, error as Error),
+        );
       },
       () => replay(), // no new token: the caller gets the original 401
     );
+  }
+
+  #replay(held: Held, trailers: Headers): void {
+    this.downstream.onResponseStart?.(this.#proxy, held.status, held.headers as never, held.message);
+    for (const c of held.chunks) this.downstream.onResponseData?.(this.#proxy, c as Buffer);
+    this.downstream.onResponseEnd?.(this.#proxy, trailers as never);
   }
 
   onResponseError(_controller: Controller, error: Error): void {
@@ -217,12 +259,16 @@ class AuthRetryHandler implements Handler {
   }
 }
 
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function toRecord(headers: Dispatcher.DispatchOptions['headers']): Headers {
   const out: Headers = {};
   if (headers == null) return out;
   const put = (k: string, v: string | string[] | undefined) => {
     const name = k.toLowerCase();
-    if (name === 'authorization' || v === undefined) return;
+    if (name === 'authorization' || name === 'dpop' || v === undefined) return;
     const prev = out[name];
     out[name] = prev === undefined ? v : ([] as string[]).concat(prev, v);
   };
