@@ -2,6 +2,7 @@
 // Express and the libraries compared against are devDependencies of @auth/bench; the baselines load lazily,
 // so each server process holds only its own scenario's code.
 import express from 'express';
+import { dpopAuthOptions } from './lib/dpop.mjs';
 
 export const framework = 'express';
 export const baseline = 'no auth';
@@ -65,4 +66,9 @@ export const scenarios = {
   },
   'ours, cache off': (ctx) => ours(ctx, 0),
   'ours, cache on': (ctx) => ours(ctx, 10_000),
+  // Authorization: DPoP + a fresh proof per request (http.mjs sends them; see lib/dpop.mjs).
+  'ours, DPoP': async (ctx) => {
+    const { requireAuth } = await import('@auth/express');
+    return appWith(ctx, requireAuth(await dpopAuthOptions(ctx)));
+  },
 };
