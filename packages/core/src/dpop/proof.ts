@@ -84,23 +84,24 @@ const MAX_CACHED_URL_CHARS = 512;
 type MaybePromise<T> = T | PromiseLike<T>;
 const isThenable = <T>(v: MaybePromise<T>): v is PromiseLike<T> =>
   typeof (v as PromiseLike<T> | null)?.then === 'function';
-/** `f(v)` now when `v` is a value, after it settles when it is a promise: no await for sync backends. */
-const after = <T, U>(v: MaybePromise<T>, f: (t: T) => MaybePromise<U>): MaybePromise<U> =>
-  isThenable(v) ? Promise.resolve(v).then(f) : f(v);
+const signatureFailure = (cause: unknown): never => {
+  throw invalid('signature', MESSAGES.signature, cause);
+};
+/** A replay-store or nonce-source rejection: a 503, never a pass. */
+const storeFailure = (cause: unknown): never => {
+  throw fromStore(cause);
+};
 
-/** A replay-store or nonce-source call: a throw or a rejection is a 503, never a pass. */
-function storeCall<T>(call: () => MaybePromise<T>): MaybePromise<T> {
-  let result: MaybePromise<T>;
-  try {
-    result = call();
-  } catch (cause) {
-    throw fromStore(cause);
-  }
-  return isThenable(result)
-    ? Promise.resolve(result).then(undefined, (cause: unknown) => {
-        throw fromStore(cause);
-      })
-    : result;
+/** What the steps after the signature check need (one object per proof, no closures). */
+interface Pending {
+  readonly entry: ProofKey;
+  readonly segment: string;
+  readonly known: boolean;
+  readonly accessToken: string;
+  readonly ath: string;
+  readonly payload: Record<string, unknown>;
+  readonly iat: number;
+  readonly jti: string;
 }
 
 /** The verifier function with its memo sizes (for tests and monitoring; not public API). */
@@ -204,9 +205,6 @@ export function createProofVerifier(
     const ath = payload.ath;
     if (typeof ath !== 'string') throw invalid('ath-missing', MESSAGES.ath);
 
-    const badSignature = (cause: unknown): never => {
-      throw invalid('signature', MESSAGES.signature, cause);
-    };
     let valid: MaybePromise<boolean>;
     try {
       const signature = crypto.decode(proof.slice(d2 + 1));
@@ -218,50 +216,84 @@ export function createProofVerifier(
       entry.key ??= crypto.importPublicKey(entry.jwk, alg);
       const key = entry.key;
       valid = isThenable(key)
-        ? Promise.resolve(key)
-            .then((k) => crypto.verify(alg, k, input, signature))
-            .then(undefined, badSignature)
+        ? Promise.resolve(key).then((k) => crypto.verify(alg, k, input, signature))
         : crypto.verify(alg, key, input, signature);
     } catch (cause) {
       if (isAuthError(cause)) throw cause;
-      badSignature(cause);
+      return signatureFailure(cause);
     }
-
-    return after(valid!, (ok) => {
-      if (ok !== true) throw invalid('signature', MESSAGES.signature);
-      const jkt = known === undefined ? remember(segment, entry) : entry.jkt!;
-      return after(crypto.sha256Base64url(accessToken), (hash) => {
-        if (hash !== ath) throw invalid('ath', MESSAGES.ath);
-        return after(checkNonce(payload), () =>
-          after(jkt, (thumbprint) => {
-            // Scoped by key: another client's proof id cannot collide with this one's.
-            const expiresAtMs = (iat + settings.proofMaxAgeSeconds + settings.clockToleranceSeconds) * 1000;
-            return after(
-              storeCall(() => settings.replayStore.checkAndStore(`${thumbprint}.${jti}`, expiresAtMs)),
-              (fresh) => {
-                if (fresh !== true) throw invalid('replay', MESSAGES.replay);
-                return { jkt: thumbprint };
-              },
-            );
-          }),
-        );
-      });
-    });
+    const pending: Pending = {
+      entry,
+      segment,
+      known: known !== undefined,
+      accessToken,
+      ath,
+      payload,
+      iat,
+      jti,
+    };
+    // No closure on the synchronous path: each step calls the next directly unless it got a promise.
+    return isThenable(valid)
+      ? Promise.resolve(valid).then((ok) => afterSignature(ok, pending), signatureFailure)
+      : afterSignature(valid, pending);
   }
 
-  function checkNonce(payload: Record<string, unknown>): MaybePromise<void> {
-    const nonces = settings.nonces;
-    if (nonces === undefined) return undefined;
+  function afterSignature(ok: boolean, p: Pending): MaybePromise<VerifiedProof> {
+    if (ok !== true) throw invalid('signature', MESSAGES.signature);
+    if (!p.known) remember(p.segment, p.entry);
+    const hash = crypto.sha256Base64url(p.accessToken);
+    return isThenable(hash) ? Promise.resolve(hash).then((h) => afterAth(h, p)) : afterAth(hash, p);
+  }
+
+  function afterAth(hash: string, p: Pending): MaybePromise<VerifiedProof> {
+    if (hash !== p.ath) throw invalid('ath', MESSAGES.ath);
+    const nonce = settings.nonces === undefined ? undefined : checkNonce(p.payload);
+    if (nonce !== undefined) return Promise.resolve(nonce).then(() => afterNonce(p));
+    return afterNonce(p);
+  }
+
+  function afterNonce(p: Pending): MaybePromise<VerifiedProof> {
+    const jkt = p.entry.jkt!;
+    return isThenable(jkt) ? Promise.resolve(jkt).then((j) => replay(j, p)) : replay(jkt, p);
+  }
+
+  function replay(jkt: string, p: Pending): MaybePromise<VerifiedProof> {
+    // Scoped by key: another client's proof id cannot collide with this one's.
+    const expiresAtMs = (p.iat + settings.proofMaxAgeSeconds + settings.clockToleranceSeconds) * 1000;
+    let fresh: MaybePromise<boolean>;
+    try {
+      fresh = settings.replayStore.checkAndStore(`${jkt}.${p.jti}`, expiresAtMs);
+    } catch (cause) {
+      throw fromStore(cause);
+    }
+    return isThenable(fresh)
+      ? Promise.resolve(fresh).then((f) => replayAnswer(f, jkt), storeFailure)
+      : replayAnswer(fresh, jkt);
+  }
+
+  function replayAnswer(fresh: boolean, jkt: string): VerifiedProof {
+    if (fresh !== true) throw invalid('replay', MESSAGES.replay);
+    return { jkt };
+  }
+
+  /** Undefined when the nonce is valid now; a promise when the source answers later. */
+  function checkNonce(payload: Record<string, unknown>): PromiseLike<void> | undefined {
+    const nonces = settings.nonces!;
     const nonce = payload.nonce;
     if (typeof nonce !== 'string' || nonce === '') throw new DpopNonceError(nonces.current());
-    return after(
-      storeCall(() => nonces.isValid(nonce)),
-      (ok) => {
-        if (ok !== true) throw new DpopNonceError(nonces.current());
-      },
-    );
+    let ok: MaybePromise<boolean>;
+    try {
+      ok = nonces.isValid(nonce);
+    } catch (cause) {
+      throw fromStore(cause);
+    }
+    if (isThenable(ok))
+      return Promise.resolve(ok).then((valid) => {
+        if (valid !== true) throw new DpopNonceError(nonces.current());
+      }, storeFailure);
+    if (ok !== true) throw new DpopNonceError(nonces.current());
+    return undefined;
   }
-
   /**
    * The thumbprint of the proof's key when the request's `DPoP` header proves possession for
    * `accessToken`; rejects with an AuthError otherwise.

@@ -171,6 +171,22 @@ describe.each(BACKENDS)('proof verifier memos (%s backend)', (_name, backend) =>
     expect(await reason(stale(request(proof({ nonce: 'n1' })), TOKEN))).toBe('ERR_AUTH_DPOP_NONCE_REQUIRED');
   });
 
+  it('a signature check that throws or rejects is a signature failure, and nothing is remembered', async () => {
+    for (const verify of [
+      () => {
+        throw new Error('boom');
+      },
+      () => Promise.reject(new Error('boom')),
+    ]) {
+      const broken = createProofVerifier(readDpopSettings({ algorithms: ['ES256'], clock }, undefined), {
+        ...backend,
+        verify,
+      } as typeof backend);
+      expect(await reason(broken(request(proof()), TOKEN))).toBe('signature');
+      expect(broken.cacheSizes().headers).toBe(0);
+    }
+  });
+
   it('never throws synchronously: a bad request is a rejected promise', () => {
     const verify = verifier();
     const result = verify({ headers: {}, method: 'GET', url: '/payments' }, TOKEN);
