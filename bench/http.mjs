@@ -12,8 +12,13 @@
 // and authenticates the bearer token the load generator sends (RS256, local JWKS).
 // Each server runs in its own child process (tsx, so scenarios may import workspace sources); autocannon
 // runs here. Options: [framework…] --duration 5 --rounds 3 --connections 10 (or BENCH_* env vars);
-// --suite accept|reject|all (BENCH_SUITE) and --scenarios 'name,name' (BENCH_SCENARIOS: accept scenarios
-// and reject loads to run; the baselines always run) to save time.
+// --suite accept|reject|all|dpop (BENCH_SUITE) and --scenarios 'name,name' (BENCH_SCENARIOS: accept
+// scenarios and reject loads to run; the baselines always run) to save time. `dpop` runs only the
+// baseline, 'ours, cache on' and 'ours, DPoP' of each framework.
+// 'ours, DPoP': the server requires DPoP (http/lib/dpop.mjs); every request here sends the same
+// DPoP-bound token with a fresh proof (its own jti), from a pool signed before each load starts (enough
+// for the scenario's last req/s; if a load outruns it, more are signed on the fly and reported). The
+// row is reported as the CPU µs per request DPoP adds over 'ours, cache on' (Bearer, cached token).
 // Reject scenario modules also export rejectApp(ctx) => ({ port, close? }), and may export variants as
 // rejectApps: { [label]: (ctx) => ({ port, close? }) } (reported as "framework (label)").
 import { fork } from 'node:child_process';
@@ -23,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startRedisServer } from '../scripts/demo/redis.mjs';
+import { dpopClient } from './http/lib/dpop.mjs';
 import { startIssuer } from './http/lib/keys.mjs';
 
 // @auth/bench's directory: tsx reads its tsconfig.json, whose `paths` map @auth/* to their sources.
@@ -39,8 +45,10 @@ const { values, positionals } = parseArgs({
     scenarios: { type: 'string', default: env.BENCH_SCENARIOS ?? '' },
   },
 });
-if (!['accept', 'reject', 'all'].includes(values.suite))
-  throw new TypeError('--suite: accept, reject or all');
+if (!['accept', 'reject', 'all', 'dpop'].includes(values.suite))
+  throw new TypeError('--suite: accept, reject, all or dpop');
+const DPOP = 'ours, DPoP';
+const CACHE_ON = 'ours, cache on';
 const only = values.scenarios.split(',').filter(Boolean);
 /** CPU µs per request a cached token may add over no auth, per framework (issue: the glue's cost). */
 const GLUE_MAX_MICROS = { fastify: 1, hono: 1, express: 2, 'nest-express': 2, 'nest-fastify': 2 };
@@ -51,7 +59,9 @@ const REJECT_MAX_RATIO = 2;
 // Scenario names may hold commas ('ours, cache on'): `|` separates names too.
 const onlyNames = values.scenarios.split('|').map((n) => n.trim());
 const wanted = (name, baseline) =>
-  only.length === 0 || name === baseline || only.includes(name) || onlyNames.includes(name);
+  values.suite === 'dpop'
+    ? name === baseline || name === CACHE_ON || name === DPOP
+    : only.length === 0 || name === baseline || only.includes(name) || onlyNames.includes(name);
 const duration = Number(values.duration);
 const rounds = Math.max(1, Number(values.rounds));
 const connections = Number(values.connections);
@@ -110,17 +120,24 @@ function startServer(modulePath, scenario, ctx) {
   }));
 }
 
-/** `token`: a string, a function called per request, or undefined (no Authorization header). */
+/**
+ * `token`: a string, a function called per request, undefined (no Authorization header), or
+ * `{ headers() }` (DPoP: the headers of each request).
+ */
 function load(port, token, seconds, path = '/items') {
   const bearer = (t) => ({ authorization: `Bearer ${t}` });
+  const perRequest =
+    typeof token === 'function'
+      ? () => bearer(token())
+      : typeof token === 'object'
+        ? token.headers
+        : undefined;
   return autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     headers: typeof token === 'string' ? bearer(token) : {},
-    ...(typeof token === 'function'
+    ...(perRequest
       ? {
-          requests: [
-            { setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...bearer(token()) } }) },
-          ],
+          requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...perRequest() } }) }],
         }
       : {}),
     connections,
@@ -154,6 +171,26 @@ const modules = readdirSync(moduleDir)
   .concat((env.BENCH_MODULES ?? '').split(',').filter(Boolean));
 
 const issuer = await startIssuer();
+// The DPoP client: one key, its bound token, proofs made per load (each jti is single-use per server).
+const dpop = dpopClient();
+const dpopToken = issuer.boundToken(dpop.jkt);
+const dpopRate = {};
+const dpopExtra = { signedDuringLoad: 0 };
+/** DPoP credentials for one load of `seconds`: proofs for the scenario's best req/s so far, +30 %. */
+function dpopCredentials(key, seconds) {
+  let pool = dpop.proofs(Math.ceil((dpopRate[key] ?? 3000) * seconds * 1.3) + 500, dpopToken);
+  let next = 0;
+  return {
+    headers() {
+      if (next >= pool.length) {
+        pool = dpop.proofs(500, dpopToken);
+        next = 0;
+        dpopExtra.signedDuringLoad += 500;
+      }
+      return { authorization: `DPoP ${dpopToken}`, dpop: pool[next++] };
+    },
+  };
+}
 const ctx = { issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri };
 // The revocation scenarios (modules' `needsRedis`) share one redis-server, when one can be started.
 let redis;
@@ -186,7 +223,7 @@ try {
     if (positionals.length > 0 && !positionals.includes(mod.framework)) continue;
     try {
       if (values.suite !== 'reject') report.frameworks[mod.framework] = await runFramework(modulePath, mod);
-      if (values.suite !== 'accept' && mod.rejectApp) {
+      if ((values.suite === 'reject' || values.suite === 'all') && mod.rejectApp) {
         for (const label of ['', ...Object.keys(mod.rejectApps ?? {})]) {
           const name = label ? `${mod.framework} (${label})` : mod.framework;
           report.rejects[name] = await runRejects(modulePath, name, label);
@@ -216,13 +253,19 @@ async function runFramework(modulePath, mod) {
   const servers = {};
   for (const name of names) servers[name] = await startServer(modulePath, name, ctx);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
+  const key = (name) => `${mod.framework}/${name}`;
+  const credentials = (name, seconds) => (name === DPOP ? dpopCredentials(key(name), seconds) : issuer.token);
   // Warm-up: JIT, JWKS fetch, caches.
-  for (const name of names) await load(servers[name].port, issuer.token, warmup);
+  for (const name of names) {
+    const result = await load(servers[name].port, credentials(name, warmup), warmup);
+    if (name === DPOP) dpopRate[key(name)] = result.requests.average;
+  }
   for (let round = 0; round < rounds; round++) {
     // Alternate the order each round so drift (thermal, neighbours) does not favour one scenario.
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
-      const sample = await measure(servers[name], issuer.token);
+      const sample = await measure(servers[name], credentials(name, duration));
+      if (name === DPOP) dpopRate[key(name)] = Math.max(dpopRate[key(name)] ?? 0, sample.rps);
       samples[name].push(sample);
       process.stdout.write(`  round ${round + 1} ${name}: ${Math.round(sample.rps)} req/s\n`);
     }
@@ -287,6 +330,15 @@ async function runFramework(modulePath, mod) {
     checks.push({ scenario: 'revocation', added: +added.toFixed(2), max: REVOCATION_MAX_MICROS, pass });
     console.log(
       `  ${pass ? 'PASS' : 'MISS'} revocation: the Redis revocation check adds ${added.toFixed(2)} µs CPU/request to a cached token (target ≤ ${REVOCATION_MAX_MICROS})`,
+    );
+  }
+  // DPoP's cost: what a fresh proof per request (and the bound token, never cached) adds over Bearer
+  // with a cached token. No target; bench:dpop holds the proof verification's own target.
+  if (rows[DPOP] && rows[CACHE_ON]) {
+    const added = rows[DPOP].cpuPerRequest - rows[CACHE_ON].cpuPerRequest;
+    checks.push({ scenario: 'dpop', addedOverCacheOn: +added.toFixed(1) });
+    console.log(
+      `  DPoP adds ${added.toFixed(1)} µs CPU/request over '${CACHE_ON}' (${rows[DPOP].cpuPerRequest.toFixed(1)} vs ${rows[CACHE_ON].cpuPerRequest.toFixed(1)})`,
     );
   }
   for (const n of names) {
@@ -381,6 +433,29 @@ async function runRejects(modulePath, framework, label) {
 }
 
 report.loadEnd = loadavg()[0];
+if (dpopExtra.signedDuringLoad > 0) {
+  report.dpopProofsSignedDuringLoad = dpopExtra.signedDuringLoad;
+  console.log(`note: ${dpopExtra.signedDuringLoad} DPoP proofs were signed during loads (pool outrun)`);
+}
+// Side by side: the CPU a request costs with no auth, Bearer with a cached token, and DPoP.
+const dpopRows = Object.entries(report.frameworks).filter(([, f]) => f.rows[DPOP] && f.rows[CACHE_ON]);
+if (dpopRows.length > 0) {
+  console.log('\nDPoP per framework (server CPU µs/request, medians)');
+  console.table(
+    Object.fromEntries(
+      dpopRows.map(([name, f]) => [
+        name,
+        {
+          'no auth': +(f.rows['no auth']?.cpuPerRequest ?? Number.NaN).toFixed(1),
+          [CACHE_ON]: +f.rows[CACHE_ON].cpuPerRequest.toFixed(1),
+          [DPOP]: +f.rows[DPOP].cpuPerRequest.toFixed(1),
+          'DPoP adds': +(f.rows[DPOP].cpuPerRequest - f.rows[CACHE_ON].cpuPerRequest).toFixed(1),
+          'DPoP req/s': Math.round(f.rows[DPOP].rps),
+        },
+      ]),
+    ),
+  );
+}
 console.log(`load average ${loadAverage()} at the end`);
 mkdirSync(`${benchDir}results`, { recursive: true });
 writeFileSync(`${benchDir}results/http.json`, `${JSON.stringify(report, null, 2)}\n`);

@@ -3,6 +3,7 @@
 // so each server process holds only its own scenario's code.
 import express from 'express';
 import { closing, revocationCheck } from './lib/revocation.mjs';
+import { dpopAuthOptions } from './lib/dpop.mjs';
 
 export const framework = 'express';
 export const baseline = 'no auth';
@@ -74,5 +75,10 @@ export const scenarios = {
   'ours, cache on, revocation': async (ctx) => {
     const { check, close } = await revocationCheck(ctx, 'bench-http:express:');
     return closing(await ours(ctx, 10_000, { customCheck: check }), { close });
+  },
+  // Authorization: DPoP + a fresh proof per request (http.mjs sends them; see lib/dpop.mjs).
+  'ours, DPoP': async (ctx) => {
+    const { requireAuth } = await import('@auth/express');
+    return appWith(ctx, requireAuth(await dpopAuthOptions(ctx)));
   },
 };

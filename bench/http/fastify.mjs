@@ -3,6 +3,7 @@ import { createPublicKey } from 'node:crypto';
 // Fastify and the libraries compared against are devDependencies of @auth/bench (baselines load lazily).
 import Fastify from 'fastify';
 import { closing, revocationCheck } from './lib/revocation.mjs';
+import { dpopAuthOptions } from './lib/dpop.mjs';
 
 export const framework = 'fastify';
 export const baseline = 'no auth';
@@ -73,6 +74,8 @@ export const scenarios = {
   },
   'ours, cache off': (ctx) => ours(ctx, 0),
   'ours, cache on': (ctx) => ours(ctx, 10_000),
+  // Authorization: DPoP + a fresh proof per request (http.mjs sends them; see lib/dpop.mjs).
+  'ours, DPoP': async (ctx) => ours(ctx, 10_000, await dpopAuthOptions(ctx)),
   // Auth events: nobody listening (logger: false) vs an onEvent listener on every request.
   'ours, cache on, no listener': (ctx) => ours(ctx, 10_000, { logger: false }),
   'ours, cache on, onEvent': (ctx) => ours(ctx, 10_000, { logger: false, onEvent: () => {} }),

@@ -4,6 +4,7 @@
 // the app, the baselines and @auth/hono share one copy of Hono (one HTTPException class).
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
+import { dpopAuthOptions } from './lib/dpop.mjs';
 
 export const framework = 'hono';
 export const baseline = 'no auth';
@@ -69,4 +70,9 @@ export const scenarios = {
   },
   'ours, cache off': (ctx) => ours(ctx, 0),
   'ours, cache on': (ctx) => ours(ctx, 10_000),
+  // Authorization: DPoP + a fresh proof per request (http.mjs sends them; see lib/dpop.mjs).
+  'ours, DPoP': async (ctx) => {
+    const { requireAuth } = await import('@auth/hono');
+    return serve(ctx, requireAuth(await dpopAuthOptions(ctx)));
+  },
 };

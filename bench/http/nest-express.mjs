@@ -3,6 +3,7 @@
 // cache off and on. Decorators are applied as calls, so no decorator transform is needed.
 // Nest and the passport baseline are devDependencies of @auth/bench, at the versions (and peers) @auth/nest
 // resolves, so the app, the guards and @auth/nest share one copy of @nestjs/common and @nestjs/core.
+import { dpopAuthOptions } from './lib/dpop.mjs';
 
 export const framework = 'nest-express';
 export const baseline = 'no auth';
@@ -78,16 +79,18 @@ async function passport(platform, ctx) {
   return serve(platform, AppModule);
 }
 
-async function ours(platform, ctx, cacheSize) {
+async function ours(platform, ctx, cacheSize, options) {
   const common = await import('@nestjs/common');
   const { AuthGuard, AuthModule } = await import('@auth/nest');
   class AppModule {}
   common.Module({
     imports: [
-      AuthModule.forRoot({
-        issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
-        cacheSize,
-      }),
+      AuthModule.forRoot(
+        options ?? {
+          issuers: [{ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri }],
+          cacheSize,
+        },
+      ),
     ],
     controllers: [itemsController(common, [AuthGuard])],
   })(AppModule);
@@ -118,13 +121,15 @@ export async function nestRejectApp(platform, ctx) {
 
 export const rejectApp = (ctx) => nestRejectApp('express', ctx);
 
-/** The four scenarios on one Nest platform. */
+/** The five scenarios on one Nest platform. */
 export function nestScenarios(platform) {
   return {
     'no auth': () => noAuth(platform),
     '@nestjs/passport + passport-jwt': (ctx) => passport(platform, ctx),
     'ours, cache off': (ctx) => ours(platform, ctx, 0),
     'ours, cache on': (ctx) => ours(platform, ctx, 10_000),
+    // Authorization: DPoP + a fresh proof per request (http.mjs sends them; see lib/dpop.mjs).
+    'ours, DPoP': async (ctx) => ours(platform, ctx, 10_000, await dpopAuthOptions(ctx)),
   };
 }
 

@@ -52,6 +52,8 @@ export async function startIssuer() {
       exp: now + 3600,
       scope: 'read:items',
     }),
+    /** A DPoP-bound token (`cnf.jkt`) for the client key with thumbprint `jkt`. */
+    boundToken: (jkt) => sign({ ...claims, scope: 'read:items', cnf: { jkt } }),
     /** Signed with the published key, expired an hour ago. */
     expiredToken: sign({ ...claims, iat: now - 7200, exp: now - 3600 }),
     /** The published `kid`, signed with another key: fails only at the signature check. */

@@ -54,12 +54,16 @@ export function validatePublicUrl(value: unknown, name: string): string {
 
 /**
  * The normalised URL of the request the proof must name, or undefined when it cannot be known (no
- * `Host` header and no `publicUrl`).
+ * `Host` header and no `publicUrl`). `normalize` is `normalizeHtu` or a memo of it.
  *
  * @example
  * requestHtu({ headers: { host: 'api.example.com' }, url: '/payments?x=1', protocol: 'https' }); // 'https://api.example.com/payments'
  */
-export function requestHtu(req: RequestLike, publicUrl: string | undefined): string | undefined {
+export function requestHtu(
+  req: RequestLike,
+  publicUrl: string | undefined,
+  normalize: (url: string) => string | undefined = normalizeHtu,
+): string | undefined {
   const target = typeof req.originalUrl === 'string' ? req.originalUrl : req.url;
   if (typeof target !== 'string' || target === '') return undefined;
   let path: string;
@@ -83,5 +87,5 @@ export function requestHtu(req: RequestLike, publicUrl: string | undefined): str
     const protocol = req.protocol === 'https' ? 'https' : 'http';
     origin = `${protocol}://${host.value}`;
   }
-  return normalizeHtu(publicUrl === undefined ? `${origin}${path}` : `${publicUrl}${path}`);
+  return normalize(publicUrl === undefined ? `${origin}${path}` : `${publicUrl}${path}`);
 }

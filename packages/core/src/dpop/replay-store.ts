@@ -59,14 +59,40 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Memor
   if (typeof clock !== 'function')
     throw new ConfigurationError('memoryReplayStore(): clock must be a function');
   // Insertion order is close to expiry order (one acceptance window for every proof), so expired ids
-  // are found at the front of the map.
+  // are found at the front of the insertion queue. The queue is kept beside the Map rather than
+  // iterating the Map itself: V8 keeps deleted Map entries until a rehash and every new iterator steps
+  // over them, which made each call cost O(ids expired so far) once the store reached steady state.
   const seen = new Map<string, number>();
+  let ids: string[] = [];
+  let expiries: number[] = [];
+  let head = 0;
+  // After a full pass that freed nothing: no id expires before this, so a full store stays full until then.
+  let fullUntil = Number.NEGATIVE_INFINITY;
+  const requeue = (): void => {
+    ids = [...seen.keys()];
+    expiries = [...seen.values()];
+    head = 0;
+  };
   const sweep = (now: number, budget: number): void => {
-    for (const [id, expiresAt] of seen) {
-      if (budget-- <= 0) return;
-      if (expiresAt <= now) seen.delete(id);
-      else if (seen.size < maxEntries) return;
+    while (budget-- > 0 && head < ids.length) {
+      const at = expiries[head]!;
+      if (at > now) return;
+      const id = ids[head]!;
+      // Skip queue entries of ids stored again since (their Map value is the newer expiry).
+      if (seen.get(id) === at) seen.delete(id);
+      head++;
     }
+  };
+  /** Full: drops every expired id wherever it sits (expiries are not strictly in order), at most once per earliest expiry. */
+  const sweepAll = (now: number): void => {
+    if (now < fullUntil) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [id, at] of seen) {
+      if (at <= now) seen.delete(id);
+      else if (at < earliest) earliest = at;
+    }
+    fullUntil = seen.size >= maxEntries ? earliest : Number.NEGATIVE_INFINITY;
+    requeue();
   };
   return {
     get size() {
@@ -76,11 +102,24 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Memor
       const now = clock();
       const known = seen.get(id);
       if (known !== undefined && known > now) return false;
-      // Amortized: a few expired ids per call, a full pass only when full.
-      sweep(now, seen.size >= maxEntries ? seen.size : 4);
-      if (seen.size >= maxEntries) throw new Error('DPoP replay store is full');
-      seen.delete(id);
+      // Amortized O(1): a few expired ids per call; a full pass only when full.
+      sweep(now, 4);
+      if (seen.size >= maxEntries) {
+        sweep(now, ids.length);
+        if (seen.size >= maxEntries) sweepAll(now);
+        if (seen.size >= maxEntries) throw new Error('DPoP replay store is full');
+      }
+      if (known !== undefined) seen.delete(id);
       seen.set(id, expiresAtMs);
+      fullUntil = Number.NEGATIVE_INFINITY;
+      ids.push(id);
+      expiries.push(expiresAtMs);
+      // Drop the swept front now and then; rebuild when stale entries (ids stored again) pile up.
+      if (head > 1024 && head * 2 > ids.length) {
+        ids = ids.slice(head);
+        expiries = expiries.slice(head);
+        head = 0;
+      } else if (ids.length - head > 2 * maxEntries) requeue();
       return true;
     },
   };

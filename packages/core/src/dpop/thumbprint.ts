@@ -19,6 +19,5 @@ export function thumbprintInput(jwk: PublicJwk): string {
  * const jkt = await jwkThumbprint({ kty: 'EC', crv: 'P-256', x, y }, crypto); // compare with cnf.jkt
  */
 export function jwkThumbprint(jwk: PublicJwk, crypto: CryptoBackend): string | Promise<string> {
-  const digest = crypto.sha256(new TextEncoder().encode(thumbprintInput(jwk)));
-  return digest instanceof Promise ? digest.then((d) => crypto.encode(d)) : crypto.encode(digest);
+  return crypto.sha256Base64url(thumbprintInput(jwk));
 }

@@ -97,15 +97,8 @@ function parseHeader(segment: string, crypto: CryptoBackend, cached: boolean): J
  * proofs carry the client's key), so they cannot push issuers' headers out of the cache.
  */
 export function parseCompact(token: string, crypto: CryptoBackend, cacheHeader = true): ParsedToken {
-  if (!JWS_CHARS.test(token)) throw malformed();
-  // Exactly three segments; checkSegment rejects empty ones.
+  const d2 = splitCompact(token);
   const d1 = token.indexOf('.');
-  const d2 = d1 === -1 ? -1 : token.indexOf('.', d1 + 1);
-  if (d2 === -1 || token.indexOf('.', d2 + 1) !== -1) throw malformed();
-  checkSegment(token, 0, d1);
-  checkSegment(token, d1 + 1, d2);
-  checkSegment(token, d2 + 1, token.length);
-
   const header = parseHeader(token.slice(0, d1), crypto, cacheHeader);
   const payload = decodeJson(crypto, token.slice(d1 + 1, d2));
   return {
@@ -114,6 +107,37 @@ export function parseCompact(token: string, crypto: CryptoBackend, cacheHeader =
     signingInput: token.slice(0, d2),
     signature: crypto.decode(token.slice(d2 + 1)),
   };
+}
+
+/**
+ * Checks the compact-JWS shape of `token` (alphabet, exactly three non-empty canonical base64url
+ * segments) and returns the index of its second dot; throws ERR_AUTH_MALFORMED_TOKEN otherwise. The
+ * first dot is `token.indexOf('.')`. For callers that look a segment up before decoding it (DPoP).
+ */
+export function splitCompact(token: string): number {
+  if (!JWS_CHARS.test(token)) throw malformed();
+  // Exactly three segments; checkSegment rejects empty ones.
+  const d1 = token.indexOf('.');
+  const d2 = d1 === -1 ? -1 : token.indexOf('.', d1 + 1);
+  if (d2 === -1 || token.indexOf('.', d2 + 1) !== -1) throw malformed();
+  checkSegment(token, 0, d1);
+  checkSegment(token, d1 + 1, d2);
+  checkSegment(token, d2 + 1, token.length);
+  return d2;
+}
+
+/**
+ * A header segment (already checked by `splitCompact`) parsed and checked as `parseCompact` does,
+ * without the issuer header cache: a frozen JOSE header, or ERR_AUTH_MALFORMED_TOKEN /
+ * ERR_AUTH_ALG_NOT_ALLOWED.
+ */
+export function parseHeaderSegment(segment: string, crypto: CryptoBackend): JoseHeader {
+  return parseHeader(segment, crypto, false);
+}
+
+/** A payload segment (already checked by `splitCompact`) as a JSON object; ERR_AUTH_MALFORMED_TOKEN otherwise. */
+export function parsePayloadSegment(segment: string, crypto: CryptoBackend): Record<string, unknown> {
+  return decodeJson(crypto, segment);
 }
 
 function checkHeader(h: Record<string, unknown>): void {

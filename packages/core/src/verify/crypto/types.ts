@@ -24,8 +24,8 @@ export interface CryptoBackend {
   decode(segment: string): Uint8Array;
   /** bytes → unpadded base64url. */
   encode(bytes: Uint8Array): string;
-  /** SHA-256 of `bytes` (DPoP `ath` and RFC 7638 thumbprints). */
-  sha256(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** Unpadded base64url SHA-256 of the UTF-8 bytes of `text` (DPoP `ath` and RFC 7638 thumbprints). */
+  sha256Base64url(text: string): string | Promise<string>;
   /** Strict UTF-8 decoding; throws on invalid sequences; keeps a BOM (so JSON.parse rejects it). */
   utf8(bytes: Uint8Array): string;
   /** Imports a public key for `alg`; throws (or rejects) when the key material is invalid. */

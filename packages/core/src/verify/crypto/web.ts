@@ -93,8 +93,8 @@ export const backend: CryptoBackend = {
   name: 'web',
   decode: decodeBase64url,
   encode: encodeBase64url,
-  async sha256(bytes) {
-    return new Uint8Array(await subtle().digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  async sha256Base64url(text) {
+    return encodeBase64url(new Uint8Array(await subtle().digest('SHA-256', encoder.encode(text))));
   },
   utf8(bytes) {
     return decoder.decode(bytes);
