@@ -3,7 +3,13 @@
  * client address), counted on Redis so every replica sees every failure. Over the limit: 429
  * `ERR_AUTH_RATE_LIMITED` with `Retry-After`. Redis unavailable: fails open, with a log line.
  */
-import { AuthError, type Authenticator, ConfigurationError, type HeadersLike, type RequestLike } from '@auth/core';
+import {
+  AuthError,
+  type Authenticator,
+  ConfigurationError,
+  type HeadersLike,
+  type RequestLike,
+} from '@auth/core';
 import { commander, type RedisStoreOptions, tag } from './connection.ts';
 
 /**
@@ -156,10 +162,11 @@ export function limitFailures(
   keysOf: (req: RequestLike) => readonly string[],
 ): Authenticator {
   if (typeof authenticator?.authenticate !== 'function' || typeof authenticator.hasCredentials !== 'function')
-    throw new TypeError('limitFailures(): authenticator must be an Authenticator');
+    throw new ConfigurationError('limitFailures(): authenticator must be an Authenticator');
   if (typeof limiter?.guard !== 'function')
-    throw new TypeError('limitFailures(): limiter must be a FailureLimiter');
-  if (typeof keysOf !== 'function') throw new TypeError('limitFailures(): keysOf must be a function');
+    throw new ConfigurationError('limitFailures(): limiter must be a FailureLimiter');
+  if (typeof keysOf !== 'function')
+    throw new ConfigurationError('limitFailures(): keysOf must be a function');
   return {
     realm: authenticator.realm,
     hasCredentials: (req) => authenticator.hasCredentials(req),

@@ -2,6 +2,7 @@
 import { ConfigurationError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import {
+  limitFailures,
   redisFailureLimiter,
   redisJwksCacheStore,
   redisSecretStore,
@@ -50,6 +51,11 @@ describe('@auth/redis: setup mistakes are ConfigurationErrors', () => {
       'a session store without a name',
       () => redisSessionStore({ redis, name: '' } as never),
       /name must be a cookie name/,
+    ],
+    [
+      'limitFailures without an authenticator',
+      () => limitFailures({} as never, {} as never, () => []),
+      'limitFailures(): authenticator must be an Authenticator',
     ],
   ])('%s', (_, fn, message) => {
     const error = thrown(fn);

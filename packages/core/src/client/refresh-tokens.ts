@@ -2,7 +2,6 @@
  * `refreshTokens()`: keeps a user's access token fresh with the refresh token grant (RFC 6749 §6),
  * following refresh-token rotation and checking that a new ID token names the same subject.
  */
-import { ConfigurationError } from '../configuration-error.ts';
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../configuration-error.ts';
 import { isAuthClientError } from './client-error-brand.ts';
