@@ -76,7 +76,8 @@ const headers = { authorization: `Bearer ${idp.token}` }; // scope read:items
 async function warm(status) {
   let last;
   for (let i = 0; i < 5; i++) {
-    if ((last = await status()) === 200) return;
+    last = await status();
+    if (last === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   throw new Error(`warm-up answered ${last}`);
