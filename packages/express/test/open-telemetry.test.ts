@@ -8,7 +8,7 @@ import * as otel from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -21,6 +21,7 @@ const stop = registerInstrumentations({
 });
 const require = createRequire(import.meta.url);
 const express = require('express') as typeof import('express');
+const { spanAncestors } = await import('@auth/conformance');
 const { openTelemetryListener } = await import('@auth/core');
 const { authErrorHandler, requireAuth, requireScopes } = await import('../src/index.ts');
 const { listen, startIssuer } = await import('./helpers.ts');
@@ -31,19 +32,6 @@ afterAll(async () => {
   otel.trace.disable();
   otel.context.disable();
 });
-
-/** The chain of ancestors of a span among the finished ones (nearest first). */
-function ancestors(span: ReadableSpan, all: ReadableSpan[]): ReadableSpan[] {
-  const byId = new Map(all.map((s) => [s.spanContext().spanId, s]));
-  const chain: ReadableSpan[] = [];
-  for (let p = span.parentSpanContext; p !== undefined; ) {
-    const parent = byId.get(p.spanId);
-    if (parent === undefined) break;
-    chain.push(parent);
-    p = parent.parentSpanContext;
-  }
-  return chain;
-}
 
 describe('OpenTelemetry with the http and express instrumentations', () => {
   it('auth.authenticate and auth.authorize (allow and deny) nest under the HTTP server span of their request', async () => {
@@ -87,7 +75,7 @@ describe('OpenTelemetry with the http and express instrumentations', () => {
       'auth.authorize',
     ]);
     for (const server of appServers) {
-      const own = auths.filter((s) => ancestors(s, spans).includes(server));
+      const own = auths.filter((s) => spanAncestors(s, spans).includes(server));
       expect(own.map((s) => s.name)).toEqual(['auth.authenticate', 'auth.authorize']);
       for (const s of own) expect(s.spanContext().traceId).toBe(server.spanContext().traceId);
     }
@@ -96,10 +84,10 @@ describe('OpenTelemetry with the http and express instrumentations', () => {
       .map((s) => s.attributes['auth.decision']);
     expect(decisions).toEqual(['allow', 'allow', 'deny']);
     const jwks = spans.find((s) => s.name === 'auth.jwks.fetch');
-    expect(jwks && ancestors(jwks, spans)).toContain(appServers[0]);
+    expect(jwks && spanAncestors(jwks, spans)).toContain(appServers[0]);
     // Express's instrumentation took part: its middleware spans sit between the server and auth spans.
     const first = auths.find((s) => s.name === 'auth.authenticate')!;
-    expect(ancestors(first, spans).map((s) => s.instrumentationScope.name)).toEqual([
+    expect(spanAncestors(first, spans).map((s) => s.instrumentationScope.name)).toEqual([
       '@opentelemetry/instrumentation-express',
       '@opentelemetry/instrumentation-http',
     ]);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as otel from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -22,6 +22,7 @@ const Fastify = require('fastify') as typeof import('fastify').default;
 const FastifyOtelInstrumentation = require('@fastify/otel') as typeof import('@fastify/otel').default;
 const fastifyOtel = new FastifyOtelInstrumentation();
 fastifyOtel.setTracerProvider(provider);
+const { spanAncestors } = await import('@auth/conformance');
 const { openTelemetryListener } = await import('@auth/core');
 const { fastifyAuth } = await import('../src/index.ts');
 const { authOptions, token } = await import('./tokens.ts');
@@ -32,19 +33,6 @@ afterAll(async () => {
   otel.trace.disable();
   otel.context.disable();
 });
-
-/** The chain of ancestors of a span among the finished ones (nearest first). */
-function ancestors(span: ReadableSpan, all: ReadableSpan[]): ReadableSpan[] {
-  const byId = new Map(all.map((s) => [s.spanContext().spanId, s]));
-  const chain: ReadableSpan[] = [];
-  for (let p = span.parentSpanContext; p !== undefined; ) {
-    const parent = byId.get(p.spanId);
-    if (parent === undefined) break;
-    chain.push(parent);
-    p = parent.parentSpanContext;
-  }
-  return chain;
-}
 
 describe('OpenTelemetry with the http instrumentation and @fastify/otel', () => {
   it('auth.authenticate and auth.authorize (allow and deny) nest under the HTTP server span of their request', async () => {
@@ -73,7 +61,7 @@ describe('OpenTelemetry with the http instrumentation and @fastify/otel', () => 
     const auths = spans.filter((s) => s.name === 'auth.authenticate' || s.name === 'auth.authorize');
     expect(auths).toHaveLength(6);
     for (const server of servers) {
-      const own = auths.filter((s) => ancestors(s, spans).includes(server));
+      const own = auths.filter((s) => spanAncestors(s, spans).includes(server));
       expect(own.map((s) => s.name)).toEqual(['auth.authenticate', 'auth.authorize']);
       for (const s of own) expect(s.spanContext().traceId).toBe(server.spanContext().traceId);
     }
@@ -82,7 +70,7 @@ describe('OpenTelemetry with the http instrumentation and @fastify/otel', () => 
       .map((s) => s.attributes['auth.decision']);
     expect(decisions).toEqual(['allow', 'allow', 'deny']);
     // @fastify/otel took part: its request span sits between the server and auth spans.
-    expect(ancestors(auths[0]!, spans).map((s) => s.instrumentationScope.name)).toEqual([
+    expect(spanAncestors(auths[0]!, spans).map((s) => s.instrumentationScope.name)).toEqual([
       '@fastify/otel',
       '@opentelemetry/instrumentation-http',
     ]);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as otel from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -21,6 +21,7 @@ const require = createRequire(import.meta.url);
 require('node:http');
 const { serve } = require('@hono/node-server') as typeof import('@hono/node-server');
 const { Hono } = await import('hono');
+const { spanAncestors } = await import('@auth/conformance');
 const { openTelemetryListener } = await import('@auth/core');
 const { requireAuth, requireScopes } = await import('../src/index.ts');
 const { authOptions, token } = await import('./tokens.ts');
@@ -31,19 +32,6 @@ afterAll(async () => {
   otel.trace.disable();
   otel.context.disable();
 });
-
-/** The chain of ancestors of a span among the finished ones (nearest first). */
-function ancestors(span: ReadableSpan, all: ReadableSpan[]): ReadableSpan[] {
-  const byId = new Map(all.map((s) => [s.spanContext().spanId, s]));
-  const chain: ReadableSpan[] = [];
-  for (let p = span.parentSpanContext; p !== undefined; ) {
-    const parent = byId.get(p.spanId);
-    if (parent === undefined) break;
-    chain.push(parent);
-    p = parent.parentSpanContext;
-  }
-  return chain;
-}
 
 describe('OpenTelemetry with the http instrumentation, Hono on @hono/node-server', () => {
   it('auth.authenticate and auth.authorize (allow and deny) nest under the HTTP server span of their request', async () => {
@@ -74,7 +62,7 @@ describe('OpenTelemetry with the http instrumentation, Hono on @hono/node-server
     const auths = spans.filter((s) => s.name === 'auth.authenticate' || s.name === 'auth.authorize');
     expect(auths).toHaveLength(6);
     for (const server of servers) {
-      const own = auths.filter((s) => ancestors(s, spans).includes(server));
+      const own = auths.filter((s) => spanAncestors(s, spans).includes(server));
       expect(own.map((s) => s.name)).toEqual(['auth.authenticate', 'auth.authorize']);
       for (const s of own) {
         expect(s.spanContext().traceId).toBe(server.spanContext().traceId);

@@ -6,38 +6,15 @@ import { hs256 } from '@auth/conformance';
 import { Controller, Get, Logger, UseGuards } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthEvent } from '@auth/core';
-import { AuthGuard, AuthModule, Authorize, Scopes, ScopeGuard } from '../src/index.ts';
+import { AuthGuard, AuthModule } from '../src/index.ts';
 import { type Running, serve } from './support/platforms.ts';
+import { ScopedController } from './support/scoped-controller.ts';
 
 @Controller()
 @UseGuards(AuthGuard)
 class ItemsController {
   @Get('items')
   items() {
-    return [];
-  }
-}
-
-function weekdaysPolicy() {
-  return { allowed: false as const, code: 'ERR_AUTH_FORBIDDEN' as const, reason: 'Not today' };
-}
-
-@Controller()
-@UseGuards(AuthGuard, ScopeGuard)
-class GuardedController {
-  @Get('read')
-  @Scopes('read')
-  read() {
-    return [];
-  }
-  @Get('write')
-  @Scopes('write')
-  write() {
-    return [];
-  }
-  @Get('custom')
-  @Authorize(weekdaysPolicy)
-  custom() {
     return [];
   }
 }
@@ -92,7 +69,7 @@ describe('auth events in the log', () => {
       const server = await serve(
         platform,
         [AuthModule.forRoot({ ...hs256.authOptions(), onEvent: (e: AuthEvent) => events.push(e) })],
-        [GuardedController],
+        [ScopedController],
       );
       opened.push(server);
       const headers = hs256.bearer({ scope: 'read' });

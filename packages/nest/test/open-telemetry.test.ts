@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry with the real instrumentations (http, and @opentelemetry/instrumentation-nestjs-core
  * where it supports the Nest major: 4 to 11) and the Node SDK: the auth spans of one request through a
- * real Nest server (AuthGuard + ScopeGuard with `@Scopes`) nest under that request's HTTP server span,
+ * real Nest server (AuthGuard + ScopeGuard with `@Scopes`, test/support/scoped-controller.ts) nest under that request's HTTP server span,
  * on the Express and the Fastify platform: same trace, the server span an ancestor.
  */
 import { createRequire } from 'node:module';
@@ -9,7 +9,7 @@ import * as otel from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -21,10 +21,10 @@ const stop = registerInstrumentations({
   instrumentations: [new HttpInstrumentation(), new NestInstrumentation()],
 });
 createRequire(import.meta.url)('node:http');
-const { Controller, Get, UseGuards } = await import('@nestjs/common');
-const { hs256 } = await import('@auth/conformance');
+const { hs256, spanAncestors } = await import('@auth/conformance');
 const { openTelemetryListener } = await import('@auth/core');
-const { AuthGuard, AuthModule, Scopes, ScopeGuard } = await import('../src/index.ts');
+const { AuthModule } = await import('../src/index.ts');
+const { ScopedController } = await import('./support/scoped-controller.ts');
 const { serve } = await import('./support/platforms.ts');
 
 afterAll(async () => {
@@ -35,41 +35,13 @@ afterAll(async () => {
 });
 beforeEach(() => exporter.reset());
 
-@Controller()
-@UseGuards(AuthGuard, ScopeGuard)
-class ItemsController {
-  @Get('read')
-  @Scopes('read')
-  read() {
-    return [];
-  }
-  @Get('write')
-  @Scopes('write')
-  write() {
-    return [];
-  }
-}
-
-/** The chain of ancestors of a span among the finished ones (nearest first). */
-function ancestors(span: ReadableSpan, all: ReadableSpan[]): ReadableSpan[] {
-  const byId = new Map(all.map((s) => [s.spanContext().spanId, s]));
-  const chain: ReadableSpan[] = [];
-  for (let p = span.parentSpanContext; p !== undefined; ) {
-    const parent = byId.get(p.spanId);
-    if (parent === undefined) break;
-    chain.push(parent);
-    p = parent.parentSpanContext;
-  }
-  return chain;
-}
-
 describe('OpenTelemetry with the http and nestjs-core instrumentations', () => {
   for (const platform of ['express', 'fastify'] as const) {
     it(`${platform}: auth.authenticate and auth.authorize (allow and deny) nest under the HTTP server span of their request`, async () => {
       const server = await serve(
         platform,
         [AuthModule.forRoot({ ...hs256.authOptions(), logger: false, onEvent: openTelemetryListener(otel) })],
-        [ItemsController],
+        [ScopedController],
       );
       const jwt = hs256.token({ scope: 'read' });
       const headers = { authorization: `Bearer ${jwt}` };
@@ -90,7 +62,7 @@ describe('OpenTelemetry with the http and nestjs-core instrumentations', () => {
       const auths = spans.filter((s) => s.name === 'auth.authenticate' || s.name === 'auth.authorize');
       expect(auths).toHaveLength(6);
       for (const server of servers) {
-        const own = auths.filter((s) => ancestors(s, spans).includes(server));
+        const own = auths.filter((s) => spanAncestors(s, spans).includes(server));
         expect(own.map((s) => s.name)).toEqual(['auth.authenticate', 'auth.authorize']);
         for (const s of own) expect(s.spanContext().traceId).toBe(server.spanContext().traceId);
       }
@@ -100,7 +72,7 @@ describe('OpenTelemetry with the http and nestjs-core instrumentations', () => {
       expect(decisions).toEqual(['allow', 'allow', 'deny']);
       // Nest 11 (CommonJS, in the nestjs-core instrumentation's range): its handler span sits between
       // the server and the auth spans. Nest 12 (ESM-only, outside that range): the server span only.
-      expect(ancestors(auths[0]!, spans).map((s) => s.instrumentationScope.name)).toEqual(
+      expect(spanAncestors(auths[0]!, spans).map((s) => s.instrumentationScope.name)).toEqual(
         process.env.EXPECTED_NEST_MAJOR === '11'
           ? ['@opentelemetry/instrumentation-nestjs-core', '@opentelemetry/instrumentation-http']
           : ['@opentelemetry/instrumentation-http'],
