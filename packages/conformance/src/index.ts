@@ -23,3 +23,4 @@ export { freePort, HeadlessBrowser, webLoginConformance } from './web-login.ts';
 export type { WebLoginEnvironment } from './web-login.ts';
 export { describeDemoMain } from './demo-main.ts';
 export * as hs256 from './hs256.ts';
+export { spanAncestors, type SpanLike } from './span-ancestors.ts';

@@ -195,6 +195,7 @@ export type {
   ApiKeyRejectedEvent,
   AuthEvent,
   AuthEventListener,
+  AuthAuthorizedEvent,
   AuthFailureEvent,
   AuthLogger,
   AuthLogLevel,

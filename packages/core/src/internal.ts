@@ -26,5 +26,6 @@ export { ALLOW, decisionToError, isDenial, ROLES } from './authorize/index.ts';
 export { TokenManager } from './client/token-manager.ts';
 export type { GrantResult, TokenManagerHooks } from './client/token-manager.ts';
 export { EventHub, eventHubOf } from './observe/event-hub.ts';
+export { policyName } from './observe/observe-authorize.ts';
 export { attachEventLogging, consoleLines, LOGGING_KEYS } from './observe/adapter-logging.ts';
 export type { AuthLoggingOptions, LineSink } from './observe/adapter-logging.ts';

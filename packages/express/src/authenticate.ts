@@ -7,7 +7,7 @@ import {
 } from '@auth/core/internal';
 import { type Authenticator, MissingTokenError, type Principal } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { bind, needsFormBody, readFormBody, realmOf, rememberRealm, settle } from './binding.ts';
+import { bind, needsFormBody, readFormBody, realmOf, rememberBinding, settle } from './binding.ts';
 
 /**
  * What the middleware authenticates with (core's options, a Verifier, an Authenticator, or
@@ -25,9 +25,8 @@ export type AuthMiddleware = RequestHandler & { readonly authenticator: Authenti
 
 function middleware(source: AuthSource | undefined, route: RouteRequirement, name: string): AuthMiddleware {
   const binding = bind(source, `@auth/express ${name}()`);
-  const { realm } = binding;
   const handler = (req: Request, res: Response, next: NextFunction): void => {
-    rememberRealm(req, realm);
+    rememberBinding(req, binding);
     if (needsFormBody(req))
       readFormBody(req, res, next, () => settle(req, binding.run(req, route), next, true));
     else settle(req, binding.run(req, route), next, true);

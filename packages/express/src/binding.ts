@@ -5,6 +5,7 @@ import {
   authorizePrincipal,
   consoleLines,
   createAuthBinding,
+  type EventHub,
   isBearerCredentials,
   LOGGING_KEYS,
 } from '@auth/core/internal';
@@ -38,21 +39,25 @@ export function bind(source: unknown, where: string): AuthBinding<Request> {
 }
 
 // The realm of the authenticating middleware, remembered on the request so a later authorization
-// middleware renders the same challenge. The default realm needs no note: no extra property then.
+// middleware renders the same challenge, and its event hub, so that middleware's decisions reach the
+// same listeners. The default realm and a hub nobody listens to need no note: no extra property then.
 const REALM = Symbol('@auth/express.realm');
-type WithRealm = Request & { [REALM]?: string };
+const EVENTS = Symbol('@auth/express.events');
+type WithRealm = Request & { [REALM]?: string; [EVENTS]?: EventHub | undefined };
 
-export function rememberRealm(req: Request, realm: string): void {
+export function rememberBinding(req: Request, binding: AuthBinding<Request>): void {
+  const { realm, events } = binding;
   if (realm !== DEFAULT_REALM || REALM in req) (req as WithRealm)[REALM] = realm;
+  if (events?.active === true || EVENTS in req) (req as WithRealm)[EVENTS] = events;
 }
 
 export function realmOf(req: Request): string {
   return (req as WithRealm)[REALM] ?? DEFAULT_REALM;
 }
 
-/** Applies a policy to `req.auth` in the remembered realm. */
+/** Applies a policy to `req.auth` in the remembered realm, reporting the decision to the remembered hub. */
 export function authorizeRequest(req: Request, policy: Policy): AuthOutcome | Promise<AuthOutcome> {
-  return authorizePrincipal(req.auth, policy, () => contextOf(req), realmOf(req));
+  return authorizePrincipal(req.auth, policy, () => contextOf(req), realmOf(req), (req as WithRealm)[EVENTS]);
 }
 
 /** Continues the chain: an AuthError goes to `next(err)`; a principal (or none) to `req.auth`, then `next()`. */

@@ -7,7 +7,7 @@ import {
   type RequestLike,
   renderAuthError,
 } from '@auth/core';
-import type { AuthOutcome, RouteRequirement } from '@auth/core/internal';
+import { type AuthOutcome, policyName, type RouteRequirement } from '@auth/core/internal';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { sendRendered } from './reply.ts';
 import { type AuthState, getState } from './state.ts';
@@ -46,18 +46,22 @@ export function contextOf(request: FastifyRequest): PolicyContext {
 }
 
 /**
- * One log line per failure, named after what failed: a 403 is an authorization denial, not an
- * authentication failure. Client mistakes are `info`; a 503 (keys, stores or a decision point out of
- * reach) is the server's problem and `warn`. Code, status and the server-side detail: never the token.
+ * One log line per failure, named after what failed: a 403 is an authorization denial (with the
+ * route's policy and the scopes it required), not an authentication failure. Client mistakes are
+ * `info`; a 503 (keys, stores or a decision point out of reach) is the server's problem and `warn`.
+ * Code, status and the server-side detail: never the token.
  */
-function logFailure(reply: FastifyReply, error: AuthError): void {
+function logFailure(reply: FastifyReply, error: AuthError, route: RouteRequirement | undefined): void {
   // The server-side detail (claim, issuer seen vs configured, kid, JWKS URL) names what did not match.
-  const fields =
+  const fields: Record<string, unknown> =
     error.detail === undefined
       ? { code: error.code, status: error.status }
       : { code: error.code, status: error.status, detail: error.detail };
-  if (error.status === 403) reply.log.info(fields, 'authorization denied');
-  else if (error.status >= 500) reply.log.warn(fields, 'authentication unavailable');
+  if (error.status === 403) {
+    if (route?.policy !== undefined) fields.policy = policyName(route.policy);
+    if (error.requiredScopes.length > 0) fields.required = error.requiredScopes;
+    reply.log.info(fields, 'authorization denied');
+  } else if (error.status >= 500) reply.log.warn(fields, 'authentication unavailable');
   else reply.log.info(fields, 'authentication failed');
 }
 
@@ -73,6 +77,7 @@ function conclude(
   request: FastifyRequest,
   reply: FastifyReply,
   outcome: AuthOutcome,
+  route?: RouteRequirement,
 ): AuthError | undefined | typeof SENT {
   if (!isAuthError(outcome)) {
     // Optional and no credentials: undefined, so no other registration's principal stays behind.
@@ -80,7 +85,7 @@ function conclude(
     return undefined;
   }
   if (state?.throwErrors) return outcome;
-  logFailure(reply, outcome);
+  logFailure(reply, outcome, route);
   sendRendered(reply, state === undefined ? renderAuthError(outcome) : state.binding.render(outcome));
   return SENT;
 }
@@ -106,12 +111,12 @@ export function authHook(route: RouteRequirement, fixed?: AuthState): AuthHook {
     const state = fixed ?? getState(request.server);
     const outcome = state === undefined ? NO_REGISTRATION : state.binding.run(request, route);
     if (outcome instanceof Promise) {
-      const settled = outcome.then((o: AuthOutcome) => conclude(state, request, reply, o));
+      const settled = outcome.then((o: AuthOutcome) => conclude(state, request, reply, o, route));
       if (done === undefined) return settled.then(asPromise);
       settled.then((result) => finish(result, done), done);
       return undefined;
     }
-    const result = conclude(state, request, reply, outcome);
+    const result = conclude(state, request, reply, outcome, route);
     if (done === undefined) return asPromise(result);
     finish(result, done);
     return undefined;

@@ -1,4 +1,4 @@
-import { type AuthError, createAuthenticator, isAuthError, orgParam } from '@auth/core';
+import { type AuthError, type AuthEvent, createAuthenticator, isAuthError, orgParam } from '@auth/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fastifyAuth, type RouteAuthConfig, replyAuthError } from '../src/index.ts';
@@ -664,6 +664,44 @@ describe('failure logging', () => {
       ['authentication failed', 30, 401, 'ERR_AUTH_MISSING_TOKEN'],
     ]);
     expect(JSON.stringify(lines)).not.toContain(jwt);
+  });
+
+  it('authorization events from route config, fastify.requireScopes and fastify.authorize: allow and deny name the policy', async () => {
+    const events: AuthEvent[] = [];
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level: 'info', stream } });
+    apps.push(app);
+    await app.register(fastifyAuth, { ...authOptions(), onEvent: (e: AuthEvent) => events.push(e) });
+    function weekdaysPolicy() {
+      return { allowed: false as const, code: 'ERR_AUTH_FORBIDDEN' as const, reason: 'Not today' };
+    }
+    app.get('/config', { config: { auth: { scopes: ['read'] } } }, async () => []);
+    app.get('/config-write', { config: { auth: { scopes: ['write'] } } }, async () => []);
+    app.get('/hook', { onRequest: app.requireScopes('read') }, async () => []);
+    app.get('/hook-write', { onRequest: app.requireScopes('write') }, async () => []);
+    app.get('/custom', { onRequest: app.authorize(weekdaysPolicy) }, async () => []);
+    const headers = bearer({ scope: 'read' });
+    const decisions = () =>
+      events
+        .filter((e) => e.type === 'auth.authorized' || (e.type === 'auth.failure' && e.stage === 'authorize'))
+        .map((e) => [e.type, 'policy' in e ? e.policy : undefined]);
+    for (const url of ['/config', '/config-write', '/hook', '/hook-write', '/custom'])
+      await get(app, url, headers);
+    expect(decisions()).toEqual([
+      ['auth.authorized', 'requireScopes'],
+      ['auth.failure', 'requireScopes'],
+      ['auth.authorized', 'requireScopes'],
+      ['auth.failure', 'requireScopes'],
+      ['auth.failure', 'weekdays'],
+    ]);
+    expect(events.find((e) => e.type === 'auth.failure')).toMatchObject({ required: ['write'], status: 403 });
+    const denied = lines.filter((l) => l.msg === 'authorization denied');
+    expect(denied.map((l) => [l.policy, l.required])).toEqual([
+      ['requireScopes', ['write']],
+      ['requireScopes', ['write']],
+      ['weekdays', undefined],
+    ]);
   });
 
   it('a wrong audience: one request.log line naming the audiences seen and configured', async () => {

@@ -3,7 +3,9 @@ import {
   attachEventLogging,
   authorizePrincipal,
   consoleLines,
+  type AuthBinding,
   createAuthBinding,
+  type EventHub,
   isBearerCredentials,
   LOGGING_KEYS,
 } from '@auth/core/internal';
@@ -15,7 +17,8 @@ import type { Context } from 'hono';
 
 const BODY = Symbol('@auth/hono.body');
 const REALM = Symbol('@auth/hono.realm');
-type AuthContext = Context & { [BODY]?: unknown; [REALM]?: string };
+const EVENTS = Symbol('@auth/hono.events');
+type AuthContext = Context & { [BODY]?: unknown; [REALM]?: string; [EVENTS]?: EventHub | undefined };
 
 type NodeIncoming = {
   headers?: Record<string, string | string[] | undefined>;
@@ -56,14 +59,21 @@ export const bind = (source: unknown, where: string) => {
   return binding;
 };
 
-export function rememberRealm(c: Context, realm: string): void {
-  // The default realm needs no note: no extra property on the hot path.
+/**
+ * Notes the realm and event hub of the middleware that authenticates, for a later authorization
+ * middleware (same challenge, decisions to the same listeners).
+ */
+export function rememberBinding(c: Context, binding: AuthBinding<Context>): void {
+  const { realm, events } = binding;
+  // The default realm and a hub nobody listens to need no note: no extra property on the hot path.
   if (realm !== DEFAULT_REALM || REALM in c) (c as AuthContext)[REALM] = realm;
+  if (events?.active === true || EVENTS in c) (c as AuthContext)[EVENTS] = events;
 }
 
 /** Applies a policy to `c.var.auth` in the realm of the middleware that authenticated. */
 export function authorizeContext(c: Context, policy: Policy): AuthOutcome | Promise<AuthOutcome> {
-  return authorizePrincipal(c.get('auth'), policy, () => contextOf(c), (c as AuthContext)[REALM]);
+  const noted = c as AuthContext;
+  return authorizePrincipal(c.get('auth'), policy, () => contextOf(c), noted[REALM], noted[EVENTS]);
 }
 
 // What a form body may cost when only read to find a second token (RFC 6750 §2: a header token beside

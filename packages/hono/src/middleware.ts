@@ -12,7 +12,7 @@ import {
 import { isAuthError, type Policy } from '@auth/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { authorizeContext, bind, needsFormBody, readFormBody, rememberRealm } from './binding.ts';
+import { authorizeContext, bind, needsFormBody, readFormBody, rememberBinding } from './binding.ts';
 import type { AuthEnv, OptionalAuthEnv } from './env.ts';
 import { toHTTPException } from './exception.ts';
 
@@ -29,9 +29,9 @@ export type AuthSource = CoreAuthSource & AuthLoggingOptions;
 
 function authMiddleware(source: AuthSource | undefined, route: RouteRequirement, name: string) {
   const binding = bind(source, `@auth/hono ${name}()`);
-  const { realm, readsBody } = binding;
+  const { readsBody } = binding;
   return async (c: Context, next: () => Promise<void>) => {
-    rememberRealm(c, realm);
+    rememberBinding(c, binding);
     if (needsFormBody(c, readsBody)) await readFormBody(c);
     let outcome: AuthOutcome | Promise<AuthOutcome> = binding.run(c, route);
     if (outcome instanceof Promise) outcome = await outcome;

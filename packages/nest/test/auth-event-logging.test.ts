@@ -5,8 +5,10 @@
 import { hs256 } from '@auth/conformance';
 import { Controller, Get, Logger, UseGuards } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AuthEvent } from '@auth/core';
 import { AuthGuard, AuthModule } from '../src/index.ts';
 import { type Running, serve } from './support/platforms.ts';
+import { ScopedController } from './support/scoped-controller.ts';
 
 @Controller()
 @UseGuards(AuthGuard)
@@ -58,4 +60,39 @@ describe('auth events in the log', () => {
       ['info', expect.objectContaining({ type: 'auth.failure', code: 'ERR_AUTH_INVALID_AUDIENCE' })],
     ]);
   });
+
+  for (const platform of ['express', 'fastify'] as const) {
+    it(`${platform}: ScopeGuard decisions are events (auth.authorized, auth.failure naming the policy) and one Logger line per denial`, async () => {
+      const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => {});
+      vi.spyOn(Logger.prototype, 'debug').mockImplementation(() => {});
+      const events: AuthEvent[] = [];
+      const server = await serve(
+        platform,
+        [AuthModule.forRoot({ ...hs256.authOptions(), onEvent: (e: AuthEvent) => events.push(e) })],
+        [ScopedController],
+      );
+      opened.push(server);
+      const headers = hs256.bearer({ scope: 'read' });
+      expect((await fetch(`${server.url}/read`, { headers })).status).toBe(200);
+      expect(events.at(-1)).toMatchObject({
+        type: 'auth.authorized',
+        policy: 'requireScopes',
+        subject: 'user-1',
+      });
+      expect((await fetch(`${server.url}/write`, { headers })).status).toBe(403);
+      expect(events.at(-1)).toMatchObject({
+        type: 'auth.failure',
+        stage: 'authorize',
+        policy: 'requireScopes',
+        required: ['write'],
+      });
+      expect((await fetch(`${server.url}/custom`, { headers })).status).toBe(403);
+      expect(events.at(-1)).toMatchObject({ type: 'auth.failure', stage: 'authorize', policy: 'weekdays' });
+      const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('auth '));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toContain('denied 403 ERR_AUTH_INSUFFICIENT_SCOPE');
+      expect(lines[0]).toContain('(policy requireScopes)');
+      expect(lines[1]).toContain('(policy weekdays)');
+    });
+  }
 });

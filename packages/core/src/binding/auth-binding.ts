@@ -31,7 +31,7 @@ import type { Decision, Policy, PolicyContext, Principal, RequestLike } from '..
 import { resolveAuthenticator, type ResolveOptions } from './auth-source.ts';
 import type { RouteRequirement } from './route-requirement.ts';
 import { type EventHub, eventHubOf, failureEvent, now } from '../observe/event-hub.ts';
-import { emitDenial } from '../observe/observe-authorize.ts';
+import { emitAuthorized, emitDenial } from '../observe/observe-authorize.ts';
 
 /**
  * What a run ends with: the principal, `undefined` (an optional route without credentials, or a public
@@ -74,6 +74,11 @@ export interface AuthBinding<Req> {
   readonly readsBody: boolean;
   /** RFC 9728 metadata to serve at `resourceMetadata.path` (GET, public), when configured. */
   readonly resourceMetadata: ResourceMetadata | undefined;
+  /**
+   * Where the authenticator reports its events (undefined for someone else's authenticator): an
+   * adapter's separate authorization middleware reports its decisions here too.
+   */
+  readonly events: EventHub | undefined;
   /** Authenticate as `route.mode` says, then apply `route.policy`. Sync when the token was cached. */
   run(req: Req, route: RouteRequirement): AuthOutcome | Promise<AuthOutcome>;
   /** Authenticate only (`optional`: no credentials → undefined). */
@@ -232,6 +237,7 @@ export function createAuthBinding<Req>(source: unknown, options: BindingOptions<
     owned,
     readsBody,
     resourceMetadata: resourceMetadataOf(authenticator),
+    events,
     run(req: Req, route: RouteRequirement): AuthOutcome | Promise<AuthOutcome> {
       if (route.mode === 'public') return undefined;
       const outcome = authenticate(req, route.mode === 'optional');
@@ -255,8 +261,10 @@ const missingByRealm = new Map<string, AuthError>();
 /**
  * Applies `policy` to `principal` (undefined → 401 `MissingTokenError`): the principal when allowed,
  * else the AuthError to render in `realm` (403, or 503 when the policy throws or rejects). Synchronous
- * when the policy is. Denials are reported to `events` when given. For adapters whose authorization step runs apart from authentication (Express
- * and Hono middleware after `requireAuth`).
+ * when the policy is. Decisions are reported to `events` when given and listened to (`auth.authorized`,
+ * or `auth.failure` with the policy's name). For adapters whose authorization step runs apart from
+ * authentication (Express and Hono middleware after `requireAuth`), with the hub of the binding that
+ * authenticated the request.
  *
  * @example
  * ```ts
@@ -282,7 +290,7 @@ export function authorizePrincipal(
   const startedAt = events?.active === true ? now() : undefined;
   const fail = (cause: unknown): AuthError => {
     const error = toAuthError(cause).withRealm(realm);
-    if (events?.active === true) emitDenial(events, error, startedAt);
+    if (events?.active === true) emitDenial(events, error, startedAt, policy);
     return error;
   };
   let decision: Decision | PromiseLike<Decision>;
@@ -293,7 +301,9 @@ export function authorizePrincipal(
   }
   const settle = (d: unknown): AuthOutcome => {
     const normalized = normalizeDecision(d);
-    return normalized.allowed === true ? principal : fail(decisionToError(normalized));
+    if (normalized.allowed !== true) return fail(decisionToError(normalized));
+    if (events?.active === true) emitAuthorized(events, principal, policy, startedAt);
+    return principal;
   };
   if (isThenable(decision)) {
     return Promise.resolve(decision).then(settle, (cause: unknown) => fail(policyFailed(cause)));

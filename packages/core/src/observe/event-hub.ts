@@ -56,6 +56,15 @@ export class EventHub {
 
   /** Delivers an event to every listener once (a listener's exception is swallowed). */
   emit(event: AuthEvent): void {
+    // The common case, one listener and no hub to forward to: no set of listeners already served.
+    if (this.#parents.length === 0 && this.#listeners.length === 1) {
+      try {
+        (this.#listeners[0] as AuthEventListener)(event);
+      } catch {
+        // A logging bug must never change an auth decision.
+      }
+      return;
+    }
     const seen = new Set<AuthEventListener>();
     this.#deliver(event, seen);
   }

@@ -48,7 +48,30 @@ export interface AuthFailureEvent extends EventBase {
   readonly detail?: AuthErrorDetail;
   /** For `authorize`: what the denying policy required (e.g. the missing scopes), when known. */
   readonly required?: readonly string[];
+  /** For `authorize`: the name of the policy that denied (see `AuthAuthorizedEvent.policy`). */
+  readonly policy?: string;
   readonly durationMs?: number;
+}
+
+/**
+ * A policy allowed an authenticated principal (the allowed counterpart of `auth.failure` with
+ * `stage: 'authorize'`): from route requirements, guards and the separate authorization middleware
+ * (`requireScopes(...)`, `authorize(policy)`) of every adapter.
+ *
+ * @example
+ * const e: AuthAuthorizedEvent = { type: 'auth.authorized', at: Date.now(), policy: 'requireScopes', subject: 'u1', issuer: 'https://idp.example', durationMs: 0.01 };
+ */
+export interface AuthAuthorizedEvent extends EventBase {
+  readonly type: 'auth.authorized';
+  /**
+   * The policy's name: the function name without a `Policy` suffix (`requireScopes`, `allOf`,
+   * `anyOf`, your own named function), `policy` for an anonymous one.
+   */
+  readonly policy: string;
+  readonly subject: string;
+  readonly issuer: string;
+  /** Time the policy took (a remote decision point's round trip included). */
+  readonly durationMs: number;
 }
 
 /**
@@ -172,6 +195,7 @@ export interface PolicyUnavailableEvent extends EventBase {
 export type AuthEvent =
   | AuthSuccessEvent
   | AuthFailureEvent
+  | AuthAuthorizedEvent
   | KeysRefreshedEvent
   | KeysRotatedEvent
   | KeysUnavailableEvent
@@ -198,6 +222,7 @@ export type AuthEventListener = (event: AuthEvent) => void;
 export const AUTH_EVENT_TYPES = Object.freeze([
   'auth.success',
   'auth.failure',
+  'auth.authorized',
   'keys.refreshed',
   'keys.rotated',
   'keys.unavailable',

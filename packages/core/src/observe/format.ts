@@ -30,7 +30,8 @@ export interface AuthLogger {
 /**
  * The level of an event: a missing credential or a malformed request is `debug` (clients send those all
  * the time), a rejected token or a denial by policy `info`, a key set served stale or a failed token refresh `warn`, an issuer without
- * usable keys or an unavailable decision point `error`; key refreshes are `debug`, rotations `info`.
+ * usable keys or an unavailable decision point `error`; key refreshes and allowed authorizations are
+ * `debug`, rotations `info`.
  *
  * @example
  * eventLevel({ type: 'keys.unavailable', stale: false, ... }); // 'error'
@@ -38,6 +39,7 @@ export interface AuthLogger {
 export function eventLevel(event: AuthEvent): AuthLogLevel {
   switch (event.type) {
     case 'auth.success':
+    case 'auth.authorized':
     case 'keys.refreshed':
     case 'token.refreshed':
       return 'debug';
@@ -88,8 +90,10 @@ export function eventMessage(event: AuthEvent): string {
   switch (event.type) {
     case 'auth.success':
       return `authenticated ${text(event.subject)} from ${text(event.issuer)}${event.cached ? ' (cached)' : ''}`;
+    case 'auth.authorized':
+      return `authorized ${text(event.subject)} by ${event.policy}`;
     case 'auth.failure':
-      return `${event.stage === 'authorize' ? 'denied' : 'rejected'} ${event.status} ${event.code}: ${event.reason}`;
+      return `${event.stage === 'authorize' ? 'denied' : 'rejected'} ${event.status} ${event.code}: ${event.reason}${event.policy === undefined ? '' : ` (policy ${event.policy})`}`;
     case 'apikey.rejected':
       return `API key rejected ${event.status} ${event.code}: ${event.reason}`;
     case 'keys.refreshed':

@@ -1,6 +1,7 @@
 export type {
   ApiKeyRejectedEvent,
   AuthEvent,
+  AuthAuthorizedEvent,
   AuthEventListener,
   AuthFailureEvent,
   AuthSuccessEvent,

@@ -19,15 +19,17 @@ export function emitSuccess(
   cached: boolean,
   startedAt?: number,
 ): void {
-  hub.emit({
+  // No spread: a cached hit builds this object on every request while someone listens.
+  const event: { -readonly [K in keyof AuthSuccessEvent]: AuthSuccessEvent[K] } = {
     type: 'auth.success',
     at: Date.now(),
     method,
     subject: principal.subject,
     issuer: principal.issuer,
     cached,
-    ...(startedAt === undefined ? {} : { durationMs: now() - startedAt }),
-  });
+  };
+  if (startedAt !== undefined) event.durationMs = now() - startedAt;
+  hub.emit(event);
 }
 
 /** Emits the failure event of anything an authenticator threw. */

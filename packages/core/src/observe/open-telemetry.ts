@@ -1,9 +1,11 @@
 /**
  * OpenTelemetry from the event stream: spans and metrics through the `@opentelemetry/api` object the
  * application passes in (this package imports no OpenTelemetry module, so it costs nothing where none
- * is used; with the API but no SDK registered, its tracer and meter are no-ops). Spans start in the
- * active context, so they nest under the HTTP server span of the framework's instrumentation. No
- * attribute carries token material: codes, issuers, kids, URLs and statuses only.
+ * is used). With the API but no SDK registered the listener does no span or metric work at all (one
+ * check of the global tracer provider per event), so installing it before the SDK costs nearly nothing.
+ * Spans start in the active context, so they nest under the HTTP server span of the framework's
+ * instrumentation. No attribute carries token material: codes, issuers, kids, policy names, URLs and
+ * statuses only.
  */
 import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthEvent } from './events.ts';
@@ -16,8 +18,15 @@ import type { AuthEvent } from './events.ts';
  * const api: OpenTelemetryApi = otel;
  */
 export interface OpenTelemetryApi {
-  trace: { getTracer(name: string, version?: string): OtelTracer };
+  trace: {
+    getTracer(name: string, version?: string): OtelTracer;
+    /** Read per event to skip span work while no SDK is registered (optional). */
+    getTracerProvider?(): unknown;
+  };
   metrics: { getMeter(name: string, version?: string): OtelMeter };
+  /** The API's own classes, used to recognise its no-op tracer provider and meter (optional). */
+  ProxyTracerProvider?: new () => { getDelegate(): unknown };
+  createNoopMeter?: () => unknown;
 }
 
 interface OtelSpan {
@@ -76,6 +85,10 @@ export function openTelemetryListener(
   const clock = options.clock ?? Date.now;
   const tracer = api.trace.getTracer('@auth/core');
   const meter = api.metrics.getMeter('@auth/core');
+  // The API without an SDK: a meter obtained now stays a no-op for good (the metrics API has no proxy);
+  // the tracer is a proxy that starts recording once an SDK registers, so that is checked per event.
+  const metering = typeof api.createNoopMeter !== 'function' || meter !== api.createNoopMeter();
+  const tracing = noopTracingCheck(api);
   const outcomes = meter.createCounter('auth.outcomes', {
     description: 'Authentication and authorization outcomes by code',
   });
@@ -90,7 +103,8 @@ export function openTelemetryListener(
     description: 'Client token refreshes by outcome',
   });
   const pdpTime = meter.createHistogram('auth.policy.duration', {
-    description: 'Time of authorizations that failed or a decision point could not answer',
+    description:
+      'Time of authorization decisions (allowed, denied, or a decision point that could not answer)',
     unit: 'ms',
   });
   const jwksFetched = new Map<string, number>();
@@ -101,12 +115,14 @@ export function openTelemetryListener(
       for (const [issuer, at] of jwksFetched) result.observe((now - at) / 1000, { 'auth.issuer': issuer });
     });
 
+  let recording = false;
   const span = (
     name: string,
     durationMs: number | undefined,
     attributes: Record<string, string | number | boolean | string[]>,
     error?: string,
   ): void => {
+    if (!recording) return;
     const end = clock();
     const s = tracer.startSpan(name, { startTime: end - (durationMs ?? 0) });
     s.setAttributes(attributes);
@@ -115,7 +131,18 @@ export function openTelemetryListener(
   };
 
   return (event) => {
+    recording = tracing();
+    if (!recording && !metering) return; // no SDK: nothing would be recorded
     switch (event.type) {
+      case 'auth.authorized':
+        outcomes.add(1, { 'auth.outcome': 'success', 'auth.stage': 'authorize' });
+        pdpTime.record(event.durationMs, { 'auth.outcome': 'success', 'auth.policy': event.policy });
+        span('auth.authorize', event.durationMs, {
+          'auth.decision': 'allow',
+          'auth.policy': event.policy,
+          'auth.issuer': event.issuer,
+        });
+        return;
       case 'auth.success': {
         const cache = event.cached ? 'hit' : 'miss';
         outcomes.add(1, { 'auth.outcome': 'success', 'auth.stage': 'authenticate' });
@@ -132,12 +159,20 @@ export function openTelemetryListener(
       case 'apikey.rejected': {
         const stage = event.type === 'auth.failure' ? event.stage : 'authenticate';
         outcomes.add(1, { 'auth.outcome': 'failure', 'auth.stage': stage, 'error.type': event.code });
-        if (stage === 'authorize') pdpTime.record(event.durationMs ?? 0, { 'error.type': event.code });
+        const policy = event.type === 'auth.failure' ? event.policy : undefined;
+        if (stage === 'authorize')
+          pdpTime.record(event.durationMs ?? 0, {
+            'auth.outcome': 'failure',
+            'error.type': event.code,
+            ...(policy === undefined ? {} : { 'auth.policy': policy }),
+          });
         const detail = event.type === 'auth.failure' ? event.detail : undefined;
         const attributes: Record<string, string | number> = {
           'error.type': event.code,
           'http.response.status_code': event.status,
         };
+        if (stage === 'authorize') attributes['auth.decision'] = 'deny';
+        if (policy !== undefined) attributes['auth.policy'] = policy;
         if (typeof detail?.claim === 'string') attributes['auth.claim'] = detail.claim;
         if (typeof detail?.kid === 'string') attributes['auth.kid'] = detail.kid;
         span(
@@ -200,6 +235,27 @@ export function openTelemetryListener(
       case 'keys.rotated':
         return;
     }
+  };
+}
+
+/**
+ * Whether spans would be recorded: false while the API's global tracer provider is its proxy without a
+ * delegate (no SDK registered). Without the API's `ProxyTracerProvider` / `getTracerProvider` to tell,
+ * always true.
+ */
+function noopTracingCheck(api: OpenTelemetryApi): () => boolean {
+  const getProvider = api.trace.getTracerProvider;
+  if (typeof getProvider !== 'function' || typeof api.ProxyTracerProvider !== 'function') return () => true;
+  let noop: unknown;
+  try {
+    noop = new api.ProxyTracerProvider().getDelegate();
+  } catch {
+    return () => true;
+  }
+  const trace = api.trace;
+  return () => {
+    const provider = getProvider.call(trace) as { getDelegate?: () => unknown } | undefined;
+    return typeof provider?.getDelegate !== 'function' || provider.getDelegate() !== noop;
   };
 }
 

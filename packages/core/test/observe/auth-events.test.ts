@@ -125,11 +125,52 @@ describe('authentication events', () => {
       code: 'ERR_AUTH_INSUFFICIENT_SCOPE',
       status: 403,
       required: ['write'],
+      policy: 'requireScopes',
     });
+    expect(formatEvent(t.events.at(-1)!)).toContain('(policy requireScopes)');
     t.events.length = 0;
     const outcome = binding.run(req(token), compileRouteRequirement(true, { where: 'test' }));
     expect(outcome).toMatchObject({ subject: 'alice' }); // synchronous: the cache peek
     expect(t.events).toEqual([expect.objectContaining({ type: 'auth.success', cached: true })]);
+  });
+
+  it('an allowed authorization: auth.authorized with the policy name, subject, issuer and duration', async () => {
+    const t = setup();
+    const binding = createAuthBinding<RequestLike>(t.auth, {
+      where: 'test',
+      requestOf: (r) => r,
+      contextOf: () => ({}),
+    });
+    const token = signToken(k1, t.claims);
+    const route = compileRouteRequirement({ scopes: ['read'] }, { where: 'test' });
+    expect(await binding.run(req(token), route)).toMatchObject({ subject: 'alice' });
+    const authorized = t.events.at(-1)!;
+    expect(authorized).toMatchObject({
+      type: 'auth.authorized',
+      policy: 'requireScopes',
+      subject: 'alice',
+      issuer: ISS,
+    });
+    expect((authorized as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(0);
+    expect(formatEvent(authorized)).toMatch(
+      /^auth debug auth\.authorized authorized "alice" by requireScopes /,
+    );
+    // A named function of the app keeps its name; an anonymous or odd name is `policy`.
+    function onlyAlicePolicy(p: Principal) {
+      return p.subject === 'alice'
+        ? { allowed: true as const }
+        : { allowed: false as const, code: 'ERR_AUTH_FORBIDDEN' as const, reason: 'no' };
+    }
+    const odd = Object.defineProperty(() => ({ allowed: true as const }), 'name', { value: 'x y\n' });
+    await binding.run(req(token), { mode: 'required', policy: onlyAlicePolicy });
+    expect(t.events.at(-1)).toMatchObject({ type: 'auth.authorized', policy: 'onlyAlice' });
+    await binding.run(req(token), { mode: 'required', policy: odd });
+    expect(t.events.at(-1)).toMatchObject({ type: 'auth.authorized', policy: 'policy' });
+    await binding.run(
+      req(token),
+      compileRouteRequirement({ scopes: ['read'], groups: ['g'] }, { where: 't' }),
+    );
+    expect(t.events.at(-1)).toMatchObject({ type: 'auth.failure', stage: 'authorize', policy: 'allOf' });
   });
 
   it('a policy that throws: policy.unavailable and the 503 failure', async () => {

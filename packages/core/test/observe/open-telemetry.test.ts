@@ -18,6 +18,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../src/authenticate.ts';
+import { createAuthBinding } from '../../src/binding/auth-binding.ts';
+import { compileRouteRequirement } from '../../src/binding/route-requirement.ts';
+import type { RequestLike } from '../../src/types.ts';
 import { openTelemetryListener } from '../../src/observe/open-telemetry.ts';
 import { generateKeyPair } from '@auth/testing';
 import { signToken } from '../fixtures/jws.ts';
@@ -93,6 +96,89 @@ describe('OpenTelemetry listener', () => {
     const everything = JSON.stringify([finished.map((s) => [s.name, s.attributes, s.status]), metrics]);
     for (const t of [token, bad]) for (const part of t.split('.')) expect(everything).not.toContain(part);
     auth.close();
+  });
+
+  it('auth.authorize spans for allowed and denied decisions, with the policy, under the server span', async () => {
+    const auth = createAuthenticator({
+      issuers: [{ issuer: ISS, audience: 'api', jwksUri: `${ISS}/jwks` }],
+      fetch: async () => Response.json({ keys: [key.publicJwk] }),
+      onEvent: openTelemetryListener(otel),
+    });
+    const binding = createAuthBinding<RequestLike>(auth, {
+      where: 'test',
+      requestOf: (r) => r,
+      contextOf: () => ({}),
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const token = signToken(key, { iss: ISS, sub: 'u', aud: 'api', iat: now, exp: now + 600, scope: 'read' });
+    const request = { headers: { authorization: `Bearer ${token}` } };
+    spans.reset();
+    const server = otel.trace.getTracer('test').startSpan('GET /items', { kind: otel.SpanKind.SERVER });
+    await otel.context.with(otel.trace.setSpan(otel.context.active(), server), async () => {
+      await binding.run(request, compileRouteRequirement({ scopes: ['read'] }, { where: 't' }));
+      await binding.run(request, compileRouteRequirement({ scopes: ['write'] }, { where: 't' }));
+    });
+    server.end();
+    const authorize = spans.getFinishedSpans().filter((s) => s.name === 'auth.authorize');
+    expect(authorize.map((s) => s.attributes)).toEqual([
+      { 'auth.decision': 'allow', 'auth.policy': 'requireScopes', 'auth.issuer': ISS },
+      {
+        'auth.decision': 'deny',
+        'auth.policy': 'requireScopes',
+        'error.type': 'ERR_AUTH_INSUFFICIENT_SCOPE',
+        'http.response.status_code': 403,
+      },
+    ]);
+    expect(authorize.map((s) => s.status.code)).toEqual([
+      otel.SpanStatusCode.UNSET,
+      otel.SpanStatusCode.ERROR,
+    ]);
+    for (const s of authorize) {
+      expect(s.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+      expect(s.spanContext().traceId).toBe(server.spanContext().traceId);
+    }
+    const everything = JSON.stringify(spans.getFinishedSpans().map((s) => [s.attributes, s.status]));
+    for (const part of token.split('.')) expect(everything).not.toContain(part);
+    auth.close();
+  });
+
+  it('with no SDK registered, starts no span (the provider is checked per event); spans start once one registers', () => {
+    // The API's own proxy provider, without then with a delegate, behind a tracer that counts.
+    const proxy = new otel.ProxyTracerProvider();
+    const started: string[] = [];
+    const tracer = {
+      startSpan: (name: string) => {
+        started.push(name);
+        return { setAttributes: () => {}, setStatus: () => {}, end: () => {} };
+      },
+    };
+    let metered = 0;
+    const api = {
+      trace: { getTracer: () => tracer, getTracerProvider: () => proxy },
+      metrics: otel.metrics,
+      ProxyTracerProvider: otel.ProxyTracerProvider,
+      createNoopMeter: () => {
+        metered++;
+        return otel.createNoopMeter();
+      },
+    };
+    otel.metrics.disable(); // the meter obtained now is the API's no-op meter
+    const listener = openTelemetryListener(api as never);
+    otel.metrics.setGlobalMeterProvider(meterProvider);
+    const event = {
+      type: 'auth.authorized',
+      at: 0,
+      policy: 'p',
+      subject: 's',
+      issuer: ISS,
+      durationMs: 1,
+    } as const;
+    listener(event);
+    expect(started).toEqual([]);
+    expect(metered).toBe(1); // checked once, at creation
+    proxy.setDelegate(tracerProvider);
+    listener(event);
+    expect(started).toEqual(['auth.authorize']);
   });
 
   it('refuses something that is not the API module', () => {
