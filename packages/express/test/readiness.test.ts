@@ -109,6 +109,8 @@ describe('@auth/express start-up', () => {
       new TypeError("@auth/express requireAuth(): startup must be 'fail', 'warn' or 'lazy'"),
     );
     expect(() => requireAuth({ ...options, startup: 'fail', startupRetryMs: 10 })).toThrow(/only applies/);
+    // A misspelt option name is refused like any unknown key, not ignored.
+    expect(() => requireAuth({ ...options, startUp: 'fail' } as never)).toThrow(/startUp/);
     expect(() => readinessHandler()).toThrow(TypeError);
     expect(() => readinessHandler({} as never)).toThrow(/argument 0 is not an authenticator/);
     // An issuer without a scheme cannot be discovered: refused when the middleware is made.

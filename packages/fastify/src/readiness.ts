@@ -26,7 +26,8 @@ export function readinessHandler(
   return async function readinessHandler(request, reply) {
     let checked: (Authenticator | Verifier)[] = given;
     if (checked.length === 0) {
-      const state = getState(this);
+      // `this` is the route's scope; a wrapper that calls the handler without it has none.
+      const state = typeof this === 'object' && this !== null ? getState(this) : undefined;
       if (state === undefined) {
         if (!reported) {
           reported = true;

@@ -112,14 +112,17 @@ describe('@auth/fastify start-up', () => {
     const { app, lines } = loggedApp();
     app.get('/ready', readinessHandler());
     app.get('/ready-bearer', readinessHandler(bearer));
+    const unbound = readinessHandler();
+    app.get('/ready-wrapped', (request, reply) => unbound.call(undefined as never, request, reply));
     await app.register(async (api) => {
       await api.register(fastifyAuth, options);
     });
     expect((await app.inject({ method: 'GET', url: '/ready-bearer' })).statusCode).toBe(503);
     expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
     expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
+    expect((await app.inject({ method: 'GET', url: '/ready-wrapped' })).statusCode).toBe(503);
     const errors = lines.filter((l) => l.level === 50);
-    expect(errors).toHaveLength(1);
+    expect(errors).toHaveLength(2); // once per handler
     expect(errors[0]!.msg).toContain('no fastifyAuth registration in the scope of /ready');
   });
 
