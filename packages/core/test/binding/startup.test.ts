@@ -4,7 +4,6 @@
  * `/ready` helper.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthenticator } from '../../src/authenticate.ts';
 import {
   readinessResponse,
   readinessSources,
@@ -15,23 +14,14 @@ import {
   type StartupLog,
 } from '../../src/binding/startup.ts';
 import { createVerifier, StartupError } from '../../src/index.ts';
+import { lateJwks as lateJwksFixture } from '../fixtures/late-jwks.ts';
 import { generateKeyPair } from '@auth/testing';
 
 const ISS = 'https://issuer.startup.test';
 const key = await generateKeyPair('RS256', { kid: 's1' });
 const where = '@auth/test options';
 
-function lateJwks() {
-  let up = false;
-  const fetch = vi.fn(async () =>
-    up ? Response.json({ keys: [key.publicJwk] }) : new Response('starting', { status: 503 }),
-  );
-  const auth = createAuthenticator({
-    issuers: [{ issuer: ISS, audience: 'api', jwksUri: `${ISS}/jwks` }],
-    fetch,
-  });
-  return { auth, fetch, bringUp: () => (up = true) };
-}
+const lateJwks = () => lateJwksFixture(key, ISS);
 
 function capture() {
   const lines: { level: string; message: string; fields: object }[] = [];

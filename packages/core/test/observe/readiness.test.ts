@@ -8,24 +8,14 @@ import { createAuthenticator, oneOfAuthenticators } from '../../src/authenticate
 import { apiKeyHeaderAuth } from '../../src/apikey/api-key-auth.ts';
 import { memorySecretStore } from '../../src/apikey/store.ts';
 import { isReady, readiness, warmUp } from '../../src/observe/readiness.ts';
+import { lateJwks as lateJwksFixture } from '../fixtures/late-jwks.ts';
 import { generateKeyPair, lateJwksServer } from '@auth/testing';
 import type { AuthEvent } from '../../src/index.ts';
 
 const ISS = 'https://issuer.ready.test';
 const key = await generateKeyPair('RS256', { kid: 'r1' });
 
-function lateJwks() {
-  let up = false;
-  const fetch = vi.fn(async () =>
-    up ? Response.json({ keys: [key.publicJwk] }) : new Response('starting', { status: 503 }),
-  );
-  const auth = createAuthenticator({
-    issuers: [{ issuer: ISS, audience: 'api', jwksUri: `${ISS}/jwks` }],
-    fetch,
-    jwks: { failureBackoffMinMs: 0, failureBackoffMaxMs: 0 },
-  });
-  return { auth, fetch, bringUp: () => (up = true) };
-}
+const lateJwks = () => lateJwksFixture(key, ISS);
 
 describe('readiness', () => {
   it('flips from false to true when a late JWKS comes up (warm-up "warn" retries)', async () => {
