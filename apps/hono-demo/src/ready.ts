@@ -1,10 +1,8 @@
-import { type Authenticator, readiness } from '@auth/core';
+import type { Authenticator } from '@auth/core';
+import { readinessHandler } from '@auth/hono';
 import type { Hono } from 'hono';
 
 /** `GET /ready`: 200 once every issuer has usable keys, else 503 (the contract's readiness probe). */
 export function registerReady(app: Hono<any>, authenticator: Authenticator): void {
-  app.get('/ready', (c) => {
-    const { status, body } = readiness(authenticator);
-    return c.json(body, status);
-  });
+  app.get('/ready', readinessHandler(authenticator));
 }

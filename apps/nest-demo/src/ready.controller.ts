@@ -1,17 +1,20 @@
-import { type Authenticator, readiness } from '@auth/core';
-import { AUTH_AUTHENTICATOR, Public } from '@auth/nest';
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { AuthHealthIndicator, Public } from '@auth/nest';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 
-/** `GET /ready`: 200 once every issuer has usable keys, else 503 (the contract's readiness probe). */
+/**
+ * `GET /ready`: 200 once every issuer has usable keys, else 503 (the contract's readiness probe). With
+ * `@nestjs/terminus`, `health.check([() => auth.isHealthy('auth')])` gives the same answer.
+ */
 @Controller()
 export class ReadyController {
-  constructor(@Inject(AUTH_AUTHENTICATOR) private readonly authenticator: Authenticator) {}
+  constructor(@Inject(AuthHealthIndicator) private readonly auth: AuthHealthIndicator) {}
 
   @Get('ready')
   @Public()
+  @Header('cache-control', 'no-store')
   ready(@Res({ passthrough: true }) res: { status(code: number): unknown }) {
-    const { status, body } = readiness(this.authenticator);
-    res.status(status);
-    return body;
+    const ready = this.auth.isReady();
+    res.status(ready ? 200 : 503);
+    return { ready };
   }
 }

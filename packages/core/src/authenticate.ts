@@ -49,7 +49,7 @@ import { assertKnownKeys } from './options/assert-known-keys.ts';
 import { AUTHENTICATOR_OPTION_KEYS, AUTHENTICATOR_SETTING_KEYS } from './options/option-keys.ts';
 import { EventHub, eventHubOf, failureEvent, registerEventHub } from './observe/event-hub.ts';
 import { observeAuthenticate, observePeek } from './observe/observe-authenticate.ts';
-import { isReady, registerReadiness, warmUp } from './observe/readiness.ts';
+import { isReady, registerReadiness, warmKeys } from './observe/readiness.ts';
 
 /**
  * Request-side settings of `createAuthenticator` (realm, token locations, API keys).
@@ -387,7 +387,7 @@ function anyAuthenticatorWithRealm(
   registerEventHub(combined, events);
   registerReadiness(combined, {
     ready: () => list.every((a) => isReady(a)),
-    warm: () => Promise.all(list.map((a) => warmUp(a, 'fail'))).then(() => {}),
+    warm: () => Promise.all(list.map(warmKeys)).then(() => {}),
   });
   if (profile !== undefined) registerChallengeProfile(combined, profile);
   const metadata = list.map(resourceMetadataOf).find((m) => m !== undefined);

@@ -209,6 +209,7 @@ export type {
   TokenRefreshFailedEvent,
 } from './observe/index.ts';
 export { isReady, readiness, warmUp } from './observe/readiness.ts';
+export { StartupError } from './observe/startup-error.ts';
 export type { WarmUpMode } from './observe/readiness.ts';
 export { openTelemetryListener } from './observe/open-telemetry.ts';
 export type { OpenTelemetryApi } from './observe/open-telemetry.ts';

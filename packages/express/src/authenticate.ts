@@ -1,6 +1,7 @@
 import {
   type AuthLoggingOptions,
   type AuthSource as CoreAuthSource,
+  type AuthStartupOptions,
   OPTIONAL,
   REQUIRED,
   type RouteRequirement,
@@ -11,20 +12,28 @@ import { bind, needsFormBody, readFormBody, realmOf, rememberBinding, settle } f
 
 /**
  * What the middleware authenticates with (core's options, a Verifier, an Authenticator, or
- * `{ authenticator }`), plus where its events are logged (`logger`, `logLevel`).
+ * `{ authenticator }`), plus where its events are logged (`logger`, `logLevel`) and when its keys are
+ * fetched (`startup`, `startupRetryMs`).
  *
  * @example
  * ```ts
- * const source: AuthSource = { issuers: [{ issuer, audience: 'api://orders' }], logger: pino() };
+ * const source: AuthSource = { issuers: [{ issuer, audience: 'api://orders' }], logger: pino(), startup: 'fail' };
  * ```
  */
-export type AuthSource = CoreAuthSource & AuthLoggingOptions;
+export type AuthSource = CoreAuthSource & AuthLoggingOptions & AuthStartupOptions;
 
-/** The middleware, with the authenticator it uses (to `close()` it on shutdown). */
-export type AuthMiddleware = RequestHandler & { readonly authenticator: Authenticator };
+/**
+ * The middleware, with the authenticator it uses (to `close()` it on shutdown) and `ready()`: with
+ * `startup: 'fail'`, await it before `app.listen()` (it rejects with a `StartupError` when the keys
+ * cannot be fetched); with `'warn'` or `'lazy'` it resolves at once.
+ */
+export type AuthMiddleware = RequestHandler & {
+  readonly authenticator: Authenticator;
+  ready(): Promise<void>;
+};
 
 function middleware(source: AuthSource | undefined, route: RouteRequirement, name: string): AuthMiddleware {
-  const binding = bind(source, `@auth/express ${name}()`);
+  const { binding, startup } = bind(source, `@auth/express ${name}()`);
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     rememberBinding(req, binding);
     if (needsFormBody(req))
@@ -33,7 +42,10 @@ function middleware(source: AuthSource | undefined, route: RouteRequirement, nam
   };
   // Named functions read well in stack traces and in `app._router` dumps.
   Object.defineProperty(handler, 'name', { value: name });
-  return Object.assign(handler, { authenticator: binding.authenticator });
+  return Object.assign(handler, {
+    authenticator: binding.authenticator,
+    ready: (): Promise<void> => startup.ready(),
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  type AdapterStartup,
   type AuthBinding,
   type AuthOutcome,
   attachEventLogging,
@@ -8,6 +9,10 @@ import {
   type EventHub,
   isBearerCredentials,
   LOGGING_KEYS,
+  readStartupOptions,
+  STARTUP_KEYS,
+  startAuthentication,
+  startupLog,
 } from '@auth/core/internal';
 import { DEFAULT_REALM, isAuthError, type Policy, type PolicyContext } from '@auth/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -25,17 +30,28 @@ export const contextOf = (req: Request): PolicyContext => ({
   path: req.path,
 });
 
-/** One binding per `requireAuth()` / `optionalAuth()` call. */
-export function bind(source: unknown, where: string): AuthBinding<Request> {
+/**
+ * One binding per `requireAuth()` / `optionalAuth()` call, and its start-up (the `startup` option:
+ * keys fetched now, awaited by the app through the middleware's `ready()`).
+ */
+export function bind(
+  source: unknown,
+  where: string,
+): { binding: AuthBinding<Request>; startup: AdapterStartup } {
+  const settings = readStartupOptions(source, where);
   const binding = createAuthBinding<Request>(source, {
     where,
     requestOf,
     contextOf,
-    adapterKeys: LOGGING_KEYS,
+    adapterKeys: [...LOGGING_KEYS, ...STARTUP_KEYS],
   });
   // Events to the `logger` option, else one line per event on the console from `info` up.
   attachEventLogging(binding.authenticator, source, { where, sink: consoleLines });
-  return binding;
+  const startup = startAuthentication(binding.authenticator, settings, {
+    where,
+    log: startupLog(source, consoleLines),
+  });
+  return { binding, startup };
 }
 
 // The realm of the authenticating middleware, remembered on the request so a later authorization

@@ -25,3 +25,6 @@ export type { AuthErrorHandlerOptions } from './error-handler.ts';
 export { requireLogin, webAuth } from './web-auth.ts';
 export type { WebAuthMiddleware, WebAuthOptions, WebLoginState } from './web-auth.ts';
 export { protectedResourceMetadata } from './metadata.ts';
+export { readinessHandler } from './readiness.ts';
+// Thrown by `ready()` with `startup: 'fail'` when the keys cannot be fetched.
+export { StartupError } from '@auth/core';

@@ -11,3 +11,6 @@ export { orgParam } from '@auth/core';
 export { fastifyWebAuth, requireLogin } from './web-auth.ts';
 export type { FastifyWebAuthOptions, LoginHook, WebLoginState } from './web-auth.ts';
 export { protectedResourceMetadata } from './metadata.ts';
+export { readinessHandler } from './readiness.ts';
+// The error `app.ready()` / `listen()` reject with when `startup: 'fail'` cannot fetch the keys.
+export { StartupError } from '@auth/core';

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@auth/core';
 import type { AuthLogger, Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
+import { STARTUP_KEYS } from '@auth/core/internal';
 
 /** Plugin-only settings (everything else is core's AuthenticatorOptions). */
 export interface FastifyAuthPluginSettings {
@@ -25,6 +26,15 @@ export interface FastifyAuthPluginSettings {
    * Fastify logger (`fastify.log`, so Fastify's `logLevel` register option filters them).
    */
   logger?: AuthLogger | false;
+  /**
+   * When the issuers' keys (and discovery documents) are fetched. `'fail'`: at registration, and
+   * `app.ready()` / `listen()` reject with a `StartupError` when they cannot be; `'warn'`: at
+   * registration, a failure is logged and retried in the background every `startupRetryMs` (requests
+   * get 503 until the keys arrive); `'lazy'` (default): by the first request.
+   */
+  startup?: 'fail' | 'warn' | 'lazy';
+  /** `startup: 'warn'`: milliseconds between background attempts (default 5000). */
+  startupRetryMs?: number;
 }
 
 /**
@@ -47,6 +57,7 @@ export const PLUGIN_KEYS = [
   'hook',
   'throwErrors',
   'logger',
+  ...STARTUP_KEYS,
   'prefix',
   'logLevel',
   'logSerializers',
@@ -55,7 +66,7 @@ export const PLUGIN_KEYS = [
 export function readSettings(
   options: unknown,
   readsBody: boolean,
-): Required<Omit<FastifyAuthPluginSettings, 'logger'>> {
+): Required<Omit<FastifyAuthPluginSettings, 'logger' | 'startup' | 'startupRetryMs'>> {
   const record = (
     typeof options === 'object' && options !== null ? options : {}
   ) as FastifyAuthPluginSettings;

@@ -8,6 +8,9 @@ import {
   OPTIONAL,
   REQUIRED,
   type RememberedAuth,
+  readStartupOptions,
+  startAuthentication,
+  startupLog,
 } from '@auth/core/internal';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -36,13 +39,16 @@ const decorators = {
     authHook(compileRouteRequirement({ policy }, { where: '@auth/fastify authorize(policy)' })),
 } satisfies FastifyAuthorizers & Record<string, unknown>;
 
+const WHERE = '@auth/fastify options';
+
 const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) => {
   // Each registration remembers its outcomes in its own request slot: a plain property (cheaper than a
   // WeakMap), declared up front so every request has the same shape; another registration's is not read.
   const slot = Symbol('@auth/fastify remembered');
   type WithSlot = FastifyRequest & { [slot]?: RememberedAuth };
+  const startupSettings = readStartupOptions(options, WHERE);
   const binding = createAuthBinding<FastifyRequest>(options, {
-    where: '@auth/fastify options',
+    where: WHERE,
     adapterKeys: PLUGIN_KEYS,
     requestOf,
     contextOf,
@@ -60,6 +66,7 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     binding.close();
     throw error;
   }
+  const given = (options as { logger?: unknown }).logger;
   let stopLogging: () => void;
   try {
     // Events to the `logger` option, else this scope's Fastify logger (its level filters them).
@@ -68,12 +75,11 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     const log = fastify.log;
     const disabled =
       typeof (log as { isLevelEnabled?: unknown }).isLevelEnabled !== 'function' && log.debug === log.error;
-    const given = (options as { logger?: unknown }).logger;
     stopLogging = attachEventLogging(
       binding.authenticator,
       { logger: given === undefined && disabled ? false : given },
       // Failures are logged per request on `request.log` (with its request id) by the hooks.
-      { where: '@auth/fastify options', sink: fastify.log, exclude: ['auth.failure', 'apikey.rejected'] },
+      { where: WHERE, sink: fastify.log, exclude: ['auth.failure', 'apikey.rejected'] },
     );
   } catch (error) {
     binding.close();
@@ -114,7 +120,16 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
     }
   });
 
+  // Keys fetched from now on ('fail', 'warn'); with 'fail', `app.ready()` / `listen()` reject with the
+  // StartupError (Fastify awaits onReady hooks).
+  const startup = startAuthentication(binding.authenticator, startupSettings, {
+    where: WHERE,
+    log: startupLog({ logger: given }, fastify.log),
+    awaited: true,
+  });
+  fastify.addHook('onReady', () => startup.ready());
   fastify.addHook('onClose', async () => {
+    startup.stop();
     stopLogging();
     binding.close();
   });

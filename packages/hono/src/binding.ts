@@ -8,6 +8,10 @@ import {
   type EventHub,
   isBearerCredentials,
   LOGGING_KEYS,
+  readStartupOptions,
+  STARTUP_KEYS,
+  startAuthentication,
+  startupLog,
 } from '@auth/core/internal';
 import { DEFAULT_REALM, type Policy, type PolicyContext, type RequestLike } from '@auth/core';
 import type { Context } from 'hono';
@@ -46,17 +50,25 @@ const contextOf = (c: Context): PolicyContext => ({
   path: c.req.path,
 });
 
-/** One binding per `requireAuth()` / `optionalAuth()` call. */
+/**
+ * One binding per `requireAuth()` / `optionalAuth()` call, and its start-up (the `startup` option:
+ * keys fetched now; Hono has no lifecycle, so the app awaits the middleware's `ready()`).
+ */
 export const bind = (source: unknown, where: string) => {
+  const settings = readStartupOptions(source, where);
   const binding = createAuthBinding<Context>(source, {
     where,
     requestOf,
     contextOf,
-    adapterKeys: LOGGING_KEYS,
+    adapterKeys: [...LOGGING_KEYS, ...STARTUP_KEYS],
   });
   // Events to the `logger` option, else one line per event on the console from `info` up.
   attachEventLogging(binding.authenticator, source, { where, sink: consoleLines });
-  return binding;
+  const startup = startAuthentication(binding.authenticator, settings, {
+    where,
+    log: startupLog(source, consoleLines),
+  });
+  return { binding, startup };
 };
 
 /**

@@ -3,13 +3,14 @@ import {
   type AuthOutcome,
   type AuthLoggingOptions,
   type AuthSource as CoreAuthSource,
+  type AuthStartupOptions,
   type BoundPolicyMakers,
   bindPolicyMakers,
   OPTIONAL,
   REQUIRED,
   type RouteRequirement,
 } from '@auth/core/internal';
-import { isAuthError, type Policy } from '@auth/core';
+import { type Authenticator, isAuthError, type Policy } from '@auth/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { authorizeContext, bind, needsFormBody, readFormBody, rememberBinding } from './binding.ts';
@@ -18,19 +19,38 @@ import { toHTTPException } from './exception.ts';
 
 /**
  * What the middleware authenticates with (core's options, a Verifier, an Authenticator, or
- * `{ authenticator }`), plus where its events are logged (`logger`, `logLevel`).
+ * `{ authenticator }`), plus where its events are logged (`logger`, `logLevel`) and when its keys are
+ * fetched (`startup`, `startupRetryMs`).
  *
  * @example
  * ```ts
- * const source: AuthSource = { issuers: [{ issuer, audience: 'api://orders' }], logger: pino() };
+ * const source: AuthSource = { issuers: [{ issuer, audience: 'api://orders' }], logger: pino(), startup: 'fail' };
  * ```
  */
-export type AuthSource = CoreAuthSource & AuthLoggingOptions;
+export type AuthSource = CoreAuthSource & AuthLoggingOptions & AuthStartupOptions;
+
+/**
+ * What `requireAuth` / `optionalAuth` return besides the middleware: the authenticator it uses (to
+ * `close()` it on shutdown, or for `readinessHandler`) and `ready()`: with `startup: 'fail'`, await it
+ * before serving (it rejects with a `StartupError` when the keys cannot be fetched); with `'warn'` or
+ * `'lazy'` it resolves at once.
+ *
+ * @example
+ * ```ts
+ * const auth = requireAuth({ issuers, startup: 'fail' });
+ * await auth.ready(); // before serve({ fetch: app.fetch })
+ * ```
+ */
+export interface AuthControl {
+  readonly authenticator: Authenticator;
+  ready(): Promise<void>;
+}
 
 function authMiddleware(source: AuthSource | undefined, route: RouteRequirement, name: string) {
-  const binding = bind(source, `@auth/hono ${name}()`);
+  const { binding, startup } = bind(source, `@auth/hono ${name}()`);
   const { readsBody } = binding;
-  return async (c: Context, next: () => Promise<void>) => {
+  const control: AuthControl = { authenticator: binding.authenticator, ready: () => startup.ready() };
+  const handler = async (c: Context, next: () => Promise<void>) => {
     rememberBinding(c, binding);
     if (needsFormBody(c, readsBody)) await readFormBody(c);
     let outcome: AuthOutcome | Promise<AuthOutcome> = binding.run(c, route);
@@ -40,6 +60,7 @@ function authMiddleware(source: AuthSource | undefined, route: RouteRequirement,
     if (outcome !== undefined || c.get('auth') !== undefined) c.set('auth', outcome);
     await next();
   };
+  return { handler, control };
 }
 
 /**
@@ -52,8 +73,9 @@ function authMiddleware(source: AuthSource | undefined, route: RouteRequirement,
  * app.get('/api/me', (c) => c.json({ sub: c.var.auth.subject }));
  * ```
  */
-export function requireAuth(source?: AuthSource): MiddlewareHandler<AuthEnv> {
-  return createMiddleware<AuthEnv>(authMiddleware(source, REQUIRED, 'requireAuth'));
+export function requireAuth(source?: AuthSource): MiddlewareHandler<AuthEnv> & AuthControl {
+  const { handler, control } = authMiddleware(source, REQUIRED, 'requireAuth');
+  return Object.assign(createMiddleware<AuthEnv>(handler), control);
 }
 
 /**
@@ -64,8 +86,9 @@ export function requireAuth(source?: AuthSource): MiddlewareHandler<AuthEnv> {
  * app.get('/feed', optionalAuth(options), (c) => c.json({ signedIn: c.var.auth !== undefined }));
  * ```
  */
-export function optionalAuth(source?: AuthSource): MiddlewareHandler<OptionalAuthEnv> {
-  return createMiddleware<OptionalAuthEnv>(authMiddleware(source, OPTIONAL, 'optionalAuth'));
+export function optionalAuth(source?: AuthSource): MiddlewareHandler<OptionalAuthEnv> & AuthControl {
+  const { handler, control } = authMiddleware(source, OPTIONAL, 'optionalAuth');
+  return Object.assign(createMiddleware<OptionalAuthEnv>(handler), control);
 }
 
 function authorizeMiddleware(policy: Policy): MiddlewareHandler<AuthEnv> {

@@ -1,5 +1,9 @@
 import type { Authenticator, AuthenticatorOptions, Verifier } from '@auth/core';
-import { AUTHENTICATOR_OPTION_KEYS, type AuthLoggingOptions } from '@auth/core/internal';
+import {
+  AUTHENTICATOR_OPTION_KEYS,
+  type AuthLoggingOptions,
+  type AuthStartupOptions,
+} from '@auth/core/internal';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthExceptionFilter } from './auth-exception-filter.ts';
@@ -8,12 +12,15 @@ import { AUTH_MODULE_OPTIONS } from './tokens.ts';
 /**
  * What the module authenticates with: core's authenticator options (verifier options plus `realm`,
  * `tokenLocations`, `apiKey`), or `{ authenticator }` holding an existing verifier or authenticator.
- * `forRoot(verifier)` and `forRoot(authenticator)` are accepted as shorthands.
+ * `forRoot(verifier)` and `forRoot(authenticator)` are accepted as shorthands. Beside either: the
+ * logging options (`logger`, `logLevel`) and the start-up ones (`startup: 'fail' | 'warn' | 'lazy'`,
+ * `startupRetryMs`): with `'fail'`, `app.init()` / `listen()` reject when the keys cannot be fetched.
  */
 export type AuthModuleOptions =
-  | (AuthenticatorOptions & AuthLoggingOptions & { authenticator?: never })
+  | (AuthenticatorOptions & AuthLoggingOptions & AuthStartupOptions & { authenticator?: never })
   // Exact: core options next to an authenticator would be ignored, so they do not compile.
-  | ({ authenticator: Verifier | Authenticator } & AuthLoggingOptions & {
+  | ({ authenticator: Verifier | Authenticator } & AuthLoggingOptions &
+      AuthStartupOptions & {
         [K in keyof AuthenticatorOptions]?: never;
       })
   | Verifier

@@ -1,6 +1,13 @@
 import { ConfigurationError } from '@auth/core';
-import type { AuthBinding } from '@auth/core/internal';
-import { assertKnownKeys, LOGGING_KEYS } from '@auth/core/internal';
+import type { AdapterStartup, AuthBinding } from '@auth/core/internal';
+import {
+  assertKnownKeys,
+  LOGGING_KEYS,
+  readStartupOptions,
+  STARTUP_KEYS,
+  startAuthentication,
+  startupLog,
+} from '@auth/core/internal';
 import { isAuthenticator, isVerifier, verifierOptionsFromEnv } from '@auth/core';
 import {
   Inject,
@@ -8,9 +15,11 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AuthGuard } from './auth-guard.ts';
+import { AuthHealthIndicator } from './auth-health-indicator.ts';
 import {
   AUTHENTICATOR_OPTION_KEYS,
   type AUTH_ASYNC_OPTIONS_TYPE,
@@ -19,10 +28,12 @@ import {
   MODULE_EXTRAS_KEYS,
 } from './auth-module-definition.ts';
 import type { NestRequest } from './request.ts';
-import { createNestBinding } from './route-bindings.ts';
+import { createNestBinding, nestLines } from './route-bindings.ts';
 import { compileRoute } from './route-requirements.ts';
 import { ScopeGuard } from './scope-guard.ts';
 import { AUTH_AUTHENTICATOR, AUTH_BINDING, AUTH_MODULE_OPTIONS } from './tokens.ts';
+
+const WHERE = 'AuthModule options';
 
 const ASYNC_KEYS = [
   'imports',
@@ -36,9 +47,10 @@ const ASYNC_KEYS = [
 
 /**
  * `AuthModule.forRoot(options)` / `forRootAsync({ imports, inject, useFactory | useClass })`: provides
- * the authenticator under `AUTH_AUTHENTICATOR`, the guards, and the `AuthExceptionFilter` (APP_FILTER).
- * Checks every route's auth decorators when the application starts, and closes the authenticator it
- * created when the application shuts down.
+ * the authenticator under `AUTH_AUTHENTICATOR`, the guards, `AuthHealthIndicator` and the
+ * `AuthExceptionFilter` (APP_FILTER). Fetches the keys at module init as `startup` says (`'fail'`:
+ * `app.init()` rejects with a StartupError when it cannot), checks every route's auth decorators when
+ * the application starts, and closes the authenticator it created when the application shuts down.
  *
  * @example
  * ```ts
@@ -46,11 +58,17 @@ const ASYNC_KEYS = [
  * export class AppModule {}
  * ```
  */
-export class AuthModule extends AuthConfigurableModule implements OnModuleDestroy, OnApplicationBootstrap {
+export class AuthModule
+  extends AuthConfigurableModule
+  implements OnModuleInit, OnModuleDestroy, OnApplicationBootstrap
+{
+  private startup: AdapterStartup | undefined;
+
   constructor(
     private readonly binding: AuthBinding<NestRequest>,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly options: unknown,
   ) {
     super();
   }
@@ -76,7 +94,12 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
     // Checked here, when the module is defined: a typo must not wait for the application to start.
     if (!ready) {
       const base = 'authenticator' in options ? ['authenticator'] : AUTHENTICATOR_OPTION_KEYS;
-      assertKnownKeys(options, [...base, ...LOGGING_KEYS, ...MODULE_EXTRAS_KEYS], 'AuthModule.forRoot');
+      assertKnownKeys(
+        options,
+        [...base, ...LOGGING_KEYS, ...STARTUP_KEYS, ...MODULE_EXTRAS_KEYS],
+        'AuthModule.forRoot',
+      );
+      readStartupOptions(options, 'AuthModule.forRoot');
     }
     // The builder copies option objects key by key, which would break a verifier or authenticator.
     // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = AuthModule, the module the builder returns
@@ -96,6 +119,20 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
     return super.forRootAsync(options);
   }
 
+  /**
+   * Starts fetching the keys as `startup` says. `'fail'`: awaited here, so `app.init()` (and
+   * `listen()`) reject with the StartupError; `'warn'`: logged on Nest's Logger, retried in the background.
+   */
+  async onModuleInit(): Promise<void> {
+    const settings = readStartupOptions(this.options, WHERE);
+    this.startup = startAuthentication(this.binding.authenticator, settings, {
+      where: WHERE,
+      log: startupLog(this.options, nestLines),
+      awaited: true,
+    });
+    await this.startup.ready();
+  }
+
   /** Compiles every route's decorators once: a misdeclared route fails the start with its TypeError. */
   onApplicationBootstrap(): void {
     const reflector = new Reflector();
@@ -109,6 +146,7 @@ export class AuthModule extends AuthConfigurableModule implements OnModuleDestro
   }
 
   onModuleDestroy(): void {
+    this.startup?.stop();
     this.binding.close(); // closes only what the binding created from options
   }
 }
@@ -119,7 +157,7 @@ Module({
   providers: [
     {
       provide: AUTH_BINDING,
-      useFactory: (options: unknown) => createNestBinding(options, 'AuthModule options'),
+      useFactory: (options: unknown) => createNestBinding(options, WHERE),
       inject: [AUTH_MODULE_OPTIONS],
     },
     {
@@ -129,9 +167,11 @@ Module({
     },
     AuthGuard,
     ScopeGuard,
+    AuthHealthIndicator,
   ],
-  exports: [AUTH_AUTHENTICATOR, AuthGuard, ScopeGuard],
+  exports: [AUTH_AUTHENTICATOR, AuthGuard, ScopeGuard, AuthHealthIndicator],
 })(AuthModule);
 Inject(AUTH_BINDING)(AuthModule, undefined, 0);
 Inject(DiscoveryService)(AuthModule, undefined, 1);
 Inject(MetadataScanner)(AuthModule, undefined, 2);
+Inject(AUTH_MODULE_OPTIONS)(AuthModule, undefined, 3);

@@ -8,6 +8,10 @@ export type {
 } from './auth-module-definition.ts';
 export { AUTH_AUTHENTICATOR, AUTH_MODULE_OPTIONS } from './tokens.ts';
 export { AuthGuard } from './auth-guard.ts';
+export { AuthHealthIndicator } from './auth-health-indicator.ts';
+export type { AuthHealthResult } from './auth-health-indicator.ts';
+// What `app.init()` rejects with when `startup: 'fail'` cannot fetch the keys.
+export { StartupError } from '@auth/core';
 export { ScopeGuard } from './scope-guard.ts';
 export { AuthExceptionFilter } from './auth-exception-filter.ts';
 export {

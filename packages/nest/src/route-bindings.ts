@@ -6,6 +6,7 @@ import {
   createAuthBinding,
   type LineSink,
   LOGGING_KEYS,
+  STARTUP_KEYS,
 } from '@auth/core/internal';
 import { type InjectionToken, Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
@@ -29,7 +30,7 @@ export function createNestBinding(source: unknown, where: string): AuthBinding<N
     requestOf: toRequestLike,
     contextOf: policyContext,
     remember: true,
-    adapterKeys: LOGGING_KEYS,
+    adapterKeys: [...LOGGING_KEYS, ...STARTUP_KEYS],
   });
   // Events to the `logger` option, else Nest's Logger (context `Auth`) from `info` up.
   attachEventLogging(binding.authenticator, source, { where, sink: nestLines });
@@ -39,7 +40,7 @@ export function createNestBinding(source: unknown, where: string): AuthBinding<N
 
 const nestLogger = new Logger('Auth');
 /** Nest's Logger as a line sink (`info` is Nest's `log`). */
-const nestLines: LineSink = (level, line) => {
+export const nestLines: LineSink = (level, line) => {
   if (level === 'info') nestLogger.log(line);
   else nestLogger[level](line);
 };

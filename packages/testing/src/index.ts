@@ -1,7 +1,13 @@
 export { type TestClock, createClock } from './clock.ts';
 export { type MintCognitoTokenOptions, mintCognitoToken } from './cognito.ts';
 export { type JwksFetch, type JwksFetchOptions, jwksFetch } from './jwks-fetch.ts';
-export { type JwksServer, type JwksServerOptions, startJwksServer } from './jwks-server.ts';
+export {
+  type JwksServer,
+  type JwksServerOptions,
+  type LateJwksServer,
+  lateJwksServer,
+  startJwksServer,
+} from './jwks-server.ts';
 export { createJwks, type Jwks, type JwkSource, toPublicJwk } from './jwks.ts';
 export {
   type GenerateKeyPairOptions,

@@ -103,3 +103,26 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
       }),
   };
 }
+
+/** A JWKS server whose URLs are known before it answers (see `lateJwksServer`). */
+export interface LateJwksServer extends Pick<JwksServer, 'url' | 'jwksUri' | 'issuer' | 'discoveryUrl'> {
+  /** Starts it at those URLs (the same options). */
+  start(): Promise<JwksServer>;
+}
+
+/**
+ * A JWKS server that is not up yet: its URLs are fixed now (a free port on 127.0.0.1) and refuse
+ * connections until `start()`. For tests of keys that arrive late (start-up retries, readiness).
+ *
+ * @example
+ * const late = await lateJwksServer({ keys: [key] });
+ * const auth = createAuthenticator({ issuers: [{ issuer: late.issuer, audience: 'api', jwksUri: late.jwksUri }] });
+ * const server = await late.start(); // now it answers
+ */
+export async function lateJwksServer(options: Omit<JwksServerOptions, 'port'> = {}): Promise<LateJwksServer> {
+  const probe = await startJwksServer(options);
+  const { url, jwksUri, issuer, discoveryUrl } = probe;
+  await probe.close();
+  const port = Number(new URL(url).port);
+  return { url, jwksUri, issuer, discoveryUrl, start: () => startJwksServer({ ...options, port }) };
+}

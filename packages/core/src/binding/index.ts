@@ -28,3 +28,19 @@ export type {
 } from './web-login-routes.ts';
 export { metadataRoute } from './metadata-route.ts';
 export type { MetadataRoute } from './metadata-route.ts';
+export {
+  readinessResponse,
+  readinessSources,
+  readStartupOptions,
+  STARTUP_KEYS,
+  startAuthentication,
+  startupLog,
+} from './startup.ts';
+export type {
+  AdapterStartup,
+  AuthStartupOptions,
+  ReadinessSource,
+  StartupFields,
+  StartupLog,
+  StartupSettings,
+} from './startup.ts';

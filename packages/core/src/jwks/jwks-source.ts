@@ -19,6 +19,7 @@ import { FetchFailure, fetchJson } from './fetch-json.ts';
 import type { FetchLike, Jwk, JwksCacheEntry, JwksCacheStore, JwksOptions } from './types.ts';
 import type { EventHub } from '../observe/event-hub.ts';
 import { observeKeyLoad } from './key-events.ts';
+import { safeUrl } from './safe-url.ts';
 
 export const JWKS_DEFAULTS = {
   ttlMs: 10 * 60_000,
@@ -436,9 +437,20 @@ export class JwksSource {
   /** `cause`: why the last refresh failed, kept on every later unavailability, not only the first. */
   private unavailable(now: number, cause: unknown = this.keys.lastError): UnavailableError {
     const retryAfterSeconds = Math.max(1, Math.ceil((this.keys.nextAttemptAt - now) / 1000));
+    // Server-side detail (logs, start-up errors): which issuer, and which URL failed how. URLs without
+    // userinfo or query, which may hold credentials.
+    const failure = cause instanceof FetchFailure ? cause : undefined;
+    const jwksUri = safeUrl(this.uri);
+    const url = safeUrl(failure?.url);
     return new UnavailableError('ERR_AUTH_KEYS_UNAVAILABLE', 'Signing keys are unavailable', {
       retryAfterSeconds: Number.isFinite(retryAfterSeconds) ? retryAfterSeconds : 1,
       cause,
+      detail: {
+        issuer: this.init.issuer,
+        ...(jwksUri === undefined ? {} : { jwksUri }),
+        ...(url === undefined ? {} : { url }),
+        ...(failure?.status === undefined ? {} : { httpStatus: failure.status }),
+      },
     });
   }
 }

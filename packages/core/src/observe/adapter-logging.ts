@@ -25,8 +25,8 @@ export interface AuthLoggingOptions {
 /** The adapter option names of `AuthLoggingOptions` (for `adapterKeys`). */
 export const LOGGING_KEYS: readonly string[] = Object.freeze(['logger', 'logLevel']);
 
-/** A sink that takes a ready line per event (the console, Nest's `Logger`). */
-export type LineSink = (level: AuthLogLevel, line: string, event: AuthEvent) => void;
+/** A sink that takes a ready line per event (the console, Nest's `Logger`); start-up lines have no event. */
+export type LineSink = (level: AuthLogLevel, line: string, event?: AuthEvent) => void;
 
 const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 

@@ -8,23 +8,14 @@ import { createAuthenticator, oneOfAuthenticators } from '../../src/authenticate
 import { apiKeyHeaderAuth } from '../../src/apikey/api-key-auth.ts';
 import { memorySecretStore } from '../../src/apikey/store.ts';
 import { isReady, readiness, warmUp } from '../../src/observe/readiness.ts';
-import { generateKeyPair } from '@auth/testing';
+import { lateJwks as lateJwksFixture } from '../fixtures/late-jwks.ts';
+import { generateKeyPair, lateJwksServer } from '@auth/testing';
+import type { AuthEvent } from '../../src/index.ts';
 
 const ISS = 'https://issuer.ready.test';
 const key = await generateKeyPair('RS256', { kid: 'r1' });
 
-function lateJwks() {
-  let up = false;
-  const fetch = vi.fn(async () =>
-    up ? Response.json({ keys: [key.publicJwk] }) : new Response('starting', { status: 503 }),
-  );
-  const auth = createAuthenticator({
-    issuers: [{ issuer: ISS, audience: 'api', jwksUri: `${ISS}/jwks` }],
-    fetch,
-    jwks: { failureBackoffMinMs: 0, failureBackoffMaxMs: 0 },
-  });
-  return { auth, fetch, bringUp: () => (up = true) };
-}
+const lateJwks = () => lateJwksFixture(key, ISS);
 
 describe('readiness', () => {
   it('flips from false to true when a late JWKS comes up (warm-up "warn" retries)', async () => {
@@ -44,11 +35,64 @@ describe('readiness', () => {
     const t = lateJwks();
     await warmUp(t.auth, 'lazy');
     expect(t.fetch).not.toHaveBeenCalled();
-    await expect(warmUp(t.auth, 'fail')).rejects.toMatchObject({ code: 'ERR_AUTH_KEYS_UNAVAILABLE' });
+    await expect(warmUp(t.auth, 'fail')).rejects.toMatchObject({
+      name: 'StartupError',
+      code: 'ERR_AUTH_STARTUP_KEYS_UNAVAILABLE',
+      issuer: ISS,
+      url: `${ISS}/jwks`,
+      httpStatus: 503,
+      reason: 'unexpected status 503',
+    });
     t.bringUp();
     await warmUp(t.auth, 'fail');
     expect(isReady(t.auth)).toBe(true);
     await expect(warmUp(t.auth, 'sometimes' as never)).rejects.toThrow(TypeError);
+  });
+
+  it('retryMs and signal are checked: a wait setTimeout cannot honour would spin', async () => {
+    const t = lateJwks();
+    for (const retryMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '5' as never]) {
+      await expect(warmUp(t.auth, 'warn', { retryMs })).rejects.toThrow(/retryMs must be a number/);
+    }
+    await expect(warmUp(t.auth, 'warn', { signal: {} as never })).rejects.toThrow(
+      /signal must be an AbortSignal/,
+    );
+    expect(t.fetch).not.toHaveBeenCalled();
+    t.auth.close();
+  });
+
+  it("'warn' stops retrying when its signal aborts, and when the authenticator is closed", async () => {
+    const a = lateJwks();
+    const controller = new AbortController();
+    await warmUp(a.auth, 'warn', { retryMs: 5, signal: controller.signal });
+    await vi.waitFor(() => expect(a.fetch.mock.calls.length).toBeGreaterThanOrEqual(2));
+    controller.abort();
+    const afterAbort = a.fetch.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(a.fetch.mock.calls.length).toBeLessThanOrEqual(afterAbort + 1); // at most the one in flight
+    a.auth.close();
+
+    // Closed: the retries end (a closed key source fetches nothing, so count the pending timers).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const b = lateJwks();
+      await warmUp(b.auth, 'warn', { retryMs: 5 });
+      // setImmediate is not faked: let the failed attempt settle and schedule the next one.
+      for (let i = 0; i < 100 && vi.getTimerCount() === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(b.fetch).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(1); // the next attempt
+      b.auth.close();
+      await vi.advanceTimersByTimeAsync(5);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // Already aborted: nothing is fetched.
+    const c = lateJwks();
+    await warmUp(c.auth, 'warn', { signal: AbortSignal.abort() });
+    expect(c.fetch).not.toHaveBeenCalled();
+    c.auth.close();
   });
 
   it('a combined authenticator is ready when its bearer part is; API keys need no keys', async () => {
@@ -58,6 +102,35 @@ describe('readiness', () => {
     t.bringUp();
     await warmUp(either, 'fail');
     expect(isReady(either)).toBe(true);
+  });
+});
+
+describe('a JWKS server started after the app', () => {
+  it("'warn': connection refused, then the server comes up: the probe flips from false to true", async () => {
+    // Its URL is fixed, but connections are refused until it starts.
+    const late = await lateJwksServer({ keys: [key] });
+    const jwksUri = late.jwksUri;
+    const events: AuthEvent[] = [];
+    const auth = createAuthenticator({
+      issuers: [{ issuer: ISS, audience: 'api', jwksUri }],
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await warmUp(auth, 'warn', { retryMs: 20 });
+      await vi.waitFor(() =>
+        expect(events.filter((e) => e.type === 'keys.unavailable').length).toBeGreaterThanOrEqual(2),
+      );
+      expect(readiness(auth)).toEqual({ status: 503, body: { ready: false } });
+      const server = await late.start();
+      try {
+        await vi.waitFor(() => expect(readiness(auth)).toEqual({ status: 200, body: { ready: true } }));
+        expect(server.counters.jwks).toBeGreaterThanOrEqual(1);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      auth.close();
+    }
   });
 });
 
