@@ -2,7 +2,13 @@
 // Production mode unless told otherwise: Express then never renders a stack trace.
 process.env.NODE_ENV ??= 'production';
 import { authFetch, clientCredentials } from '@auth/core/client';
-import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
+import {
+  demoAuthFromEnv,
+  demoPdpUrl,
+  describeIssuers,
+  resourceServerFromEnv,
+  webLoginFromEnv,
+} from 'demo-support';
 import { createApp } from './app.ts';
 
 const env = process.env;
@@ -10,7 +16,10 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3001);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth, issuer, apiKey } = demoAuthFromEnv(env);
+const { auth: bearer, issuer, apiKey } = demoAuthFromEnv(env);
+// RFC 9728 metadata at /.well-known/oauth-protected-resource (401 challenges name it) and DPoP for
+// GET /payments: see demo-support.
+const auth = { ...bearer, ...resourceServerFromEnv(env, { port }) };
 
 // GET /items/upstream (optional): UPSTREAM_ITEMS_URL names another demo API, called with a
 // client-credentials token of UPSTREAM_CLIENT_ID / UPSTREAM_CLIENT_SECRET (dev IdP `reader` by default).
