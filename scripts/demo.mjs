@@ -3,7 +3,9 @@
 // claims; then starts every demo app declared in apps/*/package.json ("demo" field), calls every
 // route of the contract's demo API with the right, wrong and no credentials, and prints a table.
 // Exits 0 only if everything matched. Stops everything it started, also on Ctrl-C / SIGTERM.
-// Then the web login of every app declaring `"webLogin": true`, headless, and the URLs to open.
+// Then, per app, the resource-server rows (RFC 9728 metadata, a DPoP call to GET /payments, the same
+// token as Bearer refused, a step-up challenge), and the web login of every app declaring
+// `"webLogin": true`, headless, and the URLs to open.
 // Env: DEMO_IDP_PORT (default: a free port), DEMO_APPS (comma-separated names to run), DEMO_TIMEOUT_MS,
 // DEMO_KEEP=1 (keep everything running after the tour, for a person to try the URLs, until Ctrl-C).
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import { cases, forge, runCase } from './demo/cases.mjs';
 import { printIdpRows, startIdp, tourIdp } from './demo/idp.mjs';
 import { documentCases, pdpDownCases, startPdp } from './demo/pdp.mjs';
 import { cell, green, printTable, red } from './demo/table.mjs';
+import { resourceServerTour } from './demo/resource-server.mjs';
 import { printWebLogin, webLoginTour } from './demo/web-login.mjs';
 
 const { DEMO_APPS, DEMO_IDP_PORT, DEMO_KEEP, DEMO_TIMEOUT_MS } = process.env;
@@ -138,6 +141,14 @@ async function main() {
     console.log('\nMismatches:');
     for (const f of failures) console.log(`  ${f}`);
   }
+
+  console.log(
+    `\n== resource server: RFC 9728 metadata, DPoP, step-up (${running.map((a) => a.name).join(', ')}) ==\n`,
+  );
+  const served = [];
+  for (const app of running) served.push({ app, rows: await resourceServerTour(app, idp) });
+  printWebLogin(served, { green, red }, console.log, 40);
+  if (!served.every((r) => r.rows.every((row) => row.pass))) ok = false;
 
   const withLogin = running.filter((app) => app.webLogin);
   if (withLogin.length > 0) {
