@@ -147,7 +147,7 @@ async function main() {
   );
   const served = [];
   for (const app of running) served.push({ app, rows: await resourceServerTour(app, idp) });
-  printWebLogin(served, { green, red }, console.log, 40);
+  printWebLogin(served, { green, red }, console.log, 42);
   if (!served.every((r) => r.rows.every((row) => row.pass))) ok = false;
 
   const withLogin = running.filter((app) => app.webLogin);

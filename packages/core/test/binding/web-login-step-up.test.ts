@@ -242,6 +242,16 @@ describe('web login step-up (requireLogin with acr / maxAgeSeconds)', () => {
     }
   });
 
+  it('acr_values and max_age cannot be set through extraParams (they would skip the callback checks)', async () => {
+    const login = routesFor().login;
+    for (const key of ['acr_values', 'max_age']) {
+      await expect(login.createAuthorizationUrl({ extraParams: { [key]: '1' } })).rejects.toThrow(
+        `extraParams cannot set "${key}"`,
+      );
+    }
+    await expect(login.createAuthorizationUrl({ acrValues: ['a b'] })).rejects.toThrow(TypeError);
+  });
+
   it('refuses requirement mistakes at setup with a TypeError naming the caller', () => {
     expect(loginRequirement(undefined, 'w')).toBeUndefined();
     expect(() => loginRequirement({}, 'w')).toThrow(/w: give acr and\/or maxAgeSeconds/);
