@@ -213,7 +213,12 @@ const PROMPTS = new Set(['login', 'consent', 'select_account', 'none']);
 // A refreshed session is remembered this long, so a request that raced the refresh with the old
 // cookie gets the new tokens instead of spending the rotated refresh token a second time.
 const REFRESH_MEMO_MS = 30_000;
-// At most this many remembered refreshes (one per refresh token): the oldest is dropped first.
+/**
+ * At most this many refreshes are remembered (one per refresh token); past it the oldest is dropped.
+ *
+ * @example
+ * MAX_REFRESH_MEMO; // 1000
+ */
 export const MAX_REFRESH_MEMO = 1000;
 
 const ESCAPES: Record<string, string> = {
@@ -330,7 +335,7 @@ function randomToken(): string {
  *
  * | route | answer |
  * | --- | --- |
- * | `GET /login?returnTo=/path` (`prompt`, `max_age` optional) | 302 to the provider; `returnTo` same-origin only |
+ * | `GET /login?returnTo=/path` (`prompt`, `max_age`, `acr_values` optional) | 302 to the provider; `returnTo` same-origin only; the callback checks the returned `acr` is one of `acr_values` |
  * | `GET /callback` | 302 to `returnTo` with the session cookie; a failure is a 400 page or JSON by `Accept` |
  * | `GET /session` | 200 JSON of the user; 401 `ERR_AUTH_NO_SESSION` |
  * | `GET /logout` | a confirmation page with a POST form (double-submit token) |
