@@ -2,7 +2,8 @@
 // `pnpm test:browser`: the web login of every demo app in a real browser (Debian's chromium driven by
 // playwright-core). Per app: /profile → the dev IdP's login form → back on /profile showing the user;
 // reload; a second tab; logout through the confirmation page (and the IdP's); /profile redirects
-// again; a login with max_age=0 makes the IdP ask again although its session is live. A screenshot
+// again; a login with max_age=0 makes the IdP ask again although its session is live; /security
+// (step-up) sends the browser back through the IdP with acr_values and then shows the level. A screenshot
 // per step goes to reports/browser-tour/<app>/ (git-ignored); the checks read page content, not pixels.
 // Env: CHROMIUM (default /usr/bin/chromium), BROWSER_APPS (comma-separated names), HEADED=1.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -163,6 +164,17 @@ async function tour(app, shots) {
   await page.waitForURL(`${base}/profile`, { timeout: 15_000 });
   check((await text()).includes('Alice Admin'), 'after signing in again /profile does not show alice');
   await step('profile-after-reauth');
+
+  // 8. Step-up: /security needs a second factor; the password session goes back through login with
+  //    acr_values, the IdP asks again (its session is below that level), and the page shows the level.
+  await page.goto(`${base}/security`);
+  check(page.url().startsWith(idpOrigin), '/security did not send the password session to the IdP');
+  check((await text()).includes('second factor'), 'step-up: the IdP did not ask for the second factor');
+  await step('step-up-idp-form');
+  await signInAtIdp(page, 'alice');
+  await page.waitForURL(`${base}/security`, { timeout: 15_000 });
+  check((await text()).includes('urn:dev-idp:loa:2'), 'after step-up /security does not show the MFA level');
+  await step('security-after-step-up');
 
   await context.close();
   return steps;

@@ -5,6 +5,9 @@
 // Exits 0 only if everything matched. Stops everything it started, also on Ctrl-C / SIGTERM.
 // Then the web login of every app declaring `"webLogin": true`, headless, and the URLs to open; and the
 // user administration of @auth/aws on every app declaring `"userAdmin": true`, against cognito-local.
+// Then, per app, the resource-server rows (RFC 9728 metadata, a DPoP call to GET /payments, the same
+// token as Bearer refused, a step-up challenge), and the web login of every app declaring
+// `"webLogin": true`, headless, and the URLs to open.
 // Env: DEMO_IDP_PORT (default: a free port), DEMO_APPS (comma-separated names to run), DEMO_TIMEOUT_MS,
 // DEMO_KEEP=1 (keep everything running after the tour, for a person to try the URLs, until Ctrl-C).
 import { fileURLToPath } from 'node:url';
@@ -14,6 +17,7 @@ import { startCognito, userAdminTour } from './demo/cognito.mjs';
 import { printIdpRows, startIdp, tourIdp } from './demo/idp.mjs';
 import { documentCases, pdpDownCases, startPdp } from './demo/pdp.mjs';
 import { cell, green, printTable, red } from './demo/table.mjs';
+import { resourceServerTour } from './demo/resource-server.mjs';
 import { printWebLogin, webLoginTour } from './demo/web-login.mjs';
 
 const { DEMO_APPS, DEMO_IDP_PORT, DEMO_KEEP, DEMO_TIMEOUT_MS } = process.env;
@@ -183,6 +187,13 @@ async function main() {
       for (const f of tour.failures) console.log(`  ${f}`);
     }
   }
+  console.log(
+    `\n== resource server: RFC 9728 metadata, DPoP, step-up (${running.map((a) => a.name).join(', ')}) ==\n`,
+  );
+  const served = [];
+  for (const app of running) served.push({ app, rows: await resourceServerTour(app, idp) });
+  printWebLogin(served, { green, red }, console.log, 42);
+  if (!served.every((r) => r.rows.every((row) => row.pass))) ok = false;
 
   const withLogin = running.filter((app) => app.webLogin);
   if (withLogin.length > 0) {

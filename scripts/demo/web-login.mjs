@@ -1,6 +1,7 @@
 // The web-login part of the tour, headless (HTTP only, a cookie jar for a browser): per demo app that
 // declares `"webLogin": true` in its package.json "demo" entry, /profile → /login → the dev IdP's login
-// form (posted as alice) → /callback → /profile, /session, the logout confirmation, POST /logout, and
+// form (posted as alice) → /callback → /profile, /session, /security (step-up: back to login with
+// acr_values), the logout confirmation, POST /logout, and
 // /session once more. Each step is a row: what was asked, what came back, PASS or FAIL.
 
 export class Jar {
@@ -114,6 +115,16 @@ export async function webLoginTour(app, idp) {
       `${res.status} subject=${who.subject} groups=${JSON.stringify(who.groups)}`,
       who.subject === 'alice',
     );
+    // Step-up: /security needs the dev IdP's second-factor level; a password session goes back to login.
+    res = await jar.fetch(`${base}/security`, { headers: HTML });
+    const stepUp = new URL(res.headers.get('location') ?? '/', base);
+    row(
+      'GET /security (step-up, password login)',
+      `${res.status} → ${stepUp.pathname}?…acr_values=${stepUp.searchParams.get('acr_values')}`,
+      res.status === 302 &&
+        stepUp.pathname === '/login' &&
+        stepUp.searchParams.get('acr_values') === 'urn:dev-idp:loa:2',
+    );
     res = await jar.fetch(`${base}/me`, { headers: JSON_ACCEPT });
     row('GET /me with the session cookie only', `${res.status} (API: bearer only)`, res.status === 401);
     res = await jar.fetch(`${base}/logout`, { headers: HTML });
@@ -143,11 +154,12 @@ export async function webLoginTour(app, idp) {
   return rows;
 }
 
-/** Prints the rows of each app and the URLs a person can open. */
-export function printWebLogin(results, { green, red }, out = console.log) {
+/** Prints the rows of each app (web login, resource server): step, what came back, PASS or FAIL. */
+export function printWebLogin(results, { green, red }, out = console.log, width = 36) {
   for (const { app, rows } of results) {
     out(`  ${app.name} (${app.baseUrl})`);
-    for (const r of rows) out(`    ${r.pass ? green('PASS') : red('FAIL')}  ${r.step.padEnd(36)} ${r.got}`);
+    for (const r of rows)
+      out(`    ${r.pass ? green('PASS') : red('FAIL')}  ${r.step.padEnd(width)} ${r.got}`);
   }
   out('');
 }

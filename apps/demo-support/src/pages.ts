@@ -71,12 +71,30 @@ ${apiCall === undefined ? '' : `<p>Server-side API call with your access token: 
   });
 }
 
+/**
+ * The acr a web page with step-up demands (`GET /security`): the dev IdP's second-factor level. A
+ * password session is sent back through login with `acr_values`; the dev IdP asks again.
+ */
+export const SECURITY_ACR_VALUES: readonly string[] = Object.freeze(['urn:dev-idp:loa:2']);
+
+/** GET /security: a page behind step-up, showing the login's level (`acr`, `amr`). */
+export function securityPage(user: ProfileUser & { claims: Readonly<Record<string, unknown>> }): string {
+  const amr = Array.isArray(user.claims.amr) ? user.claims.amr.map(String) : [];
+  return demoLayout({
+    title: 'Security settings',
+    body: `<p>This page needs a second factor (step-up): you signed in at level
+<code>${escapeHtml(String(user.claims.acr ?? '(none)'))}</code> with ${list(amr)}</p>
+<p><a href="/profile">Back to your profile</a></p>`,
+  });
+}
+
 /** GET /: links to the login pages. */
 export function homePage(): string {
   return demoLayout({
     title: 'Welcome',
     body: `<p>This demo serves the contract's API (bearer tokens only) and a web login.</p>
 <ul><li><a href="/profile">Your profile</a> (asks you to log in)</li>
+<li><a href="/security">Security settings</a> (step-up: asks for a second factor)</li>
 <li><a href="/login">Log in</a> · <a href="/logout">Log out</a></li>
 <li><a href="/session">The session as JSON</a></li></ul>`,
   });

@@ -8,7 +8,7 @@ import { createDemoClients, type DemoClient } from './clients.ts';
 import { handleInteraction } from './interactions.ts';
 import { generateSigningJwk, type SigningJwk } from './keys.ts';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import { loadProvider } from './load-provider.ts';
+import { loadOidcProvider } from './load-provider.ts';
 import { createMemoryAdapter } from './memory-adapter.ts';
 import { API_AUDIENCE, buildProviderConfig } from './provider-config.ts';
 import { codeFlow, type TokenSet, tokenRequest } from './token-requests.ts';
@@ -111,7 +111,7 @@ export async function startDevIdp({
   for (const uri of demoRedirectUris) {
     if (!URL.canParse(uri)) throw new TypeError(`dev-idp: demoRedirectUris holds a non-URL: ${uri}`);
   }
-  const ProviderClass = await loadProvider();
+  const { Provider: ProviderClass, interactionPolicy } = await loadOidcProvider();
   const clients = await createDemoClients(backchannelLogoutUri, demoRedirectUris);
   const users = demoUsers;
   const adapter = createMemoryAdapter();
@@ -152,7 +152,7 @@ export async function startDevIdp({
   const build = () => {
     const next = new ProviderClass(
       issuer,
-      buildProviderConfig({ keys, clients, users, adapter, cookieKeys, dpopNonceSecret }),
+      buildProviderConfig({ keys, clients, users, adapter, cookieKeys, dpopNonceSecret, interactionPolicy }),
     );
     next.on('server_error', (_ctx, err) => console.error('dev-idp server_error:', err));
     next.on('backchannel.error', (_ctx, err) => console.error('dev-idp back-channel logout failed:', err));

@@ -3,17 +3,32 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InteractionDetails, Provider } from 'oidc-provider';
 import type { DemoUser } from './accounts.ts';
 
-/** Every dev login is a one-click "password" login: ID tokens carry this `acr` and `amr`. */
+/** A dev login is a one-click "password" login: ID tokens carry this `acr` and `amr`. */
 export const LOGIN_ACR = { acr: 'urn:dev-idp:loa:1', amr: ['pwd'] };
+/**
+ * Step-up: a login asked for with `acr_values` naming this level also passes a (simulated, always
+ * accepted) second factor: ID tokens carry this `acr` and `amr`.
+ */
+export const MFA_ACR = { acr: 'urn:dev-idp:loa:2', amr: ['pwd', 'otp'] };
+/** The acr values the dev IdP can produce, weakest first. */
+export const ACR_VALUES = [LOGIN_ACR.acr, MFA_ACR.acr];
+
+/** The strongest level the request's `acr_values` asks for that the dev IdP has, else the password one. */
+export function acrFor(params: Record<string, unknown>): typeof LOGIN_ACR {
+  const asked = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
+  return asked.includes(MFA_ACR.acr) ? MFA_ACR : LOGIN_ACR;
+}
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function loginPage(uid: string, users: Record<string, DemoUser>, notice = ''): string {
+function loginPage(uid: string, users: Record<string, DemoUser>, notice = '', stepUp = false): string {
   const options = Object.values(users)
     .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.id)} (${escapeHtml(u.name)})</option>`)
     .join('');
   return `<!doctype html><meta charset="utf-8"><title>dev-idp login</title>
-<h1>dev-idp: sign in</h1>${notice ? `<p>${escapeHtml(notice)}</p>` : ''}
+<h1>dev-idp: sign in</h1>${notice ? `<p>${escapeHtml(notice)}</p>` : ''}${
+    stepUp ? '<p>This app asks for a second factor: it is simulated and accepted with the sign-in.</p>' : ''
+  }
 <form method="post" action="/interaction/${escapeHtml(uid)}/login">
 <label>User <select name="login">${options}</select></label> <button type="submit">Sign in</button>
 </form>`;
@@ -77,7 +92,8 @@ export async function handleInteraction(
     if (match[2]) {
       const login = req.method === 'POST' ? ((await readForm(req)).get('login') ?? '') : '';
       if (users[login]) {
-        await provider.interactionFinished(req, res, { login: { accountId: login, ...LOGIN_ACR } });
+        const level = acrFor(details.params);
+        await provider.interactionFinished(req, res, { login: { accountId: login, ...level } });
       } else {
         send(res, 400, 'text/html', loginPage(uid, users, 'Unknown user.'));
       }
@@ -86,9 +102,10 @@ export async function handleInteraction(
     if (details.prompt.name === 'login') {
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
       if (users[hint]) {
-        await provider.interactionFinished(req, res, { login: { accountId: hint, ...LOGIN_ACR } });
+        const level = acrFor(details.params);
+        await provider.interactionFinished(req, res, { login: { accountId: hint, ...level } });
       } else {
-        send(res, 200, 'text/html', loginPage(uid, users));
+        send(res, 200, 'text/html', loginPage(uid, users, '', acrFor(details.params) === MFA_ACR));
       }
       return true;
     }

@@ -36,4 +36,20 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
   export default Provider;
+
+  /** The login prompt's checks (only what the dev IdP's step-up check needs). */
+  export const interactionPolicy: {
+    base(): Array<{ name: string; checks: unknown[] }> & {
+      get(name: string): { name: string; checks: unknown[] } | undefined;
+    };
+    Check: {
+      new (
+        reason: string,
+        description: string,
+        check: (ctx: { oidc: { params: Record<string, unknown>; acr?: string } }) => boolean,
+      ): unknown;
+      readonly REQUEST_PROMPT: boolean;
+      readonly NO_NEED_TO_PROMPT: boolean;
+    };
+  };
 }

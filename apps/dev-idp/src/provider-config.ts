@@ -2,6 +2,7 @@ import type { DemoUser } from './accounts.ts';
 import { apiScopes, type DemoClient, toClientMetadata } from './clients.ts';
 import type { SigningJwk } from './keys.ts';
 import type { AdapterClass } from './memory-adapter.ts';
+import { ACR_VALUES, MFA_ACR } from './interactions.ts';
 
 export const API_AUDIENCE = 'api://demo';
 const WEB_LOGIN_CLIENTS = new Set(['web-post', 'web-public', 'web-jwt']);
@@ -14,6 +15,8 @@ export interface ProviderConfigInput {
   cookieKeys: string[];
   /** 32 bytes: the DPoP nonce secret; with it every DPoP proof must carry the server's nonce */
   dpopNonceSecret?: Buffer;
+  /** oidc-provider's `interactionPolicy` (for the step-up check on the login prompt). */
+  interactionPolicy?: typeof import('oidc-provider').interactionPolicy;
 }
 
 /**
@@ -28,6 +31,26 @@ export function audienceFor(resourceIndicator: string | undefined): string {
   return loopback && (url.protocol === 'http:' || url.protocol === 'https:')
     ? resourceIndicator
     : API_AUDIENCE;
+}
+
+/**
+ * The login prompt plus a step-up check: `acr_values` naming the MFA level while the IdP session is
+ * at a lower one asks for a new sign-in (oidc-provider itself only does so for an essential `acr`
+ * in the `claims` parameter).
+ */
+function loginPolicy(policy: NonNullable<ProviderConfigInput['interactionPolicy']>) {
+  const prompts = policy.base();
+  const { Check } = policy;
+  prompts.get('login')?.checks.push(
+    new Check('acr_values_step_up', 'the session is below the requested acr_values', (ctx) => {
+      const asked =
+        typeof ctx.oidc.params.acr_values === 'string' ? ctx.oidc.params.acr_values.split(' ') : [];
+      return asked.includes(MFA_ACR.acr) && ctx.oidc.acr !== MFA_ACR.acr
+        ? Check.REQUEST_PROMPT
+        : Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  return prompts;
 }
 
 interface TokenLike {
@@ -57,11 +80,13 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
       auth_time: null,
       sid: null,
       iss: null,
-      openid: ['sub'],
+      // Released with `openid` (not only when asked for with acr_values / max_age): an app can tell
+      // the level of every login, and step-up (requireLogin({ acr })) sees it from the first one.
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       profile: ['name', 'groups', 'organizations'],
       email: ['email'],
     },
-    acrValues: ['urn:dev-idp:loa:1'],
+    acrValues: ACR_VALUES,
     async findAccount(_ctx: unknown, id: string) {
       const user = users[id];
       if (!user) return undefined;
@@ -85,6 +110,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
     },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      ...(input.interactionPolicy ? { policy: loginPolicy(input.interactionPolicy) } : {}),
     },
     features: {
       devInteractions: { enabled: false },

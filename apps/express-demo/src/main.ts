@@ -8,6 +8,7 @@ import {
   demoPdpUrl,
   describeIssuers,
   limitApiKeyFailures,
+  resourceServerFromEnv,
   webLoginFromEnv,
 } from 'demo-support';
 import { userAdminFromEnv } from 'demo-support/user-admin';
@@ -18,7 +19,10 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3001);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth: localAuth, issuer, apiKey: localApiKey } = demoAuthFromEnv(env);
+const { auth: bearer, issuer, apiKey: localApiKey } = demoAuthFromEnv(env);
+// RFC 9728 metadata at /.well-known/oauth-protected-resource (401 challenges name it) and DPoP for
+// GET /payments: see demo-support.
+const localAuth = { ...bearer, ...resourceServerFromEnv(env, { port }) };
 
 // REDIS_URL (optional): one state for a fleet of replicas (see README "A fleet on Redis"): revocations
 // checked on every request, client tokens, login sessions and the failed-API-key limiter on Redis.

@@ -1,10 +1,10 @@
 /**
  * The demo's web login (contract "Web login"): `webAuth` mounts /login, /callback, /logout, /session;
- * `/profile` needs a login; `/` links to them. The API routes stay bearer-only.
+ * `/profile` needs a login, `/security` a second factor (step-up); `/` links to them. The API routes stay bearer-only.
  */
 import { requireLogin, type WebAuthMiddleware, webAuth } from '@auth/express';
 import type { WebLoginConfig } from '@auth/core/login';
-import { demoLayout, homePage, profilePage } from 'demo-support';
+import { demoLayout, homePage, profilePage, SECURITY_ACR_VALUES, securityPage } from 'demo-support';
 import type { Express } from 'express';
 
 export function mountWebPages(app: Express, login: WebLoginConfig): WebAuthMiddleware {
@@ -31,6 +31,16 @@ export function mountWebPages(app: Express, login: WebLoginConfig): WebAuthMiddl
       .type('html')
       .set('cache-control', 'no-store')
       .send(profilePage(user.identity, web.routes.paths.logout, apiCall));
+  });
+  // Step-up: a password session is sent back through login with acr_values (the dev IdP asks again).
+  app.get('/security', requireLogin({ acr: SECURITY_ACR_VALUES }), async (req, res) => {
+    const user = req.webLogin;
+    if (!user) return;
+    await user.save();
+    res
+      .type('html')
+      .set('cache-control', 'no-store')
+      .send(securityPage({ ...user.identity, claims: user.session.data.claims }));
   });
   return web;
 }

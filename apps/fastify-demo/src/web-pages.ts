@@ -1,10 +1,10 @@
 /**
  * The demo's web login (contract "Web login"): `fastifyWebAuth` adds /login, /callback, /logout,
- * /session; `/profile` needs a login; `/` links to them. The API routes stay bearer-only.
+ * /session; `/profile` needs a login, `/security` a second factor (step-up); `/` links to them. The API routes stay bearer-only.
  */
 import type { WebLoginConfig } from '@auth/core/login';
-import { fastifyWebAuth } from '@auth/fastify';
-import { demoLayout, homePage, profilePage } from 'demo-support';
+import { fastifyWebAuth, requireLoginWith } from '@auth/fastify';
+import { demoLayout, homePage, profilePage, SECURITY_ACR_VALUES, securityPage } from 'demo-support';
 import type { FastifyInstance } from 'fastify';
 
 export async function mountWebPages(app: FastifyInstance, login: WebLoginConfig): Promise<void> {
@@ -21,4 +21,18 @@ export async function mountWebPages(app: FastifyInstance, login: WebLoginConfig)
       .header('cache-control', 'no-store')
       .send(profilePage(user.identity, app.webLoginRoutes.paths.logout));
   });
+  // Step-up: a password session is sent back through login with acr_values (the dev IdP asks again).
+  app.get(
+    '/security',
+    { preHandler: requireLoginWith({ acr: SECURITY_ACR_VALUES }) },
+    async (request, reply) => {
+      const user = request.webLogin;
+      if (!user) return reply;
+      await user.save();
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(securityPage({ ...user.identity, claims: user.session.data.claims }));
+    },
+  );
 }

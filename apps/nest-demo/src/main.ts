@@ -1,6 +1,12 @@
 /** Starts the Nest demo API. Configuration: NEST_PLATFORM (express | fastify), HOST, PORT, AUTH_* (README). */
 process.env.NODE_ENV ??= 'production';
-import { demoAuthFromEnv, demoPdpUrl, describeIssuers, webLoginFromEnv } from 'demo-support';
+import {
+  demoAuthFromEnv,
+  demoPdpUrl,
+  describeIssuers,
+  resourceServerFromEnv,
+  webLoginFromEnv,
+} from 'demo-support';
 import { userAdminFromEnv } from 'demo-support/user-admin';
 import { createApp, type Platform } from './create-app.ts';
 
@@ -14,7 +20,10 @@ const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 3003);
 
 // AUTH_* (dev IdP defaults) and the service principals of GET /service: see demo-support.
-const { auth, issuer, apiKey } = demoAuthFromEnv(env);
+const { auth: bearer, issuer, apiKey } = demoAuthFromEnv(env);
+// RFC 9728 metadata at /.well-known/oauth-protected-resource (401 challenges name it) and DPoP for
+// GET /payments: see demo-support.
+const auth = { ...bearer, ...resourceServerFromEnv(env, { port }) };
 
 // Web login (/login, /callback, /logout, /session, /profile) for the single issuer: see demo-support.
 const web = webLoginFromEnv(env, { issuer, port });

@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 /** A cookie jar and `fetch` without redirects: enough of a browser for the login rows. */
 export class HeadlessBrowser {
   readonly cookies = new Map<string, string>();
+  /** The IdP login pages `throughIdp` posted (their HTML), oldest first. */
+  readonly loginPages: string[] = [];
 
   /** Keeps the response's cookies (a deleted one is forgotten); returns the raw `Set-Cookie` lines. */
   store(res: Response): string[] {
@@ -82,6 +84,7 @@ export class HeadlessBrowser {
       }
       const form = /<form method="post" action="([^"]+)"/.exec(res.text);
       if (res.status === 200 && form?.[1]) {
+        this.loginPages.push(res.text);
         next = new URL(form[1], next).href;
         method = 'POST';
         body = new URLSearchParams({ login: user }).toString();
@@ -343,6 +346,41 @@ export function webLoginConformance(harness: ConformanceHarness): void {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(withToken.status).toBe(200);
+    });
+
+    it('step-up: GET /security (acr urn:dev-idp:loa:2) with a password session is a 302 to login with acr_values for a browser, a 401 insufficient_user_authentication otherwise; after the IdP asks again the page is 200', async () => {
+      const { browser } = await env.loggedIn();
+      expect((await page(browser, '/profile')).status).toBe(200);
+      const api = await page(browser, '/security', JSON_ACCEPT);
+      expect(api.status).toBe(401);
+      expect(JSON.parse(api.text)).toMatchObject({
+        status: 401,
+        code: 'ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION',
+        error: 'insufficient_user_authentication',
+      });
+      expect(api.headers.get('www-authenticate')).toMatch(
+        /^Bearer realm="api", error="insufficient_user_authentication", .*acr_values="urn:dev-idp:loa:2"$/,
+      );
+      const html = await page(browser, '/security');
+      expect(html.status).toBe(302);
+      expect(html.headers.get('location')).toBe(
+        '/login?returnTo=%2Fsecurity&acr_values=urn%3Adev-idp%3Aloa%3A2',
+      );
+      const start = await page(browser, html.headers.get('location') as string);
+      const auth = new URL(start.headers.get('location') as string);
+      expect(auth.searchParams.get('acr_values')).toBe('urn:dev-idp:loa:2');
+      const before = browser.loginPages.length;
+      const back = await browser.throughIdp(auth.href, env.baseUrl);
+      // The IdP session (password level) was not enough: its login page came again, asking for more.
+      expect(browser.loginPages.length).toBe(before + 1);
+      expect(browser.loginPages.at(-1)).toMatch(/second factor/);
+      const callback = await page(browser, `${back.pathname}${back.search}`);
+      expect(callback.status).toBe(302);
+      expect(callback.headers.get('location')).toBe('/security');
+      const secured = await page(browser, '/security');
+      expect(secured.status).toBe(200);
+      expect(secured.text).toContain('urn:dev-idp:loa:2');
+      expect((await page(browser, '/security', JSON_ACCEPT)).status).toBe(200);
     });
 
     it('max_age=0 on /login makes the IdP ask for the password again, even with an IdP session', async () => {

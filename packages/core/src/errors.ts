@@ -71,9 +71,11 @@ export type AuthErrorCode =
   | 'ERR_AUTH_LOGIN_NONCE_MISMATCH'
   | 'ERR_AUTH_LOGIN_INVALID_RESPONSE'
   | 'ERR_AUTH_LOGIN_INVALID_ID_TOKEN'
+  | 'ERR_AUTH_LOGIN_ACR_NOT_SATISFIED'
   | 'ERR_AUTH_LOGIN_INVALID_LOGOUT_TOKEN'
   | 'ERR_AUTH_SESSION_EXPIRED'
   | 'ERR_AUTH_NO_SESSION'
+  | 'ERR_AUTH_SESSION_TOO_LARGE'
   | 'ERR_AUTH_CSRF_REJECTED';
 // Failures of outgoing calls (`@auth/core/client`) are not answers to a caller: AuthClientErrorCode.
 

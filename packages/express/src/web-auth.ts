@@ -5,38 +5,25 @@
  * this file only converts Express's request and writes core's response.
  */
 import { ConfigurationError } from '@auth/core';
-import type { Principal } from '@auth/core';
 import {
   createWebLoginRoutes,
   type LoadedSession,
+  loginRequirement,
+  webLoginState,
   type WebLoginRoutes,
   type WebLoginRoutesOptions,
   type WebRequest,
   type WebResponse,
 } from '@auth/core/internal';
-import type { Identity, LoginSession } from '@auth/core/login';
+import type { LoginRequirementOptions, LoginSession, WebLoginState } from '@auth/core/login';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
-/**
- * The logged-in user of a request (named so as not to collide with express-session's `req.session`
- * nor Passport's `req.login()`).
- *
- * @example
- * app.get('/profile', requireLogin(), (req, res) => res.send(`Hello ${req.webLogin?.identity.name}`));
- */
-export interface WebLoginState {
-  session: LoginSession;
-  identity: Identity;
-  /** A core Principal (ID token claims, granted scopes): every core policy applies to it. */
-  principal: Principal;
-  /** Writes the session back (Set-Cookie) if it refreshed during this request; call before responding. */
-  save(): Promise<void>;
-}
+export type { WebLoginState };
 
 declare global {
   namespace Express {
     interface Request {
-      /** The web-login session, set by `webAuth()` when the request has one. */
+      /** The web-login session (named so as not to collide with express-session's `req.session`), set by `webAuth()` when the request has one. */
       webLogin?: WebLoginState;
     }
   }
@@ -97,16 +84,8 @@ function bodyError(res: Response, error: unknown): void {
   res.json({ status, code, message });
 }
 
-function stateOf(routes: WebLoginRoutes, req: Request, res: Response, session: LoginSession): WebLoginState {
-  return {
-    session,
-    identity: session.identity,
-    principal: session.principal,
-    async save() {
-      appendCookies(res, await routes.saveIfChanged(session, webRequest(req)));
-    },
-  };
-}
+const stateOf = (routes: WebLoginRoutes, req: Request, res: Response, session: LoginSession) =>
+  webLoginState(routes, session, webRequest(req), (lines) => appendCookies(res, lines));
 
 /**
  * Mounts web login: answers `GET /login`, `GET /callback`, `GET /session`, `GET|POST /logout` (the
@@ -155,12 +134,19 @@ export function webAuth(options: WebAuthOptions): WebAuthMiddleware {
  * for HTML is sent to `/login?returnTo=<this path>` (302), any other request gets 401 JSON
  * `ERR_AUTH_NO_SESSION`. Needs `app.use(webAuth(...))` before it.
  *
+ * Step-up: `requireLogin({ acr, maxAgeSeconds })` also demands the session's ID token `acr` be one of
+ * `acr` and its `auth_time` be at most `maxAgeSeconds` old; a browser whose session falls short is
+ * sent back through login with `acr_values` / `max_age`, any other request gets 401
+ * `insufficient_user_authentication`. Options are checked here (TypeError).
+ *
  * @example
  * app.get('/profile', requireLogin(), (req, res) => res.json(req.webLogin?.identity));
+ * app.get('/payments', requireLogin({ acr: ['urn:example:mfa'], maxAgeSeconds: 600 }), payments);
  */
-export function requireLogin(): RequestHandler {
+export function requireLogin(options?: LoginRequirementOptions): RequestHandler {
+  const requirement = loginRequirement(options, '@auth/express requireLogin()');
   return function requireLogin(req: Request, res: Response, next: NextFunction): void {
-    if (req.webLogin) {
+    if (req.webLogin && !requirement) {
       next();
       return;
     }
@@ -169,9 +155,10 @@ export function requireLogin(): RequestHandler {
       next(new ConfigurationError('@auth/express requireLogin(): mount app.use(webAuth(...)) before it'));
       return;
     }
-    bound.routes.requireLogin(bound.request, { session: undefined, setCookie: [] }).then((decision) => {
+    const loaded = { session: req.webLogin?.session, setCookie: [] };
+    bound.routes.requireLogin(bound.request, loaded, requirement).then((decision) => {
       if (decision.ok) {
-        req.webLogin = stateOf(bound.routes, req, res, decision.session);
+        req.webLogin ??= stateOf(bound.routes, req, res, decision.session);
         next();
       } else send(res, decision.response);
     }, next);

@@ -8,7 +8,7 @@ export type { AuthHook } from './hooks.ts';
 export { replyAuthError } from './reply.ts';
 // Convenience re-export: the org id from `request.params` for requireOrgPermission / requireOrgRole.
 export { orgParam } from '@auth/core';
-export { fastifyWebAuth, requireLogin } from './web-auth.ts';
+export { fastifyWebAuth, requireLogin, requireLoginWith } from './web-auth.ts';
 export type { FastifyWebAuthOptions, LoginHook, WebLoginState } from './web-auth.ts';
 export { protectedResourceMetadata } from './metadata.ts';
 export { readinessHandler } from './readiness.ts';

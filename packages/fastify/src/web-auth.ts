@@ -6,32 +6,21 @@
  * writes core's response.
  */
 import { ConfigurationError } from '@auth/core';
-import type { Principal } from '@auth/core';
 import {
   createWebLoginRoutes,
+  type LoginRequirement,
+  loginRequirement,
+  webLoginState,
   type WebLoginRoutes,
   type WebLoginRoutesOptions,
   type WebRequest,
   type WebResponse,
 } from '@auth/core/internal';
-import type { Identity, LoginSession } from '@auth/core/login';
+import type { LoginRequirementOptions, LoginSession, WebLoginState } from '@auth/core/login';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
-/**
- * The logged-in user of a request (`request.webLogin`).
- *
- * @example
- * app.get('/profile', { preHandler: requireLogin }, async (request) => request.webLogin?.identity.name);
- */
-export interface WebLoginState {
-  session: LoginSession;
-  identity: Identity;
-  /** A core Principal (ID token claims, granted scopes): every core policy applies to it. */
-  principal: Principal;
-  /** Writes the session back (Set-Cookie) if it refreshed during this request; call before responding. */
-  save(): Promise<void>;
-}
+export type { WebLoginState };
 
 /**
  * A `preHandler` (or `onRequest` after the plugin's own hook) that lets a request with a session through.
@@ -86,19 +75,25 @@ function send(reply: FastifyReply, response: WebResponse): FastifyReply {
   return response.body === '' ? reply.send() : reply.send(response.body);
 }
 
-function stateOf(
+const stateOf = (
   routes: WebLoginRoutes,
   request: FastifyRequest,
   reply: FastifyReply,
   session: LoginSession,
-): WebLoginState {
-  return {
-    session,
-    identity: session.identity,
-    principal: session.principal,
-    async save() {
-      appendCookies(reply, await routes.saveIfChanged(session, webRequest(request)));
-    },
+) => webLoginState(routes, session, webRequest(request), (lines) => appendCookies(reply, lines));
+
+function guard(requirement: LoginRequirement | undefined): LoginHook {
+  return async function requireLogin(request, reply) {
+    if (request.webLogin && !requirement) return undefined;
+    const routes = (request as WithRoutes)[BOUND];
+    if (!routes) throw new ConfigurationError('@auth/fastify requireLogin: register fastifyWebAuth before it');
+    const loaded = { session: request.webLogin?.session, setCookie: [] };
+    const decision = await routes.requireLogin(webRequest(request), loaded, requirement);
+    if (decision.ok) {
+      request.webLogin ??= stateOf(routes, request, reply, decision.session);
+      return undefined;
+    }
+    return send(reply, decision.response);
   };
 }
 
@@ -110,17 +105,21 @@ function stateOf(
  * @example
  * app.get('/profile', { preHandler: requireLogin }, async (request) => request.webLogin!.identity);
  */
-export const requireLogin: LoginHook = async function requireLogin(request, reply) {
-  if (request.webLogin) return undefined;
-  const routes = (request as WithRoutes)[BOUND];
-  if (!routes) throw new ConfigurationError('@auth/fastify requireLogin: register fastifyWebAuth before it');
-  const decision = await routes.requireLogin(webRequest(request), { session: undefined, setCookie: [] });
-  if (decision.ok) {
-    request.webLogin = stateOf(routes, request, reply, decision.session);
-    return undefined;
-  }
-  return send(reply, decision.response);
-};
+export const requireLogin: LoginHook = guard(undefined);
+
+/**
+ * Step-up as a `preHandler`: like `requireLogin`, and the session's ID token `acr` must be one of
+ * `acr` and its `auth_time` at most `maxAgeSeconds` old. A browser whose session falls short is sent
+ * back through login with `acr_values` / `max_age`; any other request gets 401
+ * `insufficient_user_authentication`. Options are checked here (TypeError).
+ *
+ * @example
+ * app.get('/payments', { preHandler: requireLoginWith({ acr: ['urn:example:mfa'] }) }, payments);
+ */
+export function requireLoginWith(options: LoginRequirementOptions): LoginHook {
+  const requirement = loginRequirement(options ?? {}, '@auth/fastify requireLoginWith()');
+  return guard(requirement);
+}
 
 const webAuthPlugin: FastifyPluginAsync<FastifyWebAuthOptions> = async (fastify, options) => {
   const routes = createWebLoginRoutes({ ...options, where: '@auth/fastify fastifyWebAuth' });

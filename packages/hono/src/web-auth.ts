@@ -6,32 +6,20 @@
  * Web-standard only (fetch `Request`/`Response`, WebCrypto): it runs wherever Hono does.
  */
 import { ConfigurationError } from '@auth/core';
-import type { Principal } from '@auth/core';
 import {
   createWebLoginRoutes,
+  loginRequirement,
+  webLoginState,
   type WebLoginRoutes,
   type WebLoginRoutesOptions,
   type WebRequest,
   type WebResponse,
 } from '@auth/core/internal';
-import type { Identity, LoginSession } from '@auth/core/login';
+import type { LoginRequirementOptions, LoginSession, WebLoginState } from '@auth/core/login';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
 
-/**
- * The logged-in user of a request (`c.var.webLogin`).
- *
- * @example
- * app.get('/profile', requireLogin(), (c) => c.text(`Hello ${c.var.webLogin.identity.name}`));
- */
-export interface WebLoginState {
-  session: LoginSession;
-  identity: Identity;
-  /** A core Principal (ID token claims, granted scopes): every core policy applies to it. */
-  principal: Principal;
-  /** Writes the session back (Set-Cookie) if it refreshed during this request; call before responding. */
-  save(): Promise<void>;
-}
+export type { WebLoginState };
 
 /**
  * Variables after `requireLogin()`: `c.var.webLogin` is set. Compose with your own:
@@ -118,16 +106,8 @@ async function formBody(c: Context): Promise<string | undefined | null> {
   return new TextEncoder().encode(text).byteLength > FORM_LIMIT ? null : text;
 }
 
-function stateOf(routes: WebLoginRoutes, c: Context, session: LoginSession): WebLoginState {
-  return {
-    session,
-    identity: session.identity,
-    principal: session.principal,
-    async save() {
-      appendCookies(c, await routes.saveIfChanged(session, webRequest(c)));
-    },
-  };
-}
+const stateOf = (routes: WebLoginRoutes, c: Context, session: LoginSession) =>
+  webLoginState(routes, session, webRequest(c), (lines) => appendCookies(c, lines));
 
 /**
  * Mounts web login: answers `GET /login`, `GET /callback`, `GET /session`, `GET|POST /logout` (the
@@ -172,18 +152,26 @@ export function webAuth(options: WebAuthOptions): WebAuthMiddleware {
  * for HTML is sent to `/login?returnTo=<this path>` (302), any other request gets 401 JSON
  * `ERR_AUTH_NO_SESSION`. Needs `app.use(webAuth(...))` before it (else a TypeError: `app.onError`).
  *
+ * Step-up: `requireLogin({ acr, maxAgeSeconds })` also demands the session's ID token `acr` be one of
+ * `acr` and its `auth_time` be at most `maxAgeSeconds` old; a browser whose session falls short is
+ * sent back through login with `acr_values` / `max_age`, any other request gets 401
+ * `insufficient_user_authentication`. Options are checked here (TypeError).
+ *
  * @example
  * app.get('/profile', requireLogin(), (c) => c.json(c.var.webLogin.identity));
+ * app.get('/payments', requireLogin({ acr: ['urn:example:mfa'], maxAgeSeconds: 600 }), payments);
  */
-export function requireLogin(): MiddlewareHandler<WebLoginEnv> {
+export function requireLogin(options?: LoginRequirementOptions): MiddlewareHandler<WebLoginEnv> {
+  const requirement = loginRequirement(options, '@auth/hono requireLogin()');
   return async function requireLogin(c, next) {
-    if (c.get('webLogin')) return next();
+    const current = c.get('webLogin');
+    if (current && !requirement) return next();
     const routes = bound.get(c);
-    if (!routes)
-      throw new ConfigurationError('@auth/hono requireLogin(): mount app.use(webAuth(...)) before it');
-    const decision = await routes.requireLogin(webRequest(c), { session: undefined, setCookie: [] });
+    if (!routes) throw new ConfigurationError('@auth/hono requireLogin(): mount app.use(webAuth(...)) before it');
+    const loaded = { session: current?.session, setCookie: [] };
+    const decision = await routes.requireLogin(webRequest(c), loaded, requirement);
     if (!decision.ok) return send(c, decision.response);
-    c.set('webLogin', stateOf(routes, c, decision.session));
+    if (!current) c.set('webLogin', stateOf(routes, c, decision.session));
     return next();
   };
 }

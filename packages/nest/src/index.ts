@@ -37,6 +37,7 @@ export type { NestRequest } from './request.ts';
 export {
   LoginGuard,
   LoginRequiredException,
+  StepUpLogin,
   WEB_LOGIN_OPTIONS,
   WEB_LOGIN_ROUTES,
   WebLoginExceptionFilter,

@@ -6,20 +6,23 @@
  * core's response through the HTTP adapter.
  */
 import { ConfigurationError } from '@auth/core';
-import type { Principal as CorePrincipal } from '@auth/core';
 import {
   assertKnownKeys,
   createWebLoginRoutes,
+  type LoginRequirement,
+  loginRequirement,
+  webLoginState,
   type WebLoginPaths,
   type WebLoginRoutes,
   type WebLoginRoutesOptions,
   type WebRequest,
   type WebResponse,
 } from '@auth/core/internal';
-import type { Identity, LoginSession } from '@auth/core/login';
+import type { LoginRequirementOptions, LoginSession, WebLoginState } from '@auth/core/login';
 import {
   All,
   type ArgumentsHost,
+  type CustomDecorator,
   type CanActivate,
   Catch,
   ConfigurableModuleBuilder,
@@ -37,24 +40,11 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { Public } from './decorators.ts';
 import { httpRequest, type NestRequest } from './request.ts';
 
-/**
- * The logged-in user of a request (`request.webLogin`, `@WebUser()`).
- *
- * @example
- * profile(@WebUser() user: WebLoginState) { return user.identity; }
- */
-export interface WebLoginState {
-  session: LoginSession;
-  identity: Identity;
-  /** A core Principal (ID token claims, granted scopes): every core policy applies to it. */
-  principal: CorePrincipal;
-  /** Writes the session back (Set-Cookie) if it refreshed during this request; call before responding. */
-  save(): Promise<void>;
-}
+export type { WebLoginState };
 
 /**
  * `WebLoginModule` options: core's `WebLoginRoutesOptions` (`login` with the OpenID client and cookie
@@ -146,21 +136,30 @@ function send(adapter: HttpAdapterHost['httpAdapter'], res: unknown, response: W
   adapter.reply(res, response.body === '' ? undefined : response.body, response.status);
 }
 
-function stateOf(
+const stateOf = (
   routes: WebLoginRoutes,
   adapter: HttpAdapterHost['httpAdapter'],
   req: NestRequest,
   res: unknown,
   session: LoginSession,
-): WebLoginState {
-  return {
-    session,
-    identity: session.identity,
-    principal: session.principal,
-    async save() {
-      appendCookies(adapter, res, await routes.saveIfChanged(session, webRequest(req)));
-    },
-  };
+) => webLoginState(routes, session, webRequest(req), (lines) => appendCookies(adapter, res, lines));
+
+const StepUpMetadata = Reflector.createDecorator<LoginRequirement>({ key: '@auth/nest:login-requirement' });
+const reflector = new Reflector();
+
+/**
+ * Step-up on a `LoginGuard` route or controller (the route's own wins): the session's ID token `acr`
+ * must be one of `acr` and its `auth_time` at most `maxAgeSeconds` old. A browser whose session falls
+ * short is sent back through login with `acr_values` / `max_age`; any other request gets 401
+ * `insufficient_user_authentication`. Options are checked when the class is defined (TypeError).
+ *
+ * @example
+ * ```ts
+ * @Get('payments') @Public() @UseGuards(LoginGuard) @StepUpLogin({ acr: ['urn:example:mfa'] }) payments() {}
+ * ```
+ */
+export function StepUpLogin(options: LoginRequirementOptions): CustomDecorator {
+  return StepUpMetadata(loginRequirement(options ?? {}, '@auth/nest @StepUpLogin()') as LoginRequirement);
 }
 
 /**
@@ -215,15 +214,23 @@ export class LoginGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = httpRequest(context) as WebNestRequest | undefined;
     if (req === undefined) return false; // no HTTP request, no login cookie
-    if (req.webLogin) return true;
+    const requirement = reflector.getAllAndOverride(StepUpMetadata, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (req.webLogin && !requirement) return true;
     const res = context.switchToHttp().getResponse();
     const adapter = this.adapterHost.httpAdapter;
     const request = webRequest(req);
-    const loaded = await this.routes.loadSession(request);
-    appendCookies(adapter, res, loaded.setCookie);
-    const decision = await this.routes.requireLogin(request, { session: loaded.session, setCookie: [] });
+    let session = req.webLogin?.session;
+    if (!session) {
+      const loaded = await this.routes.loadSession(request);
+      appendCookies(adapter, res, loaded.setCookie);
+      session = loaded.session;
+    }
+    const decision = await this.routes.requireLogin(request, { session, setCookie: [] }, requirement);
     if (!decision.ok) throw new LoginRequiredException(decision.response);
-    req.webLogin = stateOf(this.routes, adapter, req, res, decision.session);
+    req.webLogin ??= stateOf(this.routes, adapter, req, res, decision.session);
     return true;
   }
 }

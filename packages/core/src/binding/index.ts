@@ -13,7 +13,16 @@ export { bindPolicyMakers, POLICY_MAKERS } from './policy-makers.ts';
 export type { BoundPolicyMakers } from './policy-makers.ts';
 export { compileRouteRequirement, OPTIONAL, PUBLIC, REQUIRED } from './route-requirement.ts';
 export type { AuthMode, RouteRequirement, RouteSpec } from './route-requirement.ts';
-export { createWebLoginRoutes, defaultPage, escapeHtml, sessionJson } from './web-login-routes.ts';
+export {
+  createWebLoginRoutes,
+  defaultPage,
+  escapeHtml,
+  MAX_REFRESH_MEMO,
+  sessionJson,
+  webLoginState,
+} from './web-login-routes.ts';
+export { loginRequirement } from './login-requirement.ts';
+export type { LoginRequirement, LoginRequirementOptions } from './login-requirement.ts';
 export type {
   LoadedSession,
   LoginDecision,

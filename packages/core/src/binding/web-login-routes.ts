@@ -13,6 +13,10 @@ import {
   serializeCookie,
 } from '../login/cookies.ts';
 import { CallbackError, CsrfError, NoSessionError } from '../login/errors.ts';
+import { acrList } from '../login/authorization-url.ts';
+import type { WebLoginState } from '../login/web-login-state.ts';
+import { InsufficientUserAuthenticationError } from '../errors.ts';
+import type { LoginRequirement } from './login-requirement.ts';
 import type { Identity } from '../login/identity.ts';
 import { safeReturnTo } from '../login/return-to.ts';
 import type { LoginSession, SessionData } from '../login/session.ts';
@@ -61,6 +65,8 @@ export interface WebResponseHeaders {
   allow?: string;
   'retry-after'?: string;
   'set-cookie'?: string[];
+  /** A step-up refusal of a non-browser request: `Bearer error="insufficient_user_authentication", acr_values=…`. */
+  'www-authenticate'?: string;
 }
 
 /**
@@ -121,7 +127,7 @@ export interface WebLoginRoutesOptions {
   renderPage?: (page: WebPage) => string;
   /** The JSON of GET /session (default `sessionJson(session)`: subject, name, email, groups, organizations). */
   sessionJson?: (session: LoginSession) => unknown;
-  /** Refresh the access token when it expires within this many seconds, on `loadSession` (default 60). */
+  /** Refresh the access token when it expires within this many seconds, on `loadSession` (default 60; a finite number >= 0). */
   refreshAheadSeconds?: number;
   /** Names the caller in setup TypeErrors (e.g. `@auth/express webAuth()`). */
   where?: string;
@@ -173,8 +179,17 @@ export interface WebLoginRoutes {
   handle(request: WebRequest): Promise<WebResponse | undefined>;
   /** The request's session (refreshed when due), or none. Never rejects. */
   loadSession(request: WebRequest): Promise<LoadedSession>;
-  /** A page that needs a login: the session, or the response that sends the user to log in. */
-  requireLogin(request: WebRequest, loaded?: LoadedSession): Promise<LoginDecision>;
+  /**
+   * A page that needs a login: the session, or the response that sends the user to log in. With a
+   * `requirement` (step-up, `loginRequirement()`), a session whose ID token does not meet it is sent
+   * back through login with `acr_values` / `max_age` (a browser), or gets 401
+   * `insufficient_user_authentication` (any other request).
+   */
+  requireLogin(
+    request: WebRequest,
+    loaded?: LoadedSession,
+    requirement?: LoginRequirement,
+  ): Promise<LoginDecision>;
   /** `Set-Cookie` values writing `session` back when it changed (a refresh during the request), else `[]`. */
   saveIfChanged(session: LoginSession, request: WebRequest): Promise<string[]>;
 }
@@ -199,6 +214,13 @@ const PROMPTS = new Set(['login', 'consent', 'select_account', 'none']);
 // A refreshed session is remembered this long, so a request that raced the refresh with the old
 // cookie gets the new tokens instead of spending the rotated refresh token a second time.
 const REFRESH_MEMO_MS = 30_000;
+/**
+ * At most this many refreshes are remembered (one per refresh token); past it the oldest is dropped.
+ *
+ * @example
+ * MAX_REFRESH_MEMO; // 1000
+ */
+export const MAX_REFRESH_MEMO = 1000;
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -316,7 +338,7 @@ function randomToken(): string {
  *
  * | route | answer |
  * | --- | --- |
- * | `GET /login?returnTo=/path` (`prompt`, `max_age` optional) | 302 to the provider; `returnTo` same-origin only |
+ * | `GET /login?returnTo=/path` (`prompt`, `max_age`, `acr_values` optional) | 302 to the provider; `returnTo` same-origin only; the callback checks the returned `acr` is one of `acr_values` |
  * | `GET /callback` | 302 to `returnTo` with the session cookie; a failure is a 400 page or JSON by `Accept` |
  * | `GET /session` | 200 JSON of the user; 401 `ERR_AUTH_NO_SESSION` |
  * | `GET /logout` | a confirmation page with a POST form (double-submit token) |
@@ -366,8 +388,8 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
     }
   }
   const refreshAhead = options.refreshAheadSeconds ?? 60;
-  if (!(typeof refreshAhead === 'number' && refreshAhead >= 0)) {
-    throw new ConfigurationError(`${where}: refreshAheadSeconds must be a number >= 0`);
+  if (!(typeof refreshAhead === 'number' && Number.isFinite(refreshAhead) && refreshAhead >= 0)) {
+    throw new ConfigurationError(`${where}: refreshAheadSeconds must be a finite number >= 0`);
   }
   const defaultReturnTo = safeReturnTo(
     options.defaultReturnTo ?? config.defaultReturnTo ?? '/profile',
@@ -460,10 +482,14 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
     Object.assign(response.headers, extra);
     return response;
   };
-  const loginUrl = (request: WebRequest): string => {
+  const loginUrl = (request: WebRequest, requirement?: LoginRequirement): string => {
     const url = urlOf(request.url);
     const returnTo = safeReturnTo(`${url.pathname}${url.search}`, appOrigin, defaultReturnTo);
-    return `${paths.login}?returnTo=${encodeURIComponent(returnTo)}`;
+    let location = `${paths.login}?returnTo=${encodeURIComponent(returnTo)}`;
+    if (requirement?.acrValues)
+      location += `&acr_values=${encodeURIComponent(requirement.acrValues.join(' '))}`;
+    if (requirement?.maxAgeSeconds !== undefined) location += `&max_age=${requirement.maxAgeSeconds}`;
+    return location;
   };
 
   /** Refreshes `session` when due; the result is shared for a while by requests carrying the same refresh token. */
@@ -475,6 +501,8 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
     for (const [key, entry] of refreshed) if (now - entry.at > REFRESH_MEMO_MS) refreshed.delete(key);
     let entry = refreshed.get(refreshToken);
     if (!entry) {
+      // Full: the oldest goes (a request racing it then refreshes on its own, as without the memo).
+      while (refreshed.size >= MAX_REFRESH_MEMO) refreshed.delete(refreshed.keys().next().value as string);
       const data = session.refresh().then(
         () => session.data,
         (error: unknown) => {
@@ -527,6 +555,14 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
     if (prompt !== null && PROMPTS.has(prompt)) start.prompt = prompt;
     const maxAge = query.get('max_age');
     if (maxAge !== null && /^\d{1,9}$/.test(maxAge)) start.maxAge = Number(maxAge);
+    // Step-up (requireLogin with acr): the levels asked for go to the provider, and the callback
+    // checks the ID token's acr is one of them. Malformed values are ignored, like a malformed max_age.
+    const acrValues = query.get('acr_values');
+    if (acrValues !== null) {
+      try {
+        start.acrValues = acrList(acrValues);
+      } catch {}
+    }
     try {
       const { url, setCookie } = await login.startLogin(start, cookieOf(request));
       return redirectTo(url.href, setCookie);
@@ -665,10 +701,31 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
       }
     },
     loadSession,
-    async requireLogin(request, loaded) {
+    async requireLogin(request, loaded, requirement) {
       const current = loaded ?? (await loadSession(request));
-      if (current.session) {
-        const s = current.session;
+      const s = current.session;
+      const method = String(request.method).toUpperCase();
+      const browser = (method === 'GET' || method === 'HEAD') && wantsHtml(request);
+      if (s && requirement && !requirement.satisfiedBy(s.data.claims, clock())) {
+        // Step-up: a browser logs in again at the level asked for (the session stays until then);
+        // an API client is told what is missing (RFC 9470 §3).
+        if (browser) {
+          return {
+            ok: false,
+            response: redirectTo(loginUrl(request, requirement), current.setCookie),
+            setCookie: current.setCookie,
+          };
+        }
+        const error = new InsufficientUserAuthenticationError({
+          ...(requirement.acrValues ? { acrValues: requirement.acrValues } : {}),
+          ...(requirement.maxAgeSeconds === undefined ? {} : { maxAge: requirement.maxAgeSeconds }),
+        });
+        const response = json(401, error.toBody(), current.setCookie);
+        const challenge = error.wwwAuthenticate();
+        if (challenge !== undefined) response.headers['www-authenticate'] = challenge;
+        return { ok: false, response, setCookie: current.setCookie };
+      }
+      if (s) {
         return {
           ok: true,
           session: s,
@@ -677,11 +734,10 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
           setCookie: current.setCookie,
         };
       }
-      const method = String(request.method).toUpperCase();
-      if ((method === 'GET' || method === 'HEAD') && wantsHtml(request)) {
+      if (browser) {
         return {
           ok: false,
-          response: redirectTo(loginUrl(request), current.setCookie),
+          response: redirectTo(loginUrl(request, requirement), current.setCookie),
           setCookie: current.setCookie,
         };
       }
@@ -693,6 +749,29 @@ export function createWebLoginRoutes(options: WebLoginRoutesOptions): WebLoginRo
     },
     async saveIfChanged(s, request) {
       return s.changed ? login.saveSession(s, cookieOf(request)) : [];
+    },
+  };
+}
+
+/**
+ * The `WebLoginState` an adapter hands the app (`req.webLogin`, …): the adapter gives only how it
+ * appends `Set-Cookie` lines to its response; `save()` writes a refreshed session back through it.
+ *
+ * @example
+ * req.webLogin = webLoginState(routes, session, request, (lines) => res.append('Set-Cookie', lines));
+ */
+export function webLoginState(
+  routes: Pick<WebLoginRoutes, 'saveIfChanged'>,
+  session: LoginSession,
+  request: WebRequest,
+  appendCookies: (setCookie: string[]) => void,
+): WebLoginState {
+  return {
+    session,
+    identity: session.identity,
+    principal: session.principal,
+    async save() {
+      appendCookies(await routes.saveIfChanged(session, request));
     },
   };
 }

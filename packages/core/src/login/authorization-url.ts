@@ -18,6 +18,10 @@ export interface AuthorizationUrlOptions {
   prompt?: string;
   /** Seconds: the user must have authenticated at most this long ago (`auth_time` is then checked). */
   maxAge?: number;
+  /**
+   * Authentication levels asked for (any one is enough): the ID token's `acr` must then be one of
+   * them, else the callback fails with AcrNotSatisfiedError (`ERR_AUTH_LOGIN_ACR_NOT_SATISFIED`).
+   */
   acrValues?: string | readonly string[];
   loginHint?: string;
   /** RFC 8707 resource indicator(s) for the access token. */
@@ -41,6 +45,8 @@ export interface AuthorizationRequest {
   codeVerifier: string;
   /** The `max_age` sent, if any (the callback checks `auth_time` against it). */
   maxAge?: number;
+  /** The `acr_values` sent, if any (the callback checks the ID token's `acr` is one of them). */
+  acrValues?: string[];
 }
 
 const RESERVED = new Set([
@@ -53,9 +59,31 @@ const RESERVED = new Set([
   'code_challenge_method',
   'request_uri',
   'request',
+  'acr_values',
+  'max_age',
 ]);
 
 const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [...v]);
+// An acr value: a token without spaces, quotes or backslashes (it goes into a challenge header too).
+const ACR = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
+const MAX_ACR_VALUES = 10;
+
+/** The acr values of `acrValues` (a space-separated string or a list), or a TypeError. */
+export function acrList(value: string | readonly string[], where = 'acrValues'): string[] {
+  const values = typeof value === 'string' ? value.split(' ').filter((v) => v !== '') : value;
+  if (!Array.isArray(values) && typeof value !== 'string')
+    throw new TypeError(`${where} must be a string or a list of strings`);
+  const out = [...new Set(values)];
+  if (
+    out.length === 0 ||
+    out.length > MAX_ACR_VALUES ||
+    !out.every((v) => typeof v === 'string' && ACR.test(v))
+  )
+    throw new TypeError(
+      `${where} must hold 1 to ${MAX_ACR_VALUES} acr values (printable, no spaces, quotes or backslashes)`,
+    );
+  return out;
+}
 
 export async function createAuthorizationUrl(
   ctx: LoginContext,
@@ -66,6 +94,7 @@ export async function createAuthorizationUrl(
   const { maxAge } = options;
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0))
     throw new ConfigurationError('maxAge must be an integer number of seconds >= 0');
+  const acrValues = options.acrValues === undefined ? undefined : acrList(options.acrValues);
   for (const key of Object.keys(options.extraParams ?? {})) {
     if (RESERVED.has(key)) throw new ConfigurationError(`extraParams cannot set "${key}"`);
   }
@@ -85,7 +114,7 @@ export async function createAuthorizationUrl(
   });
   if (options.prompt) params.set('prompt', options.prompt);
   if (maxAge !== undefined) params.set('max_age', String(maxAge));
-  if (options.acrValues) params.set('acr_values', list(options.acrValues).join(' '));
+  if (acrValues) params.set('acr_values', acrValues.join(' '));
   if (options.loginHint) params.set('login_hint', options.loginHint);
   for (const r of options.resource === undefined ? [] : list(options.resource)) params.append('resource', r);
   for (const [k, v] of Object.entries(options.extraParams ?? {})) params.set(k, String(v));
@@ -106,7 +135,12 @@ export async function createAuthorizationUrl(
   } else {
     for (const [k, v] of params) url.searchParams.append(k, v);
   }
-  return maxAge === undefined
-    ? { url, state, nonce, codeVerifier }
-    : { url, state, nonce, codeVerifier, maxAge };
+  return {
+    url,
+    state,
+    nonce,
+    codeVerifier,
+    ...(maxAge === undefined ? {} : { maxAge }),
+    ...(acrValues === undefined ? {} : { acrValues }),
+  };
 }

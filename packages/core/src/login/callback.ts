@@ -11,6 +11,7 @@ import { TokenEndpointError } from '../client/errors.ts';
 import { jwtExpiry } from '../client/jwt.ts';
 import type { TokenSet } from '../client/types.ts';
 import {
+  AcrNotSatisfiedError,
   CallbackError,
   IdTokenError,
   NonceMismatchError,
@@ -33,6 +34,8 @@ export interface SavedAuthorization {
   nonce: string;
   codeVerifier: string;
   maxAge?: number;
+  /** The `acr_values` sent: the ID token's `acr` must be one of them. */
+  acrValues?: readonly string[];
 }
 
 // A failure inside oauth4webapi's response processing, carried out of OAuthContext.call (which
@@ -119,6 +122,15 @@ export async function handleCallback(
   if (!claims || !idToken) throw new IdTokenError('The token response has no ID token');
   await checkHashes(idToken, claims, outcome.access_token, params.get('code') ?? '');
   checkKinds(idToken, outcome.access_token);
+  // A step-up login: the provider may answer at a lower level than asked (acr_values is voluntary
+  // in OpenID Connect); such a login must not pass as the stronger one.
+  const asked = saved.acrValues;
+  if (
+    Array.isArray(asked) &&
+    asked.length > 0 &&
+    !(typeof claims.acr === 'string' && asked.includes(claims.acr))
+  )
+    throw new AcrNotSatisfiedError(asked, claims.acr);
 
   const now = (ctx.options.clock ?? Date.now)();
   const tokens: TokenSet = {

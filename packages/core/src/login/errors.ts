@@ -149,6 +149,44 @@ export class IdTokenError extends LoginFlowError {
 }
 
 /**
+ * 401: the login was started for a step-up (`acr_values`) and the ID token's `acr` is none of the
+ * requested values: the provider did not (or could not) authenticate the user at that level.
+ * `requested` lists what was asked; `acr` is what came back (a bounded, header-safe text, or undefined).
+ *
+ * @example
+ * if (err instanceof AcrNotSatisfiedError) showPage('This page needs a second factor: enable one at your provider');
+ */
+export class AcrNotSatisfiedError extends LoginFlowError {
+  override name = 'AcrNotSatisfiedError';
+  readonly requested: readonly string[];
+  readonly acr: string | undefined;
+  constructor(requested: readonly string[], acr: unknown) {
+    super(
+      'ERR_AUTH_LOGIN_ACR_NOT_SATISFIED',
+      'The identity provider did not authenticate the user at the requested level (acr)',
+      401,
+    );
+    this.requested = Object.freeze([...requested]);
+    this.acr = typeof acr === 'string' && SAFE_CODE.test(acr) ? acr : undefined;
+  }
+}
+
+/**
+ * 500 (answered as the route's failure): the session does not fit into the cookie store's 10 cookie
+ * chunks (~38 KB sealed): a very large ID token or token set. Use a server-side store
+ * (`store: 'memory'` or your own `SessionStore`), or ask for fewer claims.
+ *
+ * @example
+ * if (err instanceof SessionTooLargeError) logger.error({ code: err.code }, 'use a server-side session store');
+ */
+export class SessionTooLargeError extends LoginFlowError {
+  override name = 'SessionTooLargeError';
+  constructor(message = 'The session is too large for cookies: use a server-side store') {
+    super('ERR_AUTH_SESSION_TOO_LARGE', message, 500);
+  }
+}
+
+/**
  * 400: the callback is not a valid authorization response (wrong `iss`, no `code`, JARM, …).
  *
  * @example

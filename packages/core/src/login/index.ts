@@ -25,8 +25,11 @@ export type { CookieOptions, CookieSettings } from './cookies.ts';
 export { createSealer } from './seal.ts';
 export type { SealKey, Sealer } from './seal.ts';
 export { safeReturnTo } from './return-to.ts';
+export type { WebLoginState } from './web-login-state.ts';
+export type { LoginRequirementOptions } from '../binding/login-requirement.ts';
 export {
   AccessDeniedError,
+  AcrNotSatisfiedError,
   AuthorizationResponseError,
   CallbackError,
   CsrfError,
@@ -36,6 +39,7 @@ export {
   NoSessionError,
   NonceMismatchError,
   SessionExpiredError,
+  SessionTooLargeError,
   StateMismatchError,
 } from './errors.ts';
 export type { AuthorizationErrorCode } from './errors.ts';

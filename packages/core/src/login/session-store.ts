@@ -8,6 +8,7 @@ import { assertKnownKeys } from '../options/assert-known-keys.ts';
 import { type CookieSettings, parseCookies, serializeCookie } from './cookies.ts';
 import type { Sealer } from './seal.ts';
 import type { SessionData } from './session.ts';
+import { SessionTooLargeError } from './errors.ts';
 
 /**
  * Who a back-channel logout (or "log out everywhere") ends.
@@ -106,8 +107,7 @@ export function writeChunked(
     written.add(name);
   } else {
     const count = Math.ceil(value.length / CHUNK_SIZE);
-    if (count > MAX_CHUNKS)
-      throw new RangeError('The session is too large for cookies: use a server-side store');
+    if (count > MAX_CHUNKS) throw new SessionTooLargeError();
     for (let i = 0; i < count; i++) {
       const chunkName = `${name}.${i}`;
       out.push(
