@@ -297,6 +297,8 @@ describe('client token manager events', () => {
       allowInsecureRequests: true,
       onEvent: (e) => seen.push(e),
       retry: { attempts: 1 },
+      // A fixed clock: under load the real one moves between receiving the token and reporting it.
+      clock: () => 1_700_000_000_000,
     });
     await tokens.getToken();
     expect(seen[0]).toMatchObject({
