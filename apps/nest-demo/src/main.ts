@@ -7,7 +7,6 @@ import {
   resourceServerFromEnv,
   webLoginFromEnv,
 } from 'demo-support';
-import { userAdminFromEnv } from 'demo-support/user-admin';
 import { createApp, type Platform } from './create-app.ts';
 
 const env = process.env;
@@ -29,7 +28,12 @@ const auth = { ...bearer, ...resourceServerFromEnv(env, { port }) };
 const web = webLoginFromEnv(env, { issuer, port });
 
 // /admin/users (@auth/aws) against the Cognito emulator when DEMO_COGNITO_* are set (`pnpm demo` does).
-const userAdmin = userAdminFromEnv(env);
+// Loaded only then: the AWS SDK is heavy, and every other run of the demo does without it.
+const userAdmin = ['DEMO_COGNITO_ENDPOINT', 'DEMO_COGNITO_USER_POOL_ID', 'DEMO_COGNITO_CLIENT_ID'].some(
+  (k) => env[k],
+)
+  ? (await import('demo-support/user-admin')).userAdminFromEnv(env)
+  : undefined;
 
 // Logs Nest's start-up lines; shutdown hooks (SIGINT/SIGTERM) close the app and its authenticators.
 const app = await createApp({ auth, apiKey, web: web?.login, pdp: demoPdpUrl(env), userAdmin }, platform, {});

@@ -40,7 +40,8 @@ export function describeDemoMain(name: string, appDir: string): void {
       });
       child!.once('exit', (code) => reject(new Error(`main.ts exited with ${code}`)));
     });
-  });
+    // tsx compiles main.ts and its imports on start; on a loaded machine that alone can take 30 s.
+  }, 90_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {
