@@ -17,7 +17,7 @@ export default sourceProject({
     env: { EXPECTED_NEST_MAJOR: '11' },
     alias: [
       {
-        find: /^@nestjs\/(common|core|platform-express|platform-fastify|testing|graphql|apollo)(\/.*)?$/,
+        find: /^@nestjs\/(common|core|platform-express|platform-fastify|testing|graphql|apollo|terminus)(\/.*)?$/,
         replacement: `${nest11}@nestjs/$1$2`,
       },
     ],

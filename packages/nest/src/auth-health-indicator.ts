@@ -1,4 +1,4 @@
-import { type Authenticator, isReady } from '@auth/core';
+import { type Authenticator, ConfigurationError, isReady } from '@auth/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_AUTHENTICATOR } from './tokens.ts';
 
@@ -36,7 +36,7 @@ export class AuthHealthIndicator {
   /** `{ [key]: { status: 'up' } }` once every issuer has usable keys, else `{ [key]: { status: 'down' } }`. */
   isHealthy<Key extends string = 'auth'>(key: Key = 'auth' as Key): AuthHealthResult<Key> {
     if (typeof key !== 'string' || key === '')
-      throw new TypeError('AuthHealthIndicator.isHealthy: key must be a non-empty string');
+      throw new ConfigurationError('AuthHealthIndicator.isHealthy: key must be a non-empty string');
     return { [key]: { status: this.isReady() ? 'up' : 'down' } } as AuthHealthResult<Key>;
   }
 }

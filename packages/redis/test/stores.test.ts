@@ -89,11 +89,12 @@ describe.each(topologies)('on %s', (_name, connect) => {
       expect(raw).not.toContain(first.key.split('.')[1]);
 
       const second = await generateApiKey({ scopes: ['read:items'] });
-      await store.rotate(first.id, second.id, second.record, 1);
+      // A 3 s overlap: the next calls must land inside it even on a loaded machine (1 s did not).
+      await store.rotate(first.id, second.id, second.record, 3);
       expect((await store.listByOwner('team-a')).sort()).toEqual([first.id, second.id].sort());
       await auth.authenticate(req(first.key)); // still works during the overlap
       await auth.authenticate(req(second.key));
-      await new Promise((r) => setTimeout(r, 1_200));
+      await new Promise((r) => setTimeout(r, 3_200));
       await expect(auth.authenticate(req(first.key))).rejects.toMatchObject({
         code: 'ERR_AUTH_INVALID_API_KEY',
       });

@@ -4,6 +4,7 @@
  * adapter's logger, and the sources a `/ready` helper reads. Each adapter only ties `ready()` to its
  * framework's start-up (Fastify's `onReady`, Nest's `onModuleInit`, an awaited call in Express and Hono).
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { type Authenticator, isAuthenticator } from '../authenticator.ts';
 import type { LineSink } from '../observe/adapter-logging.ts';
 import type { AuthLogger, AuthLogLevel } from '../observe/format.ts';
@@ -56,13 +57,17 @@ export function readStartupOptions(source: unknown, where: string): StartupSetti
   const record = source as AuthStartupOptions;
   const mode = record.startup ?? 'lazy';
   if (mode !== 'fail' && mode !== 'warn' && mode !== 'lazy')
-    throw new TypeError(`${where}: startup must be 'fail', 'warn' or 'lazy'`);
+    throw new ConfigurationError(`${where}: startup must be 'fail', 'warn' or 'lazy'`);
   const retryMs = record.startupRetryMs;
   if (retryMs === undefined) return { mode, retryMs: DEFAULT_RETRY_MS };
   if (mode !== 'warn')
-    throw new TypeError(`${where}: startupRetryMs only applies to startup: 'warn' (background retries)`);
+    throw new ConfigurationError(
+      `${where}: startupRetryMs only applies to startup: 'warn' (background retries)`,
+    );
   if (typeof retryMs !== 'number' || !Number.isFinite(retryMs) || retryMs <= 0 || retryMs > MAX_RETRY_MS)
-    throw new TypeError(`${where}: startupRetryMs must be a number of milliseconds in (0, ${MAX_RETRY_MS}]`);
+    throw new ConfigurationError(
+      `${where}: startupRetryMs must be a number of milliseconds in (0, ${MAX_RETRY_MS}]`,
+    );
   return { mode, retryMs };
 }
 
@@ -196,12 +201,16 @@ export function readinessSources(
   options: { allowNone?: boolean } = {},
 ): (Authenticator | Verifier)[] {
   if (sources.length === 0 && options.allowNone !== true)
-    throw new TypeError(`${where}: give the authenticators (or middlewares) whose keys must be ready`);
+    throw new ConfigurationError(
+      `${where}: give the authenticators (or middlewares) whose keys must be ready`,
+    );
   return sources.map((source, i) => {
     if (isAuthenticator(source) || isVerifier(source)) return source;
     const held = (source as { authenticator?: unknown } | null | undefined)?.authenticator;
     if (isAuthenticator(held) || isVerifier(held)) return held;
-    throw new TypeError(`${where}: argument ${i} is not an authenticator, a verifier or an auth middleware`);
+    throw new ConfigurationError(
+      `${where}: argument ${i} is not an authenticator, a verifier or an auth middleware`,
+    );
   });
 }
 
