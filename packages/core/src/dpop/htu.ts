@@ -12,6 +12,10 @@ import { readHeader } from '../extract/headers.ts';
 import type { RequestLike } from '../types.ts';
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
+// RFC 9110 §7.2 `Host = uri-host [ ":" port ]`: a name or an IP literal, nothing that a URL parser
+// would read as userinfo, path, query or fragment (a `Host: api/payments?` made a proof for /payments
+// match a request for any path).
+const HOST = /^(?:[A-Za-z0-9\-._~]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 function normalizePercent(path: string): string {
   return path.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => {
@@ -83,7 +87,8 @@ export function requestHtu(
     const end = target.search(/[?#]/);
     path = end === -1 ? target : target.slice(0, end);
     const host = readHeader(req, 'host');
-    if (publicUrl === undefined && (host.value === undefined || host.repeated)) return undefined;
+    if (publicUrl === undefined && (host.value === undefined || host.repeated || !HOST.test(host.value)))
+      return undefined;
     const protocol = req.protocol === 'https' ? 'https' : 'http';
     origin = `${protocol}://${host.value}`;
   }
