@@ -3,13 +3,8 @@
  * client address), counted on Redis so every replica sees every failure. Over the limit: 429
  * `ERR_AUTH_RATE_LIMITED` with `Retry-After`. Redis unavailable: fails open, with a log line.
  */
-import {
-  AuthError,
-  type Authenticator,
-  ConfigurationError,
-  type HeadersLike,
-  type RequestLike,
-} from '@auth/core';
+import { AuthError, type Authenticator, ConfigurationError, isAuthError, type RequestLike } from '@auth/core';
+import { readHeader } from '@auth/core/internal';
 import { commander, type RedisStoreOptions, tag } from './connection.ts';
 
 /**
@@ -135,7 +130,8 @@ export function redisFailureLimiter(options: RedisFailureLimiterOptions): Failur
       try {
         return await run();
       } catch (error) {
-        if (error instanceof AuthError && error.status === 401) await limiter.fail(keys);
+        // Branded check: an AuthError from another copy of @auth/core counts too.
+        if (isAuthError(error) && error.status === 401) await limiter.fail(keys);
         throw error;
       }
     },
@@ -180,17 +176,14 @@ export function limitFailures(
 }
 
 /**
- * The value of one request header (first value when repeated), for `limitFailures`' `keysOf`.
+ * The value of one request header, read as core's authenticators read it (names case-insensitive in a
+ * header record of any spelling); undefined when absent or repeated (the authenticators refuse a
+ * repeated credential header), for `limitFailures`' `keysOf`.
  *
  * @example
  * const id = headerOf(req, 'x-principal-id'); // string | undefined
  */
 export function headerOf(req: RequestLike, name: string): string | undefined {
-  const h = req.headers as HeadersLike;
-  const value =
-    typeof (h as { get?: unknown }).get === 'function'
-      ? (h as { get(n: string): string | null }).get(name)
-      : (h as Record<string, string | string[] | undefined>)[name.toLowerCase()];
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : undefined;
+  const reading = readHeader(req, name.toLowerCase());
+  return reading.repeated ? undefined : reading.value;
 }
