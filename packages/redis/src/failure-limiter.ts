@@ -25,7 +25,7 @@ export interface RedisFailureLimiterOptions extends RedisStoreOptions {
  * await limiter.guard([`key:${keyId}`, `ip:${req.ip}`], () => auth.authenticate(request));
  */
 export interface FailureLimiter {
-  /** Rejects with a 429 AuthError when any of `keys` is over its limit. */
+  /** Rejects with a 429 AuthError when any of `keys` (compared case-insensitively) is over its limit. */
   check(keys: readonly string[]): Promise<void>;
   /** Counts one failure against each of `keys`. */
   fail(keys: readonly string[]): Promise<void>;
@@ -71,7 +71,10 @@ export function redisFailureLimiter(options: RedisFailureLimiterOptions): Failur
   if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0)
     throw new ConfigurationError(`${where}: windowSeconds must be a number > 0`);
   const windowMs = Math.ceil(windowSeconds * 1000);
-  const keyOf = (k: string) => `${redis.prefix}limit:${tag(k)}`;
+  // Case-insensitive: a store may match ids in any case (envSecretStore's `normalize`, Windows env) and an
+  // IPv6 address has several spellings; one counter per spelling would multiply the limit. Folding
+  // costs nothing: anyone can already fail against any key.
+  const keyOf = (k: string) => `${redis.prefix}limit:${tag(k.toLowerCase())}`;
   let seq = 0;
   const limiter: FailureLimiter = {
     async check(keys) {

@@ -3,7 +3,7 @@
  * authenticator reads it (header names are case-insensitive, whatever the record's spelling), and a
  * 401 from any copy of @auth/core counts (a branded AuthError, not only this copy's class).
  */
-import { type AuthError, apiKeyPairAuth, isAuthError, memorySecretStore } from '@auth/core';
+import { type AuthError, apiKeyPairAuth, envSecretStore, isAuthError, memorySecretStore } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { type FailureLimiter, headerOf, limitFailures, redisFailureLimiter } from '../src/index.ts';
 import { connectSingle, freshPrefix } from './support/connect.ts';
@@ -81,5 +81,27 @@ describe('limitFailures and headerOf', () => {
       }),
     ).rejects.toBe(clone);
     await expect(limiter.guard(['key:svc'], async () => 'ok')).rejects.toMatchObject({ status: 429 });
+  });
+
+  it('case variants of one id share one counter (a store that matches ids case-insensitively)', async () => {
+    const store = envSecretStore(
+      { AUTH_SECRET__SVC: JSON.stringify({ token: 'right-token-0123456789', scopes: [] }) },
+      { normalize: true },
+    );
+    const limiter = redisFailureLimiter({ redis: await connectSingle(), prefix: freshPrefix(), limit: 2 });
+    const auth = limitFailures(apiKeyPairAuth({ store }), limiter, byId);
+    const request = (id: string, token: string) => ({
+      headers: { 'x-principal-id': id, 'x-principal-token': token },
+    });
+    // Every spelling reaches the same record...
+    await expect(auth.authenticate(request('sVc', 'right-token-0123456789'))).resolves.toBeDefined();
+    // ...so every spelling's failure counts against it.
+    for (const id of ['svc', 'SVC'])
+      await expect(auth.authenticate(request(id, 'wrong-token-0000000000'))).rejects.toMatchObject({
+        status: 401,
+      });
+    await expect(auth.authenticate(request('Svc', 'wrong-token-0000000000'))).rejects.toMatchObject({
+      status: 429,
+    });
   });
 });
