@@ -57,6 +57,21 @@ export function validatePublicUrl(value: unknown, name: string): string {
 }
 
 /**
+ * True for a raw request path that the URL parser would turn into another path (dot segments, also
+ * percent-encoded; backslashes; whitespace and control characters, which it drops) while a router
+ * matches it as sent: `/admin/../payments` would name `/payments` in the htu yet reach an `/admin/*`
+ * route. Clients never send these (their URL parser resolves them first).
+ */
+function rewritable(path: string): boolean {
+  if (/[\x00-\x20\x7f\\]/.test(path)) return true;
+  return path.split('/').some((segment) => {
+    if (segment.length > 6) return false;
+    const s = segment.replace(/%2e/gi, '.');
+    return s === '.' || s === '..';
+  });
+}
+
+/**
  * The normalised URL of the request the proof must name, or undefined when it cannot be known (no
  * `Host` header and no `publicUrl`). `normalize` is `normalizeHtu` or a memo of it.
  *
@@ -82,10 +97,14 @@ export function requestHtu(
     }
     path = parsed.pathname;
     origin = parsed.origin;
+    const raw = target.replace(/^https?:\/\/[^/\\?#]*/i, '');
+    const end = raw.search(/[?#]/);
+    if (rewritable(end === -1 ? raw : raw.slice(0, end))) return undefined;
   } else {
     if (target[0] !== '/') return undefined;
     const end = target.search(/[?#]/);
     path = end === -1 ? target : target.slice(0, end);
+    if (rewritable(path)) return undefined;
     const host = readHeader(req, 'host');
     if (publicUrl === undefined && (host.value === undefined || host.repeated || !HOST.test(host.value)))
       return undefined;

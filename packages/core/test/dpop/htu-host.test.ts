@@ -74,3 +74,54 @@ describe.each(BACKENDS)('a proof for /payments is not accepted at /admin (%s bac
     await expect(verify(req('api.dpop.test', '/payments', proof), TOKEN)).resolves.toHaveProperty('jkt');
   });
 });
+
+// A router matches the raw path; the URL parser would resolve these to /payments.
+const SMUGGLED_PATHS = [
+  '/admin/../payments',
+  '/admin/%2e%2e/payments',
+  '/admin/.%2E/payments',
+  '/admin\\..\\payments',
+  '/./payments',
+  '/pay\tments',
+  'https://api.dpop.test/admin/../payments',
+  'https://api.dpop.test\\admin\\..\\payments',
+];
+
+describe.each(BACKENDS)(
+  'a proof for /payments is not accepted at a path resolving to it (%s backend)',
+  (_n, backend) => {
+    it.each(SMUGGLED_PATHS.slice(0, 4))('%j', async (url) => {
+      const verify = createProofVerifier(
+        readDpopSettings({ algorithms: ['ES256'], clock }, undefined),
+        backend,
+      );
+      const proof = await dpopProof({
+        key: client,
+        htm: 'POST',
+        htu: 'https://api.dpop.test/payments',
+        accessToken: TOKEN,
+        iat: clock.seconds(),
+      });
+      const error = await verify(req('api.dpop.test', url, proof), TOKEN).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isAuthError(error) && error.detail?.reason).toMatch(/^htu/);
+    });
+  },
+);
+
+describe('a request path the URL parser would rewrite names no htu', () => {
+  it.each(SMUGGLED_PATHS)('%j', (url) => {
+    expect(requestHtu(req('api.dpop.test', url), undefined)).toBeUndefined();
+    expect(requestHtu(req('api.dpop.test', url), 'https://api.dpop.test')).toBeUndefined();
+  });
+
+  it.each([
+    ['/payments', 'https://api.dpop.test/payments'],
+    ['/a.b/..c/.well-known/x', 'https://api.dpop.test/a.b/..c/.well-known/x'],
+    ['/p%61yments?x=/../', 'https://api.dpop.test/payments'],
+  ])('%j still works', (url, htu) => {
+    expect(requestHtu(req('api.dpop.test', url), undefined)).toBe(htu);
+  });
+});
