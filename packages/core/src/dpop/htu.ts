@@ -63,7 +63,10 @@ export function validatePublicUrl(value: unknown, name: string): string {
  * route. Clients never send these (their URL parser resolves them first).
  */
 function rewritable(path: string): boolean {
-  if (/[\x00-\x20\x7f\\]/.test(path)) return true;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === 0x5c) return true; // whitespace, controls, backslash
+  }
   return path.split('/').some((segment) => {
     if (segment.length > 6) return false;
     const s = segment.replace(/%2e/gi, '.');
