@@ -145,7 +145,7 @@ export interface VerifierOptions {
    * Runs on every request, also on token-cache hits (e.g. a revocation lookup). Throw to reject; an
    * answer of `false` rejects too (401 `ERR_AUTH_TOKEN_REJECTED`).
    */
-  customCheck?: (principal: Principal, header: JoseHeader) => void | Promise<void>;
+  customCheck?: (principal: Principal, header: JoseHeader) => void | boolean | Promise<void | boolean>;
   /** Verified-token LRU size (default 10,000; 0 disables). */
   cacheSize?: number;
   /** Default JWKS tuning for every issuer. */

@@ -25,7 +25,7 @@ const options = (customCheck: VerifierOptions['customCheck']): VerifierOptions =
   fetch: vi.fn(async () => Response.json({ keys: [rs.publicJwk] })),
   customCheck,
 });
-// Predicates, as a user may write them against the `void` type (a boolean is assignable to void).
+// Predicates: `false` is a "no".
 const syncPredicate = (p: Principal) => !revoked.has(p.claims.jti as string);
 const asyncPredicate = async (p: Principal) => !revoked.has(p.claims.jti as string);
 
@@ -35,7 +35,7 @@ describe.each([
 ])('a %s customCheck answering false rejects', (_name, check) => {
   it('on a miss and on a cache hit, through verify, authenticate and peek', async () => {
     const jti = `jti-${_name}`;
-    const auth = createAuthenticator(options(check as VerifierOptions['customCheck']));
+    const auth = createAuthenticator(options(check));
     const req = { headers: { authorization: `Bearer ${token(jti)}` } };
     await expect(auth.authenticate(req)).resolves.toMatchObject({ subject: 'user-1' });
     revoked.add(jti);
@@ -49,7 +49,7 @@ describe.each([
     });
     auth.close();
     // Miss (a fresh verifier).
-    const v = createVerifier(options(check as VerifierOptions['customCheck']));
+    const v = createVerifier(options(check));
     await expect(v.verify(token(jti))).rejects.toMatchObject({
       status: 401,
       code: 'ERR_AUTH_TOKEN_REJECTED',
