@@ -34,7 +34,6 @@ describe('token endpoint URL secrets stay out of token events', () => {
           onEvent: (e) => events.push(e),
         });
         await cc.getToken().catch(() => {});
-        cc.close?.();
       }
       expect(events.map((e) => e.type)).toEqual(['token.refresh_failed', 'token.refreshed']);
       const text = events.map((e) => `${JSON.stringify(e)}\n${formatEvent(e)}`).join('\n');
