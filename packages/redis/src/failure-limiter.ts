@@ -3,13 +3,8 @@
  * client address), counted on Redis so every replica sees every failure. Over the limit: 429
  * `ERR_AUTH_RATE_LIMITED` with `Retry-After`. Redis unavailable: fails open, with a log line.
  */
-import {
-  AuthError,
-  type Authenticator,
-  ConfigurationError,
-  type HeadersLike,
-  type RequestLike,
-} from '@auth/core';
+import { AuthError, type Authenticator, ConfigurationError, isAuthError, type RequestLike } from '@auth/core';
+import { readHeader } from '@auth/core/internal';
 import { commander, type RedisStoreOptions, tag } from './connection.ts';
 
 /**
@@ -30,7 +25,7 @@ export interface RedisFailureLimiterOptions extends RedisStoreOptions {
  * await limiter.guard([`key:${keyId}`, `ip:${req.ip}`], () => auth.authenticate(request));
  */
 export interface FailureLimiter {
-  /** Rejects with a 429 AuthError when any of `keys` is over its limit. */
+  /** Rejects with a 429 AuthError when any of `keys` (compared case-insensitively) is over its limit. */
   check(keys: readonly string[]): Promise<void>;
   /** Counts one failure against each of `keys`. */
   fail(keys: readonly string[]): Promise<void>;
@@ -76,7 +71,10 @@ export function redisFailureLimiter(options: RedisFailureLimiterOptions): Failur
   if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0)
     throw new ConfigurationError(`${where}: windowSeconds must be a number > 0`);
   const windowMs = Math.ceil(windowSeconds * 1000);
-  const keyOf = (k: string) => `${redis.prefix}limit:${tag(k)}`;
+  // Case-insensitive: a store may match ids in any case (envSecretStore's `normalize`, Windows env) and an
+  // IPv6 address has several spellings; one counter per spelling would multiply the limit. Folding
+  // costs nothing: anyone can already fail against any key.
+  const keyOf = (k: string) => `${redis.prefix}limit:${tag(k.toLowerCase())}`;
   let seq = 0;
   const limiter: FailureLimiter = {
     async check(keys) {
@@ -135,7 +133,8 @@ export function redisFailureLimiter(options: RedisFailureLimiterOptions): Failur
       try {
         return await run();
       } catch (error) {
-        if (error instanceof AuthError && error.status === 401) await limiter.fail(keys);
+        // Branded check: an AuthError from another copy of @auth/core counts too.
+        if (isAuthError(error) && error.status === 401) await limiter.fail(keys);
         throw error;
       }
     },
@@ -180,17 +179,14 @@ export function limitFailures(
 }
 
 /**
- * The value of one request header (first value when repeated), for `limitFailures`' `keysOf`.
+ * The value of one request header, read as core's authenticators read it (names case-insensitive in a
+ * header record of any spelling); undefined when absent or repeated (the authenticators refuse a
+ * repeated credential header), for `limitFailures`' `keysOf`.
  *
  * @example
  * const id = headerOf(req, 'x-principal-id'); // string | undefined
  */
 export function headerOf(req: RequestLike, name: string): string | undefined {
-  const h = req.headers as HeadersLike;
-  const value =
-    typeof (h as { get?: unknown }).get === 'function'
-      ? (h as { get(n: string): string | null }).get(name)
-      : (h as Record<string, string | string[] | undefined>)[name.toLowerCase()];
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : undefined;
+  const reading = readHeader(req, name.toLowerCase());
+  return reading.repeated ? undefined : reading.value;
 }

@@ -157,9 +157,11 @@ const b64u = (bytes: ArrayBuffer | Uint8Array): string => {
 };
 const b64uJson = (value: unknown) => b64u(new TextEncoder().encode(JSON.stringify(value)));
 
-/** `url` without query and fragment (RFC 9449 §4.2 `htu`). */
+/** `url` without userinfo, query and fragment (RFC 9449 §4.2 `htu`; they may hold credentials). */
 function htuOf(url: string | URL): URL {
   const parsed = typeof url === 'string' ? new URL(url) : new URL(url.href);
+  parsed.username = '';
+  parsed.password = '';
   parsed.search = '';
   parsed.hash = '';
   return parsed;
@@ -242,7 +244,13 @@ export function createDpopProver(keyPair: CryptoKeyPair, options: DpopProverOpti
     algorithm: signing.alg,
     handle: oauth.DPoP({}, keyPair),
     async proof(method, url, accessToken) {
-      const htu = htuOf(url);
+      let htu: URL;
+      try {
+        htu = htuOf(url);
+      } catch {
+        // Not the URL parser's TypeError: its `input` would quote the URL, query secrets included.
+        throw new DpopProofError('The request URL cannot be named in a DPoP proof');
+      }
       if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method))
         throw new DpopProofError('The request method cannot be named in a DPoP proof');
       try {

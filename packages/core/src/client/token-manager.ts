@@ -8,6 +8,7 @@
  * costs nothing and nothing keeps a process alive.
  */
 import { ConfigurationError } from '../configuration-error.ts';
+import { safeUrl } from '../jwks/safe-url.ts';
 import type { AuthEventListener } from '../observe/events.ts';
 import { createEventHub, type EventHub, now, registerEventHub } from '../observe/event-hub.ts';
 import { emitRefreshFailed } from './token-events.ts';
@@ -138,7 +139,8 @@ export class TokenManager implements ManagedTokenSource {
       if (options[k] !== undefined && typeof options[k] !== 'function')
         throw new ConfigurationError(`${k} must be a function`);
     }
-    this.#hooks = hooks;
+    // Events name the endpoint without userinfo or query (an `?api_key=` there is a credential).
+    this.#hooks = hooks.source === undefined ? hooks : { ...hooks, source: safeUrl(hooks.source) };
     this.dpop = hooks.dpop;
     this.#store = options.store ?? new MemoryTokenStore();
     this.#key = options.storeKey ?? key;

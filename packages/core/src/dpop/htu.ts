@@ -12,6 +12,10 @@ import { readHeader } from '../extract/headers.ts';
 import type { RequestLike } from '../types.ts';
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
+// RFC 9110 §7.2 `Host = uri-host [ ":" port ]`: a name or an IP literal, nothing that a URL parser
+// would read as userinfo, path, query or fragment (a `Host: api/payments?` made a proof for /payments
+// match a request for any path).
+const HOST = /^(?:[A-Za-z0-9\-._~]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 function normalizePercent(path: string): string {
   return path.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => {
@@ -53,6 +57,24 @@ export function validatePublicUrl(value: unknown, name: string): string {
 }
 
 /**
+ * True for a raw request path that the URL parser would turn into another path (dot segments, also
+ * percent-encoded; backslashes; whitespace and control characters, which it drops) while a router
+ * matches it as sent: `/admin/../payments` would name `/payments` in the htu yet reach an `/admin/*`
+ * route. Clients never send these (their URL parser resolves them first).
+ */
+function rewritable(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === 0x5c) return true; // whitespace, controls, backslash
+  }
+  return path.split('/').some((segment) => {
+    if (segment.length > 6) return false;
+    const s = segment.replace(/%2e/gi, '.');
+    return s === '.' || s === '..';
+  });
+}
+
+/**
  * The normalised URL of the request the proof must name, or undefined when it cannot be known (no
  * `Host` header and no `publicUrl`). `normalize` is `normalizeHtu` or a memo of it.
  *
@@ -78,12 +100,17 @@ export function requestHtu(
     }
     path = parsed.pathname;
     origin = parsed.origin;
+    const raw = target.replace(/^https?:\/\/[^/\\?#]*/i, '');
+    const end = raw.search(/[?#]/);
+    if (rewritable(end === -1 ? raw : raw.slice(0, end))) return undefined;
   } else {
     if (target[0] !== '/') return undefined;
     const end = target.search(/[?#]/);
     path = end === -1 ? target : target.slice(0, end);
+    if (rewritable(path)) return undefined;
     const host = readHeader(req, 'host');
-    if (publicUrl === undefined && (host.value === undefined || host.repeated)) return undefined;
+    if (publicUrl === undefined && (host.value === undefined || host.repeated || !HOST.test(host.value)))
+      return undefined;
     const protocol = req.protocol === 'https' ? 'https' : 'http';
     origin = `${protocol}://${host.value}`;
   }

@@ -2,18 +2,51 @@
  * Bounded JSON GET for JWKS and discovery documents: timeout through AbortSignal, redirects never
  * followed (a 3xx is a failure), a byte cap enforced while streaming, `Cache-Control: max-age` read.
  */
+import { safeUrl } from './safe-url.ts';
 import type { FetchLike } from './types.ts';
 
 export class FetchFailure extends Error {
   override name = 'FetchFailure';
-  /** The URL requested and, when a response arrived, its HTTP status (for server-side error detail). */
+  /**
+   * The URL requested without userinfo, query or fragment (they may hold credentials) and, when a
+   * response arrived, its HTTP status (for server-side error detail).
+   */
   url: string | undefined;
   status: number | undefined;
   constructor(message: string, options: { cause?: unknown; url?: string; status?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.url = options.url;
+    this.url = safeUrl(options.url);
     this.status = options.status;
   }
+}
+
+/**
+ * A fetch error as a cause: when the URL holds credentials (userinfo, query), an error that names it
+ * (undici: "Request cannot be constructed from a URL that includes credentials: <url>") is replaced by
+ * one with the URL stripped and no deeper cause.
+ */
+function withoutUrl(cause: unknown, url: string): unknown {
+  const safe = safeUrl(url) ?? '[url]';
+  if (safe === url) return cause;
+  const spellings = new Set([url]);
+  try {
+    spellings.add(new URL(url).href);
+    spellings.add(decodeURI(url));
+  } catch {
+    // Not a URL the parser accepts: only its raw text can appear.
+  }
+  const text = (c: unknown, depth: number): string =>
+    c instanceof Error && depth < 5
+      ? `${c.message}\n${c.stack ?? ''}\n${text(c.cause, depth + 1)}`
+      : String(c ?? '');
+  const all = text(cause, 0);
+  if (![...spellings].some((u) => all.includes(u))) return cause;
+  let message = cause instanceof Error ? cause.message : String(cause);
+  for (const u of spellings) message = message.split(u).join(safe);
+  const stripped = new Error(message);
+  stripped.name = cause instanceof Error ? cause.name : 'Error';
+  stripped.stack = `${stripped.name}: ${message}`;
+  return stripped;
 }
 
 export interface FetchedJson {
@@ -32,7 +65,7 @@ export async function fetchJson(
   try {
     res = await fetchFn(url, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
   } catch (cause) {
-    throw new FetchFailure('request failed', { cause, url });
+    throw new FetchFailure('request failed', { cause: withoutUrl(cause, url), url });
   }
   if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
     await res.body?.cancel().catch(() => {});

@@ -4,12 +4,13 @@
  */
 import { type EventHub, now } from '../observe/event-hub.ts';
 import { FetchFailure } from './fetch-json.ts';
+import { safeUrl } from './safe-url.ts';
 import type { Jwk } from './types.ts';
 
 /** What the events say about the source. */
 export interface ObservedSource {
   readonly issuer: string;
-  /** Read after the load: discovery may have just found it. */
+  /** Read after the load: discovery may have just found it. Events carry it through `safeUrl`. */
   readonly jwksUri: string | undefined;
   /** Usable keys remain (read after a failure: stale-if-error). */
   readonly ready: boolean;
@@ -44,7 +45,7 @@ export function observeKeyLoad<T extends { value: { all: readonly Jwk[] } }>(
         type: 'keys.refreshed',
         at: Date.now(),
         issuer: source.issuer,
-        jwksUri: source.jwksUri,
+        jwksUri: safeUrl(source.jwksUri),
         keyCount: loaded.value.all.length,
         kids,
         fromStore: source.fetches === fetchesBefore,
@@ -60,7 +61,7 @@ export function observeKeyLoad<T extends { value: { all: readonly Jwk[] } }>(
             type: 'keys.rotated',
             at: Date.now(),
             issuer: source.issuer,
-            jwksUri: source.jwksUri,
+            jwksUri: safeUrl(source.jwksUri),
             added,
             removed,
           });
@@ -74,7 +75,7 @@ export function observeKeyLoad<T extends { value: { all: readonly Jwk[] } }>(
         type: 'keys.unavailable',
         at: Date.now(),
         issuer: source.issuer,
-        jwksUri: source.jwksUri,
+        jwksUri: safeUrl(source.jwksUri),
         ...(failure?.url === undefined ? {} : { url: failure.url }),
         ...(failure?.status === undefined ? {} : { httpStatus: failure.status }),
         reason: failure?.message ?? 'the key source failed',

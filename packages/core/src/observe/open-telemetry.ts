@@ -10,6 +10,10 @@
 import { ConfigurationError } from '../configuration-error.ts';
 import type { AuthEvent } from './events.ts';
 
+// Issuers whose JWKS age is reported: the verifier's own bound on resolved issuers (RESOLVED_ISSUERS_MAX),
+// not imported so that this listener pulls in no verification code.
+const MAX_ISSUERS = 1_000;
+
 /**
  * The parts of `@opentelemetry/api` used here (structural, so no import of the package).
  *
@@ -184,6 +188,10 @@ export function openTelemetryListener(
         return;
       }
       case 'keys.refreshed':
+        // Most recently refreshed last; bounded like the verifier's own issuer list (a resolver's
+        // evicted tenants would otherwise stay here, and in the gauge's series, for good).
+        jwksFetched.delete(event.issuer);
+        if (jwksFetched.size >= MAX_ISSUERS) jwksFetched.delete(jwksFetched.keys().next().value as string);
         jwksFetched.set(event.issuer, clock());
         if (!event.fromStore)
           span('auth.jwks.fetch', event.durationMs, {

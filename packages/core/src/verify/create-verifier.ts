@@ -61,10 +61,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
       ? e
       : new InvalidTokenError('ERR_AUTH_TOKEN_REJECTED', 'The token was rejected', { cause: e });
   };
+  // `false` is a "no" (a check written as a predicate): it rejects like a throw, never reads as a pass.
+  const answered = (v: Verified, answer: unknown): Principal => {
+    if (answer === false) throw new InvalidTokenError('ERR_AUTH_TOKEN_REJECTED', 'The token was rejected');
+    return v.principal;
+  };
   const afterVerified = customCheck
     ? (v: Verified): Promise<Principal> =>
-        new Promise<void>((resolve) => resolve(customCheck(v.principal, v.header))).then(
-          () => v.principal,
+        new Promise<unknown>((resolve) => resolve(customCheck(v.principal, v.header))).then(
+          (answer) => answered(v, answer),
           rejected,
         )
     : (v: Verified): Promise<Principal> => Promise.resolve(v.principal);
@@ -79,7 +84,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return Promise.reject(e).catch(rejected);
     }
     if (answer === undefined) return v.principal;
-    return Promise.resolve(answer).then(() => v.principal, rejected);
+    return Promise.resolve(answer).then((a) => answered(v, a), rejected);
   };
   const fail = (e: unknown): never => {
     throw e instanceof OverrideError ? e : toAuthError(e);

@@ -141,8 +141,11 @@ export interface VerifierOptions {
   issuers: readonly IssuerConfig[] | IssuerResolver;
   /** Largest accepted token in bytes (default 8 KiB). */
   maxTokenBytes?: number;
-  /** Runs on every request, also on token-cache hits (e.g. a revocation lookup). Throw to reject. */
-  customCheck?: (principal: Principal, header: JoseHeader) => void | Promise<void>;
+  /**
+   * Runs on every request, also on token-cache hits (e.g. a revocation lookup). Throw to reject; an
+   * answer of `false` rejects too (401 `ERR_AUTH_TOKEN_REJECTED`).
+   */
+  customCheck?: (principal: Principal, header: JoseHeader) => void | boolean | Promise<void | boolean>;
   /** Verified-token LRU size (default 10,000; 0 disables). */
   cacheSize?: number;
   /** Default JWKS tuning for every issuer. */

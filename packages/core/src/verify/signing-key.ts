@@ -11,6 +11,7 @@ import {
 } from '../errors.ts';
 import { FetchFailure } from '../jwks/fetch-json.ts';
 import type { JwksSource } from '../jwks/jwks-source.ts';
+import { safeUrl } from '../jwks/safe-url.ts';
 import type { KeyHandle } from './crypto/types.ts';
 import type { IssuerRuntime } from './issuer-config.ts';
 import type { AsymmetricAlgorithm } from './options.ts';
@@ -64,8 +65,8 @@ function keyFailure(
     issuer,
     kid,
     alg,
-    jwksUri: source.jwksUri,
-    url: failed?.url,
+    jwksUri: safeUrl(source.jwksUri),
+    url: safeUrl(failed?.url),
     httpStatus: failed?.status,
   };
   const err: AuthError =
