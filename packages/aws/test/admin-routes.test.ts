@@ -63,3 +63,41 @@ describe('userAdminRoutes', () => {
     expect(JSON.stringify(out)).not.toContain('secret-token');
   });
 });
+
+describe('userAdminRoutes: a CLIENT_ADMIN and a user shared with another client', () => {
+  // acme's admin; the target is a CLIENT_USER of acme and globex.
+  const shared = () => {
+    const updates: unknown[] = [];
+    const users = {
+      getUser: async (id: string) => ({
+        id,
+        role: 'CLIENT_USER',
+        enabled: true,
+        clients: ['acme', 'globex'],
+      }),
+      updateUser: async (input: unknown) => {
+        updates.push(input);
+      },
+    } as unknown as CognitoUsers;
+    const patch = userAdminRoutes({ users }).routes.find((r) => r.method === 'PATCH');
+    const send = (body: unknown) =>
+      patch?.handle({ principal: principal('CLIENT_ADMIN', ['acme']), params: { id: 'u1' }, body });
+    return { send, updates };
+  };
+
+  it.each([
+    ['made CLIENT_ADMIN (an admin of globex)', { role: 'CLIENT_ADMIN' }],
+    ['demoted', { role: 'CLIENT_USER' }],
+    ['disabled (locked out of globex too)', { enabled: false }],
+  ])('is not %s: 403, nothing sent to Cognito', async (_, body) => {
+    const { send, updates } = shared();
+    expect(await send(body)).toMatchObject({ status: 403, body: { code: 'ERR_AUTH_FORBIDDEN' } });
+    expect(updates).toEqual([]);
+  });
+
+  it('may still add or remove its own client', async () => {
+    const { send, updates } = shared();
+    expect(await send({ clientsToRemove: ['acme'] })).toMatchObject({ status: 200 });
+    expect(updates).toEqual([{ userId: 'u1', clientsToRemove: ['acme'] }]);
+  });
+});

@@ -259,6 +259,14 @@ export function userAdminRoutes(options: UserAdminRoutesOptions): UserAdminRoute
             !target.clients.some((c) => who.clients.has(c))
           )
             return forbidden('Not an admin of this user');
+          // The role and the enabled flag hold in every client of the user: a user shared with a
+          // client the caller does not administer (made CLIENT_ADMIN there, or locked out of it) is
+          // changed only by an admin of all its clients. Its membership of the caller's clients is.
+          if (
+            (body.role !== undefined || body.enabled !== undefined) &&
+            !target.clients.every((c) => who.clients.has(c))
+          )
+            return forbidden('The user also belongs to a client you do not administer');
           if (body.role !== undefined && !CLIENT_ROLES.includes(body.role))
             return forbidden('A client admin cannot grant this role');
           const foreign = [...(body.clientsToAdd ?? []), ...(body.clientsToRemove ?? [])].some(
