@@ -3,6 +3,7 @@
  * session's login — an `acr` among a list, an `auth_time` recent enough — compiled once at setup
  * (TypeError on misuse), checked per request against the session's ID token claims.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { acrList } from '../login/authorization-url.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 
@@ -75,4 +76,35 @@ export function loginRequirement(options: unknown, where: string): LoginRequirem
       return nowMs / 1000 - authTime <= maxAgeSeconds + TOLERANCE_SECONDS;
     },
   });
+}
+
+/**
+ * Two requirements that both apply (a controller's and its route's): the session must meet each, so
+ * the result asks for the `acr` values both accept and the shorter `maxAgeSeconds`. A route's own
+ * requirement never loosens its controller's. Acr lists with no value in common cannot both be met:
+ * a ConfigurationError naming `where`.
+ *
+ * @example
+ * const both = bothLoginRequirements(controllerRequirement, routeRequirement, '@auth/nest @StepUpLogin()');
+ */
+export function bothLoginRequirements(
+  first: LoginRequirement,
+  second: LoginRequirement,
+  where: string,
+): LoginRequirement {
+  const a = first.acrValues;
+  const b = second.acrValues;
+  const acr = a && b ? a.filter((value) => b.includes(value)) : (a ?? b);
+  if (acr !== undefined && acr.length === 0)
+    throw new ConfigurationError(
+      `${where}: the acr values ${JSON.stringify(a)} and ${JSON.stringify(b)} have none in common: no login can meet both`,
+    );
+  const ages = [first.maxAgeSeconds, second.maxAgeSeconds].filter((s): s is number => s !== undefined);
+  return loginRequirement(
+    {
+      ...(acr === undefined ? {} : { acr }),
+      ...(ages.length === 0 ? {} : { maxAgeSeconds: Math.min(...ages) }),
+    },
+    where,
+  ) as LoginRequirement;
 }
