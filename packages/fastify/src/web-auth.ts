@@ -86,7 +86,8 @@ function guard(requirement: LoginRequirement | undefined): LoginHook {
   return async function requireLogin(request, reply) {
     if (request.webLogin && !requirement) return undefined;
     const routes = (request as WithRoutes)[BOUND];
-    if (!routes) throw new ConfigurationError('@auth/fastify requireLogin: register fastifyWebAuth before it');
+    if (!routes)
+      throw new ConfigurationError('@auth/fastify requireLogin: register fastifyWebAuth before it');
     const loaded = { session: request.webLogin?.session, setCookie: [] };
     const decision = await routes.requireLogin(webRequest(request), loaded, requirement);
     if (decision.ok) {

@@ -167,7 +167,8 @@ export function requireLogin(options?: LoginRequirementOptions): MiddlewareHandl
     const current = c.get('webLogin');
     if (current && !requirement) return next();
     const routes = bound.get(c);
-    if (!routes) throw new ConfigurationError('@auth/hono requireLogin(): mount app.use(webAuth(...)) before it');
+    if (!routes)
+      throw new ConfigurationError('@auth/hono requireLogin(): mount app.use(webAuth(...)) before it');
     const loaded = { session: current?.session, setCookie: [] };
     const decision = await routes.requireLogin(webRequest(c), loaded, requirement);
     if (!decision.ok) return send(c, decision.response);
