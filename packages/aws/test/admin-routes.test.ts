@@ -4,6 +4,7 @@
  * (support/admin-route-rows.ts) in admin-routes-{express,hono,fastify,nest}.test.ts.
  */
 import type { Principal } from '@auth/core';
+import { ConfigurationError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { type CognitoUsers, CognitoError, userAdminRoutes } from '../src/index.ts';
 
@@ -99,5 +100,35 @@ describe('userAdminRoutes: a CLIENT_ADMIN and a user shared with another client'
     const { send, updates } = shared();
     expect(await send({ clientsToRemove: ['acme'] })).toMatchObject({ status: 200 });
     expect(updates).toEqual([{ userId: 'u1', clientsToRemove: ['acme'] }]);
+  });
+});
+
+describe('userAdminRoutes: roleOf / clientsOf', () => {
+  it('not a function: a ConfigurationError at setup', () => {
+    expect(() => userAdminRoutes({ users: failing(0), roleOf: 'custom:role' } as never)).toThrow(
+      ConfigurationError,
+    );
+    expect(() => userAdminRoutes({ users: failing(0), clientsOf: ['acme'] } as never)).toThrow(
+      /`clientsOf` must be a function/,
+    );
+  });
+
+  it('one that throws on a principal: 403 and a denying policy, never a rejection', async () => {
+    const admin = userAdminRoutes({
+      users: failing(0),
+      clientsOf: () => {
+        throw new Error('no groups claim');
+      },
+    });
+    const p = principal('CLIENT_ADMIN');
+    expect((admin.policy(p, {} as never) as { allowed: boolean }).allowed).toBe(false);
+    for (const route of admin.routes) {
+      await expect(
+        route.handle({ principal: p, params: { id: 'u1' }, query: {}, body: {} }),
+      ).resolves.toMatchObject({
+        status: 403,
+        body: { code: 'ERR_AUTH_FORBIDDEN' },
+      });
+    }
   });
 });
