@@ -183,7 +183,26 @@ function requirementOf(handler: object, controller: object): LoginRequirement | 
  * ```
  */
 export function StepUpLogin(options: LoginRequirementOptions): CustomDecorator {
-  return StepUpMetadata(loginRequirement(options ?? {}, '@auth/nest @StepUpLogin()') as LoginRequirement);
+  const where = '@auth/nest @StepUpLogin()';
+  const requirement = loginRequirement(options ?? {}, where) as LoginRequirement;
+  const decorate = StepUpMetadata(requirement);
+  const decorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    // On a controller: its routes' own requirements are already there (member decorators run
+    // first); one that no login can meet together with this one is refused now, not per request.
+    if (key === undefined && typeof target === 'function') {
+      for (const name of Object.getOwnPropertyNames(target.prototype)) {
+        const method = Object.getOwnPropertyDescriptor(target.prototype, name)?.value;
+        const own = typeof method === 'function' ? reflector.get(StepUpMetadata, method) : undefined;
+        if (own) bothLoginRequirements(requirement, own, `${where} on ${target.name}.${name}`);
+      }
+    }
+    return (decorate as (t: object, k?: string | symbol, d?: PropertyDescriptor) => unknown)(
+      target,
+      key,
+      descriptor,
+    );
+  };
+  return Object.assign(decorator, { KEY: decorate.KEY }) as CustomDecorator;
 }
 
 /**

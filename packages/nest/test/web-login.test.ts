@@ -74,6 +74,17 @@ describe('WebLoginModule setup', () => {
     ).toThrow(/exactly one of useFactory, useClass or useExisting/);
   });
 
+  it('@StepUpLogin on a controller and a route with no acr value in common: a ConfigurationError when the class is defined', () => {
+    expect(() => {
+      @StepUpLogin({ acr: 'urn:test:mfa' })
+      class Disjoint {
+        @StepUpLogin({ acr: 'urn:test:pwd' })
+        page() {}
+      }
+      return Disjoint;
+    }).toThrow(/@auth\/nest @StepUpLogin\(\) on Disjoint\.page: the acr values .* have none in common/);
+  });
+
   it("forRootAsync: the factory's paths must be the ones the controller was declared with", async () => {
     await expect(
       serve('express', [
