@@ -1,7 +1,7 @@
 /**
  * Step-up for web login (RFC 9470 applied to a browser session): what a page demands of the
  * session's login — an `acr` among a list, an `auth_time` recent enough — compiled once at setup
- * (TypeError on misuse), checked per request against the session's ID token claims.
+ * (ConfigurationError, a TypeError, on misuse), checked per request against the session's ID token claims.
  */
 import { ConfigurationError } from '../configuration-error.ts';
 import { acrList } from '../login/authorization-url.ts';
@@ -40,7 +40,7 @@ const MAX_AGE_LIMIT = 999_999_999;
 
 /**
  * Compiles `requireLogin`'s options: `undefined` (no options) is no requirement; anything else is
- * checked now (TypeError naming `where`): unknown keys, an empty or malformed `acr` list, a
+ * checked now (ConfigurationError naming `where`): unknown keys, an empty or malformed `acr` list, a
  * `maxAgeSeconds` that is not an integer in 0..999999999, or neither given.
  *
  * @example
@@ -49,17 +49,17 @@ const MAX_AGE_LIMIT = 999_999_999;
 export function loginRequirement(options: unknown, where: string): LoginRequirement | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new TypeError(`${where}: options must be an object ({ acr, maxAgeSeconds })`);
+    throw new ConfigurationError(`${where}: options must be an object ({ acr, maxAgeSeconds })`);
   assertKnownKeys(options, KEYS, where);
   const { acr, maxAgeSeconds } = options as LoginRequirementOptions;
   if (acr === undefined && maxAgeSeconds === undefined)
-    throw new TypeError(`${where}: give acr and/or maxAgeSeconds (or no options at all)`);
+    throw new ConfigurationError(`${where}: give acr and/or maxAgeSeconds (or no options at all)`);
   const acrValues = acr === undefined ? undefined : Object.freeze(acrList(acr, `${where}: acr`));
   if (
     maxAgeSeconds !== undefined &&
     !(Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds >= 0 && maxAgeSeconds <= MAX_AGE_LIMIT)
   ) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where}: maxAgeSeconds must be an integer number of seconds in 0..${MAX_AGE_LIMIT}`,
     );
   }
