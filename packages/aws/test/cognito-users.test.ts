@@ -271,3 +271,50 @@ describe('cognitoUsers failures', () => {
     expect(text).not.toContain(secret);
   });
 });
+
+describe('getUser: every client of a user', () => {
+  // A client whose answers are made up here: AdminGetUser, then AdminListGroupsForUser in pages.
+  const paged = (pages: string[][]) => {
+    const sdk = new CognitoIdentityProviderClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    const tokens: (string | undefined)[] = [];
+    sdk.middlewareStack.add(
+      () => async (args) => {
+        const input = args.input as { NextToken?: string; Username?: string };
+        if (!('Limit' in input)) {
+          const attrs = [{ Name: 'custom:role', Value: 'CLIENT_USER' }];
+          return {
+            output: { Username: input.Username, UserAttributes: attrs, Enabled: true, $metadata: {} },
+            response: {},
+          };
+        }
+        tokens.push(input.NextToken);
+        const i = input.NextToken === undefined ? 0 : Number(input.NextToken);
+        const next = i + 1 < pages.length ? String(i + 1) : undefined;
+        const Groups = (pages[i] ?? []).map((GroupName) => ({ GroupName }));
+        return { output: { Groups, ...(next ? { NextToken: next } : {}), $metadata: {} }, response: {} };
+      },
+      { step: 'initialize' },
+    );
+    return { sdk, tokens };
+  };
+
+  it('reads every page of groups (a client past the first 60 is still one of its clients)', async () => {
+    const first = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const { sdk, tokens } = paged([first, ['globex']]);
+    const user = await cognitoUsers({ userPoolId: 'us-east-1_abc', client: sdk }).getUser('u1');
+    expect(user.clients).toEqual([...first, 'globex']);
+    expect(tokens).toEqual([undefined, '1']);
+  });
+
+  it('a group listing that never ends is a CognitoError, not a loop', async () => {
+    const { sdk } = paged(Array.from({ length: 100 }, (_, i) => [`c${i}`]));
+    const err = await cognitoUsers({ userPoolId: 'us-east-1_abc', client: sdk })
+      .getUser('u1')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CognitoError);
+    expect(err).toMatchObject({ code: 'ERR_COGNITO_REQUEST_FAILED' });
+  });
+});

@@ -35,11 +35,6 @@ const ALLOWED: readonly (readonly [string, string, string])[] = [
     'WebCrypto',
     'a runtime capability found missing at the first verification, not an option',
   ],
-  [
-    'core/src/login/session-store.ts',
-    'too large for cookies',
-    'the size of a session being written, known only per response',
-  ],
   ['core/src/login/session.ts', 'bufferSeconds', 'the argument of session.isExpired(), called per request'],
   [
     'core/src/login/cookies.ts',

@@ -8,6 +8,7 @@
 import { ConfigurationError } from '@auth/core';
 import {
   assertKnownKeys,
+  bothLoginRequirements,
   createWebLoginRoutes,
   type LoginRequirement,
   loginRequirement,
@@ -146,9 +147,32 @@ const stateOf = (
 
 const StepUpMetadata = Reflector.createDecorator<LoginRequirement>({ key: '@auth/nest:login-requirement' });
 const reflector = new Reflector();
+// Per (controller, route handler): bounded by the code. Keyed by both: a subclass controller shares
+// its parent's handlers but not its class decorator.
+const requirements = new WeakMap<object, WeakMap<object, LoginRequirement | null>>();
+
+/** The step-up requirement of a route: its own and its controller's together (a route never loosens it). */
+function requirementOf(handler: object, controller: object): LoginRequirement | undefined {
+  let byHandler = requirements.get(controller);
+  if (byHandler === undefined) {
+    byHandler = new WeakMap();
+    requirements.set(controller, byHandler);
+  }
+  let found = byHandler.get(handler);
+  if (found === undefined) {
+    const own = reflector.get(StepUpMetadata, handler as () => void);
+    const inherited = reflector.get(StepUpMetadata, controller as () => void);
+    found =
+      own && inherited
+        ? bothLoginRequirements(inherited, own, '@auth/nest @StepUpLogin()')
+        : (own ?? inherited ?? null);
+    byHandler.set(handler, found);
+  }
+  return found ?? undefined;
+}
 
 /**
- * Step-up on a `LoginGuard` route or controller (the route's own wins): the session's ID token `acr`
+ * Step-up on a `LoginGuard` route or controller (on both, both apply: the `acr` values both accept, the shorter `maxAgeSeconds`): the session's ID token `acr`
  * must be one of `acr` and its `auth_time` at most `maxAgeSeconds` old. A browser whose session falls
  * short is sent back through login with `acr_values` / `max_age`; any other request gets 401
  * `insufficient_user_authentication`. Options are checked when the class is defined (TypeError).
@@ -159,7 +183,26 @@ const reflector = new Reflector();
  * ```
  */
 export function StepUpLogin(options: LoginRequirementOptions): CustomDecorator {
-  return StepUpMetadata(loginRequirement(options ?? {}, '@auth/nest @StepUpLogin()') as LoginRequirement);
+  const where = '@auth/nest @StepUpLogin()';
+  const requirement = loginRequirement(options ?? {}, where) as LoginRequirement;
+  const decorate = StepUpMetadata(requirement);
+  const decorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    // On a controller: its routes' own requirements are already there (member decorators run
+    // first); one that no login can meet together with this one is refused now, not per request.
+    if (key === undefined && typeof target === 'function') {
+      for (const name of Object.getOwnPropertyNames(target.prototype)) {
+        const method = Object.getOwnPropertyDescriptor(target.prototype, name)?.value;
+        const own = typeof method === 'function' ? reflector.get(StepUpMetadata, method) : undefined;
+        if (own) bothLoginRequirements(requirement, own, `${where} on ${target.name}.${name}`);
+      }
+    }
+    return (decorate as (t: object, k?: string | symbol, d?: PropertyDescriptor) => unknown)(
+      target,
+      key,
+      descriptor,
+    );
+  };
+  return Object.assign(decorator, { KEY: decorate.KEY }) as CustomDecorator;
 }
 
 /**
@@ -214,10 +257,7 @@ export class LoginGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = httpRequest(context) as WebNestRequest | undefined;
     if (req === undefined) return false; // no HTTP request, no login cookie
-    const requirement = reflector.getAllAndOverride(StepUpMetadata, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const requirement = requirementOf(context.getHandler(), context.getClass());
     if (req.webLogin && !requirement) return true;
     const res = context.switchToHttp().getResponse();
     const adapter = this.adapterHost.httpAdapter;

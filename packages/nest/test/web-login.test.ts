@@ -6,7 +6,14 @@
 import type { SessionData } from '@auth/core/login';
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { LoginGuard, WEB_LOGIN_ROUTES, WebLoginModule, type WebLoginState, WebUser } from '../src/index.ts';
+import {
+  LoginGuard,
+  StepUpLogin,
+  WEB_LOGIN_ROUTES,
+  WebLoginModule,
+  type WebLoginState,
+  WebUser,
+} from '../src/index.ts';
 import { platforms, serve } from './support/platforms.ts';
 
 const login = {
@@ -44,6 +51,18 @@ class PagesController {
   }
 }
 
+// A controller demanding MFA, and one of its routes adding a recent login: both apply.
+@Controller('stepped')
+@StepUpLogin({ acr: 'urn:test:mfa' })
+class SteppedController {
+  @Get('recent')
+  @UseGuards(LoginGuard)
+  @StepUpLogin({ maxAgeSeconds: 600 })
+  recent() {
+    return { ok: true };
+  }
+}
+
 describe('WebLoginModule setup', () => {
   it('forRoot refuses option mistakes when the module is defined, naming it', () => {
     expect(() => WebLoginModule.forRoot({ login, pahts: {} } as never)).toThrow(
@@ -53,6 +72,17 @@ describe('WebLoginModule setup', () => {
     expect(() =>
       WebLoginModule.forRootAsync({ useFactory: () => ({ login }), useClass: class {} } as never),
     ).toThrow(/exactly one of useFactory, useClass or useExisting/);
+  });
+
+  it('@StepUpLogin on a controller and a route with no acr value in common: a ConfigurationError when the class is defined', () => {
+    expect(() => {
+      @StepUpLogin({ acr: 'urn:test:mfa' })
+      class Disjoint {
+        @StepUpLogin({ acr: 'urn:test:pwd' })
+        page() {}
+      }
+      return Disjoint;
+    }).toThrow(/@auth\/nest @StepUpLogin\(\) on Disjoint\.page: the acr values .* have none in common/);
   });
 
   it("forRootAsync: the factory's paths must be the ones the controller was declared with", async () => {
@@ -94,6 +124,30 @@ for (const platform of platforms) {
         const me = await fetch(`${server.url}/profile`, { headers: { cookie, accept: 'text/html' } });
         expect(me.status).toBe(200);
         expect(await me.json()).toEqual({ sub: 'alice', name: 'Alice Admin' });
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("@StepUpLogin on a route adds to its controller's, never replaces it (a password session is no MFA one)", async () => {
+      const server = await serve(platform, [WebLoginModule.forRoot({ login })], [SteppedController]);
+      try {
+        const routes = server.app.get(WEB_LOGIN_ROUTES);
+        const as = async (acr: string, ageSeconds: number) => {
+          const data = sessionData();
+          data.claims = { ...data.claims, acr, auth_time: Math.floor(Date.now() / 1000) - ageSeconds };
+          const lines = await routes.login.saveSession(routes.login.restore(data));
+          const cookie = lines.map((l: string) => l.split(';', 1)[0]).join('; ');
+          return fetch(`${server.url}/stepped/recent`, { headers: { cookie, accept: 'application/json' } });
+        };
+        const password = await as('urn:test:pwd', 10);
+        expect(password.status).toBe(401);
+        expect(await password.json()).toMatchObject({ code: 'ERR_AUTH_INSUFFICIENT_USER_AUTHENTICATION' });
+        const challenge = password.headers.get('www-authenticate');
+        expect(challenge).toContain('acr_values="urn:test:mfa"');
+        expect(challenge).toContain('max_age="600"');
+        expect((await as('urn:test:mfa', 3600)).status).toBe(401);
+        expect((await as('urn:test:mfa', 10)).status).toBe(200);
       } finally {
         await server.close();
       }

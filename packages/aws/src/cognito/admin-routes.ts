@@ -192,6 +192,9 @@ export function userAdminRoutes(options: UserAdminRoutesOptions): UserAdminRoute
   for (const k of Object.keys(options))
     if (!['users', 'roleOf', 'clientsOf', 'realm'].includes(k))
       throw new ConfigurationError(`userAdminRoutes(): unknown option "${k}"`);
+  for (const k of ['roleOf', 'clientsOf'] as const)
+    if (options[k] !== undefined && typeof options[k] !== 'function')
+      throw new ConfigurationError(`userAdminRoutes(): \`${k}\` must be a function`);
   const { users, realm = 'api' } = options;
   const roleOf =
     options.roleOf ??
@@ -214,7 +217,13 @@ export function userAdminRoutes(options: UserAdminRoutesOptions): UserAdminRoute
   const guard =
     (run: (req: AdminRequest, who: NonNullable<ReturnType<typeof caller>>) => Promise<AdminResponse>) =>
     async (req: AdminRequest): Promise<AdminResponse> => {
-      const who = caller(req.principal);
+      let who: ReturnType<typeof caller>;
+      try {
+        who = caller(req.principal);
+      } catch {
+        // An app's roleOf / clientsOf that throws on this principal: no admin (a 403, never a rejection).
+        who = undefined;
+      }
       if (!who) return forbidden('User administration needs the INTERNAL_ADMIN or CLIENT_ADMIN role');
       try {
         return await run(req, who);
@@ -223,8 +232,13 @@ export function userAdminRoutes(options: UserAdminRoutesOptions): UserAdminRoute
       }
     };
 
-  const policy: Policy = (principal): Decision =>
-    caller(principal) ? ALLOWED : deny('ERR_AUTH_FORBIDDEN', 'User administration needs an admin role');
+  const policy: Policy = (principal): Decision => {
+    let allowed = false;
+    try {
+      allowed = caller(principal) !== undefined;
+    } catch {}
+    return allowed ? ALLOWED : deny('ERR_AUTH_FORBIDDEN', 'User administration needs an admin role');
+  };
 
   const routes: AdminRoute[] = [
     {
@@ -259,6 +273,14 @@ export function userAdminRoutes(options: UserAdminRoutesOptions): UserAdminRoute
             !target.clients.some((c) => who.clients.has(c))
           )
             return forbidden('Not an admin of this user');
+          // The role and the enabled flag hold in every client of the user: a user shared with a
+          // client the caller does not administer (made CLIENT_ADMIN there, or locked out of it) is
+          // changed only by an admin of all its clients. Its membership of the caller's clients is.
+          if (
+            (body.role !== undefined || body.enabled !== undefined) &&
+            !target.clients.every((c) => who.clients.has(c))
+          )
+            return forbidden('The user also belongs to a client you do not administer');
           if (body.role !== undefined && !CLIENT_ROLES.includes(body.role))
             return forbidden('A client admin cannot grant this role');
           const foreign = [...(body.clientsToAdd ?? []), ...(body.clientsToRemove ?? [])].some(

@@ -26,7 +26,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { assertKnownKeys } from '@auth/core/internal';
-import { CognitoInputError, fromSdkError } from './errors.ts';
+import { CognitoError, CognitoInputError, fromSdkError } from './errors.ts';
 
 /**
  * The roles a user can have (stored in `custom:role`).
@@ -191,6 +191,8 @@ export interface CognitoUsers {
 
 const OPTION_KEYS = ['userPoolId', 'region', 'client', 'maxScanPages'];
 const ROLE_ATTRIBUTE = 'custom:role';
+// AdminListGroupsForUser pages read at most (60 groups each; Cognito's quota is 100 groups a user).
+const MAX_GROUP_PAGES = 10;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CLIENT = /^[A-Za-z0-9_.-]{1,128}$/;
 const USER_ID = /^[A-Za-z0-9_.@+-]{1,128}$/;
@@ -546,14 +548,27 @@ export function cognitoUsers(options: CognitoUsersOptions): CognitoUsers {
         'AdminGetUser',
         new AdminGetUserCommand({ UserPoolId: pool, Username: username }),
       );
-      const groups = await send<{ Groups?: { GroupName?: string }[] }>(
-        'AdminListGroupsForUser',
-        new AdminListGroupsForUserCommand({ UserPoolId: pool, Username: username, Limit: 60 }),
-      );
-      return toUser(
-        out,
-        (groups.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : [])),
-      );
+      // Every page: the tenant rules of userAdminRoutes decide on the whole list (a user of more
+      // than one page of clients must not look like a user of the caller's clients only).
+      const clients: string[] = [];
+      let nextToken: string | undefined;
+      for (let pages = 0; ; pages++) {
+        if (pages === MAX_GROUP_PAGES)
+          throw new CognitoError('ERR_COGNITO_REQUEST_FAILED', 'The user has too many groups to read');
+        const groups = await send<{ Groups?: { GroupName?: string }[]; NextToken?: string }>(
+          'AdminListGroupsForUser',
+          new AdminListGroupsForUserCommand({
+            UserPoolId: pool,
+            Username: username,
+            Limit: 60,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        for (const g of groups.Groups ?? []) if (g.GroupName) clients.push(g.GroupName);
+        nextToken = groups.NextToken;
+        if (!nextToken) break;
+      }
+      return toUser(out, clients);
     },
     async disableUser(id) {
       await send('AdminDisableUser', new AdminDisableUserCommand({ UserPoolId: pool, Username: userId(id) }));

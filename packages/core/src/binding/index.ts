@@ -21,7 +21,7 @@ export {
   sessionJson,
   webLoginState,
 } from './web-login-routes.ts';
-export { loginRequirement } from './login-requirement.ts';
+export { bothLoginRequirements, loginRequirement } from './login-requirement.ts';
 export type { LoginRequirement, LoginRequirementOptions } from './login-requirement.ts';
 export type {
   LoadedSession,

@@ -1,8 +1,9 @@
 /**
  * Step-up for web login (RFC 9470 applied to a browser session): what a page demands of the
  * session's login — an `acr` among a list, an `auth_time` recent enough — compiled once at setup
- * (TypeError on misuse), checked per request against the session's ID token claims.
+ * (ConfigurationError, a TypeError, on misuse), checked per request against the session's ID token claims.
  */
+import { ConfigurationError } from '../configuration-error.ts';
 import { acrList } from '../login/authorization-url.ts';
 import { assertKnownKeys } from '../options/assert-known-keys.ts';
 
@@ -39,7 +40,7 @@ const MAX_AGE_LIMIT = 999_999_999;
 
 /**
  * Compiles `requireLogin`'s options: `undefined` (no options) is no requirement; anything else is
- * checked now (TypeError naming `where`): unknown keys, an empty or malformed `acr` list, a
+ * checked now (ConfigurationError naming `where`): unknown keys, an empty or malformed `acr` list, a
  * `maxAgeSeconds` that is not an integer in 0..999999999, or neither given.
  *
  * @example
@@ -48,17 +49,17 @@ const MAX_AGE_LIMIT = 999_999_999;
 export function loginRequirement(options: unknown, where: string): LoginRequirement | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new TypeError(`${where}: options must be an object ({ acr, maxAgeSeconds })`);
+    throw new ConfigurationError(`${where}: options must be an object ({ acr, maxAgeSeconds })`);
   assertKnownKeys(options, KEYS, where);
   const { acr, maxAgeSeconds } = options as LoginRequirementOptions;
   if (acr === undefined && maxAgeSeconds === undefined)
-    throw new TypeError(`${where}: give acr and/or maxAgeSeconds (or no options at all)`);
+    throw new ConfigurationError(`${where}: give acr and/or maxAgeSeconds (or no options at all)`);
   const acrValues = acr === undefined ? undefined : Object.freeze(acrList(acr, `${where}: acr`));
   if (
     maxAgeSeconds !== undefined &&
     !(Number.isSafeInteger(maxAgeSeconds) && maxAgeSeconds >= 0 && maxAgeSeconds <= MAX_AGE_LIMIT)
   ) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where}: maxAgeSeconds must be an integer number of seconds in 0..${MAX_AGE_LIMIT}`,
     );
   }
@@ -75,4 +76,35 @@ export function loginRequirement(options: unknown, where: string): LoginRequirem
       return nowMs / 1000 - authTime <= maxAgeSeconds + TOLERANCE_SECONDS;
     },
   });
+}
+
+/**
+ * Two requirements that both apply (a controller's and its route's): the session must meet each, so
+ * the result asks for the `acr` values both accept and the shorter `maxAgeSeconds`. A route's own
+ * requirement never loosens its controller's. Acr lists with no value in common cannot both be met:
+ * a ConfigurationError naming `where`.
+ *
+ * @example
+ * const both = bothLoginRequirements(controllerRequirement, routeRequirement, '@auth/nest @StepUpLogin()');
+ */
+export function bothLoginRequirements(
+  first: LoginRequirement,
+  second: LoginRequirement,
+  where: string,
+): LoginRequirement {
+  const a = first.acrValues;
+  const b = second.acrValues;
+  const acr = a && b ? a.filter((value) => b.includes(value)) : (a ?? b);
+  if (acr !== undefined && acr.length === 0)
+    throw new ConfigurationError(
+      `${where}: the acr values ${JSON.stringify(a)} and ${JSON.stringify(b)} have none in common: no login can meet both`,
+    );
+  const ages = [first.maxAgeSeconds, second.maxAgeSeconds].filter((s): s is number => s !== undefined);
+  return loginRequirement(
+    {
+      ...(acr === undefined ? {} : { acr }),
+      ...(ages.length === 0 ? {} : { maxAgeSeconds: Math.min(...ages) }),
+    },
+    where,
+  ) as LoginRequirement;
 }

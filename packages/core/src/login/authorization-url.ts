@@ -68,18 +68,18 @@ const list = (v: string | readonly string[]) => (typeof v === 'string' ? [v] : [
 const ACR = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
 const MAX_ACR_VALUES = 10;
 
-/** The acr values of `acrValues` (a space-separated string or a list), or a TypeError. */
+/** The acr values of `acrValues` (a space-separated string or a list), or a ConfigurationError (a TypeError). */
 export function acrList(value: string | readonly string[], where = 'acrValues'): string[] {
   const values = typeof value === 'string' ? value.split(' ').filter((v) => v !== '') : value;
   if (!Array.isArray(values) && typeof value !== 'string')
-    throw new TypeError(`${where} must be a string or a list of strings`);
+    throw new ConfigurationError(`${where} must be a string or a list of strings`);
   const out = [...new Set(values)];
   if (
     out.length === 0 ||
     out.length > MAX_ACR_VALUES ||
     !out.every((v) => typeof v === 'string' && ACR.test(v))
   )
-    throw new TypeError(
+    throw new ConfigurationError(
       `${where} must hold 1 to ${MAX_ACR_VALUES} acr values (printable, no spaces, quotes or backslashes)`,
     );
   return out;
