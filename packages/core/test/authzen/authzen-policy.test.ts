@@ -276,7 +276,8 @@ describe('authzen(): cache, single flight and circuit breaker', () => {
     const policy = authzen({
       pdp: server.url,
       resourceType: 'document',
-      timeoutMs: 50,
+      // 500 ms: long enough for the hung request to reach the server on a loaded machine (50 ms was not).
+      timeoutMs: 500,
       breaker: { failureThreshold: 2, cooldownMs: 10_000 },
       clock: () => now,
     });
